@@ -1,0 +1,62 @@
+"""The Python API: load a spec, read its SQL, run it and get Arrow tables back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from . import model as m
+from .check import check
+from .parse import parse, parse_file
+from .plan import plan
+from .run import Result, execute
+from .data import resolve_sources
+from .sqlgen import SqlBuilder, to_sql
+
+
+@dataclass(frozen=True)
+class Spec:
+    model: m.Model
+
+    @property
+    def outputs(self) -> list[str]:
+        return list(self.model.outputs)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w.render() for w in self.model.warnings]
+
+    def sql(self, output: str | None = None, dialect: str = "duckdb") -> str:
+        """The statement `run` executes for one output (the first when not named)."""
+        name = self._output(output)
+        return to_sql(SqlBuilder(self.model, plan(self.model, name)).statement(), dialect)
+
+    def run(self, data: dict[str, str] | list[str] | None = None, outputs: list[str] | None = None,
+            check: bool = True) -> Result:
+        """Run outputs (all by default) and return them as Arrow tables in `Result.tables`."""
+        names = [self._output(o) for o in outputs] if outputs else self.outputs
+        return execute(self.model, resolve_sources(self.model, data), names, check=check)
+
+    def table(self, output: str | None = None, data: dict[str, str] | list[str] | None = None) -> pa.Table:
+        name = self._output(output)
+        return self.run(data, [name]).tables[name]
+
+    def _output(self, name: str | None) -> str:
+        from .diagnostics import Diagnostic, IdxError, did_you_mean
+
+        if name is None:
+            return self.outputs[0]
+        if name not in self.model.outputs:
+            raise IdxError(Diagnostic("error", f"the spec has no output '{name}'",
+                                      hint=did_you_mean(name, self.outputs) or f"outputs: {', '.join(self.outputs)}"))
+        return name
+
+
+def load(path: str | Path, params: dict[str, str] | None = None) -> Spec:
+    return Spec(check(parse_file(path), {k: str(v) for k, v in (params or {}).items()}))
+
+
+def loads(text: str, params: dict[str, str] | None = None, path: str = "<spec>") -> Spec:
+    return Spec(check(parse(text, path), {k: str(v) for k, v in (params or {}).items()}))

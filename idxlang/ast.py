@@ -1,0 +1,270 @@
+"""Syntax tree of an idx spec: what the author wrote, before any name is resolved.
+
+Every node keeps the span it came from so that later stages can point back at
+the spec; spans never take part in equality, so two trees that say the same
+thing compare equal wherever they were written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based line and column of a node's first and last character."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+def _span() -> Span:
+    return field(default=Span(0, 0, 0, 0), repr=False, compare=False)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float | int
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class String:
+    value: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Name:
+    id: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # "-" or "not"
+    operand: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # + - * / ^ == != < <= > >= and or ??
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class If:
+    cond: Expr
+    then: Expr
+    orelse: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class At:
+    """`x at 2005`: the value of x in one period."""
+
+    value: Expr
+    period: Period
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Arg:
+    value: Expr
+    weight: Expr | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Range:
+    start: Period
+    end: Period
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function call with the clauses that reductions, windows and ranks take."""
+
+    func: str
+    args: tuple[Arg, ...]
+    over: Name | None = None
+    by: Name | None = None
+    within: Range | None = None
+    direction: str | None = None
+    ties: Name | None = None
+    span: Span = _span()
+    func_span: Span = _span()
+
+
+Period = Union[Number, Name]
+Expr = Union[Number, String, Name, Unary, Binary, If, At, Call]
+
+
+# ----------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    title: str | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    attribute: bool
+    doc: str | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str | None
+    entity: Name | None
+    time: Name | None
+    source: String | None
+    columns: tuple[Column, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    value: float | int
+    doc: str | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Def:
+    name: str
+    params: tuple[Name, ...]
+    body: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Let:
+    name: str
+    value: Expr
+    doc: str | None
+    span: Span = _span()
+    name_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    low: float
+    high: float
+    low_closed: bool
+    high_closed: bool
+    label: str | None
+    span: Span = _span()
+
+    def text(self) -> str:
+        def num(v: float) -> str:
+            return "inf" if v == float("inf") else "-inf" if v == float("-inf") else f"{v:g}"
+
+        return f"{'[' if self.low_closed else '('}{num(self.low)}, {num(self.high)}{']' if self.high_closed else ')'}"
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    title: str | None
+    bands: tuple[Band, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class OutputItem:
+    value: Expr
+    alias: Name | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str | None
+    keys: tuple[Name, ...]
+    items: tuple[OutputItem, ...]
+    span: Span = _span()
+
+
+Statement = Union[Index, Table, Param, Def, Let, Scale, Output]
+
+
+@dataclass(frozen=True)
+class Module:
+    """A parsed spec file: its statements in the order written, and its text."""
+
+    path: str
+    source: str = field(repr=False)
+    statements: tuple[Statement, ...]
+
+
+# ----------------------------------------------------------------- unparsing
+
+_PRECEDENCE = {"??": 1, "or": 2, "and": 3, "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5,
+               "+": 6, "-": 6, "*": 7, "/": 7, "^": 9}
+
+
+def unparse(e: Expr, parent: int = 0, names: dict[str, str] | None = None) -> str:
+    """Source text of an expression, normalised: used in labels and messages.
+    `names` replaces a user function's parameters by the caller's arguments."""
+    return _Unparser(names or {}).text(e, parent)
+
+
+class _Unparser:
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+
+    def text(self, e: Expr, parent: int = 0) -> str:
+        unparse = self.text
+        if isinstance(e, Number):
+            return f"{e.value:g}" if isinstance(e.value, float) else str(e.value)
+        if isinstance(e, String):
+            return '"' + e.value.replace('"', '\\"') + '"'
+        if isinstance(e, Name):
+            return self.names.get(e.id, e.id)
+        if isinstance(e, Unary):
+            inner = unparse(e.operand, 8)
+            return f"-{inner}" if e.op == "-" else f"not {inner}"
+        if isinstance(e, Binary):
+            p = _PRECEDENCE[e.op]
+            text = f"{unparse(e.left, p)} {e.op} {unparse(e.right, p + 1)}"
+            return f"({text})" if p < parent else text
+        if isinstance(e, If):
+            text = f"if {unparse(e.cond)} then {unparse(e.then)} else {unparse(e.orelse)}"
+            return f"({text})" if parent else text
+        if isinstance(e, At):
+            return f"{unparse(e.value, 10)} at {unparse(e.period)}"
+        if isinstance(e, Call):
+            parts = [unparse(a.value) + (f": {unparse(a.weight)}" if a.weight is not None else "") for a in e.args]
+            text = ", ".join(parts)
+            if e.over:
+                text += f" over {e.over.id}"
+            if e.by:
+                text += f" by {e.by.id}"
+            if e.within:
+                text += f" in {unparse(e.within.start)}..{unparse(e.within.end)}"
+            if e.direction:
+                text += f" {e.direction}"
+            if e.ties:
+                text += f" ties {e.ties.id}"
+            return f"{e.func}({text})"
+        raise TypeError(e)

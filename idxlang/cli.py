@@ -1,0 +1,185 @@
+"""`idxc`: check, print the SQL of, and run idx specs.
+
+User errors exit with status 2 and a rendered message; `idxc sql` never imports
+DuckDB, so printing SQL stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .diagnostics import Diagnostic, IdxError
+
+FORMATS = ("csv", "parquet")
+
+
+def _params(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise IdxError(Diagnostic("error", f"--param {item}: write it as NAME=VALUE"))
+        key, value = item.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .api import load
+
+    spec = load(args.spec, _params(args.param))
+    for w in spec.warnings:
+        print(w, file=sys.stderr)
+    return spec
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    spec = _load(args)
+    names = [args.output] if args.output else spec.outputs
+    parts = []
+    for name in names:
+        header = f"-- output {name}" + (f" ({args.dialect})" if args.dialect != "duckdb" else "")
+        parts.append(f"{header}\n{spec.sql(name, args.dialect)};")
+    print("\n\n".join(parts))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    spec = _load(args)
+    if args.data or any(t.source for t in spec.model.tables.values()):
+        import duckdb
+
+        from .data import check_data, register, resolve_sources
+
+        if args.data or all(t.source for t in spec.model.tables.values()):
+            sources = resolve_sources(spec.model, args.data)
+            con = duckdb.connect()
+            register(con, sources)
+            check_data(con, spec.model, sources)
+            print(f"data ok: {', '.join(f'{s.table}={s.path}' for s in sources)}", file=sys.stderr)
+    m = spec.model
+    print(f"{m.path}: ok: {len(m.tables)} table(s), {len(m.definitions)} definition(s), "
+          f"{len(m.outputs)} output(s): {', '.join(m.outputs)}")
+    return 0
+
+
+def _targets(args: argparse.Namespace, names: list[str], inputs: list[Path]) -> dict[str, tuple[Path, str]]:
+    out = Path(args.out)
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix in FORMATS and not out.is_dir():
+        if len(names) > 1:
+            raise IdxError(Diagnostic("error", f"--out {out}: the spec has {len(names)} outputs "
+                                      f"({', '.join(names)}) and a file holds one",
+                                      hint="give a folder, or pick one with --output NAME"))
+        if args.format and args.format != suffix:
+            raise IdxError(Diagnostic("error", f"--out {out} is .{suffix} but --format is {args.format}"))
+        targets = {names[0]: (out, suffix)}
+    else:
+        fmt = args.format or "csv"
+        targets = {n: (out / f"{n}.{fmt}", fmt) for n in names}
+    protected = {p.resolve() for p in inputs}
+    for path, _ in targets.values():
+        if path.resolve() in protected:
+            raise IdxError(Diagnostic("error", f"--out would overwrite an input: {path}"))
+    return targets
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .data import resolve_sources
+    from .run import execute
+
+    spec = _load(args)
+    names = [spec._output(args.output)] if args.output else spec.outputs
+    sources = resolve_sources(spec.model, args.data)
+    targets = _targets(args, names, [s.path for s in sources] + [Path(args.spec)]) if args.out else None
+    result = execute(spec.model, sources, names, targets, check=not args.no_check)
+    for name in names:
+        if name in result.written:
+            print(f"wrote {result.written[name]} ({result.rows[name]} rows)", file=sys.stderr)
+        else:
+            _print_table(name, result.tables[name], len(names) > 1)
+    skipped = [s for s in result.skipped if s.missing]
+    if skipped:
+        print("missing values skipped by reductions:", file=sys.stderr)
+        for s in skipped:
+            print("  " + s.render(spec.model.path), file=sys.stderr)
+    else:
+        print(f"no missing values were skipped ({len(result.skipped)} reduction(s) checked)", file=sys.stderr)
+    return 0
+
+
+def _print_table(name: str, table, titled: bool) -> None:  # type: ignore[no-untyped-def]
+    """Aligned plain-text table: numbers right-aligned, missing shown as blank."""
+    if titled:
+        print(f"== {name} ({table.num_rows} rows)")
+    cols = table.column_names
+    data = table.to_pydict()
+
+    def fmt(v: object) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, float):
+            return f"{v:.6g}" if abs(v) >= 1e6 or (v != 0 and abs(v) < 1e-4) else f"{v:.4f}"
+        return str(v)
+
+    cells = [[fmt(v) for v in data[c]] for c in cols]
+    numeric = [all(isinstance(v, (int, float)) or v is None for v in data[c]) for c in cols]
+    widths = [max([len(c)] + [len(x) for x in col]) for c, col in zip(cols, cells)]
+    line = lambda vals: "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(vals, widths, numeric))  # noqa: E731
+    print(line(cols).rstrip())
+    for i in range(table.num_rows):
+        print(line([col[i] for col in cells]).rstrip())
+    if titled:
+        print()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="idxc", description="Compile and run composite-index specs (.idx).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("spec", help="the .idx spec file")
+        p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="override a param")
+
+    run = sub.add_parser("run", help="run the spec's outputs over panel data")
+    common(run)
+    run.add_argument("--data", action="append", default=[], metavar="[TABLE=]FILE",
+                     help="panel file (CSV or Parquet) for a table; the spec's own default otherwise")
+    run.add_argument("--out", metavar="PATH", help="write to a .csv/.parquet file, or a folder of outputs")
+    run.add_argument("--format", choices=FORMATS, help="file format inside an --out folder (default csv)")
+    run.add_argument("--output", metavar="NAME", help="run only this output")
+    run.add_argument("--no-check", action="store_true", help="skip the data checks (keys, types)")
+    run.set_defaults(func=cmd_run)
+
+    sql = sub.add_parser("sql", help="print the SQL that run executes")
+    common(sql)
+    sql.add_argument("--output", metavar="NAME", help="only this output")
+    sql.add_argument("--dialect", default="duckdb", help="transpile for another engine (postgres, spark, ...)")
+    sql.set_defaults(func=cmd_sql)
+
+    chk = sub.add_parser("check", help="check the spec, and the data when given")
+    common(chk)
+    chk.add_argument("--data", action="append", default=[], metavar="[TABLE=]FILE")
+    chk.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except IdxError as err:
+        print(err.render(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `idxc run ... | head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,333 @@
+"""Checked model → query plan: one pipeline of steps per grain, in dependency order.
+
+Every definition becomes one step (a CTE named after it). A step at grain G
+either extends G's pipeline with a column (`row`), possibly using window
+functions over G and joining coarser values onto G's rows, or aggregates a finer
+pipeline onto G (`group`) and merges the result into G's pipeline. A reduction
+or window whose argument is itself windowed cannot be one SQL expression, so its
+argument is lifted into a step of its own, named after what it computes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from . import model as m
+from .diagnostics import Diagnostic, IdxError
+
+
+@dataclass(frozen=True)
+class Join:
+    """Coarser values broadcast onto a step's rows."""
+
+    source: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one reduction skipped: its argument, counted over the rows it reduced."""
+
+    label: str
+    line: int
+    source: str
+    joins: tuple[Join, ...]
+    arg: m.Expr
+    within: tuple[str, float | int, float | int] | None
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    grain: m.Grain
+    keys: tuple[str, ...]  # key columns every row of this step carries
+    kind: str  # "table", "row", "group"
+    comment: str
+    value: m.Expr | None = None
+    source: str | None = None  # previous step at this grain (row) or the finer one (group)
+    joins: tuple[Join, ...] = ()
+    merge_into: str | None = None  # group/table: existing step at this grain to full-join
+    table: m.TableInfo | None = None
+
+
+@dataclass(frozen=True)
+class OutputColumn:
+    alias: str
+    ref: m.Ref
+
+
+@dataclass(frozen=True)
+class Plan:
+    output: m.OutputSpec
+    steps: tuple[Step, ...]
+    source: str
+    joins: tuple[Join, ...]
+    columns: tuple[OutputColumn, ...]
+    where: dict[str, str] = field(hash=False, compare=False)
+    tallies: tuple[Tally, ...] = ()
+    tables: tuple[m.TableInfo, ...] = ()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_").lower()[:48] or "value"
+
+
+def _has_window(e: m.Expr) -> bool:
+    if isinstance(e, (m.Reduce, m.At, m.Window)):
+        return True
+    return any(_has_window(c) for c in m.children(e))
+
+
+class Planner:
+    def __init__(self, model: m.Model, out: m.OutputSpec) -> None:
+        self.model = model
+        self.out = out
+        self.axes = model.axes
+        self.steps: list[Step] = []
+        self.heads: dict[m.Grain, str] = {}
+        self.where: dict[str, str] = {}  # column -> step that introduced it
+        self.grain_of: dict[str, m.Grain] = {}
+        self.tallies: list[Tally] = []
+        self.names: set[str] = set()
+        self.carried: dict[str, tuple[str, ...]] = {}
+
+    # ------------------------------------------------------------ helpers
+    def lookup(self, name: str) -> m.Definition:
+        return self.out.definitions.get(name) or self.model.definitions[name]
+
+    def key_columns(self, grain: m.Grain) -> tuple[str, ...]:
+        cols: list[str] = []
+        for d in grain.dims:
+            cols.append(d)
+            cols.extend(self.carried.get(d, ()))
+        return tuple(cols)
+
+    def unique(self, base: str) -> str:
+        name, n = base, 2
+        while name in self.names or name in self.model.definitions or name in self.model.tables:
+            name, n = f"{base}_{n}", n + 1
+        self.names.add(name)
+        return name
+
+    def order(self) -> list[m.Definition]:
+        done: list[m.Definition] = []
+        seen: set[str] = set()
+
+        def visit(name: str) -> None:
+            if name in seen:
+                return
+            seen.add(name)
+            d = self.lookup(name)
+            for r in m.refs(d.expr):
+                if r.kind == "let":
+                    visit(r.name)
+            done.append(d)
+
+        for col in self.out.columns:
+            if col.source in self.out.definitions or col.source in self.model.definitions:
+                visit(col.source)
+        return done
+
+    # ------------------------------------------------------------ tables
+    def add_tables(self, defs: list[m.Definition]) -> list[m.TableInfo]:
+        used: set[str] = set()
+        for d in defs:
+            used.update(r.name for r in m.refs(d.expr) if r.kind in ("column", "attribute", "key"))
+        used.update(c.source for c in self.out.columns)
+        used.update(self.out.keys)
+        for d in defs:
+            for node in _walk(d.expr):
+                if isinstance(node, m.Reduce) and node.mode == "by":
+                    used.add(node.axis)
+        for entity in self.axes.entities:
+            self.carried[entity] = tuple(a for a, e in sorted(self.axes.attributes.items()) if e == entity and a in used)
+        tables = []
+        for t in self.model.tables.values():
+            cols = tuple(c for c in t.columns if c in used)
+            needs_rows = any(k in self.out.keys or k in used for k in t.keys) and not self.heads.get(t.grain)
+            if not cols and not any(a in used for a in t.attributes) and not (needs_rows and t.grain == self.out.grain):
+                continue
+            t = replace(t, columns=cols)
+            tables.append(t)
+            merge = self.heads.get(t.grain)
+            self.names.add(t.name)
+            self.steps.append(Step(t.name, t.grain, self.key_columns(t.grain), "table",
+                                   f"table {t.name}: {' by '.join(t.keys) or 'scalar'}", table=t, merge_into=merge))
+            self.heads[t.grain] = t.name
+            for c in cols:
+                self.where[c] = t.name
+                self.grain_of[c] = t.grain
+        return tables
+
+    # ------------------------------------------------------------ definitions
+    def add(self, d: m.Definition) -> None:
+        self.names.add(d.name)
+        sites = self.group_sites(d.expr, d.grain)
+        if sites is not None:
+            self.group_step(d, sites)
+        else:
+            acc = _Pending()
+            value = self.rowify(d.expr, d.grain, d.name, acc, d.line)
+            self.row_step(d.name, d.grain, value, acc, f"spec line {d.line}: {d.text}")
+
+    def group_sites(self, e: m.Expr, grain: m.Grain) -> list[m.Expr] | None:
+        """The aggregates of a definition computable as one GROUP BY, or None."""
+        sites: list[m.Expr] = []
+
+        def walk(x: m.Expr) -> bool:
+            if isinstance(x, (m.Reduce, m.At)) and x.grain == grain and x.arg.grain != grain:
+                sites.append(x)
+                return True
+            if isinstance(x, m.Const):
+                return True
+            if isinstance(x, (m.Op, m.Classify)):
+                return all(walk(c) for c in m.children(x))
+            return False
+
+        if not walk(e) or not sites or len({s.arg.grain for s in sites}) != 1:  # type: ignore[union-attr]
+            return None
+        return sites
+
+    def plain_at(self, e: m.Expr, grain: m.Grain) -> bool:
+        """True when e can be evaluated on the rows of grain's pipeline as they are."""
+        if _has_window(e):
+            return False
+        for r in m.refs(e):
+            if r.kind in ("key", "attribute"):
+                if r.name not in self.key_columns(grain):
+                    return False
+            elif r.grain != grain:
+                return False
+        return True
+
+    def lift(self, e: m.Expr, base: str, line: int, text: str) -> m.Ref:
+        name = self.unique(_slug(base))
+        d = m.Definition(name, e, e.grain, text, line)
+        self.add(d)
+        return m.Ref(name, e.grain, "let")
+
+    def group_step(self, d: m.Definition, sites: list[m.Expr]) -> None:
+        fine = sites[0].arg.grain  # type: ignore[union-attr]
+        source = self.heads.get(fine)
+        if source is None:
+            raise IdxError(Diagnostic("error", f"internal: no rows at grain {fine} for {d.name}"))
+        mapping: dict[int, m.Expr] = {}
+        for s in sites:
+            assert isinstance(s, (m.Reduce, m.At))
+            arg = s.arg
+            if not self.plain_at(arg, fine):
+                arg = self.lift(arg, f"{d.name}_{getattr(s, 'func', 'at')}_arg", d.line,
+                                f"argument of {s.label} in {d.name} (spec line {d.line})")
+                source = self.heads[fine]
+            mapping[id(s)] = replace(s, arg=arg)
+            if isinstance(s, m.Reduce):
+                within = (s.axis, *s.within) if s.within else None
+                self.tallies.append(Tally(s.label, d.line, source, (), arg, within))  # type: ignore[arg-type]
+        value = _substitute(d.expr, mapping)
+        merge = self.heads.get(d.grain)
+        self.steps.append(Step(d.name, d.grain, self.key_columns(d.grain), "group",
+                               f"spec line {d.line}: {d.text}", value, source, (), merge))
+        self.heads[d.grain] = d.name
+        self.where[d.name] = d.name
+        self.grain_of[d.name] = d.grain
+
+    def rowify(self, e: m.Expr, grain: m.Grain, owner: str, acc: _Pending, line: int) -> m.Expr:
+        """Rewrite e so that it evaluates on grain's rows: lift what cannot."""
+        rec = lambda x: self.rowify(x, grain, owner, acc, line)  # noqa: E731
+        if isinstance(e, m.Const):
+            return e
+        if isinstance(e, m.Ref):
+            if e.kind in ("key", "attribute"):
+                return e
+            if e.grain != grain:
+                src = self.where[e.name]
+                acc.joins.setdefault(src, Join(src, self.grain_of[e.name].dims))
+            return e
+        if isinstance(e, (m.Op, m.Classify)):
+            return replace(e, args=tuple(rec(a) for a in e.args)) if isinstance(e, m.Op) else replace(e, arg=rec(e.arg))
+        inline = (e.arg.grain == grain) if isinstance(e, (m.Reduce, m.At)) else (e.grain == grain)
+        if not inline:
+            return rec(self.lift(e, self.lift_name(e, owner), line, f"{e.label} in {owner} (spec line {line})"))  # type: ignore[union-attr]
+        arg = e.arg
+        if _has_window(arg):
+            arg = self.lift(arg, f"{owner}_{getattr(e, 'func', None) or getattr(e, 'kind', 'at')}_arg", line,
+                            f"argument of {e.label} in {owner} (spec line {line})")  # type: ignore[union-attr]
+        arg = rec(arg)
+        if isinstance(e, m.Reduce):
+            within = (e.axis, *e.within) if e.within else None
+            acc.tallies.append(Tally(e.label, line, "", (), arg, within))
+        return replace(e, arg=arg)
+
+    def lift_name(self, e: m.Expr, owner: str) -> str:
+        arg = getattr(e, "arg", None)
+        what = arg.name if isinstance(arg, m.Ref) else owner
+        if isinstance(e, m.Reduce):
+            return f"{e.func}_{what}_{e.mode}_{e.axis}" + (f"_{e.within[0]:g}_{e.within[1]:g}" if e.within else "")
+        if isinstance(e, m.At):
+            return f"{what}_at_{e.period:g}"
+        if isinstance(e, m.Window):
+            return f"{e.kind}_{what}"
+        return what
+
+    def row_step(self, name: str, grain: m.Grain, value: m.Expr, acc: _Pending, comment: str) -> None:
+        source = self.heads.get(grain)
+        join_list = tuple(acc.joins.values())
+        # reductions inlined as windows count what they skip over this step's rows
+        self.tallies.extend(replace(t, source=source or "", joins=join_list) for t in acc.tallies)
+        self.steps.append(Step(name, grain, self.key_columns(grain), "row", comment, value, source, join_list))
+        self.heads[grain] = name
+        self.where[name] = name
+        self.grain_of[name] = grain
+
+    # ------------------------------------------------------------ driver
+    def build(self) -> Plan:
+        defs = self.order()
+        tables = self.add_tables(defs)
+        for d in defs:
+            self.add(d)
+        grain = self.out.grain
+        source = self.heads.get(grain)
+        if source is None:
+            raise IdxError(Diagnostic(
+                "error", f"output {self.out.name} by {', '.join(self.out.keys) or 'nothing'}: no data or definition "
+                f"in it has the grain {grain}, so it has no rows", self.model.path))
+        acc = _Pending()
+        columns = []
+        for col in self.out.columns:
+            kind = "let" if col.source in self.where and col.source not in self.model.tables else "column"
+            if col.source in self.key_columns(grain):
+                kind = "key"
+            ref = m.Ref(col.source, col.grain, kind)
+            self.rowify(ref, grain, self.out.name, acc, self.out.line)
+            columns.append(OutputColumn(col.alias, ref))
+        return Plan(self.out, tuple(self.steps), source, tuple(acc.joins.values()), tuple(columns),
+                    dict(self.where), tuple(self.tallies), tuple(tables))
+
+
+@dataclass
+class _Pending:
+    """What rewriting one definition needs from its step: joins, and tallies to count."""
+
+    joins: dict[str, Join] = field(default_factory=dict)
+    tallies: list[Tally] = field(default_factory=list)
+
+
+def _walk(e: m.Expr):  # type: ignore[no-untyped-def]
+    yield e
+    for c in m.children(e):
+        yield from _walk(c)
+
+
+def _substitute(e: m.Expr, mapping: dict[int, m.Expr]) -> m.Expr:
+    if id(e) in mapping:
+        return mapping[id(e)]
+    if isinstance(e, m.Op):
+        return replace(e, args=tuple(_substitute(a, mapping) for a in e.args))
+    if isinstance(e, m.Classify):
+        return replace(e, arg=_substitute(e.arg, mapping))
+    return e
+
+
+def plan(model: m.Model, output: str) -> Plan:
+    return Planner(model, model.outputs[output]).build()

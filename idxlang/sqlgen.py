@@ -1,0 +1,330 @@
+"""Query plan → sqlglot expression trees → SQL text for review and for DuckDB.
+
+Nothing the user wrote is pasted into SQL: names become quoted identifiers and
+numbers literals, so the same tree prints for DuckDB and transpiles elsewhere.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel
+
+from . import model as m
+from .plan import Join, Plan, Step, Tally
+
+INPUT_SCHEMA = "input"
+
+
+def ident(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.Column(this=ident(name), table=ident(table) if table else None)
+
+
+def lit(value: float | int | str) -> exp.Expression:
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return exp.Literal.number(repr(value))
+    return exp.Literal.number(str(value)) if value >= 0 else exp.Neg(this=exp.Literal.number(str(-value)))
+
+
+_PRECEDENCE = {exp.Or: 1, exp.And: 2, exp.Not: 3, exp.EQ: 4, exp.NEQ: 4, exp.LT: 4, exp.LTE: 4, exp.GT: 4,
+               exp.GTE: 4, exp.Add: 5, exp.Sub: 5, exp.Mul: 6, exp.Div: 6, exp.Pow: 7, exp.Neg: 8}
+
+
+def _prec(e: exp.Expression) -> int:
+    return _PRECEDENCE.get(type(e), 9)
+
+
+def binary(cls: type, left: exp.Expression, right: exp.Expression) -> exp.Expression:
+    """A binary node with parentheses only where precedence needs them."""
+    p = _prec(cls(this=None, expression=None))
+    if _prec(left) < p:
+        left = exp.Paren(this=left)
+    if _prec(right) < p or (_prec(right) == p and cls in (exp.Sub, exp.Div, exp.Pow)):
+        right = exp.Paren(this=right)
+    return cls(this=left, expression=right)
+
+
+def paren(e: exp.Expression, level: int = 8) -> exp.Expression:
+    return exp.Paren(this=e) if _prec(e) < level else e
+
+
+class Scope:
+    """Where each column is found in the FROM clause of the statement being built."""
+
+    def __init__(self, grain: m.Grain, keys: tuple[str, ...], source: str | None, joins: tuple[Join, ...],
+                 where: dict[str, str]) -> None:
+        self.grain = grain
+        self.keys = keys
+        self.source = source
+        self.joins = {j.source for j in joins}
+        self.where = where
+        self.qualify = bool(joins)
+
+    def column(self, ref: m.Ref) -> exp.Column:
+        if not self.qualify:
+            return col(ref.name)
+        src = self.where.get(ref.name)
+        return col(ref.name, src if src in self.joins else self.source)
+
+    def key(self, name: str) -> exp.Column:
+        return col(name, self.source if self.qualify else None)
+
+
+def window(func: exp.Expression, partition: list[exp.Expression], order: list[exp.Ordered] | None = None,
+           spec: exp.WindowSpec | None = None) -> exp.Window:
+    return exp.Window(this=func, partition_by=partition or None,
+                      order=exp.Order(expressions=order) if order else None, spec=spec)
+
+
+def _agg(func: str, x: exp.Expression, wrap) -> exp.Expression:  # type: ignore[no-untyped-def]
+    """An aggregate, wrapped in OVER (...) when computed as a window. Products are
+    EXP(SUM(LN(|x|))) with the sign and zeros handled explicitly: portable SQL has
+    no PRODUCT aggregate."""
+    if func == "product":
+        nonzero = exp.Abs(this=exp.Nullif(this=x.copy(), expression=lit(0)))
+        magnitude = exp.Exp(this=wrap(exp.Sum(this=exp.Ln(this=nonzero))))
+        negatives = wrap(exp.Sum(this=exp.If(this=exp.LT(this=x.copy(), expression=lit(0)), true=lit(1), false=lit(0))))
+        sign = exp.If(this=exp.EQ(this=exp.Mod(this=negatives, expression=lit(2)), expression=lit(1)),
+                      true=lit(-1), false=lit(1))
+        zero = exp.EQ(this=wrap(exp.Min(this=exp.Abs(this=x.copy()))), expression=lit(0))
+        return exp.Case(ifs=[exp.If(this=zero, true=lit(0))], default=exp.Mul(this=magnitude, expression=sign))
+    if func == "geomean":
+        return exp.Exp(this=wrap(exp.Avg(this=exp.Ln(this=x))))
+    cls = {"sum": exp.Sum, "mean": exp.Avg, "min": exp.Min, "max": exp.Max, "count": exp.Count}[func]
+    return wrap(cls(this=x))
+
+
+_BINARY = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "^": exp.Pow, "==": exp.EQ, "!=": exp.NEQ,
+           "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "and": exp.And, "or": exp.Or}
+_FUNCS = {"ln": exp.Ln, "exp": exp.Exp, "abs": exp.Abs, "sqrt": exp.Sqrt}
+
+
+class ExprBuilder:
+    def __init__(self, axes: m.Axes, scope: Scope, grouped: bool = False) -> None:
+        self.axes = axes
+        self.scope = scope
+        self.grouped = grouped
+
+    def __call__(self, e: m.Expr) -> exp.Expression:
+        return getattr(self, "b_" + type(e).__name__.lower())(e)
+
+    def b_const(self, e: m.Const) -> exp.Expression:
+        return lit(e.value)
+
+    def b_ref(self, e: m.Ref) -> exp.Expression:
+        if e.kind in ("key", "attribute"):
+            return self.scope.key(e.name)
+        return self.scope.column(e)
+
+    def b_op(self, e: m.Op) -> exp.Expression:
+        args = [self(a) for a in e.args]
+        if e.op == "/":
+            den = args[1]
+            if not (isinstance(den, exp.Literal) and float(den.this) != 0):
+                den = exp.Nullif(this=den, expression=lit(0))  # division by zero is missing
+            return binary(exp.Div, args[0], den)
+        if e.op in _BINARY:
+            return binary(_BINARY[e.op], args[0], args[1])
+        if e.op == "neg":
+            return exp.Neg(this=paren(args[0]))
+        if e.op == "not":
+            return exp.Not(this=paren(args[0]))
+        if e.op == "coalesce":
+            return exp.Coalesce(this=args[0], expressions=[args[1]])
+        if e.op == "if":
+            return exp.Case(ifs=[exp.If(this=args[0], true=args[1])], default=args[2])
+        if e.op == "round":
+            return exp.Round(this=args[0], decimals=args[1] if len(args) > 1 else None)
+        if e.op in ("least", "greatest"):
+            # missing propagates, as in arithmetic (SQL's LEAST would skip it)
+            cls = exp.Least if e.op == "least" else exp.Greatest
+            anynull = exp.or_(*[exp.Is(this=a.copy(), expression=exp.Null()) for a in args])
+            return exp.Case(ifs=[exp.If(this=anynull, true=exp.Null())],
+                            default=cls(this=args[0], expressions=args[1:]))
+        return _FUNCS[e.op](this=args[0])
+
+    def partition(self, grain: m.Grain, drop: str | None = None) -> list[exp.Expression]:
+        return [self.scope.key(d) for d in grain.dims if d != drop]
+
+    def b_reduce(self, e: m.Reduce) -> exp.Expression:
+        x = self(e.arg)
+        if e.within:
+            t = self.scope.key(e.axis)
+            x = exp.Case(ifs=[exp.If(this=exp.Between(this=t, low=lit(e.within[0]), high=lit(e.within[1])), true=x)])
+        if self.grouped:
+            return _agg(e.func, x, lambda a: a)
+        part = self.partition(e.grain)
+        return _agg(e.func, x, lambda a: window(a, part))
+
+    def b_at(self, e: m.At) -> exp.Expression:
+        x = exp.Case(ifs=[exp.If(this=exp.EQ(this=self.scope.key(e.time), expression=lit(e.period)), true=self(e.arg))])
+        if self.grouped:
+            return exp.Max(this=x)
+        return window(exp.Max(this=x), self.partition(e.grain))
+
+    def b_window(self, e: m.Window) -> exp.Expression:
+        x = self(e.arg)
+        if e.kind == "lag":
+            # the value `offset` calendar periods back: a frame of exactly that
+            # period, empty (so missing) when the panel lacks it
+            spec = exp.WindowSpec(kind="RANGE", start=lit(e.offset), start_side="PRECEDING",
+                                  end=lit(e.offset), end_side="PRECEDING")
+            order = [exp.Ordered(this=self.scope.key(e.axis))]
+            return window(exp.FirstValue(this=x), self.partition(e.grain, e.axis), order, spec)
+        if e.kind in ("cumprod", "cumsum"):
+            spec = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
+            order = [exp.Ordered(this=self.scope.key(e.axis))]
+            part = self.partition(e.grain, e.axis)
+            return _agg("product" if e.kind == "cumprod" else "sum", x, lambda a: window(a, part, order, spec))
+        # rank: missing values get no rank and do not push others down
+        part = self.partition(e.grain, e.axis)
+        order = [exp.Ordered(this=x, desc=e.descending, nulls_first=False)]
+        if e.ties == "first":
+            order.append(exp.Ordered(this=self.scope.key(e.axis)))
+        func = {"min": exp.Anonymous(this="RANK"), "max": exp.Anonymous(this="RANK"),
+                "dense": exp.Anonymous(this="DENSE_RANK"), "first": exp.RowNumber(),
+                "average": exp.Anonymous(this="RANK")}[e.ties]
+        ranked: exp.Expression = window(func, part, order)
+        if e.ties in ("average", "max"):
+            peers = exp.Sub(this=window(exp.Count(this=exp.Star()), part + [x.copy()]), expression=lit(1))
+            ranked = exp.Add(this=ranked, expression=exp.Div(this=peers, expression=lit(2.0)) if e.ties == "average" else peers)
+        return exp.Case(ifs=[exp.If(this=exp.Is(this=x.copy(), expression=exp.Null()), true=exp.Null())], default=ranked)
+
+    def b_classify(self, e: m.Classify) -> exp.Expression:
+        x = self(e.arg)
+        ifs = []
+        for b in e.bands:
+            conds = []
+            if b.low != float("-inf"):
+                conds.append((exp.GTE if b.low_closed else exp.GT)(this=x.copy(), expression=lit(b.low)))
+            if b.high != float("inf"):
+                conds.append((exp.LTE if b.high_closed else exp.LT)(this=x.copy(), expression=lit(b.high)))
+            ifs.append(exp.If(this=exp.and_(*conds) if conds else exp.true(), true=lit(b.code)))
+        return exp.Case(ifs=ifs)
+
+
+def _from(select: exp.Select, source: str | None, joins: tuple[Join, ...]) -> exp.Select:
+    if source is None:
+        return select
+    select = select.from_(exp.Table(this=ident(source)))
+    for j in joins:
+        table = exp.Table(this=ident(j.source))
+        if j.keys:
+            select = select.join(table, using=[ident(k) for k in j.keys], join_type="left")
+        else:
+            select = select.join(table, join_type="cross")
+    return select
+
+
+class SqlBuilder:
+    def __init__(self, model: m.Model, plan: Plan) -> None:
+        self.model = model
+        self.plan = plan
+
+    def step(self, s: Step) -> exp.Select:
+        if s.kind == "table":
+            return self.table_step(s)
+        scope = Scope(s.grain, s.keys, s.source, s.joins, self.plan.where)
+        if s.kind == "row":
+            assert s.value is not None
+            value = ExprBuilder(self.model.axes, scope)(s.value).as_(ident(s.name))
+            star = exp.Star() if not s.joins else exp.Column(this=exp.Star(), table=ident(s.source)) if s.source else exp.Star()
+            select = exp.Select(expressions=[star, value] if s.source else [value])
+            return _from(select, s.source, s.joins)
+        return self.group_step(s)
+
+    def group_step(self, s: Step) -> exp.Select:
+        assert s.value is not None
+        scope = Scope(s.grain, s.keys, s.source, (), self.plan.where)
+        keys = [col(k) for k in s.keys]
+        value = ExprBuilder(self.model.axes, scope, grouped=True)(s.value).as_(ident(s.name))
+        grouped = exp.Select(expressions=[*keys, value]).from_(exp.Table(this=ident(s.source)))
+        if keys:
+            grouped = grouped.group_by(*[k.copy() for k in keys])
+        return self.merged(grouped, s)
+
+    def merged(self, inner: exp.Select, s: Step) -> exp.Select:
+        """Full-join a new source into the existing pipeline at its grain: rows of either are kept."""
+        if s.merge_into is None:
+            return inner
+        sub = exp.Subquery(this=inner, alias=exp.TableAlias(this=ident(s.name)))
+        select = exp.Select(expressions=[exp.Star()]).from_(exp.Table(this=ident(s.merge_into)))
+        if s.keys:
+            return select.join(sub, using=[ident(k) for k in s.keys], join_type="full")
+        return select.join(sub, join_type="cross")
+
+    def table_step(self, s: Step) -> exp.Select:
+        t = s.table
+        assert t is not None
+        cols: list[exp.Expression] = [col(k) for k in s.keys]
+        cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c)) for c in t.columns]
+        inner = exp.Select(expressions=cols).from_(exp.Table(this=ident(t.name), db=ident(INPUT_SCHEMA)))
+        return self.merged(inner, s)
+
+    def final(self) -> exp.Select:
+        p = self.plan
+        grain = p.output.grain
+        keys = tuple(k for k in self.key_order())
+        scope = Scope(grain, keys, p.source, p.joins, p.where)
+        build = ExprBuilder(self.model.axes, scope)
+        exprs = [scope.key(k).as_(ident(k)) if scope.qualify else col(k) for k in keys]
+        for c in p.columns:
+            e = build(c.ref)
+            exprs.append(e if isinstance(e, exp.Column) and e.name == c.alias and not scope.qualify else e.as_(ident(c.alias)))
+        select = _from(exp.Select(expressions=exprs), p.source, p.joins)
+        return select.order_by(*[scope.key(k) for k in keys]) if keys else select
+
+    def key_order(self) -> tuple[str, ...]:
+        return self.plan.output.keys
+
+    def ctes(self, steps: tuple[Step, ...] | None = None) -> list[exp.CTE]:
+        out = []
+        for s in steps if steps is not None else self.plan.steps:
+            cte = exp.CTE(this=self.step(s), alias=exp.TableAlias(this=ident(s.name)))
+            cte.add_comments([" " + s.comment + " "])
+            out.append(cte)
+        return out
+
+    def statement(self) -> exp.Select:
+        select = self.final()
+        ctes = self.ctes()
+        if ctes:
+            select.set("with_" if "with_" in exp.Select.arg_types else "with", exp.With(expressions=ctes))
+        return select
+
+    def tallies(self) -> exp.Select | None:
+        """One row per reduction: how many cells it reduced and how many were missing."""
+        if not self.plan.tallies:
+            return None
+        parts = []
+        for i, t in enumerate(self.plan.tallies):
+            parts.append(self.tally(i, t))
+        query: exp.Expression = parts[0]
+        for part in parts[1:]:
+            query = exp.Union(this=query, expression=part, distinct=False)
+        select = exp.Select(expressions=[exp.Star()]).from_(exp.Subquery(this=query, alias=exp.TableAlias(this=ident("tallies"))))
+        select.set("with_" if "with_" in exp.Select.arg_types else "with", exp.With(expressions=self.ctes()))
+        return select
+
+    def tally(self, i: int, t: Tally) -> exp.Select:
+        scope = Scope(m.SCALAR, (), t.source, t.joins, self.plan.where)
+        x = ExprBuilder(self.model.axes, scope)(t.arg)
+        select = exp.Select(expressions=[
+            lit(i).as_(ident("reduction")),
+            exp.Count(this=exp.Star()).as_(ident("cells")),
+            exp.Sub(this=exp.Count(this=exp.Star()), expression=exp.Count(this=x)).as_(ident("missing")),
+        ])
+        select = _from(select, t.source, t.joins)
+        if t.within:
+            axis, lo, hi = t.within
+            select = select.where(exp.Between(this=scope.key(axis), low=lit(lo), high=lit(hi)))
+        return select
+
+
+def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:
+    return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True)
