@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from . import model as m
 from .check import check
 from .parse import parse, parse_file
 from .plan import plan
-from .run import Result, execute
-from .data import resolve_sources
 from .sqlgen import SqlBuilder, to_sql
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from .run import Result
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,13 @@ class Spec:
     def run(self, data: dict[str, str] | list[str] | None = None, outputs: list[str] | None = None,
             check: bool = True) -> Result:
         """Run outputs (all by default) and return them as Arrow tables in `Result.tables`."""
+        from .data import resolve_sources  # DuckDB loads only when something runs
+        from .run import execute
+
         names = [self._output(o) for o in outputs] if outputs else self.outputs
         return execute(self.model, resolve_sources(self.model, data), names, check=check)
 
-    def table(self, output: str | None = None, data: dict[str, str] | list[str] | None = None) -> pa.Table:
+    def table(self, output: str | None = None, data: dict[str, str] | list[str] | None = None) -> "pa.Table":
         name = self._output(output)
         return self.run(data, [name]).tables[name]
 

@@ -77,8 +77,10 @@ class Scope:
 
 def window(func: exp.Expression, partition: list[exp.Expression], order: list[exp.Ordered] | None = None,
            spec: exp.WindowSpec | None = None) -> exp.Window:
-    return exp.Window(this=func, partition_by=partition or None,
-                      order=exp.Order(expressions=order) if order else None, spec=spec)
+    # copies: a sqlglot node has one parent, and one partition list often serves several windows
+    return exp.Window(this=func, partition_by=[p.copy() for p in partition] or None,
+                      order=exp.Order(expressions=[o.copy() for o in order]) if order else None,
+                      spec=spec.copy() if spec else None)
 
 
 def _agg(func: str, x: exp.Expression, wrap) -> exp.Expression:  # type: ignore[no-untyped-def]
@@ -87,12 +89,12 @@ def _agg(func: str, x: exp.Expression, wrap) -> exp.Expression:  # type: ignore[
     no PRODUCT aggregate."""
     if func == "product":
         nonzero = exp.Abs(this=exp.Nullif(this=x.copy(), expression=lit(0)))
-        magnitude = exp.Exp(this=wrap(exp.Sum(this=exp.Ln(this=nonzero))))
+        magnitude = exp.Exp(this=wrap(exp.Sum(this=exp.Ln(this=nonzero))))  # noqa: E501
         negatives = wrap(exp.Sum(this=exp.If(this=exp.LT(this=x.copy(), expression=lit(0)), true=lit(1), false=lit(0))))
         sign = exp.If(this=exp.EQ(this=exp.Mod(this=negatives, expression=lit(2)), expression=lit(1)),
                       true=lit(-1), false=lit(1))
         zero = exp.EQ(this=wrap(exp.Min(this=exp.Abs(this=x.copy()))), expression=lit(0))
-        return exp.Case(ifs=[exp.If(this=zero, true=lit(0))], default=exp.Mul(this=magnitude, expression=sign))
+        return exp.Case(ifs=[exp.If(this=zero, true=lit(0))], default=binary(exp.Mul, magnitude, sign))
     if func == "geomean":
         return exp.Exp(this=wrap(exp.Avg(this=exp.Ln(this=x))))
     cls = {"sum": exp.Sum, "mean": exp.Avg, "min": exp.Min, "max": exp.Max, "count": exp.Count}[func]
@@ -191,8 +193,8 @@ class ExprBuilder:
                 "average": exp.Anonymous(this="RANK")}[e.ties]
         ranked: exp.Expression = window(func, part, order)
         if e.ties in ("average", "max"):
-            peers = exp.Sub(this=window(exp.Count(this=exp.Star()), part + [x.copy()]), expression=lit(1))
-            ranked = exp.Add(this=ranked, expression=exp.Div(this=peers, expression=lit(2.0)) if e.ties == "average" else peers)
+            peers = binary(exp.Sub, window(exp.Count(this=exp.Star()), part + [x.copy()]), lit(1))
+            ranked = binary(exp.Add, ranked, binary(exp.Div, peers, lit(2.0)) if e.ties == "average" else peers)
         return exp.Case(ifs=[exp.If(this=exp.Is(this=x.copy(), expression=exp.Null()), true=exp.Null())], default=ranked)
 
     def b_classify(self, e: m.Classify) -> exp.Expression:

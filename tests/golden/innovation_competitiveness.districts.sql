@@ -1,0 +1,76 @@
+WITH "regions" /* table regions: region by year */ AS (
+  SELECT
+    "region",
+    "district",
+    "year",
+    CAST("rd_costs" AS DOUBLE) AS "rd_costs",
+    CAST("tech_innovation_costs" AS DOUBLE) AS "tech_innovation_costs",
+    CAST("innovative_output" AS DOUBLE) AS "innovative_output",
+    CAST("patents" AS DOUBLE) AS "patents",
+    CAST("innovative_orgs" AS DOUBLE) AS "innovative_orgs",
+    CAST("research_activity" AS DOUBLE) AS "research_activity",
+    CAST("tech_activity" AS DOUBLE) AS "tech_activity",
+    CAST("labour_productivity" AS DOUBLE) AS "labour_productivity",
+    CAST("capital_productivity" AS DOUBLE) AS "capital_productivity",
+    CAST("eco_efficiency" AS DOUBLE) AS "eco_efficiency"
+  FROM "input"."regions"
+), "activity" /* spec line 31: let activity = mean(leader_pct(rd_costs), leader_pct(tech_innovation_costs), leader_pct(innovative_output), leader_pct(patents), leader_pct(innovative_orgs), leader_pct(research_activity), leader_pct(tech_activity)) */ AS (
+  SELECT
+    *,
+    (
+      "rd_costs" / NULLIF(MAX("rd_costs") OVER (PARTITION BY "year"), 0) * 100 + "tech_innovation_costs" / NULLIF(MAX("tech_innovation_costs") OVER (PARTITION BY "year"), 0) * 100 + "innovative_output" / NULLIF(MAX("innovative_output") OVER (PARTITION BY "year"), 0) * 100 + "patents" / NULLIF(MAX("patents") OVER (PARTITION BY "year"), 0) * 100 + "innovative_orgs" / NULLIF(MAX("innovative_orgs") OVER (PARTITION BY "year"), 0) * 100 + "research_activity" / NULLIF(MAX("research_activity") OVER (PARTITION BY "year"), 0) * 100 + "tech_activity" / NULLIF(MAX("tech_activity") OVER (PARTITION BY "year"), 0) * 100
+    ) / 7 AS "activity"
+  FROM "regions"
+), "receptivity" /* spec line 36: let receptivity = mean(leader_pct(labour_productivity), leader_pct(capital_productivity), leader_pct(eco_efficiency)) */ AS (
+  SELECT
+    *,
+    (
+      "labour_productivity" / NULLIF(MAX("labour_productivity") OVER (PARTITION BY "year"), 0) * 100 + "capital_productivity" / NULLIF(MAX("capital_productivity") OVER (PARTITION BY "year"), 0) * 100 + "eco_efficiency" / NULLIF(MAX("eco_efficiency") OVER (PARTITION BY "year"), 0) * 100
+    ) / 3 AS "receptivity"
+  FROM "activity"
+), "score" /* spec line 42: let score = round(mean(activity, receptivity), 2) */ AS (
+  SELECT
+    *,
+    ROUND((
+      "activity" + "receptivity"
+    ) / 2, 2) AS "score"
+  FROM "receptivity"
+), "districts_score" /* spec line 61: output districts: mean(score by district) as score, classify(score, rating) as class */ AS (
+  SELECT
+    "district",
+    "year",
+    AVG("score") AS "districts_score"
+  FROM "score"
+  GROUP BY
+    "district",
+    "year"
+), "class" /* spec line 61: output districts: mean(score by district) as score, classify(score, rating) as class */ AS (
+  SELECT
+    *,
+    CASE
+      WHEN "districts_score" > 85.0 AND "districts_score" <= 100.0
+      THEN 'A+'
+      WHEN "districts_score" > 70.0 AND "districts_score" <= 85.0
+      THEN 'A'
+      WHEN "districts_score" > 55.0 AND "districts_score" <= 70.0
+      THEN 'B+'
+      WHEN "districts_score" > 40.0 AND "districts_score" <= 55.0
+      THEN 'B'
+      WHEN "districts_score" > 25.0 AND "districts_score" <= 40.0
+      THEN 'C+'
+      WHEN "districts_score" > 10.0 AND "districts_score" <= 25.0
+      THEN 'C'
+      WHEN "districts_score" >= 0.0 AND "districts_score" <= 10.0
+      THEN 'D'
+    END AS "class"
+  FROM "districts_score"
+)
+SELECT
+  "district",
+  "year",
+  "districts_score" AS "score",
+  "class"
+FROM "class"
+ORDER BY
+  "district",
+  "year"

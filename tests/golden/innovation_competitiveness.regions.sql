@@ -1,0 +1,78 @@
+WITH "regions" /* table regions: region by year */ AS (
+  SELECT
+    "region",
+    "year",
+    CAST("rd_costs" AS DOUBLE) AS "rd_costs",
+    CAST("tech_innovation_costs" AS DOUBLE) AS "tech_innovation_costs",
+    CAST("innovative_output" AS DOUBLE) AS "innovative_output",
+    CAST("patents" AS DOUBLE) AS "patents",
+    CAST("innovative_orgs" AS DOUBLE) AS "innovative_orgs",
+    CAST("research_activity" AS DOUBLE) AS "research_activity",
+    CAST("tech_activity" AS DOUBLE) AS "tech_activity",
+    CAST("labour_productivity" AS DOUBLE) AS "labour_productivity",
+    CAST("capital_productivity" AS DOUBLE) AS "capital_productivity",
+    CAST("eco_efficiency" AS DOUBLE) AS "eco_efficiency"
+  FROM "input"."regions"
+), "activity" /* spec line 31: let activity = mean(leader_pct(rd_costs), leader_pct(tech_innovation_costs), leader_pct(innovative_output), leader_pct(patents), leader_pct(innovative_orgs), leader_pct(research_activity), leader_pct(tech_activity)) */ AS (
+  SELECT
+    *,
+    (
+      "rd_costs" / NULLIF(MAX("rd_costs") OVER (PARTITION BY "year"), 0) * 100 + "tech_innovation_costs" / NULLIF(MAX("tech_innovation_costs") OVER (PARTITION BY "year"), 0) * 100 + "innovative_output" / NULLIF(MAX("innovative_output") OVER (PARTITION BY "year"), 0) * 100 + "patents" / NULLIF(MAX("patents") OVER (PARTITION BY "year"), 0) * 100 + "innovative_orgs" / NULLIF(MAX("innovative_orgs") OVER (PARTITION BY "year"), 0) * 100 + "research_activity" / NULLIF(MAX("research_activity") OVER (PARTITION BY "year"), 0) * 100 + "tech_activity" / NULLIF(MAX("tech_activity") OVER (PARTITION BY "year"), 0) * 100
+    ) / 7 AS "activity"
+  FROM "regions"
+), "receptivity" /* spec line 36: let receptivity = mean(leader_pct(labour_productivity), leader_pct(capital_productivity), leader_pct(eco_efficiency)) */ AS (
+  SELECT
+    *,
+    (
+      "labour_productivity" / NULLIF(MAX("labour_productivity") OVER (PARTITION BY "year"), 0) * 100 + "capital_productivity" / NULLIF(MAX("capital_productivity") OVER (PARTITION BY "year"), 0) * 100 + "eco_efficiency" / NULLIF(MAX("eco_efficiency") OVER (PARTITION BY "year"), 0) * 100
+    ) / 3 AS "receptivity"
+  FROM "activity"
+), "score" /* spec line 42: let score = round(mean(activity, receptivity), 2) */ AS (
+  SELECT
+    *,
+    ROUND((
+      "activity" + "receptivity"
+    ) / 2, 2) AS "score"
+  FROM "receptivity"
+), "class" /* spec line 57: output regions: activity, receptivity, score, classify(score, rating) as class, rank(score desc ties min) as place */ AS (
+  SELECT
+    *,
+    CASE
+      WHEN "score" > 85.0 AND "score" <= 100.0
+      THEN 'A+'
+      WHEN "score" > 70.0 AND "score" <= 85.0
+      THEN 'A'
+      WHEN "score" > 55.0 AND "score" <= 70.0
+      THEN 'B+'
+      WHEN "score" > 40.0 AND "score" <= 55.0
+      THEN 'B'
+      WHEN "score" > 25.0 AND "score" <= 40.0
+      THEN 'C+'
+      WHEN "score" > 10.0 AND "score" <= 25.0
+      THEN 'C'
+      WHEN "score" >= 0.0 AND "score" <= 10.0
+      THEN 'D'
+    END AS "class"
+  FROM "score"
+), "place" /* spec line 57: output regions: activity, receptivity, score, classify(score, rating) as class, rank(score desc ties min) as place */ AS (
+  SELECT
+    *,
+    CASE
+      WHEN "score" IS NULL
+      THEN NULL
+      ELSE RANK() OVER (PARTITION BY "year" ORDER BY "score" DESC)
+    END AS "place"
+  FROM "class"
+)
+SELECT
+  "region",
+  "year",
+  "activity",
+  "receptivity",
+  "score",
+  "class",
+  "place"
+FROM "place"
+ORDER BY
+  "region",
+  "year"

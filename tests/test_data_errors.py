@@ -1,0 +1,54 @@
+"""Bad data gets a message naming the column and the rows; inputs are never overwritten."""
+
+from __future__ import annotations
+
+from conftest import idxc
+
+SPEC = """table regions: region by year
+  district attribute
+  rd_costs, patents
+output by region, year: rd_costs, patents
+"""
+
+
+def run(write, csv_text: str, *extra: str):
+    spec = write("s.idx", SPEC)
+    data = write("panel.csv", csv_text)
+    return idxc("run", str(spec), "--data", str(data), *extra), data
+
+
+def test_missing_column_is_named_with_a_suggestion(write):
+    proc, _ = run(write, "region,year,district,rd_cost,patents\nA,2005,X,1,2\n")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "column 'rd_costs' is missing" in proc.stderr and "did you mean 'rd_cost'?" in proc.stderr
+
+
+def test_duplicate_keys_name_the_key_and_rows(write):
+    proc, _ = run(write, "region,year,district,rd_costs,patents\nA,2005,X,1,2\nB,2005,X,1,2\nA,2005,X,3,4\n")
+    assert proc.returncode == 2
+    assert "duplicate key region=A, year=2005 in rows 1, 3" in proc.stderr
+
+
+def test_text_in_numeric_column_names_column_and_rows(write):
+    proc, _ = run(write, "region,year,district,rd_costs,patents\nA,2005,X,1,2\nB,2005,X,n/a,2\nC,2005,X,2,2\n")
+    assert proc.returncode == 2
+    assert "column 'rd_costs' has text where numbers belong: rows 2 ('n/a')" in proc.stderr
+
+
+def test_attribute_must_be_constant_per_entity(write):
+    proc, _ = run(write, "region,year,district,rd_costs,patents\nA,2005,X,1,2\nA,2006,Y,1,2\n")
+    assert proc.returncode == 2 and "attribute 'district' changes over time for A" in proc.stderr
+
+
+def test_out_never_overwrites_an_input(write):
+    proc, data = run(write, "region,year,district,rd_costs,patents\nA,2005,X,1,2\n")
+    before = data.read_text()
+    proc, _ = run(write, before, "--out", str(data))
+    assert proc.returncode == 2 and "would overwrite an input" in proc.stderr
+    assert data.read_text() == before
+
+
+def test_missing_data_file_is_reported(write):
+    spec = write("s.idx", SPEC)
+    proc = idxc("run", str(spec), "--data", "nowhere.csv")
+    assert proc.returncode == 2 and "not found: nowhere.csv" in proc.stderr

@@ -1,0 +1,116 @@
+"""One test per diagnostic: the message, and the caret under the right spot."""
+
+from __future__ import annotations
+
+import pytest
+
+import idxlang
+from conftest import idxc
+
+HEADER = """table regions: region by year
+  district attribute
+  rd_costs, patents
+table industries: industry by year
+  output
+"""
+
+
+def error_of(text: str) -> str:
+    with pytest.raises(idxlang.IdxError) as info:
+        idxlang.loads(text, path="spec.idx")
+    return info.value.render()
+
+
+def caret(rendered: str, line_no: int) -> int:
+    """Column (1-based) of the first caret under the source line `line_no`."""
+    lines = rendered.splitlines()
+    src = next(i for i, ln in enumerate(lines) if ln.startswith(f"{line_no} | "))
+    under = lines[src + 1]
+    return under.index("^") - under.index("|") - 1
+
+
+def test_syntax_error_names_file_line_column_with_caret():
+    text = HEADER + "let x = rd_costs * * 2\n"
+    out = error_of(text)
+    assert out.startswith("spec.idx:6:20: error: syntax error: unexpected '*'")
+    assert "6 | let x = rd_costs * * 2" in out
+    assert caret(out, 6) == 20
+
+
+def test_reduction_without_axis_is_rejected():
+    out = error_of(HEADER + "let top = max(rd_costs)\n")
+    assert "spec.idx:6:11: error: max() does not say what it reduces over" in out
+    assert "max(x over <entity or time axis>)" in out
+    assert caret(out, 6) == 11
+
+
+def test_grain_mismatch_that_cannot_broadcast():
+    out = error_of(HEADER + "let bad = rd_costs + output\n")
+    assert "spec.idx:6:22: error: grain mismatch: this is industry × year, but the expression it joins is region × year" in out
+    assert caret(out, 6) == 22
+
+
+def test_coarser_grain_broadcasts_without_error():
+    spec = idxlang.loads(HEADER + "let share = rd_costs / sum(rd_costs over region)\n"
+                         "output by region, year: share\n", path="spec.idx")
+    assert spec.model.definitions["share"].grain.dims == ("region", "year")
+
+
+def test_unknown_name_suggests_the_closest():
+    out = error_of(HEADER + "let x = rd_cost * 2\n")
+    assert "spec.idx:6:9: error: unknown name 'rd_cost'" in out
+    assert "did you mean 'rd_costs'?" in out
+    assert caret(out, 6) == 9
+
+
+def test_unknown_function_suggests_the_closest():
+    out = error_of(HEADER + "let x = geomaen(rd_costs, patents)\n")
+    assert "unknown function 'geomaen'" in out and "did you mean 'geomean'?" in out
+    assert caret(out, 6) == 9
+
+
+def test_cycle_is_reported_with_its_path():
+    out = error_of(HEADER + "let a = b + 1\nlet b = a * 2\n")
+    assert "error: cycle: a → b → a" in out
+    assert "spec.idx:7:9:" in out and caret(out, 7) == 9
+
+
+def test_overlapping_bands_are_rejected():
+    out = error_of(HEADER + 'scale s\n  "hi" (50, 100]\n  "lo" [0, 50]\n  "mid" [40, 60]\n')
+    assert "bands" in out and "overlap" in out
+    assert "spec.idx:9:3:" in out or "spec.idx:8:3:" in out
+    line = int(out.split(":")[1])
+    assert caret(out, line) == 3
+
+
+def test_band_gap_is_a_warning():
+    spec = idxlang.loads(HEADER + 'scale s\n  "hi" (60, 100]\n  "lo" [0, 50]\n'
+                         "output by region, year: classify(rd_costs, s) as c\n", path="spec.idx")
+    assert len(spec.warnings) == 1
+    w = spec.warnings[0]
+    assert "warning: scale s has a gap (50, 60]" in w and "spec.idx:7:3:" in w
+
+
+def test_output_finer_than_its_grain_is_rejected():
+    out = error_of(HEADER + "output by year: rd_costs\n")
+    assert "'rd_costs' is region × year, finer than the output's year" in out
+
+
+def test_rank_must_state_direction():
+    out = error_of(HEADER + "output by region, year: rank(rd_costs) as place\n")
+    assert "rank() must state its direction" in out
+
+
+def test_cli_user_error_exits_2_without_traceback(write):
+    spec = write("bad.idx", HEADER + "let x = rd_cost * 2\noutput by region, year: x\n")
+    proc = idxc("sql", str(spec))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert f"{spec}:6:9: error: unknown name 'rd_cost'" in proc.stderr
+    assert "^^^^^^^" in proc.stderr
+
+
+def test_unknown_param_override_suggests(write):
+    spec = write("p.idx", HEADER + "param base_year = 2005\noutput by region, year: rd_costs\n")
+    proc = idxc("sql", str(spec), "--param", "base_yaer=2006")
+    assert proc.returncode == 2 and "did you mean 'base_year'?" in proc.stderr

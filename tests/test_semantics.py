@@ -1,0 +1,128 @@
+"""Calendar time, explicit missing values, and the constructs of the vocabulary,
+each checked against values computed by hand in the test."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import idxlang
+
+
+def run(write, spec_text: str, csv_text: str, output: str | None = None):
+    write("panel.csv", csv_text)
+    spec_path = write("s.idx", spec_text)
+    spec = idxlang.load(spec_path)
+    result = spec.run()
+    name = output or spec.outputs[0]
+    return result.tables[name].to_pylist(), result
+
+
+PANEL = """table p: firm by year from "panel.csv"
+  x, y
+"""
+
+
+def test_lag_is_the_previous_calendar_period_not_the_previous_row(write):
+    csv_text = "firm,year,x,y\nA,2014,10,1\nA,2015,11,1\nA,2017,12,1\nB,2014,5,1\n"
+    rows, _ = run(write, PANEL + "output by firm, year: lag(x) as prev, chain(x) as ch, chain(x) ?? 1 as ch1, lag(x, 2) as prev2\n", csv_text)
+    got = {(r["firm"], r["year"]): r for r in rows}
+    assert got[("A", 2015)]["prev"] == 10 and got[("A", 2015)]["ch"] == pytest.approx(1.1)
+    assert got[("A", 2017)]["prev"] is None  # 2016 is absent: missing, not 2015's 11
+    assert got[("A", 2017)]["ch"] is None and got[("A", 2017)]["ch1"] == 1
+    assert got[("A", 2017)]["prev2"] == 11  # 2015 is exactly two periods back
+    assert got[("A", 2014)]["prev"] is None and got[("B", 2014)]["prev"] is None
+
+
+def test_missing_propagates_and_reductions_skip_and_report(write):
+    csv_text = "firm,year,x,y\nA,2014,10,1\nB,2014,,2\nC,2014,4,\nA,2015,1,1\nB,2015,3,1\nC,2015,,1\n"
+    rows, result = run(write, PANEL + "output by firm, year: x + y as s, x / mean(x over firm) as rel\n", csv_text)
+    got = {(r["firm"], r["year"]): r for r in rows}
+    assert got[("B", 2014)]["s"] is None and got[("C", 2014)]["s"] is None
+    assert got[("A", 2014)]["rel"] == pytest.approx(10 / 7)  # mean of 10 and 4 skips B's missing x
+    assert got[("B", 2015)]["rel"] == pytest.approx(3 / 2)
+    (skip,) = result.skipped
+    assert skip.label == "mean(x over firm)" and skip.cells == 6 and skip.missing == 2
+
+
+def test_neutral_value_for_missing(write):
+    rows, _ = run(write, PANEL + "output by firm, year: x ?? 0 as x0\n", "firm,year,x,y\nA,2014,,1\nB,2014,2,1\n")
+    assert [r["x0"] for r in rows] == [0, 2]
+
+
+def test_product_over_entities_handles_zero_and_sign(write):
+    csv_text = "firm,year,x,y\nA,1,2,1\nB,1,-3,1\nC,1,0.5,1\nA,2,2,1\nB,2,0,1\nA,3,-1,1\nB,3,-2,1\nC,3,,1\n"
+    spec = PANEL + "let prod = product(x over firm)\noutput by year: prod\n"
+    rows, _ = run(write, spec, csv_text)
+    assert [r["prod"] for r in rows] == [pytest.approx(-3.0), 0, pytest.approx(2.0)]
+
+
+def test_mean_range_at_groups_and_ratios(write):
+    spec = """table p: firm by year from "panel.csv"
+  kind attribute
+  x
+param a = 2015
+param b = 2016
+let avg = mean(x over year in a..b)
+let base = x / x at 2015 * 100
+let ratio = sum(x by kind) / sum(x by kind) at 2015
+output firms by firm: avg
+output bases by firm, year: base
+output kinds by kind, year: ratio, mean(x by kind) as kmean
+"""
+    csv_text = "firm,year,kind,x\nA,2014,k,1\nA,2015,k,2\nA,2016,k,4\nB,2015,m,3\nB,2016,m,5\nC,2015,k,10\nC,2016,k,20\n"
+    write("panel.csv", csv_text)
+    s = idxlang.load(write("s.idx", spec))
+    r = s.run()
+    assert {x["firm"]: x["avg"] for x in r.tables["firms"].to_pylist()} == {"A": 3.0, "B": 4.0, "C": 15.0}
+    bases = {(x["firm"], x["year"]): x["base"] for x in r.tables["bases"].to_pylist()}
+    assert bases[("A", 2016)] == pytest.approx(200.0) and bases[("A", 2014)] == pytest.approx(50.0)
+    kinds = {(x["kind"], x["year"]): x for x in r.tables["kinds"].to_pylist()}
+    assert kinds[("k", 2016)]["ratio"] == pytest.approx(24 / 12)
+    assert kinds[("k", 2014)]["kmean"] == 1.0 and kinds[("m", 2016)]["kmean"] == 5.0
+    # the param override moves the range
+    s2 = idxlang.load(write("s.idx", spec), params={"b": 2015})
+    assert {x["firm"]: x["avg"] for x in s2.run(outputs=["firms"]).tables["firms"].to_pylist()}["A"] == 2.0
+
+
+def test_row_wise_means_and_scalar_functions(write):
+    spec = PANEL + """output by firm, year:
+  mean(x, y) as m, mean(x: 3, y: 1) as wm, geomean(x, y) as g, product(x, y) as pr, sum(x, y) as su,
+  round(ln(x), 3) as l, exp(0) as e, abs(-x) as ab, least(x, y) as lo, greatest(x, y) as hi,
+  if x > y then 1 else 0 as flag
+"""
+    rows, _ = run(write, spec, "firm,year,x,y\nA,1,4,1\nB,1,2,\n")
+    a, b = rows
+    assert a["m"] == 2.5 and a["wm"] == pytest.approx(13 / 4) and a["g"] == pytest.approx(2.0)
+    assert a["pr"] == 4 and a["su"] == 5 and a["l"] == round(math.log(4), 3) and a["e"] == 1
+    assert a["ab"] == 4 and a["lo"] == 1 and a["hi"] == 4 and a["flag"] == 1
+    assert b["m"] is None and b["lo"] is None and b["hi"] is None  # missing propagates
+
+
+def test_cumprod_and_rank_ties(write):
+    spec = PANEL + """output by firm, year:
+  cumprod(x over year) as cp, cumsum(x over year) as cs,
+  rank(y desc) as r_min, rank(y desc ties dense) as r_dense, rank(y desc ties average) as r_avg,
+  rank(y asc ties first) as r_first
+"""
+    csv_text = "firm,year,x,y\nA,1,2,5\nB,1,3,5\nC,1,1,1\nD,1,1,\nA,2,3,1\n"
+    rows, _ = run(write, spec, csv_text)
+    got = {(r["firm"], r["year"]): r for r in rows}
+    assert got[("A", 2)]["cp"] == pytest.approx(6.0) and got[("A", 2)]["cs"] == 5
+    assert [got[(f, 1)]["r_min"] for f in "ABCD"] == [1, 1, 3, None]
+    assert [got[(f, 1)]["r_dense"] for f in "ABC"] == [1, 1, 2]
+    assert [got[(f, 1)]["r_avg"] for f in "ABC"] == [1.5, 1.5, 3]
+    assert [got[(f, 1)]["r_first"] for f in "CAB"] == [1, 2, 3]
+
+
+def test_division_by_zero_is_missing(write):
+    rows, _ = run(write, PANEL + "output by firm, year: x / y as q\n", "firm,year,x,y\nA,1,1,0\n")
+    assert rows[0]["q"] is None
+
+
+def test_broadcast_of_economy_series_onto_industries(write):
+    write("eco.csv", "year,price\n2014,2\n2015,4\n")
+    spec = PANEL + 'table eco: by year from "eco.csv"\n  price\noutput by firm, year: x * price as v\n'
+    rows, _ = run(write, spec, "firm,year,x,y\nA,2014,1,1\nB,2015,3,1\n")
+    assert [r["v"] for r in rows] == [2, 12]
