@@ -468,7 +468,7 @@ class Checker:
                 source = value.name
             else:
                 source = alias if alias not in self.lets and alias not in self.columns else f"{name}_{alias}"
-                text = self.statement_text(item.span)
+                text = f"{ast.unparse(item.value)} as {alias}"
                 local[source] = m.Definition(source, value, value.grain, f"output {name}: {text}",
                                              item.span.line, item.span)
                 value = m.Ref(source, value.grain, "let", item.span)

@@ -209,21 +209,19 @@ class Planner:
 
     def group_step(self, d: m.Definition, sites: list[m.Expr]) -> None:
         fine = sites[0].arg.grain  # type: ignore[union-attr]
-        source = self.heads.get(fine)
-        if source is None:
-            raise IdxError(Diagnostic("error", f"internal: no rows at grain {fine} for {d.name}"))
         mapping: dict[int, m.Expr] = {}
         for s in sites:
             assert isinstance(s, (m.Reduce, m.At))
             arg = s.arg
-            if not self.plain_at(arg, fine):
+            if fine not in self.heads or not self.plain_at(arg, fine):
                 arg = self.lift(arg, f"{d.name}_{getattr(s, 'func', 'at')}_arg", d.line,
-                                f"argument of {s.label} in {d.name} (spec line {d.line})")
-                source = self.heads[fine]
+                                f"argument of {s.label} in {d.name}")
             mapping[id(s)] = replace(s, arg=arg)
+        source = self.heads[fine]
+        for s in sites:
             if isinstance(s, m.Reduce):
                 within = (s.axis, *s.within) if s.within else None
-                self.tallies.append(Tally(s.label, d.line, source, (), arg, within))  # type: ignore[arg-type]
+                self.tallies.append(Tally(s.label, d.line, source, (), mapping[id(s)].arg, within))  # type: ignore
         value = _substitute(d.expr, mapping)
         merge = self.heads.get(d.grain)
         self.steps.append(Step(d.name, d.grain, self.key_columns(d.grain), "group",
@@ -248,11 +246,11 @@ class Planner:
             return replace(e, args=tuple(rec(a) for a in e.args)) if isinstance(e, m.Op) else replace(e, arg=rec(e.arg))
         inline = (e.arg.grain == grain) if isinstance(e, (m.Reduce, m.At)) else (e.grain == grain)
         if not inline:
-            return rec(self.lift(e, self.lift_name(e, owner), line, f"{e.label} in {owner} (spec line {line})"))  # type: ignore[union-attr]
+            return rec(self.lift(e, self.lift_name(e, owner), line, f"{e.label} in {owner}"))  # type: ignore[union-attr]
         arg = e.arg
         if _has_window(arg):
             arg = self.lift(arg, f"{owner}_{getattr(e, 'func', None) or getattr(e, 'kind', 'at')}_arg", line,
-                            f"argument of {e.label} in {owner} (spec line {line})")  # type: ignore[union-attr]
+                            f"argument of {e.label} in {owner}")  # type: ignore[union-attr]
         arg = rec(arg)
         if isinstance(e, m.Reduce):
             within = (e.axis, *e.within) if e.within else None

@@ -126,3 +126,52 @@ def test_broadcast_of_economy_series_onto_industries(write):
     spec = PANEL + 'table eco: by year from "eco.csv"\n  price\noutput by firm, year: x * price as v\n'
     rows, _ = run(write, spec, "firm,year,x,y\nA,2014,1,1\nB,2015,3,1\n")
     assert [r["v"] for r in rows] == [2, 12]
+
+
+LIFT_SPEC = """table p: firm by year from "panel.csv"
+  kind attribute
+  x
+def share(v) = v / max(v over firm) * 100
+let growth_rank = rank(chain(x) desc)
+let top_growth = max(chain(x) over firm)
+let total = sum(sum(x over firm) over year)
+let kind_share = sum(x by kind) / sum(x over firm)
+output firms by firm, year: growth_rank, rank(share(x) desc) as srank, x / total as rel, kind_share, kind
+output years by year: top_growth, max(share(x) over firm) as mx
+"""
+LIFT_PANEL = ("firm,year,kind,x\nA,2014,k,1\nA,2015,k,2\nA,2016,k,4\nB,2014,m,3\nB,2015,m,5\nB,2016,m,6\n"
+              "C,2014,k,10\nC,2015,k,20\nC,2016,k,15\n")
+
+
+def test_windows_of_windows_and_nested_reductions(write):
+    """Arguments that are themselves windowed get steps of their own; values by hand."""
+    write("panel.csv", LIFT_PANEL)
+    result = idxlang.load(write("s.idx", LIFT_SPEC)).run()
+    firms = {(r["firm"], r["year"]): r for r in result.tables["firms"].to_pylist()}
+    # chain 2015: A 2, B 5/3, C 2 -> ranks 1, 3, 1; 2016: A 2, B 1.2, C 0.75
+    assert [firms[(f, 2015)]["growth_rank"] for f in "ABC"] == [1, 3, 1]
+    assert [firms[(f, 2016)]["growth_rank"] for f in "ABC"] == [1, 2, 3]
+    assert firms[("A", 2014)]["growth_rank"] is None
+    assert [firms[(f, 2016)]["srank"] for f in "ABC"] == [3, 2, 1]
+    assert firms[("A", 2014)]["rel"] == pytest.approx(1 / 66)
+    assert firms[("B", 2014)]["kind_share"] == pytest.approx(3 / 14) and firms[("B", 2014)]["kind"] == "m"
+    years = {r["year"]: r for r in result.tables["years"].to_pylist()}
+    assert years[2014]["top_growth"] is None and years[2016]["top_growth"] == pytest.approx(2.0)
+    assert all(years[y]["mx"] == pytest.approx(100.0) for y in years)
+    sql = idxlang.load(write("s.idx", LIFT_SPEC)).sql("firms")
+    assert '"growth_rank_rank_arg"' in sql and '"sum_x_by_kind"' in sql
+
+
+def test_check_command_and_param_override(write):
+    from conftest import idxc
+
+    write("panel.csv", LIFT_PANEL)
+    spec = write("s.idx", "param scale = 2\n" + LIFT_SPEC.split("def share")[0] + "output by firm, year: x * scale as y\n")
+    proc = idxc("check", str(spec))
+    assert proc.returncode == 0 and "ok: 1 table(s)" in proc.stdout and "data ok" in proc.stderr
+    proc = idxc("run", str(spec), "--param", "scale=10")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1].split() == ["A", "2014", "10.0000"]
+    bad = write("panel.csv", LIFT_PANEL + "A,2014,k,7\n")
+    proc = idxc("check", str(spec), "--data", str(bad))
+    assert proc.returncode == 2 and "duplicate key firm=A, year=2014 in rows 1, 10" in proc.stderr

@@ -35,7 +35,7 @@ WITH "regions" /* table regions: region by year */ AS (
       "activity" + "receptivity"
     ) / 2, 2) AS "score"
   FROM "receptivity"
-), "districts_score" /* spec line 61: output districts: mean(score by district) as score, classify(score, rating) as class */ AS (
+), "districts_score" /* spec line 61: output districts: mean(score by district) as score */ AS (
   SELECT
     "district",
     "year",
@@ -44,7 +44,7 @@ WITH "regions" /* table regions: region by year */ AS (
   GROUP BY
     "district",
     "year"
-), "class" /* spec line 61: output districts: mean(score by district) as score, classify(score, rating) as class */ AS (
+), "class" /* spec line 61: output districts: classify(score, rating) as class */ AS (
   SELECT
     *,
     CASE

@@ -34,7 +34,7 @@ WITH "regions" /* table regions: region by year */ AS (
       "activity" + "receptivity"
     ) / 2, 2) AS "score"
   FROM "receptivity"
-), "class" /* spec line 57: output regions: activity, receptivity, score, classify(score, rating) as class, rank(score desc ties min) as place */ AS (
+), "class" /* spec line 57: output regions: classify(score, rating) as class */ AS (
   SELECT
     *,
     CASE
@@ -54,7 +54,7 @@ WITH "regions" /* table regions: region by year */ AS (
       THEN 'D'
     END AS "class"
   FROM "score"
-), "place" /* spec line 57: output regions: activity, receptivity, score, classify(score, rating) as class, rank(score desc ties min) as place */ AS (
+), "place" /* spec line 57: output regions: rank(score desc ties min) as place */ AS (
   SELECT
     *,
     CASE
