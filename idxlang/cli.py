@@ -62,6 +62,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     m = spec.model
     print(f"{m.path}: ok: {len(m.tables)} table(s), {len(m.definitions)} definition(s), "
           f"{len(m.outputs)} output(s): {', '.join(m.outputs)}")
+    width = max((len(n) for n in m.definitions), default=0)
+    for name, d in m.definitions.items():  # the grains the compiler inferred, for review
+        print(f"  {name.ljust(width)}  {d.grain}   (line {d.line})")
+    for out in m.outputs.values():
+        print(f"  output {out.name} by {out.grain}: {', '.join(c.alias for c in out.columns)}")
     return 0
 
 

@@ -97,7 +97,10 @@ class DataChecker:
         self.problems.append(Diagnostic("error", f"{self.sources[table].path} (table {table}): {message}", hint=hint))
 
     def q(self, sql: str) -> list[tuple]:
-        return self.con.execute(sql).fetchall()
+        try:
+            return self.con.execute(sql).fetchall()
+        except duckdb.Error as err:  # e.g. a CSV that does not parse
+            raise IdxError(Diagnostic("error", f"cannot read the data: {str(err).splitlines()[0]}")) from None
 
     def check(self) -> None:
         for t in self.model.tables.values():

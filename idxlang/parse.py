@@ -339,6 +339,8 @@ def parse_file(path: str | Path) -> ast.Module:
         raise IdxError(Diagnostic("error", f"spec file not found: {p}")) from None
     except UnicodeDecodeError as err:
         raise IdxError(Diagnostic("error", f"spec file {p} is not UTF-8 text ({err.reason} at byte {err.start})")) from None
+    except OSError as err:
+        raise IdxError(Diagnostic("error", f"cannot read spec file {p}: {err.strerror}")) from None
     return parse(text, str(path))
 
 

@@ -89,6 +89,7 @@ def test_band_gap_is_a_warning():
     assert len(spec.warnings) == 1
     w = spec.warnings[0]
     assert "warning: scale s has a gap (50, 60]" in w and "spec.idx:7:3:" in w
+    assert caret(w, 7) == 3
 
 
 def test_output_finer_than_its_grain_is_rejected():
@@ -108,6 +109,15 @@ def test_cli_user_error_exits_2_without_traceback(write):
     assert "Traceback" not in proc.stderr
     assert f"{spec}:6:9: error: unknown name 'rd_cost'" in proc.stderr
     assert "^^^^^^^" in proc.stderr
+
+
+def test_unreadable_or_malformed_inputs_exit_2(write, tmp_path):
+    proc = idxc("check", str(tmp_path))
+    assert proc.returncode == 2 and "cannot read spec file" in proc.stderr and "Traceback" not in proc.stderr
+    spec = write("s.idx", HEADER.split("table industries")[0] + "output by region, year: rd_costs\n")
+    data = write("panel.csv", 'region,year,district,rd_costs,patents\nA,2005,X,"1,2\n')
+    proc = idxc("run", str(spec), "--data", str(data))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "error" in proc.stderr
 
 
 def test_unknown_param_override_suggests(write):
