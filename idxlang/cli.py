@@ -48,17 +48,16 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     spec = _load(args)
-    if args.data or any(t.source for t in spec.model.tables.values()):
+    if args.data or all(t.source for t in spec.model.tables.values()):
         import duckdb
 
         from .data import check_data, register, resolve_sources
 
-        if args.data or all(t.source for t in spec.model.tables.values()):
-            sources = resolve_sources(spec.model, args.data)
-            con = duckdb.connect()
-            register(con, sources)
-            check_data(con, spec.model, sources)
-            print(f"data ok: {', '.join(f'{s.table}={s.path}' for s in sources)}", file=sys.stderr)
+        sources = resolve_sources(spec.model, args.data)
+        con = duckdb.connect()
+        register(con, sources)
+        check_data(con, spec.model, sources)
+        print(f"data ok: {', '.join(f'{s.table}={s.path}' for s in sources)}", file=sys.stderr)
     m = spec.model
     print(f"{m.path}: ok: {len(m.tables)} table(s), {len(m.definitions)} definition(s), "
           f"{len(m.outputs)} output(s): {', '.join(m.outputs)}")

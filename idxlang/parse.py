@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
@@ -344,4 +344,4 @@ def parse_file(path: str | Path) -> ast.Module:
     return parse(text, str(path))
 
 
-__all__ = ["parse", "parse_file", "parser", "Tree"]
+__all__ = ["parse", "parse_file", "parser"]

@@ -40,33 +40,30 @@ class Result:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-def connect(settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    for key, value in (settings or {}).items():
-        con.execute(f"SET {key} = ?", [value]) if key.isidentifier() else None
-    return con
-
-
-def _atomic_write(rel: duckdb.DuckDBPyRelation, path: Path, fmt: str) -> None:
-    """Write next to the target, then rename: a reader never sees half a file."""
+def _atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str) -> int:
+    """Write next to the target, then rename: a reader never sees half a file.
+    Returns the rows written, read back from the file rather than by rerunning the query."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         if fmt == "parquet":
             rel.write_parquet(tmp)
+            rows = con.execute("SELECT COUNT(*) FROM read_parquet(?)", [tmp]).fetchall()[0][0]
         else:
             rel.write_csv(tmp)
+            rows = con.execute("SELECT COUNT(*) FROM read_csv(?, header = true)", [tmp]).fetchall()[0][0]
         os.replace(tmp, path)
+        return int(rows)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
 
 def execute(model: m.Model, sources: list[Source], outputs: list[str], targets: dict[str, tuple[Path, str]] | None = None,
-            check: bool = True, settings: dict | None = None) -> Result:
+            check: bool = True) -> Result:
     """Run the named outputs; write those in `targets` (path, format), return the rest as Arrow."""
-    con = connect(settings)
+    con = duckdb.connect()
     register(con, sources)
     if check:
         check_data(con, model, sources)
@@ -79,9 +76,8 @@ def execute(model: m.Model, sources: list[Source], outputs: list[str], targets: 
             rel = con.sql(sql)
             if targets and name in targets:
                 path, fmt = targets[name]
-                _atomic_write(rel, path, fmt)
+                result.rows[name] = _atomic_write(con, rel, path, fmt)
                 result.written[name] = path
-                result.rows[name] = con.sql(f"SELECT COUNT(*) FROM ({sql})").fetchall()[0][0]
             else:
                 table = rel.to_arrow_table()
                 result.tables[name] = table
