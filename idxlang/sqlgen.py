@@ -56,10 +56,7 @@ def paren(e: exp.Expression, level: int = 8) -> exp.Expression:
 class Scope:
     """Where each column is found in the FROM clause of the statement being built."""
 
-    def __init__(self, grain: m.Grain, keys: tuple[str, ...], source: str | None, joins: tuple[Join, ...],
-                 where: dict[str, str]) -> None:
-        self.grain = grain
-        self.keys = keys
+    def __init__(self, source: str | None, joins: tuple[Join, ...], where: dict[str, str]) -> None:
         self.source = source
         self.joins = {j.source for j in joins}
         self.where = where
@@ -107,8 +104,7 @@ _FUNCS = {"ln": exp.Ln, "exp": exp.Exp, "abs": exp.Abs, "sqrt": exp.Sqrt}
 
 
 class ExprBuilder:
-    def __init__(self, axes: m.Axes, scope: Scope, grouped: bool = False) -> None:
-        self.axes = axes
+    def __init__(self, scope: Scope, grouped: bool = False) -> None:
         self.scope = scope
         self.grouped = grouped
 
@@ -231,10 +227,10 @@ class SqlBuilder:
     def step(self, s: Step) -> exp.Select:
         if s.kind == "table":
             return self.table_step(s)
-        scope = Scope(s.grain, s.keys, s.source, s.joins, self.plan.where)
+        scope = Scope(s.source, s.joins, self.plan.where)
         if s.kind == "row":
             assert s.value is not None
-            value = ExprBuilder(self.model.axes, scope)(s.value).as_(ident(s.name))
+            value = ExprBuilder(scope)(s.value).as_(ident(s.name))
             star = exp.Star() if not s.joins else exp.Column(this=exp.Star(), table=ident(s.source)) if s.source else exp.Star()
             select = exp.Select(expressions=[star, value] if s.source else [value])
             return _from(select, s.source, s.joins)
@@ -242,9 +238,9 @@ class SqlBuilder:
 
     def group_step(self, s: Step) -> exp.Select:
         assert s.value is not None
-        scope = Scope(s.grain, s.keys, s.source, (), self.plan.where)
+        scope = Scope(s.source, (), self.plan.where)
         keys = [col(k) for k in s.keys]
-        value = ExprBuilder(self.model.axes, scope, grouped=True)(s.value).as_(ident(s.name))
+        value = ExprBuilder(scope, grouped=True)(s.value).as_(ident(s.name))
         grouped = exp.Select(expressions=[*keys, value]).from_(exp.Table(this=ident(s.source)))
         if keys:
             grouped = grouped.group_by(*[k.copy() for k in keys])
@@ -270,19 +266,15 @@ class SqlBuilder:
 
     def final(self) -> exp.Select:
         p = self.plan
-        grain = p.output.grain
-        keys = tuple(k for k in self.key_order())
-        scope = Scope(grain, keys, p.source, p.joins, p.where)
-        build = ExprBuilder(self.model.axes, scope)
+        keys = p.output.keys
+        scope = Scope(p.source, p.joins, p.where)
+        build = ExprBuilder(scope)
         exprs = [scope.key(k).as_(ident(k)) if scope.qualify else col(k) for k in keys]
         for c in p.columns:
             e = build(c.ref)
             exprs.append(e if isinstance(e, exp.Column) and e.name == c.alias and not scope.qualify else e.as_(ident(c.alias)))
         select = _from(exp.Select(expressions=exprs), p.source, p.joins)
         return select.order_by(*[scope.key(k) for k in keys]) if keys else select
-
-    def key_order(self) -> tuple[str, ...]:
-        return self.plan.output.keys
 
     def ctes(self, steps: tuple[Step, ...] | None = None) -> list[exp.CTE]:
         out = []
@@ -314,8 +306,8 @@ class SqlBuilder:
         return select
 
     def tally(self, i: int, t: Tally) -> exp.Select:
-        scope = Scope(m.SCALAR, (), t.source, t.joins, self.plan.where)
-        x = ExprBuilder(self.model.axes, scope)(t.arg)
+        scope = Scope(t.source, t.joins, self.plan.where)
+        x = ExprBuilder(scope)(t.arg)
         select = exp.Select(expressions=[
             lit(i).as_(ident("reduction")),
             exp.Count(this=exp.Star()).as_(ident("cells")),
