@@ -175,3 +175,14 @@ def test_check_command_and_param_override(write):
     bad = write("panel.csv", LIFT_PANEL + "A,2014,k,7\n")
     proc = idxc("check", str(spec), "--data", str(bad))
     assert proc.returncode == 2 and "duplicate key firm=A, year=2014 in rows 1, 10" in proc.stderr
+
+
+def test_two_tables_at_one_grain_merge_by_key(write):
+    """Rows of either table are kept (full join); a value absent from one side is missing."""
+    write("a.csv", "firm,year,x\nA,2014,1\nB,2014,2\n")
+    write("b.csv", "firm,year,z\nA,2014,10\nC,2014,30\n")
+    spec = ('table a: firm by year from "a.csv"\n  x\ntable b: firm by year from "b.csv"\n  z\n'
+            "output by firm, year: x, z, x + z as s\n")
+    rows = idxlang.load(write("s.idx", spec)).table()
+    got = {r["firm"]: (r["x"], r["z"], r["s"]) for r in rows.to_pylist()}
+    assert got == {"A": (1, 10, 11), "B": (2, None, None), "C": (None, 30, None)}
