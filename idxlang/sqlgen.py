@@ -86,7 +86,7 @@ def _agg(func: str, x: exp.Expression, wrap) -> exp.Expression:  # type: ignore[
     no PRODUCT aggregate."""
     if func == "product":
         nonzero = exp.Abs(this=exp.Nullif(this=x.copy(), expression=lit(0)))
-        magnitude = exp.Exp(this=wrap(exp.Sum(this=exp.Ln(this=nonzero))))  # noqa: E501
+        magnitude = exp.Exp(this=wrap(exp.Sum(this=exp.Ln(this=nonzero))))
         negatives = wrap(exp.Sum(this=exp.If(this=exp.LT(this=x.copy(), expression=lit(0)), true=lit(1), false=lit(0))))
         sign = exp.If(this=exp.EQ(this=exp.Mod(this=negatives, expression=lit(2)), expression=lit(1)),
                       true=lit(-1), false=lit(1))
@@ -231,7 +231,8 @@ class SqlBuilder:
         if s.kind == "row":
             assert s.value is not None
             value = ExprBuilder(scope)(s.value).as_(ident(s.name))
-            star = exp.Star() if not s.joins else exp.Column(this=exp.Star(), table=ident(s.source)) if s.source else exp.Star()
+            # with joins, carry only this grain's own columns forward
+            star = exp.Column(this=exp.Star(), table=ident(s.source)) if s.joins and s.source else exp.Star()
             select = exp.Select(expressions=[star, value] if s.source else [value])
             return _from(select, s.source, s.joins)
         return self.group_step(s)
@@ -276,9 +277,9 @@ class SqlBuilder:
         select = _from(exp.Select(expressions=exprs), p.source, p.joins)
         return select.order_by(*[scope.key(k) for k in keys]) if keys else select
 
-    def ctes(self, steps: tuple[Step, ...] | None = None) -> list[exp.CTE]:
+    def ctes(self) -> list[exp.CTE]:
         out = []
-        for s in steps if steps is not None else self.plan.steps:
+        for s in self.plan.steps:
             cte = exp.CTE(this=self.step(s), alias=exp.TableAlias(this=ident(s.name)))
             cte.add_comments([" " + s.comment + " "])
             out.append(cte)
