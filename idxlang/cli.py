@@ -121,14 +121,20 @@ def _print_table(name: str, table, titled: bool) -> None:  # type: ignore[no-unt
     cols = table.column_names
     data = table.to_pydict()
 
-    def fmt(v: object) -> str:
+    def fmt(v: object, whole: bool) -> str:
         if v is None:
             return ""
         if isinstance(v, float):
+            if whole:
+                return f"{v:.0f}"
             return f"{v:.6g}" if abs(v) >= 1e6 or (v != 0 and abs(v) < 1e-4) else f"{v:.4f}"
         return str(v)
 
-    cells = [[fmt(v) for v in data[c]] for c in cols]
+    def whole(values: list) -> bool:  # type: ignore[type-arg]
+        """Counts and totals stored as DOUBLE print without a run of zeros."""
+        return all(v is None or (isinstance(v, float) and v.is_integer() and abs(v) < 1e15) for v in values)
+
+    cells = [[fmt(v, w) for v in data[c]] for c, w in ((c, whole(data[c])) for c in cols)]
     numeric = [all(isinstance(v, (int, float)) or v is None for v in data[c]) for c in cols]
     widths = [max([len(c)] + [len(x) for x in col]) for c, col in zip(cols, cells)]
     line = lambda vals: "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(vals, widths, numeric))  # noqa: E731

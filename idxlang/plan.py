@@ -143,7 +143,12 @@ class Planner:
         for entity in self.axes.entities:
             self.carried[entity] = tuple(a for a, e in sorted(self.axes.attributes.items()) if e == entity and a in used)
         tables = []
-        for t in self.model.tables.values():
+        # Tables that supply values come first, so a table read only for its rows
+        # is read only when no other table at its grain supplies them.
+        def idle(t: m.TableInfo) -> bool:
+            return not any(c in used for c in (*t.columns, *t.attributes))
+
+        for t in sorted(self.model.tables.values(), key=idle):
             cols = tuple(c for c in t.columns if c in used)
             needs_rows = any(k in self.out.keys or k in used for k in t.keys) and not self.heads.get(t.grain)
             if not cols and not any(a in used for a in t.attributes) and not (needs_rows and t.grain == self.out.grain):

@@ -171,7 +171,8 @@ def test_check_command_and_param_override(write):
     assert proc.returncode == 0 and "ok: 1 table(s)" in proc.stdout and "data ok" in proc.stderr
     proc = idxc("run", str(spec), "--param", "scale=10")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[1].split() == ["A", "2014", "10.0000"]
+    # a column of whole numbers prints without decimals
+    assert proc.stdout.splitlines()[1].split() == ["A", "2014", "10"]
     bad = write("panel.csv", LIFT_PANEL + "A,2014,k,7\n")
     proc = idxc("check", str(spec), "--data", str(bad))
     assert proc.returncode == 2 and "duplicate key firm=A, year=2014 in rows 1, 10" in proc.stderr
@@ -186,3 +187,15 @@ def test_two_tables_at_one_grain_merge_by_key(write):
     rows = idxlang.load(write("s.idx", spec)).table()
     got = {r["firm"]: (r["x"], r["z"], r["s"]) for r in rows.to_pylist()}
     assert got == {"A": (1, 10, 11), "B": (2, None, None), "C": (None, 30, None)}
+
+
+def test_an_output_reads_only_the_tables_it_uses(write):
+    """An output of b's values has b's rows, whatever a holds at the same grain."""
+    write("a.csv", "firm,year,x\nA,2014,1\nB,2014,2\n")
+    write("b.csv", "firm,year,z\nA,2014,10\nC,2014,30\n")
+    spec = idxlang.load(write("s.idx", 'table a: firm by year from "a.csv"\n  x\n'
+                                       'table b: firm by year from "b.csv"\n  z\n'
+                                       "output zs by firm, year: z\noutput xs by firm, year: x\n"))
+    assert [(r["firm"], r["z"]) for r in spec.table("zs").to_pylist()] == [("A", 10), ("C", 30)]
+    assert [(r["firm"], r["x"]) for r in spec.table("xs").to_pylist()] == [("A", 1), ("B", 2)]
+    assert '"a"' not in spec.sql("zs")

@@ -15,7 +15,7 @@ WITH "industries" /* table industries: industry by year */ AS (
     CAST("labour_productivity_index_pct" AS DOUBLE) AS "labour_productivity_index_pct",
     CAST("capital_renewal_rate_pct" AS DOUBLE) AS "capital_renewal_rate_pct"
   FROM "input"."economy"
-), "industry_chain" /* spec line 29: let industry_chain = chain(output) ?? 1 */ AS (
+), "industry_chain" /* spec line 30: let industry_chain = chain(output) ?? 1 */ AS (
   SELECT
     *,
     COALESCE(
@@ -26,7 +26,7 @@ WITH "industries" /* table industries: industry by year */ AS (
       1
     ) AS "industry_chain"
   FROM "industries"
-), "initial" /* spec line 33: let initial = product(industry_chain over industry) */ AS (
+), "initial" /* spec line 34: let initial = product(industry_chain over industry) */ AS (
   SELECT
     *
   FROM "economy"
@@ -47,17 +47,17 @@ WITH "industries" /* table industries: industry by year */ AS (
       "year"
   ) AS "initial"
     USING ("year")
-), "return_on_assets" /* spec line 38: let return_on_assets = return_on_assets_index_pct / 100 */ AS (
+), "return_on_assets" /* spec line 39: let return_on_assets = return_on_assets_index_pct / 100 */ AS (
   SELECT
     *,
     "return_on_assets_index_pct" / 100 AS "return_on_assets"
   FROM "initial"
-), "high_productivity_jobs" /* spec line 39: let high_productivity_jobs = 1 + high_productivity_jobs_growth_pct / 100 */ AS (
+), "high_productivity_jobs" /* spec line 40: let high_productivity_jobs = 1 + high_productivity_jobs_growth_pct / 100 */ AS (
   SELECT
     *,
     1 + "high_productivity_jobs_growth_pct" / 100 AS "high_productivity_jobs"
   FROM "return_on_assets"
-), "technological_dependency_change" /* spec line 40: let technological_dependency_change = chain(technological_dependency_pct) */ AS (
+), "technological_dependency_change" /* spec line 41: let technological_dependency_change = chain(technological_dependency_pct) */ AS (
   SELECT
     *,
     "technological_dependency_pct" / NULLIF(
@@ -65,17 +65,17 @@ WITH "industries" /* table industries: industry by year */ AS (
       0
     ) AS "technological_dependency_change"
   FROM "high_productivity_jobs"
-), "basic" /* spec line 44: let basic = return_on_assets * high_productivity_jobs * technological_dependency_change */ AS (
+), "basic" /* spec line 45: let basic = return_on_assets * high_productivity_jobs * technological_dependency_change */ AS (
   SELECT
     *,
     "return_on_assets" * "high_productivity_jobs" * "technological_dependency_change" AS "basic"
   FROM "technological_dependency_change"
-), "fixed_investment" /* spec line 47: let fixed_investment = fixed_investment_index_pct / 100 */ AS (
+), "fixed_investment" /* spec line 48: let fixed_investment = fixed_investment_index_pct / 100 */ AS (
   SELECT
     *,
     "fixed_investment_index_pct" / 100 AS "fixed_investment"
   FROM "basic"
-), "amt_used" /* spec line 48: let amt_used = chain(amt_used_units) */ AS (
+), "amt_used" /* spec line 49: let amt_used = chain(amt_used_units) */ AS (
   SELECT
     *,
     "amt_used_units" / NULLIF(
@@ -83,22 +83,22 @@ WITH "industries" /* table industries: industry by year */ AS (
       0
     ) AS "amt_used"
   FROM "fixed_investment"
-), "labour_productivity" /* spec line 49: let labour_productivity = labour_productivity_index_pct / 100 */ AS (
+), "labour_productivity" /* spec line 50: let labour_productivity = labour_productivity_index_pct / 100 */ AS (
   SELECT
     *,
     "labour_productivity_index_pct" / 100 AS "labour_productivity"
   FROM "amt_used"
-), "capital_renewal" /* spec line 50: let capital_renewal = 1 + capital_renewal_rate_pct / 100 */ AS (
+), "capital_renewal" /* spec line 51: let capital_renewal = 1 + capital_renewal_rate_pct / 100 */ AS (
   SELECT
     *,
     1 + "capital_renewal_rate_pct" / 100 AS "capital_renewal"
   FROM "labour_productivity"
-), "stability" /* spec line 51: let stability = fixed_investment * amt_used * labour_productivity * capital_renewal */ AS (
+), "stability" /* spec line 52: let stability = fixed_investment * amt_used * labour_productivity * capital_renewal */ AS (
   SELECT
     *,
     "fixed_investment" * "amt_used" * "labour_productivity" * "capital_renewal" AS "stability"
   FROM "capital_renewal"
-), "structural" /* spec line 54: let structural = initial * basic * stability */ AS (
+), "structural" /* spec line 55: let structural = initial * basic * stability */ AS (
   SELECT
     *,
     "initial" * "basic" * "stability" AS "structural"

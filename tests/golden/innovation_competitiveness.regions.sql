@@ -13,28 +13,28 @@ WITH "regions" /* table regions: region by year */ AS (
     CAST("capital_productivity" AS DOUBLE) AS "capital_productivity",
     CAST("eco_efficiency" AS DOUBLE) AS "eco_efficiency"
   FROM "input"."regions"
-), "activity" /* spec line 31: let activity = mean(leader_pct(rd_costs), leader_pct(tech_innovation_costs), leader_pct(innovative_output), leader_pct(patents), leader_pct(innovative_orgs), leader_pct(research_activity), leader_pct(tech_activity)) */ AS (
+), "activity" /* spec line 32: let activity = mean(leader_pct(rd_costs), leader_pct(tech_innovation_costs), leader_pct(innovative_output), leader_pct(patents), leader_pct(innovative_orgs), leader_pct(research_activity), leader_pct(tech_activity)) */ AS (
   SELECT
     *,
     (
       "rd_costs" / NULLIF(MAX("rd_costs") OVER (PARTITION BY "year"), 0) * 100 + "tech_innovation_costs" / NULLIF(MAX("tech_innovation_costs") OVER (PARTITION BY "year"), 0) * 100 + "innovative_output" / NULLIF(MAX("innovative_output") OVER (PARTITION BY "year"), 0) * 100 + "patents" / NULLIF(MAX("patents") OVER (PARTITION BY "year"), 0) * 100 + "innovative_orgs" / NULLIF(MAX("innovative_orgs") OVER (PARTITION BY "year"), 0) * 100 + "research_activity" / NULLIF(MAX("research_activity") OVER (PARTITION BY "year"), 0) * 100 + "tech_activity" / NULLIF(MAX("tech_activity") OVER (PARTITION BY "year"), 0) * 100
     ) / 7 AS "activity"
   FROM "regions"
-), "receptivity" /* spec line 36: let receptivity = mean(leader_pct(labour_productivity), leader_pct(capital_productivity), leader_pct(eco_efficiency)) */ AS (
+), "receptivity" /* spec line 37: let receptivity = mean(leader_pct(labour_productivity), leader_pct(capital_productivity), leader_pct(eco_efficiency)) */ AS (
   SELECT
     *,
     (
       "labour_productivity" / NULLIF(MAX("labour_productivity") OVER (PARTITION BY "year"), 0) * 100 + "capital_productivity" / NULLIF(MAX("capital_productivity") OVER (PARTITION BY "year"), 0) * 100 + "eco_efficiency" / NULLIF(MAX("eco_efficiency") OVER (PARTITION BY "year"), 0) * 100
     ) / 3 AS "receptivity"
   FROM "activity"
-), "score" /* spec line 42: let score = round(mean(activity, receptivity), 2) */ AS (
+), "score" /* spec line 43: let score = round(mean(activity, receptivity), 2) */ AS (
   SELECT
     *,
     ROUND((
       "activity" + "receptivity"
     ) / 2, 2) AS "score"
   FROM "receptivity"
-), "class" /* spec line 57: output regions: classify(score, rating) as class */ AS (
+), "class" /* spec line 58: output regions: classify(score, rating) as class */ AS (
   SELECT
     *,
     CASE
@@ -54,7 +54,7 @@ WITH "regions" /* table regions: region by year */ AS (
       THEN 'D'
     END AS "class"
   FROM "score"
-), "place" /* spec line 57: output regions: rank(score desc ties min) as place */ AS (
+), "place" /* spec line 58: output regions: rank(score desc ties min) as place */ AS (
   SELECT
     *,
     CASE
