@@ -3,7 +3,6 @@ hand from the CSV, and the aggregates the news release publishes (seed 000)."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections import defaultdict
 
 import pytest
@@ -39,15 +38,6 @@ def test_demo_panel_shape_and_label(panel):
     assert sorted({r["year"] for r in panel}) == list(range(2011, 2019))
     assert len(panel) == 85 * 8
     assert all(r["region"].startswith("Synthetic") for r in panel) and "synthetic" in PANEL.name
-
-
-def test_generator_is_deterministic(tmp_path):
-    path = SPECS / "demo" / "generate_amt_panel.py"
-    spec = importlib.util.spec_from_file_location("gen_amt", path)
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    gen.write(tmp_path / "again.csv")
-    assert (tmp_path / "again.csv").read_bytes() == PANEL.read_bytes()
 
 
 def test_national_totals_are_the_published_amt_counts(result):

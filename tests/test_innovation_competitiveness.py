@@ -3,7 +3,6 @@ methodology guarantees, whatever the data."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections import defaultdict
 
 import pytest
@@ -36,15 +35,6 @@ def test_demo_panel_shape():
     assert len({r["district"] for r in rows}) == 8
     assert sorted({int(r["year"]) for r in rows}) == [2005, 2006, 2007, 2008]
     assert all(r["region"].startswith("Synthetic") for r in rows)
-
-
-def test_generator_is_deterministic(tmp_path):
-    path = SPECS / "demo" / "generate_innovation_panel.py"
-    spec = importlib.util.spec_from_file_location("gen", path)
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    gen.write(tmp_path / "again.csv")
-    assert (tmp_path / "again.csv").read_bytes() == (SPECS / "demo/innovation_competitiveness/regions_synthetic.csv").read_bytes()
 
 
 def test_leader_of_each_indicator_scores_100():

@@ -3,6 +3,7 @@ argument but --out, has a documentation page, and has one line in the README."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from conftest import ROOT, SPECS, idxc, read_csv
 
 SPEC_FILES = sorted(SPECS.glob("*.idx"))
 NAMES = [p.stem for p in SPEC_FILES]
+GENERATORS = sorted((SPECS / "demo").glob("generate_*.py"))
 
 
 def test_library_holds_the_four_seed_methodologies():
@@ -62,3 +64,13 @@ def test_readme_lists_each_spec_on_one_line():
         hits = [line for line in lines if line.startswith("|") and f"`{name}.idx`" in line]
         assert len(hits) == 1, name
         assert f"docs/specs/{name}.md" in hits[0]
+
+
+@pytest.mark.parametrize("path", GENERATORS, ids=[p.stem for p in GENERATORS])
+def test_demo_generator_rewrites_its_bundled_file_byte_for_byte(path, tmp_path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    gen.write(tmp_path / "again.csv")
+    assert (tmp_path / "again.csv").read_bytes() == gen.DEFAULT.read_bytes()
+    assert "synthetic" in gen.DEFAULT.name and "SYNTHETIC" in (gen.__doc__ or "")
