@@ -90,6 +90,12 @@ def _targets(args: argparse.Namespace, names: list[str], inputs: list[Path]) -> 
     return targets
 
 
+def _settings(args: argparse.Namespace) -> dict[str, str | int]:
+    """Engine settings for large panels; DuckDB's defaults where not given."""
+    given = {"memory_limit": args.memory_limit, "threads": args.threads, "temp_directory": args.temp_dir}
+    return {k: v for k, v in given.items() if v is not None}
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .data import resolve_sources
     from .run import execute
@@ -98,7 +104,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     names = [spec._output(args.output)] if args.output else spec.outputs
     sources = resolve_sources(spec.model, args.data)
     targets = _targets(args, names, [s.path for s in sources] + [Path(args.spec)]) if args.out else None
-    result = execute(spec.model, sources, names, targets, check=not args.no_check)
+    result = execute(spec.model, sources, names, targets, check=not args.no_check, settings=_settings(args))
     for name in names:
         if name in result.written:
             print(f"wrote {result.written[name]} ({result.rows[name]} rows)", file=sys.stderr)
@@ -161,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=FORMATS, help="file format inside an --out folder (default csv)")
     run.add_argument("--output", metavar="NAME", help="run only this output")
     run.add_argument("--no-check", action="store_true", help="skip the data checks (keys, types)")
+    run.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB; larger work spills to disk")
+    run.add_argument("--threads", type=int, metavar="N", help="DuckDB worker threads (default: all cores)")
+    run.add_argument("--temp-dir", metavar="DIR", help="where DuckDB spills when over the memory limit")
     run.set_defaults(func=cmd_run)
 
     sql = sub.add_parser("sql", help="print the SQL that run executes")

@@ -60,10 +60,20 @@ def _atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, 
             os.unlink(tmp)
 
 
+def connect(settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for panels larger than memory. Every output is ORDER BY'd,
+    so the engine need not keep insertion order; `settings` are DuckDB options such as
+    memory_limit, threads and temp_directory (passed as config, never as SQL text)."""
+    try:
+        return duckdb.connect(config={"preserve_insertion_order": False, **(settings or {})})
+    except duckdb.Error as err:
+        raise IdxError(Diagnostic("error", f"DuckDB refused a setting: {str(err).splitlines()[0]}")) from None
+
+
 def execute(model: m.Model, sources: list[Source], outputs: list[str], targets: dict[str, tuple[Path, str]] | None = None,
-            check: bool = True) -> Result:
+            check: bool = True, settings: dict[str, str | int] | None = None) -> Result:
     """Run the named outputs; write those in `targets` (path, format), return the rest as Arrow."""
-    con = duckdb.connect()
+    con = connect(settings)
     register(con, sources)
     if check:
         check_data(con, model, sources)

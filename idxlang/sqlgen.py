@@ -168,12 +168,7 @@ class ExprBuilder:
     def b_window(self, e: m.Window) -> exp.Expression:
         x = self(e.arg)
         if e.kind == "lag":
-            # the value `offset` calendar periods back: a frame of exactly that
-            # period, empty (so missing) when the panel lacks it
-            spec = exp.WindowSpec(kind="RANGE", start=lit(e.offset), start_side="PRECEDING",
-                                  end=lit(e.offset), end_side="PRECEDING")
-            order = [exp.Ordered(this=self.scope.key(e.axis))]
-            return window(exp.FirstValue(this=x), self.partition(e.grain, e.axis), order, spec)
+            return self.lag(x, e)
         if e.kind in ("cumprod", "cumsum"):
             spec = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
             order = [exp.Ordered(this=self.scope.key(e.axis))]
@@ -192,6 +187,21 @@ class ExprBuilder:
             peers = binary(exp.Sub, window(exp.Count(this=exp.Star()), part + [x.copy()]), lit(1))
             ranked = binary(exp.Add, ranked, binary(exp.Div, peers, lit(2.0)) if e.ties == "average" else peers)
         return exp.Case(ifs=[exp.If(this=exp.Is(this=x.copy(), expression=exp.Null()), true=exp.Null())], default=ranked)
+
+    def lag(self, x: exp.Expression, e: m.Window) -> exp.Expression:
+        """The value `offset` calendar periods back, missing when the panel lacks that
+        period. One period back is the previous row exactly when that row's period is
+        t-1, so LAG suffices (one sort, no frame); further back, a gap before t-k
+        could hide t-k from LAG, so a RANGE frame of exactly period t-k is used."""
+        t = self.scope.key(e.axis)
+        part, order = self.partition(e.grain, e.axis), [exp.Ordered(this=t)]
+        if e.offset == 1:
+            previous = binary(exp.Sub, t.copy(), lit(1))
+            same = exp.EQ(this=window(exp.Lag(this=t.copy()), part, order), expression=previous)
+            return exp.Case(ifs=[exp.If(this=same, true=window(exp.Lag(this=x), part, order))])
+        spec = exp.WindowSpec(kind="RANGE", start=lit(e.offset), start_side="PRECEDING",
+                              end=lit(e.offset), end_side="PRECEDING")
+        return window(exp.FirstValue(this=x), part, order, spec)
 
     def b_classify(self, e: m.Classify) -> exp.Expression:
         x = self(e.arg)

@@ -20,7 +20,10 @@ WITH "industries" /* table industries: industry by year */ AS (
     *,
     COALESCE(
       "output" / NULLIF(
-        FIRST_VALUE("output") OVER (PARTITION BY "industry" ORDER BY "year" RANGE BETWEEN 1 PRECEDING AND 1 PRECEDING),
+        CASE
+          WHEN LAG("year") OVER (PARTITION BY "industry" ORDER BY "year") = "year" - 1
+          THEN LAG("output") OVER (PARTITION BY "industry" ORDER BY "year")
+        END,
         0
       ),
       1
@@ -61,7 +64,10 @@ WITH "industries" /* table industries: industry by year */ AS (
   SELECT
     *,
     "technological_dependency_pct" / NULLIF(
-      FIRST_VALUE("technological_dependency_pct") OVER (ORDER BY "year" RANGE BETWEEN 1 PRECEDING AND 1 PRECEDING),
+      CASE
+        WHEN LAG("year") OVER (ORDER BY "year") = "year" - 1
+        THEN LAG("technological_dependency_pct") OVER (ORDER BY "year")
+      END,
       0
     ) AS "technological_dependency_change"
   FROM "high_productivity_jobs"
@@ -79,7 +85,10 @@ WITH "industries" /* table industries: industry by year */ AS (
   SELECT
     *,
     "amt_used_units" / NULLIF(
-      FIRST_VALUE("amt_used_units") OVER (ORDER BY "year" RANGE BETWEEN 1 PRECEDING AND 1 PRECEDING),
+      CASE
+        WHEN LAG("year") OVER (ORDER BY "year") = "year" - 1
+        THEN LAG("amt_used_units") OVER (ORDER BY "year")
+      END,
       0
     ) AS "amt_used"
   FROM "fixed_investment"
