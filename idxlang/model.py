@@ -5,7 +5,7 @@ grain on every expression. `check.py` builds it; `plan.py` and `sqlgen.py` read 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Callable, Union
 
 from .ast import Band, Span
 
@@ -140,6 +140,28 @@ def children(e: Expr) -> tuple[Expr, ...]:
     if isinstance(e, (Reduce, At, Window, Classify)):
         return (e.arg,)
     return ()
+
+
+# operators whose result is present whenever all their operands are
+_TOTAL_OPS = frozenset({"+", "-", "*", "neg", "abs", "exp", "round", "not", "and", "or",
+                        "==", "!=", "<", "<=", ">", ">=", "least", "greatest", "if"})
+
+
+def never_missing(e: Expr, resolve: Callable[[str], Expr | None]) -> bool:
+    """True when e is present on every row, so counting its missing values needs no
+    query (and the engine can skip computing it): constants, keys, `x ?? v` with v
+    never missing, and total operators over such values. Conservative: division,
+    reductions and windows may be missing."""
+    if isinstance(e, Const):
+        return True
+    if isinstance(e, Ref):
+        target = resolve(e.name) if e.kind == "let" else None
+        return e.kind == "key" or (target is not None and never_missing(target, resolve))
+    if isinstance(e, Op) and e.op == "coalesce":
+        return any(never_missing(a, resolve) for a in e.args)
+    if isinstance(e, Op) and e.op in _TOTAL_OPS:
+        return all(never_missing(a, resolve) for a in e.args)
+    return False
 
 
 def refs(e: Expr) -> list[Ref]:

@@ -35,6 +35,7 @@ class Tally:
     joins: tuple[Join, ...]
     arg: m.Expr
     within: tuple[str, float | int, float | int] | None
+    never_missing: bool = False  # nothing to count: the engine need not compute arg
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,21 @@ class Planner:
         self.tallies: list[Tally] = []
         self.names: set[str] = set()
         self.carried: dict[str, tuple[str, ...]] = {}
+        self.lifted: dict[str, m.Expr] = {}
 
     # ------------------------------------------------------------ helpers
     def lookup(self, name: str) -> m.Definition:
         return self.out.definitions.get(name) or self.model.definitions[name]
+
+    def resolve(self, name: str) -> m.Expr | None:
+        if name in self.lifted:
+            return self.lifted[name]
+        d = self.out.definitions.get(name) or self.model.definitions.get(name)
+        return d.expr if d else None
+
+    def tally(self, e: m.Reduce, line: int, source: str, arg: m.Expr) -> Tally:
+        within = (e.axis, *e.within) if e.within else None
+        return Tally(e.label, line, source, (), arg, within, m.never_missing(arg, self.resolve))  # type: ignore[arg-type]
 
     def key_columns(self, grain: m.Grain) -> tuple[str, ...]:
         cols: list[str] = []
@@ -209,6 +221,7 @@ class Planner:
     def lift(self, e: m.Expr, base: str, line: int, text: str) -> m.Ref:
         name = self.unique(_slug(base))
         d = m.Definition(name, e, e.grain, text, line)
+        self.lifted[name] = e
         self.add(d)
         return m.Ref(name, e.grain, "let")
 
@@ -225,8 +238,7 @@ class Planner:
         source = self.heads[fine]
         for s in sites:
             if isinstance(s, m.Reduce):
-                within = (s.axis, *s.within) if s.within else None
-                self.tallies.append(Tally(s.label, d.line, source, (), mapping[id(s)].arg, within))  # type: ignore
+                self.tallies.append(self.tally(s, d.line, source, mapping[id(s)].arg))  # type: ignore[union-attr]
         value = _substitute(d.expr, mapping)
         merge = self.heads.get(d.grain)
         self.steps.append(Step(d.name, d.grain, self.key_columns(d.grain), "group",
@@ -258,8 +270,7 @@ class Planner:
                             f"argument of {e.label} in {owner}")  # type: ignore[union-attr]
         arg = rec(arg)
         if isinstance(e, m.Reduce):
-            within = (e.axis, *e.within) if e.within else None
-            acc.tallies.append(Tally(e.label, line, "", (), arg, within))
+            acc.tallies.append(self.tally(e, line, "", arg))
         return replace(e, arg=arg)
 
     def lift_name(self, e: m.Expr, owner: str) -> str:

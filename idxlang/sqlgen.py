@@ -322,7 +322,7 @@ class SqlBuilder:
         select = exp.Select(expressions=[
             lit(i).as_(ident("reduction")),
             exp.Count(this=exp.Star()).as_(ident("cells")),
-            exp.Sub(this=exp.Count(this=exp.Star()), expression=exp.Count(this=x)).as_(ident("missing")),
+            (lit(0) if t.never_missing else binary(exp.Sub, exp.Count(this=exp.Star()), exp.Count(this=x))).as_(ident("missing")),
         ])
         select = _from(select, t.source, t.joins)
         if t.within:

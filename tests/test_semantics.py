@@ -199,3 +199,21 @@ def test_an_output_reads_only_the_tables_it_uses(write):
     assert [(r["firm"], r["z"]) for r in spec.table("zs").to_pylist()] == [("A", 10), ("C", 30)]
     assert [(r["firm"], r["x"]) for r in spec.table("xs").to_pylist()] == [("A", 1), ("B", 2)]
     assert '"a"' not in spec.sql("zs")
+
+
+def test_tallies_count_only_what_can_be_missing(write):
+    """`x ?? 0` is never missing, so its reduction's tally needs no count (the engine
+    then skips computing the argument); `x` alone is counted."""
+    from idxlang.model import never_missing
+
+    csv_text = "firm,year,x,y\nA,2014,1,1\nB,2014,,1\nC,2014,3,1\n"
+    spec = (PANEL + "let filled = lag(x) ?? 0\nlet half = x / 2\n"
+            "output by year: sum(x ?? 0 over firm) as a, sum(x over firm) as b, sum(filled over firm) as c\n")
+    rows, result = run(write, spec, csv_text)
+    assert rows == [{"year": 2014, "a": 4, "b": 4, "c": 0}]
+    found = {s.label: (s.cells, s.missing) for s in result.skipped}
+    assert found == {"sum(x ?? 0 over firm)": (3, 0), "sum(x over firm)": (3, 1), "sum(filled over firm)": (3, 0)}
+    model = idxlang.loads(spec).model
+    resolve = lambda n: model.definitions[n].expr if n in model.definitions else None  # noqa: E731
+    assert never_missing(model.definitions["filled"].expr, resolve)
+    assert not never_missing(model.definitions["half"].expr, resolve)
