@@ -50,6 +50,7 @@ class Step:
     joins: tuple[Join, ...] = ()
     merge_into: str | None = None  # group/table: existing step at this grain to full-join
     table: m.TableInfo | None = None
+    also: tuple[tuple[str, m.Expr], ...] = ()  # row: more columns computed in the same SELECT
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,36 @@ class Planner:
                 self.grain_of[c] = t.grain
         return tables
 
+    # ------------------------------------------------------------ shared windows
+    def share_lags(self, defs: list[m.Definition]) -> list[m.Definition]:
+        """Earlier periods of table columns, for every definition at once: one step per
+        grain computes them all in one window pass (one sort of the panel), and the
+        definitions read them as plain columns. Chain indices of raw data are the
+        common case this serves."""
+        found: dict[m.Grain, dict[tuple[str, int], tuple[str, m.Window]]] = {}
+        mapping: dict[int, m.Expr] = {}
+        for d in defs:
+            for node in _walk(d.expr):
+                if (isinstance(node, m.Window) and node.kind == "lag" and isinstance(node.arg, m.Ref)
+                        and node.arg.kind == "column" and node.grain == node.arg.grain and node.grain in self.heads):
+                    at_grain = found.setdefault(node.grain, {})
+                    key = (node.arg.name, node.offset)
+                    if key not in at_grain:
+                        base = f"{node.arg.name}_previous" if node.offset == 1 else f"{node.arg.name}_lag_{node.offset}"
+                        at_grain[key] = (self.unique(base), node)
+                    mapping[id(node)] = m.Ref(at_grain[key][0], node.grain, "let")
+        for grain, lags in found.items():
+            name = self.unique(f"{self.heads[grain]}_earlier_periods")
+            also = tuple((col, node) for col, node in lags.values())
+            self.steps.append(Step(name, grain, self.key_columns(grain), "row",
+                                   "earlier periods of table columns, in one window pass", None,
+                                   self.heads[grain], (), also=also))
+            self.heads[grain] = name
+            for col, _ in also:
+                self.where[col] = name
+                self.grain_of[col] = grain
+        return [replace(d, expr=_substitute(d.expr, mapping)) if mapping else d for d in defs]
+
     # ------------------------------------------------------------ definitions
     def add(self, d: m.Definition) -> None:
         self.names.add(d.name)
@@ -298,7 +329,7 @@ class Planner:
     def build(self) -> Plan:
         defs = self.order()
         tables = self.add_tables(defs)
-        for d in defs:
+        for d in self.share_lags(defs):
             self.add(d)
         grain = self.out.grain
         source = self.heads.get(grain)
@@ -338,7 +369,7 @@ def _substitute(e: m.Expr, mapping: dict[int, m.Expr]) -> m.Expr:
         return mapping[id(e)]
     if isinstance(e, m.Op):
         return replace(e, args=tuple(_substitute(a, mapping) for a in e.args))
-    if isinstance(e, m.Classify):
+    if isinstance(e, (m.Classify, m.Reduce, m.At, m.Window)):
         return replace(e, arg=_substitute(e.arg, mapping))
     return e
 

@@ -239,11 +239,11 @@ class SqlBuilder:
             return self.table_step(s)
         scope = Scope(s.source, s.joins, self.plan.where)
         if s.kind == "row":
-            assert s.value is not None
-            value = ExprBuilder(scope)(s.value).as_(ident(s.name))
+            built = ExprBuilder(scope)
+            values = [built(e).as_(ident(n)) for n, e in ((s.name, s.value), *s.also) if e is not None]
             # with joins, carry only this grain's own columns forward
             star = exp.Column(this=exp.Star(), table=ident(s.source)) if s.joins and s.source else exp.Star()
-            select = exp.Select(expressions=[star, value] if s.source else [value])
+            select = exp.Select(expressions=[star, *values] if s.source else values)
             return _from(select, s.source, s.joins)
         return self.group_step(s)
 

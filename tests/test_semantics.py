@@ -159,7 +159,10 @@ def test_windows_of_windows_and_nested_reductions(write):
     assert years[2014]["top_growth"] is None and years[2016]["top_growth"] == pytest.approx(2.0)
     assert all(years[y]["mx"] == pytest.approx(100.0) for y in years)
     sql = idxlang.load(write("s.idx", LIFT_SPEC)).sql("firms")
-    assert '"growth_rank_rank_arg"' in sql and '"sum_x_by_kind"' in sql
+    # share(x) holds a window, so rank's argument gets a step; chain(x)'s previous
+    # period is a column of the one shared earlier-periods step
+    assert '"srank_rank_arg"' in sql and '"sum_x_by_kind"' in sql
+    assert sql.count('"p_earlier_periods" /*') == 1 and '"growth_rank_rank_arg"' not in sql
 
 
 def test_check_command_and_param_override(write):

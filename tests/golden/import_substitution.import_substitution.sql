@@ -15,24 +15,35 @@ WITH "industries" /* table industries: industry by year */ AS (
     CAST("labour_productivity_index_pct" AS DOUBLE) AS "labour_productivity_index_pct",
     CAST("capital_renewal_rate_pct" AS DOUBLE) AS "capital_renewal_rate_pct"
   FROM "input"."economy"
+), "industries_earlier_periods" /* earlier periods of table columns, in one window pass */ AS (
+  SELECT
+    *,
+    CASE
+      WHEN LAG("year") OVER (PARTITION BY "industry" ORDER BY "year") = "year" - 1
+      THEN LAG("output") OVER (PARTITION BY "industry" ORDER BY "year")
+    END AS "output_previous"
+  FROM "industries"
+), "economy_earlier_periods" /* earlier periods of table columns, in one window pass */ AS (
+  SELECT
+    *,
+    CASE
+      WHEN LAG("year") OVER (ORDER BY "year") = "year" - 1
+      THEN LAG("technological_dependency_pct") OVER (ORDER BY "year")
+    END AS "technological_dependency_pct_previous",
+    CASE
+      WHEN LAG("year") OVER (ORDER BY "year") = "year" - 1
+      THEN LAG("amt_used_units") OVER (ORDER BY "year")
+    END AS "amt_used_units_previous"
+  FROM "economy"
 ), "industry_chain" /* spec line 30: let industry_chain = chain(output) ?? 1 */ AS (
   SELECT
     *,
-    COALESCE(
-      "output" / NULLIF(
-        CASE
-          WHEN LAG("year") OVER (PARTITION BY "industry" ORDER BY "year") = "year" - 1
-          THEN LAG("output") OVER (PARTITION BY "industry" ORDER BY "year")
-        END,
-        0
-      ),
-      1
-    ) AS "industry_chain"
-  FROM "industries"
+    COALESCE("output" / NULLIF("output_previous", 0), 1) AS "industry_chain"
+  FROM "industries_earlier_periods"
 ), "initial" /* spec line 34: let initial = product(industry_chain over industry) */ AS (
   SELECT
     *
-  FROM "economy"
+  FROM "economy_earlier_periods"
   FULL JOIN (
     SELECT
       "year",
@@ -63,13 +74,7 @@ WITH "industries" /* table industries: industry by year */ AS (
 ), "technological_dependency_change" /* spec line 41: let technological_dependency_change = chain(technological_dependency_pct) */ AS (
   SELECT
     *,
-    "technological_dependency_pct" / NULLIF(
-      CASE
-        WHEN LAG("year") OVER (ORDER BY "year") = "year" - 1
-        THEN LAG("technological_dependency_pct") OVER (ORDER BY "year")
-      END,
-      0
-    ) AS "technological_dependency_change"
+    "technological_dependency_pct" / NULLIF("technological_dependency_pct_previous", 0) AS "technological_dependency_change"
   FROM "high_productivity_jobs"
 ), "basic" /* spec line 45: let basic = return_on_assets * high_productivity_jobs * technological_dependency_change */ AS (
   SELECT
@@ -84,13 +89,7 @@ WITH "industries" /* table industries: industry by year */ AS (
 ), "amt_used" /* spec line 49: let amt_used = chain(amt_used_units) */ AS (
   SELECT
     *,
-    "amt_used_units" / NULLIF(
-      CASE
-        WHEN LAG("year") OVER (ORDER BY "year") = "year" - 1
-        THEN LAG("amt_used_units") OVER (ORDER BY "year")
-      END,
-      0
-    ) AS "amt_used"
+    "amt_used_units" / NULLIF("amt_used_units_previous", 0) AS "amt_used"
   FROM "fixed_investment"
 ), "labour_productivity" /* spec line 50: let labour_productivity = labour_productivity_index_pct / 100 */ AS (
   SELECT
