@@ -34,12 +34,13 @@ SCENARIOS = {
         ("industries=panel.parquet", "economy=economy.parquet"),
         (("indices", ("period",)),)),
 }
-IMPLS = ("idxc", "hand", "scan", "polars", "pandas")
+IMPLS = ("idxc", "idxc_nocheck", "hand", "scan", "polars", "pandas")
 
 
 def command(impl: str, scenario: Scenario, data: Path, out: Path, settings: dict[str, str]) -> list[str]:
-    if impl == "idxc":
+    if impl in ("idxc", "idxc_nocheck"):
         cmd = [sys.executable, "-m", "idxlang.cli", "run", str(scenario.spec), "--out", str(out), "--format", "parquet"]
+        cmd += ["--no-check"] if impl == "idxc_nocheck" else []
         for arg in scenario.data_args:
             table, name = arg.split("=")
             cmd += ["--data", f"{table}={data / name}"]

@@ -131,12 +131,16 @@ class DataChecker:
         keys = ", ".join(qi(k) for k in t.keys)
         if not t.keys:
             return
-        for k in t.keys:
-            nulls = self.q(f"SELECT _row FROM {numbered} WHERE {qi(k)} IS NULL ORDER BY _row LIMIT 6")
+        # a cheap pass finds whether there is a problem; row numbers (an ordered
+        # pass over the whole file) are computed only to report one
+        empty = self.q(f"SELECT {', '.join(f'COUNT(*) - COUNT({qi(k)})' for k in t.keys)} FROM {rel}")[0]
+        for k, n in zip(t.keys, empty):
+            nulls = self.q(f"SELECT _row FROM {numbered} WHERE {qi(k)} IS NULL ORDER BY _row LIMIT 6") if n else []
             if nulls:
                 self.fail(t.name, f"key column '{k}' is empty in rows {_rows([r[0] for r in nulls])}")
+        repeated = self.q(f"SELECT COUNT(*) FROM (SELECT 1 FROM {rel} GROUP BY {keys} HAVING COUNT(*) > 1)")[0][0]
         dups = self.q(f"SELECT {keys}, list(_row ORDER BY _row) FROM {numbered} GROUP BY {keys} "
-                      f"HAVING COUNT(*) > 1 ORDER BY {keys} LIMIT 5")
+                      f"HAVING COUNT(*) > 1 ORDER BY {keys} LIMIT 5") if repeated else []
         for *key, rows in dups:
             named = ", ".join(f"{k}={v}" for k, v in zip(t.keys, key))
             self.fail(t.name, f"duplicate key {named} in rows {_rows(rows)}", "each key must appear once")
