@@ -81,7 +81,7 @@ def execute(model: m.Model, sources: list[Source], outputs: list[str], targets: 
     for name in outputs:
         p = plan(model, name)
         builder = SqlBuilder(model, p)
-        sql = to_sql(builder.statement())
+        sql = to_sql(builder.statement(), pretty=False)  # the engine needs no layout
         try:
             rel = con.sql(sql)
             if targets and name in targets:
@@ -104,7 +104,7 @@ def _tallies(con: duckdb.DuckDBPyConnection, builder: SqlBuilder, p: Plan) -> li
     if query is None:
         return []
     found = []
-    for index, cells, missing in con.sql(to_sql(query)).fetchall():
+    for index, cells, missing in con.sql(to_sql(query, pretty=False)).fetchall():
         t = p.tallies[index]
         found.append(Skipped(p.output.name, t.label, t.line, cells, missing))
     return found
