@@ -68,9 +68,11 @@ def report(results: dict[str, dict[str, tuple[float, float, str]]], shape: Panel
     lines += ["", "| scenario | idxc run as | idxc / hand | idxc / scan | pandas / idxc | polars / idxc |",
               "|---|---|---:|---:|---:|---:|"]
     for name, found in results.items():
+        def t(impl: str) -> float:
+            return found.get(impl, (0.0, 0.0, ""))[0]
+
         for variant in ("idxc", "idxc_nocheck"):
             if variant in found:
-                t = lambda impl: found.get(impl, (0.0,))[0]  # noqa: E731
                 lines.append(f"| {name} | {variant} | {_ratio(t(variant), t('hand'))} | {_ratio(t(variant), t('scan'))} | "
                              f"{_ratio(t('pandas'), t(variant))} | {_ratio(t('polars'), t(variant))} |")
     return "\n".join(lines)
