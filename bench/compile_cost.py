@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,21 +31,28 @@ def generated_spec(definitions: int = 200) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compile_seconds(text: str, pretty: bool, runs: int = 7) -> float:
+def median_seconds(work: Callable[[], object], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def compile_seconds(text: str, pretty: bool) -> float:
     """Parse, check, plan and print the SQL of every output: laid out for review
     (`idxc sql`), or on one line as `idxc run` sends it to the engine."""
     import idxlang
     from idxlang.plan import plan
     from idxlang.sqlgen import SqlBuilder, to_sql
 
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+    def compile_all() -> None:
         model = idxlang.loads(text, path="generated.idx").model
         for output in model.outputs:
             to_sql(SqlBuilder(model, plan(model, output)).statement(), pretty=pretty)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+
+    return median_seconds(compile_all)
 
 
 def phases(text: str) -> str:
@@ -54,13 +62,8 @@ def phases(text: str) -> str:
     from idxlang.plan import plan
     from idxlang.sqlgen import SqlBuilder, to_sql
 
-    def median(f) -> float:  # type: ignore[no-untyped-def]
-        times = []
-        for _ in range(7):
-            start = time.perf_counter()
-            f()
-            times.append(time.perf_counter() - start)
-        return 1000 * statistics.median(times)
+    def median(work: Callable[[], object]) -> float:
+        return 1000 * median_seconds(work)
 
     tree = parse(text, "generated.idx")
     model = check(tree, {})
@@ -74,16 +77,11 @@ def phases(text: str) -> str:
     return ", ".join(f"{k} {v:.0f} ms" for k, v in found.items())
 
 
-def cold_start_seconds(runs: int = 7) -> float:
+def cold_start_seconds() -> float:
     exe = shutil.which("idxc", path=str(Path(sys.executable).parent))
     cmd = [exe] if exe else [sys.executable, "-m", "idxlang.cli"]
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([*cmd, "sql", str(ROOT / "specs" / "import_substitution.idx")], check=True,
-                       stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    sql = [*cmd, "sql", str(ROOT / "specs" / "import_substitution.idx")]
+    return median_seconds(lambda: subprocess.run(sql, check=True, stdout=subprocess.DEVNULL))
 
 
 def report() -> str:

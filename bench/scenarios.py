@@ -18,7 +18,7 @@ class Scenario:
     name: str
     spec: Path
     reads: tuple[str, ...]       # panel columns the methodology reads (the scan floor)
-    data_args: tuple[str, ...]   # table=file names of idxc's --data, relative to the data folder
+    data_files: tuple[tuple[str, str], ...]  # idxc's --data: table, file name in the data folder
     outputs: tuple[tuple[str, tuple[str, ...]], ...]  # output file stem, its key columns
 
 
@@ -26,12 +26,12 @@ SCENARIOS = {
     "innovation": Scenario(
         "innovation", SPECS / "innovation.idx",
         ("entity", "period", "district", *(f"x{k}" for k in range(1, 11))),
-        ("panel=panel.parquet",),
+        (("panel", "panel.parquet"),),
         (("entities", ("entity", "period")), ("districts", ("district", "period")))),
     "import_substitution": Scenario(
         "import_substitution", SPECS / "import_substitution.idx",
         ("entity", "period", "x1", "x2", "x3", "x4"),
-        ("industries=panel.parquet", "economy=economy.parquet"),
+        (("industries", "panel.parquet"), ("economy", "economy.parquet")),
         (("indices", ("period",)),)),
 }
 IMPLS = ("idxc", "idxc_nocheck", "hand", "scan", "polars", "pandas")
@@ -41,8 +41,7 @@ def command(impl: str, scenario: Scenario, data: Path, out: Path, settings: dict
     if impl in ("idxc", "idxc_nocheck"):
         cmd = [sys.executable, "-m", "idxlang.cli", "run", str(scenario.spec), "--out", str(out), "--format", "parquet"]
         cmd += ["--no-check"] if impl == "idxc_nocheck" else []
-        for arg in scenario.data_args:
-            table, name = arg.split("=")
+        for table, name in scenario.data_files:
             cmd += ["--data", f"{table}={data / name}"]
         flags = {"memory_limit": "--memory-limit", "threads": "--threads", "temp_directory": "--temp-dir"}
         for key, value in settings.items():

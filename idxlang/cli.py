@@ -140,7 +140,8 @@ def _print_table(name: str, table, titled: bool) -> None:  # type: ignore[no-unt
         """Counts and totals stored as DOUBLE print without a run of zeros."""
         return all(v is None or (isinstance(v, float) and v.is_integer() and abs(v) < 1e15) for v in values)
 
-    cells = [[fmt(v, w) for v in data[c]] for c, w in ((c, whole(data[c])) for c in cols)]
+    wholes = [whole(data[c]) for c in cols]
+    cells = [[fmt(v, w) for v in data[c]] for c, w in zip(cols, wholes)]
     numeric = [all(isinstance(v, (int, float)) or v is None for v in data[c]) for c in cols]
     widths = [max([len(c)] + [len(x) for x in col]) for c, col in zip(cols, cells)]
     line = lambda vals: "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(vals, widths, numeric))  # noqa: E731

@@ -93,16 +93,15 @@ class Planner:
         self.tallies: list[Tally] = []
         self.names: set[str] = set()
         self.carried: dict[str, tuple[str, ...]] = {}
-        self.lifted: dict[str, m.Expr] = {}
+        self.lifted: dict[str, m.Definition] = {}
 
     # ------------------------------------------------------------ helpers
-    def lookup(self, name: str) -> m.Definition:
-        return self.out.definitions.get(name) or self.model.definitions[name]
+    def lookup(self, name: str) -> m.Definition | None:
+        """A definition of the spec, of the output, or one the planner lifted out."""
+        return self.lifted.get(name) or self.out.definitions.get(name) or self.model.definitions.get(name)
 
     def resolve(self, name: str) -> m.Expr | None:
-        if name in self.lifted:
-            return self.lifted[name]
-        d = self.out.definitions.get(name) or self.model.definitions.get(name)
+        d = self.lookup(name)
         return d.expr if d else None
 
     def tally(self, e: m.Reduce, line: int, source: str, arg: m.Expr) -> Tally:
@@ -132,6 +131,7 @@ class Planner:
                 return
             seen.add(name)
             d = self.lookup(name)
+            assert d is not None, name  # the checker resolved every name
             for r in m.refs(d.expr):
                 if r.kind == "let":
                     visit(r.name)
@@ -184,7 +184,7 @@ class Planner:
         grain computes them all in one window pass (one sort of the panel), and the
         definitions read them as plain columns. Chain indices of raw data are the
         common case this serves."""
-        found: dict[m.Grain, dict[tuple[str, int], tuple[str, m.Window]]] = {}
+        found: dict[m.Grain, dict[tuple[str, int], tuple[str, m.Expr]]] = {}
         mapping: dict[int, m.Expr] = {}
         for d in defs:
             for node in _walk(d.expr):
@@ -198,7 +198,7 @@ class Planner:
                     mapping[id(node)] = m.Ref(at_grain[key][0], node.grain, "let")
         for grain, lags in found.items():
             name = self.unique(f"{self.heads[grain]}_earlier_periods")
-            also = tuple((col, node) for col, node in lags.values())
+            also = tuple(lags.values())
             self.steps.append(Step(name, grain, self.key_columns(grain), "row",
                                    "earlier periods of table columns, in one window pass", None,
                                    self.heads[grain], (), also=also))
@@ -252,7 +252,7 @@ class Planner:
     def lift(self, e: m.Expr, base: str, line: int, text: str) -> m.Ref:
         name = self.unique(_slug(base))
         d = m.Definition(name, e, e.grain, text, line)
-        self.lifted[name] = e
+        self.lifted[name] = d
         self.add(d)
         return m.Ref(name, e.grain, "let")
 
