@@ -10,7 +10,8 @@ from . import model as m
 from .check import check
 from .parse import parse, parse_file
 from .plan import plan
-from .sqlgen import SqlBuilder, to_sql
+from .share import run_plan
+from .sqlgen import SqlBuilder, schema_for, script, to_sql
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -31,18 +32,29 @@ class Spec:
         return [w.render() for w in self.model.warnings]
 
     def sql(self, output: str | None = None, dialect: str = "duckdb") -> str:
-        """The statement `run` executes for one output (the first when not named)."""
+        """One output (the first when not named) as one self-contained statement."""
         name = self._output(output)
         return to_sql(SqlBuilder(self.model, plan(self.model, name)).statement(), dialect)
 
+    def script(self, outputs: list[str] | None = None, dialect: str = "duckdb") -> str:
+        """The statements `run` executes for these outputs (all by default), in order:
+        definitions several of them need are computed once into schema `shared`."""
+        names = [self._output(o) for o in outputs] if outputs else self.outputs
+        run = run_plan(self.model, names)
+        parts = [to_sql(s, dialect) + ";" for s in filter(None, [schema_for(run)])]
+        for q in script(run):
+            parts.append(f"-- {q.label}\n{to_sql(q.tree, dialect)};")
+        return "\n\n".join(parts)
+
     def run(self, data: dict[str, str] | list[str] | None = None, outputs: list[str] | None = None,
-            check: bool = True) -> Result:
-        """Run outputs (all by default) and return them as Arrow tables in `Result.tables`."""
+            check: bool = True, share: bool = True) -> Result:
+        """Run outputs (all by default) and return them as Arrow tables in `Result.tables`;
+        share=False runs each output as its own statement, as `sql()` prints it."""
         from .data import resolve_sources  # DuckDB loads only when something runs
         from .run import execute
 
         names = [self._output(o) for o in outputs] if outputs else self.outputs
-        return execute(self.model, resolve_sources(self.model, data), names, check=check)
+        return execute(self.model, resolve_sources(self.model, data), names, check=check, share=share)
 
     def table(self, output: str | None = None, data: dict[str, str] | list[str] | None = None) -> "pa.Table":
         name = self._output(output)

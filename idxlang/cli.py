@@ -38,10 +38,11 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_sql(args: argparse.Namespace) -> int:
     spec = _load(args)
     names = [args.output] if args.output else spec.outputs
-    parts = []
-    for name in names:
-        header = f"-- output {name}" + (f" ({args.dialect})" if args.dialect != "duckdb" else "")
-        parts.append(f"{header}\n{spec.sql(name, args.dialect)};")
+    note = f" ({args.dialect})" if args.dialect != "duckdb" else ""
+    if not args.standalone:
+        print((f"-- {args.dialect}\n" if note else "") + spec.script(names, args.dialect))
+        return 0
+    parts = [f"-- output {name}{note}\n{spec.sql(name, args.dialect)};" for name in names]
     print("\n\n".join(parts))
     return 0
 
@@ -175,7 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sql = sub.add_parser("sql", help="print the SQL that run executes")
     common(sql)
-    sql.add_argument("--output", metavar="NAME", help="only this output")
+    sql.add_argument("--output", metavar="NAME", help="only what running this output executes")
+    sql.add_argument("--standalone", action="store_true",
+                     help="each output as one self-contained statement, recomputing what outputs share")
     sql.add_argument("--dialect", default="duckdb", help="transpile for another engine (postgres, spark, ...)")
     sql.set_defaults(func=cmd_sql)
 

@@ -183,6 +183,7 @@ class TableInfo:
     columns: tuple[str, ...]  # numeric columns
     attributes: tuple[str, ...]
     span: Span | None = field(default=None, compare=False, repr=False)
+    schema: str = "input"  # "input": the user's data; "shared": computed earlier in the same run
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -75,6 +75,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_").lower()[:48] or "value"
 
 
+def _table_comment(t: m.TableInfo) -> str:
+    keys = " by ".join(t.keys) or "scalar"
+    return f"table {t.name}: {keys}" if t.schema == "input" else f"{t.schema}.{t.name}: {keys}, computed earlier in this run"
+
+
 def _has_window(e: m.Expr) -> bool:
     if isinstance(e, (m.Reduce, m.At, m.Window)):
         return True
@@ -171,7 +176,7 @@ class Planner:
             merge = self.heads.get(t.grain)
             self.names.add(t.name)
             self.steps.append(Step(t.name, t.grain, self.key_columns(t.grain), "table",
-                                   f"table {t.name}: {' by '.join(t.keys) or 'scalar'}", table=t, merge_into=merge))
+                                   _table_comment(t), table=t, merge_into=merge))
             self.heads[t.grain] = t.name
             for c in cols:
                 self.where[c] = t.name
@@ -346,8 +351,24 @@ class Planner:
             ref = m.Ref(col.source, col.grain, kind)
             self.rowify(ref, grain, self.out.name, acc, self.out.line)
             columns.append(OutputColumn(col.alias, ref))
+        tallies = tuple(self.rewind(t) for t in self.tallies)
         return Plan(self.out, tuple(self.steps), source, tuple(acc.joins.values()), tuple(columns),
-                    dict(self.where), tuple(self.tallies), tuple(tables))
+                    dict(self.where), tallies, tuple(tables))
+
+    def rewind(self, t: Tally) -> Tally:
+        """Row steps keep their source's rows, so a tally may count over the earliest
+        step of its chain that already has what its argument reads: the tally query
+        then computes nothing the count does not need. An argument that is never
+        missing is not evaluated at all, so only the rows matter."""
+        steps = {s.name: s for s in self.steps}
+        needed = {r.name for r in m.refs(t.arg)}
+        source = t.source
+        while source in steps and steps[source].kind == "row" and steps[source].source:
+            s = steps[source]
+            if not t.never_missing and needed & {s.name, *(n for n, _ in s.also)}:
+                break
+            source = s.source  # type: ignore[assignment]
+        return replace(t, source=source, joins=() if t.never_missing else t.joins)
 
 
 @dataclass

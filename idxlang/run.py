@@ -14,22 +14,23 @@ import pyarrow as pa
 from . import model as m
 from .data import Source, check_data, register
 from .diagnostics import Diagnostic, IdxError
-from .plan import Plan, plan
-from .sqlgen import SqlBuilder, to_sql
+from .share import run_plan
+from .sqlgen import Query, schema_for, script, to_sql
 
 
 @dataclass(frozen=True)
 class Skipped:
     """Missing values one reduction skipped, over the cells it reduced."""
 
-    output: str
+    outputs: tuple[str, ...]  # several when the reduction is in a definition they share
     label: str
     line: int
     cells: int
     missing: int
 
     def render(self, spec: str) -> str:
-        return f"{spec}:{self.line}: {self.label} skipped {self.missing} missing of {self.cells} (output {self.output})"
+        which = f"output{'s' if len(self.outputs) > 1 else ''} {', '.join(self.outputs)}"
+        return f"{spec}:{self.line}: {self.label} skipped {self.missing} missing of {self.cells} ({which})"
 
 
 @dataclass
@@ -71,40 +72,46 @@ def connect(settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConn
 
 
 def execute(model: m.Model, sources: list[Source], outputs: list[str], targets: dict[str, tuple[Path, str]] | None = None,
-            check: bool = True, settings: dict[str, str | int] | None = None) -> Result:
-    """Run the named outputs; write those in `targets` (path, format), return the rest as Arrow."""
+            check: bool = True, settings: dict[str, str | int] | None = None, share: bool = True) -> Result:
+    """Run the named outputs; write those in `targets` (path, format), return the rest as Arrow.
+    Definitions several queries need are computed once, into schema `shared` (share.py)."""
     con = connect(settings)
     register(con, sources)
     if check:
         check_data(con, model, sources)
     result = Result()
-    for name in outputs:
-        p = plan(model, name)
-        builder = SqlBuilder(model, p)
-        sql = to_sql(builder.statement(), pretty=False)  # the engine needs no layout
+    run = run_plan(model, outputs, share)
+    schema = schema_for(run)
+    if schema is not None:
+        con.execute(to_sql(schema, pretty=False))
+    for query in script(run):
         try:
-            rel = con.sql(sql)
-            if targets and name in targets:
+            sql = to_sql(query.tree, pretty=False)  # the engine needs no layout
+            name = query.output
+            if name is None:
+                con.execute(sql)
+            elif targets and name in targets:
                 path, fmt = targets[name]
-                result.rows[name] = _atomic_write(con, rel, path, fmt)
+                result.rows[name] = _atomic_write(con, con.sql(sql), path, fmt)
                 result.written[name] = path
             else:
-                table = rel.to_arrow_table()
+                table = con.sql(sql).to_arrow_table()
                 result.tables[name] = table
                 result.rows[name] = table.num_rows
-            result.skipped.extend(_tallies(con, builder, p))
+            result.skipped.extend(_tallies(con, query))
         except duckdb.Error as err:
-            raise IdxError(Diagnostic("error", f"DuckDB failed on output {name}: {str(err).splitlines()[0]}",
-                                      hint=f"inspect the query with: idxc sql {model.path} --output {name}")) from None
+            which = query.label.split(":")[0]
+            raise IdxError(Diagnostic("error", f"DuckDB failed on {which}: {str(err).splitlines()[0]}",
+                                      hint=f"inspect the queries with: idxc sql {model.path}")) from None
     return result
 
 
-def _tallies(con: duckdb.DuckDBPyConnection, builder: SqlBuilder, p: Plan) -> list[Skipped]:
-    query = builder.tallies()
-    if query is None:
+def _tallies(con: duckdb.DuckDBPyConnection, query: Query) -> list[Skipped]:
+    counts = query.builder.tallies()
+    if counts is None:
         return []
     found = []
-    for index, cells, missing in con.sql(to_sql(query, pretty=False)).fetchall():
-        t = p.tallies[index]
-        found.append(Skipped(p.output.name, t.label, t.line, cells, missing))
+    for index, cells, missing in con.sql(to_sql(counts, pretty=False)).fetchall():
+        t = query.builder.plan.tallies[index]
+        found.append(Skipped(query.reports_for, t.label, t.line, cells, missing))
     return found

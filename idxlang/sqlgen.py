@@ -6,11 +6,14 @@ numbers literals, so the same tree prints for DuckDB and transpiles elsewhere.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
 from . import model as m
 from .plan import Join, Plan, Step, Tally
+from .share import SHARED_SCHEMA, RunPlan
 
 INPUT_SCHEMA = "input"
 
@@ -230,9 +233,10 @@ def _from(select: exp.Select, source: str | None, joins: tuple[Join, ...]) -> ex
 
 
 class SqlBuilder:
-    def __init__(self, model: m.Model, plan: Plan) -> None:
+    def __init__(self, model: m.Model, plan: Plan, ordered: bool = True) -> None:
         self.model = model
         self.plan = plan
+        self.ordered = ordered  # outputs are sorted by their keys; a stage need not be
 
     def step(self, s: Step) -> exp.Select:
         if s.kind == "table":
@@ -271,8 +275,11 @@ class SqlBuilder:
         t = s.table
         assert t is not None
         cols: list[exp.Expression] = [col(k) for k in s.keys]
-        cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c)) for c in t.columns]
-        inner = exp.Select(expressions=cols).from_(exp.Table(this=ident(t.name), db=ident(INPUT_SCHEMA)))
+        if t.schema == INPUT_SCHEMA:  # the user's numbers, whatever type the file gave them
+            cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c)) for c in t.columns]
+        else:  # computed earlier in this run, already typed
+            cols += [col(c) for c in t.columns]
+        inner = exp.Select(expressions=cols).from_(exp.Table(this=ident(t.name), db=ident(t.schema)))
         return self.merged(inner, s)
 
     def final(self) -> exp.Select:
@@ -285,7 +292,7 @@ class SqlBuilder:
             e = build(c.ref)
             exprs.append(e if isinstance(e, exp.Column) and e.name == c.alias and not scope.qualify else e.as_(ident(c.alias)))
         select = _from(exp.Select(expressions=exprs), p.source, p.joins)
-        return select.order_by(*[scope.key(k) for k in keys]) if keys else select
+        return select.order_by(*[scope.key(k) for k in keys]) if keys and self.ordered else select
 
     def ctes(self) -> list[exp.CTE]:
         out = []
@@ -329,6 +336,39 @@ class SqlBuilder:
             axis, lo, hi = t.within
             select = select.where(exp.Between(this=scope.key(axis), low=lit(lo), high=lit(hi)))
         return select
+
+
+@dataclass(frozen=True)
+class Query:
+    """One statement of a run, with what it computes and what counts its skipped values."""
+
+    label: str
+    tree: exp.Expression
+    builder: SqlBuilder
+    reports_for: tuple[str, ...]  # outputs its skipped-value counts are reported under
+    output: str | None = None  # the output it returns; None for a stage, which stores a table
+
+
+def script(run: RunPlan) -> list[Query]:
+    """The statements `idxc run` executes, in order: each stage's table, then each output."""
+    queries = []
+    for st in run.stages:
+        built = SqlBuilder(st.model, st.plan, ordered=False)
+        create = exp.Create(this=exp.Table(this=ident(st.table.name), db=ident(SHARED_SCHEMA)), kind="TABLE",
+                            expression=built.statement())
+        label = f"shared {', '.join(sorted(st.names))}: computed once, read by {', '.join(st.consumers)}"
+        queries.append(Query(label, create, built, st.consumers))
+    for name, p in run.outputs.items():
+        built = SqlBuilder(run.model, p)
+        queries.append(Query(f"output {name}", built.statement(), built, (name,), name))
+    return queries
+
+
+def schema_for(run: RunPlan) -> exp.Expression | None:
+    """The schema stages are written to, when the run has any."""
+    if not run.stages:
+        return None
+    return exp.Create(this=exp.Table(this=ident(SHARED_SCHEMA)), kind="SCHEMA", exists=True)
 
 
 def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:

@@ -1,6 +1,11 @@
+CREATE SCHEMA IF NOT EXISTS "shared";
+
+-- shared activity, receptivity, score: computed once, read by regions, districts
+CREATE TABLE "shared"."region_year" AS
 WITH "regions" /* table regions: region by year */ AS (
   SELECT
     "region",
+    "district",
     "year",
     CAST("rd_costs" AS DOUBLE) AS "rd_costs",
     CAST("tech_innovation_costs" AS DOUBLE) AS "tech_innovation_costs",
@@ -34,6 +39,25 @@ WITH "regions" /* table regions: region by year */ AS (
       "activity" + "receptivity"
     ) / 2, 2) AS "score"
   FROM "receptivity"
+)
+SELECT
+  "region",
+  "year",
+  "district",
+  "activity",
+  "receptivity",
+  "score"
+FROM "score";
+
+-- output regions
+WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
+  SELECT
+    "region",
+    "year",
+    "activity",
+    "receptivity",
+    "score"
+  FROM "shared"."region_year"
 ), "class" /* spec line 58: output regions: classify(score, rating) as class */ AS (
   SELECT
     *,
@@ -53,7 +77,7 @@ WITH "regions" /* table regions: region by year */ AS (
       WHEN "score" >= 0.0 AND "score" <= 10.0
       THEN 'D'
     END AS "class"
-  FROM "score"
+  FROM "region_year"
 ), "place" /* spec line 58: output regions: rank(score desc ties min) as place */ AS (
   SELECT
     *,
@@ -75,4 +99,52 @@ SELECT
 FROM "place"
 ORDER BY
   "region",
-  "year"
+  "year";
+
+-- output districts
+WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
+  SELECT
+    "region",
+    "district",
+    "year",
+    "score"
+  FROM "shared"."region_year"
+), "districts_score" /* spec line 62: output districts: mean(score by district) as score */ AS (
+  SELECT
+    "district",
+    "year",
+    AVG("score") AS "districts_score"
+  FROM "region_year"
+  GROUP BY
+    "district",
+    "year"
+), "class" /* spec line 62: output districts: classify(score, rating) as class */ AS (
+  SELECT
+    *,
+    CASE
+      WHEN "districts_score" > 85.0 AND "districts_score" <= 100.0
+      THEN 'A+'
+      WHEN "districts_score" > 70.0 AND "districts_score" <= 85.0
+      THEN 'A'
+      WHEN "districts_score" > 55.0 AND "districts_score" <= 70.0
+      THEN 'B+'
+      WHEN "districts_score" > 40.0 AND "districts_score" <= 55.0
+      THEN 'B'
+      WHEN "districts_score" > 25.0 AND "districts_score" <= 40.0
+      THEN 'C+'
+      WHEN "districts_score" > 10.0 AND "districts_score" <= 25.0
+      THEN 'C'
+      WHEN "districts_score" >= 0.0 AND "districts_score" <= 10.0
+      THEN 'D'
+    END AS "class"
+  FROM "districts_score"
+)
+SELECT
+  "district",
+  "year",
+  "districts_score" AS "score",
+  "class"
+FROM "class"
+ORDER BY
+  "district",
+  "year";

@@ -1,3 +1,4 @@
+-- output import_substitution
 WITH "industries" /* table industries: industry by year */ AS (
   SELECT
     "industry",
@@ -120,4 +121,4 @@ SELECT
   "structural"
 FROM "structural"
 ORDER BY
-  "year"
+  "year";
