@@ -213,6 +213,57 @@ class Planner:
                 self.grain_of[col] = grain
         return [replace(d, expr=_substitute(d.expr, mapping)) if mapping else d for d in defs]
 
+    # ------------------------------------------------------------ shared reductions
+    def share_reductions(self, defs: list[m.Definition]) -> list[m.Definition]:
+        """Reductions inside row-wise definitions (a leader's maximum, a period mean)
+        would each be a window over the panel. Those whose argument reads only table
+        columns are computed together instead: one GROUP BY per grain they reduce to,
+        joined back onto the rows once, as an expert writes it. Only at grains where
+        no definition merges rows of its own, so each reduction sees the rows its
+        window would have seen. A single reduction stays a window."""
+        merging = {d.grain for d in defs if self.group_sites(d.expr, d.grain) is not None}
+        sites: dict[tuple[m.Grain, m.Grain], list[tuple[m.Expr, m.Definition]]] = {}
+        for d in defs:
+            if d.grain in merging or d.grain not in self.heads:
+                continue
+            for node in _walk(d.expr):
+                if isinstance(node, (m.Reduce, m.At)) and node.arg.grain == d.grain and self.reads_tables(node.arg, d.grain):
+                    sites.setdefault((d.grain, node.grain), []).append((node, d))
+        found: dict[tuple[m.Grain, m.Grain], dict[m.Expr, tuple[str, m.Expr, int]]] = {}
+        mapping: dict[int, m.Expr] = {}
+        for key, nodes in sites.items():
+            if len({node for node, _ in nodes}) < 2:
+                continue  # one reduction: its window is as quick as a GROUP BY joined back (measured)
+            group = found.setdefault(key, {})
+            for node, d in nodes:
+                if node not in group:
+                    group[node] = (self.unique(self.lift_name(node, d.name)), node, d.line)
+                mapping[id(node)] = m.Ref(group[node][0], d.grain, "let")
+        for (fine, coarse), group in found.items():
+            name = self.unique(f"reductions_by_{'_'.join(coarse.dims) or 'all'}")
+            source = self.heads[fine]
+            labels = ", ".join(getattr(node, "label", "") for _, node, _ in group.values())
+            self.steps.append(Step(name, coarse, self.key_columns(coarse), "group",
+                                   f"in one GROUP BY: {labels}", None, source,
+                                   also=tuple((n, node) for n, node, _ in group.values())))
+            for n, node, line in group.values():
+                self.where[n] = name
+                if isinstance(node, m.Reduce):
+                    self.tallies.append(self.tally(node, line, source, node.arg))
+            # joined back onto the rows once, for every definition that reads them
+            joined = self.unique(f"{source}_with_{name}")
+            self.steps.append(Step(joined, fine, self.key_columns(fine), "row", f"{name} on every row", None, source,
+                                   (Join(name, coarse.dims),),
+                                   also=tuple((n, m.Ref(n, coarse, "let")) for n, _, _ in group.values())))
+            self.heads[fine] = joined
+            for n, _, _ in group.values():  # `where` keeps the GROUP BY: the join reads from it
+                self.grain_of[n] = fine
+        return [replace(d, expr=_substitute(d.expr, mapping)) if mapping else d for d in defs]
+
+    def reads_tables(self, e: m.Expr, grain: m.Grain) -> bool:
+        """True when e reads only columns the tables (and their earlier periods) give grain's rows."""
+        return self.plain_at(e, grain) and all(r.kind in ("key", "attribute") or r.name in self.where for r in m.refs(e))
+
     # ------------------------------------------------------------ definitions
     def add(self, d: m.Definition) -> None:
         self.names.add(d.name)
@@ -334,7 +385,7 @@ class Planner:
     def build(self) -> Plan:
         defs = self.order()
         tables = self.add_tables(defs)
-        for d in self.share_lags(defs):
+        for d in self.share_reductions(self.share_lags(defs)):
             self.add(d)
         grain = self.out.grain
         source = self.heads.get(grain)

@@ -252,11 +252,11 @@ class SqlBuilder:
         return self.group_step(s)
 
     def group_step(self, s: Step) -> exp.Select:
-        assert s.value is not None
         scope = Scope(s.source, (), self.plan.where)
         keys = [col(k) for k in s.keys]
-        value = ExprBuilder(scope, grouped=True)(s.value).as_(ident(s.name))
-        grouped = exp.Select(expressions=[*keys, value]).from_(exp.Table(this=ident(s.source)))
+        built = ExprBuilder(scope, grouped=True)
+        values = [built(e).as_(ident(n)) for n, e in ((s.name, s.value), *s.also) if e is not None]
+        grouped = exp.Select(expressions=[*keys, *values]).from_(exp.Table(this=ident(s.source)))
         if keys:
             grouped = grouped.group_by(*[k.copy() for k in keys])
         return self.merged(grouped, s)

@@ -220,3 +220,24 @@ def test_tallies_count_only_what_can_be_missing(write):
     resolve = lambda n: model.definitions[n].expr if n in model.definitions else None  # noqa: E731
     assert never_missing(model.definitions["filled"].expr, resolve)
     assert not never_missing(model.definitions["half"].expr, resolve)
+
+
+def test_reductions_of_table_columns_share_one_group_by(write):
+    """Two leaders in row-wise definitions are one GROUP BY joined back, not two
+    windows; a lone reduction stays a window. Values and skipped counts by hand."""
+    csv_text = "firm,year,x,y\nA,2014,2,10\nB,2014,4,\nC,2014,,5\nA,2015,1,1\nB,2015,3,3\n"
+    spec = PANEL + ("let rx = x / max(x over firm)\nlet ry = y / max(y over firm) + mean(x over firm)\n"
+                    "let lone = x - min(x over year)\n"
+                    "output by firm, year: rx, ry, lone\n")
+    rows, result = run(write, spec, csv_text)
+    got = {(r["firm"], r["year"]): r for r in rows}
+    assert got[("A", 2014)]["rx"] == pytest.approx(0.5) and got[("B", 2015)]["rx"] == 1
+    assert got[("A", 2014)]["ry"] == pytest.approx(1 + 3) and got[("B", 2014)]["ry"] is None
+    assert got[("C", 2014)]["ry"] == pytest.approx(0.5 + 3) and got[("A", 2015)]["ry"] == pytest.approx(1 / 3 + 2)
+    assert got[("A", 2014)]["lone"] == 1 and got[("C", 2014)]["lone"] is None
+    found = {s.label: (s.cells, s.missing) for s in result.skipped}
+    assert found["max(x over firm)"] == (5, 1) and found["max(y over firm)"] == (5, 1)
+    assert found["mean(x over firm)"] == (5, 1) and found["min(x over year)"] == (5, 1)
+    sql = idxlang.load(write("s.idx", spec)).sql()
+    assert sql.count('"reductions_by_year" /* in one GROUP BY') == 1
+    assert "OVER (PARTITION BY \"year\")" not in sql and 'MIN("x") OVER (PARTITION BY "firm")' in sql

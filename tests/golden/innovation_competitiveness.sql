@@ -18,18 +18,50 @@ WITH "regions" /* table regions: region by year */ AS (
     CAST("capital_productivity" AS DOUBLE) AS "capital_productivity",
     CAST("eco_efficiency" AS DOUBLE) AS "eco_efficiency"
   FROM "input"."regions"
+), "reductions_by_year" /* in one GROUP BY: max(rd_costs over region), max(tech_innovation_costs over region), max(innovative_output over region), max(patents over region), max(innovative_orgs over region), max(research_activity over region), max(tech_activity over region), max(labour_productivity over region), max(capital_productivity over region), max(eco_efficiency over region) */ AS (
+  SELECT
+    "year",
+    MAX("rd_costs") AS "max_rd_costs_over_region",
+    MAX("tech_innovation_costs") AS "max_tech_innovation_costs_over_region",
+    MAX("innovative_output") AS "max_innovative_output_over_region",
+    MAX("patents") AS "max_patents_over_region",
+    MAX("innovative_orgs") AS "max_innovative_orgs_over_region",
+    MAX("research_activity") AS "max_research_activity_over_region",
+    MAX("tech_activity") AS "max_tech_activity_over_region",
+    MAX("labour_productivity") AS "max_labour_productivity_over_region",
+    MAX("capital_productivity") AS "max_capital_productivity_over_region",
+    MAX("eco_efficiency") AS "max_eco_efficiency_over_region"
+  FROM "regions"
+  GROUP BY
+    "year"
+), "regions_with_reductions_by_year" /* reductions_by_year on every row */ AS (
+  SELECT
+    "regions".*,
+    "reductions_by_year"."max_rd_costs_over_region" AS "max_rd_costs_over_region",
+    "reductions_by_year"."max_tech_innovation_costs_over_region" AS "max_tech_innovation_costs_over_region",
+    "reductions_by_year"."max_innovative_output_over_region" AS "max_innovative_output_over_region",
+    "reductions_by_year"."max_patents_over_region" AS "max_patents_over_region",
+    "reductions_by_year"."max_innovative_orgs_over_region" AS "max_innovative_orgs_over_region",
+    "reductions_by_year"."max_research_activity_over_region" AS "max_research_activity_over_region",
+    "reductions_by_year"."max_tech_activity_over_region" AS "max_tech_activity_over_region",
+    "reductions_by_year"."max_labour_productivity_over_region" AS "max_labour_productivity_over_region",
+    "reductions_by_year"."max_capital_productivity_over_region" AS "max_capital_productivity_over_region",
+    "reductions_by_year"."max_eco_efficiency_over_region" AS "max_eco_efficiency_over_region"
+  FROM "regions"
+  LEFT JOIN "reductions_by_year"
+    USING ("year")
 ), "activity" /* spec line 32: let activity = mean(leader_pct(rd_costs), leader_pct(tech_innovation_costs), leader_pct(innovative_output), leader_pct(patents), leader_pct(innovative_orgs), leader_pct(research_activity), leader_pct(tech_activity)) */ AS (
   SELECT
     *,
     (
-      "rd_costs" / NULLIF(MAX("rd_costs") OVER (PARTITION BY "year"), 0) * 100 + "tech_innovation_costs" / NULLIF(MAX("tech_innovation_costs") OVER (PARTITION BY "year"), 0) * 100 + "innovative_output" / NULLIF(MAX("innovative_output") OVER (PARTITION BY "year"), 0) * 100 + "patents" / NULLIF(MAX("patents") OVER (PARTITION BY "year"), 0) * 100 + "innovative_orgs" / NULLIF(MAX("innovative_orgs") OVER (PARTITION BY "year"), 0) * 100 + "research_activity" / NULLIF(MAX("research_activity") OVER (PARTITION BY "year"), 0) * 100 + "tech_activity" / NULLIF(MAX("tech_activity") OVER (PARTITION BY "year"), 0) * 100
+      "rd_costs" / NULLIF("max_rd_costs_over_region", 0) * 100 + "tech_innovation_costs" / NULLIF("max_tech_innovation_costs_over_region", 0) * 100 + "innovative_output" / NULLIF("max_innovative_output_over_region", 0) * 100 + "patents" / NULLIF("max_patents_over_region", 0) * 100 + "innovative_orgs" / NULLIF("max_innovative_orgs_over_region", 0) * 100 + "research_activity" / NULLIF("max_research_activity_over_region", 0) * 100 + "tech_activity" / NULLIF("max_tech_activity_over_region", 0) * 100
     ) / 7 AS "activity"
-  FROM "regions"
+  FROM "regions_with_reductions_by_year"
 ), "receptivity" /* spec line 37: let receptivity = mean(leader_pct(labour_productivity), leader_pct(capital_productivity), leader_pct(eco_efficiency)) */ AS (
   SELECT
     *,
     (
-      "labour_productivity" / NULLIF(MAX("labour_productivity") OVER (PARTITION BY "year"), 0) * 100 + "capital_productivity" / NULLIF(MAX("capital_productivity") OVER (PARTITION BY "year"), 0) * 100 + "eco_efficiency" / NULLIF(MAX("eco_efficiency") OVER (PARTITION BY "year"), 0) * 100
+      "labour_productivity" / NULLIF("max_labour_productivity_over_region", 0) * 100 + "capital_productivity" / NULLIF("max_capital_productivity_over_region", 0) * 100 + "eco_efficiency" / NULLIF("max_eco_efficiency_over_region", 0) * 100
     ) / 3 AS "receptivity"
   FROM "activity"
 ), "score" /* spec line 43: let score = round(mean(activity, receptivity), 2) */ AS (
