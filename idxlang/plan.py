@@ -43,7 +43,7 @@ class Step:
     name: str
     grain: m.Grain
     keys: tuple[str, ...]  # key columns every row of this step carries
-    kind: str  # "table", "row", "group"
+    kind: str  # "table", "row", "group", or "merge" (a column of a pooled GROUP BY)
     comment: str
     value: m.Expr | None = None
     source: str | None = None  # previous step at this grain (row) or the finer one (group)
@@ -403,8 +403,34 @@ class Planner:
             self.rowify(ref, grain, self.out.name, acc, self.out.line)
             columns.append(OutputColumn(col.alias, ref))
         tallies = tuple(self.rewind(t) for t in self.tallies)
-        return Plan(self.out, tuple(self.steps), source, tuple(acc.joins.values()), tuple(columns),
+        self.pool_groups()
+        return Plan(self.out, _in_dependency_order(self.steps), source, tuple(acc.joins.values()), tuple(columns),
                     dict(self.where), tallies, tuple(tables))
+
+    def pool_groups(self) -> None:
+        """GROUP BYs onto one grain from the same rows (a chain of row steps keeps its
+        rows) are one GROUP BY: the products of three chain indices across entities
+        read the panel once. Each definition keeps its step, which takes its column
+        from the pooled GROUP BY and merges it into its grain's rows where it did."""
+        steps = {s.name: s for s in self.steps}
+        position = {s.name: i for i, s in enumerate(self.steps)}
+        pools: dict[tuple[m.Grain, str], list[Step]] = {}
+        for s in self.steps:
+            if s.kind == "group" and s.value is not None and s.source in steps:
+                pools.setdefault((s.grain, _chain_root(steps, s.source)), []).append(s)
+        for members in pools.values():
+            latest = max((g.source for g in members), key=position.__getitem__)  # type: ignore[arg-type]
+            upstream = _upstream(steps, latest)
+            members = [g for g in members if g.name not in upstream]
+            if len(members) < 2:
+                continue
+            grain = members[0].grain
+            name = self.unique(f"reductions_by_{'_'.join(grain.dims) or 'all'}")
+            labels = ", ".join(g.name for g in members)
+            self.steps.append(Step(name, grain, members[0].keys, "group", f"in one GROUP BY: {labels}", None, latest,
+                                   also=tuple((g.name, g.value) for g in members)))  # type: ignore[misc]
+            for g in members:
+                self.steps[position[g.name]] = replace(g, kind="merge", source=name)
 
     def rewind(self, t: Tally) -> Tally:
         """Row steps keep their source's rows, so a tally may count over the earliest
@@ -428,6 +454,44 @@ class _Pending:
 
     joins: dict[str, Join] = field(default_factory=dict)
     tallies: list[Tally] = field(default_factory=list)
+
+
+def _chain_root(steps: dict[str, Step], name: str) -> str:
+    """The step a chain of row steps starts from: every step of the chain has its rows."""
+    while steps[name].kind == "row" and steps[name].source in steps:
+        name = steps[name].source  # type: ignore[assignment]
+    return name
+
+
+def _upstream(steps: dict[str, Step], name: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        n = todo.pop()
+        if n in seen or n not in steps:
+            continue
+        seen.add(n)
+        s = steps[n]
+        todo += [x for x in (s.source, s.merge_into, *(j.source for j in s.joins)) if x]
+    return seen
+
+
+def _in_dependency_order(steps: list[Step]) -> tuple[Step, ...]:
+    """The steps as CTEs: each after the steps it reads, otherwise in planning order."""
+    by_name = {s.name: s for s in steps}
+    done: dict[str, Step] = {}
+
+    def visit(s: Step) -> None:
+        if s.name in done:
+            return
+        for n in (s.source, s.merge_into, *(j.source for j in s.joins)):
+            if n in by_name:
+                visit(by_name[n])
+        done[s.name] = s
+
+    for s in steps:
+        visit(s)
+    return tuple(done.values())
 
 
 def _walk(e: m.Expr):  # type: ignore[no-untyped-def]

@@ -110,8 +110,8 @@ def _tallies(con: duckdb.DuckDBPyConnection, query: Query) -> list[Skipped]:
     counts = query.builder.tallies()
     if counts is None:
         return []
-    found = []
-    for index, cells, missing in con.sql(to_sql(counts, pretty=False)).fetchall():
-        t = query.builder.plan.tallies[index]
-        found.append(Skipped(query.reports_for, t.label, t.line, cells, missing))
-    return found
+    cur = con.execute(to_sql(counts, pretty=False))
+    (row,) = cur.fetchall()  # one row of counts
+    got = dict(zip([d[0] for d in cur.description], row))
+    return [Skipped(query.reports_for, t.label, t.line, int(got[f"cells_{i}"]), int(got[f"missing_{i}"]))
+            for i, t in enumerate(query.builder.plan.tallies)]

@@ -141,7 +141,7 @@ def _stage(model: m.Model, plans: dict[str, Plan], grain: m.Grain, names: set[st
 
 def _row_sources(p: Plan, grain: m.Grain) -> set[str]:
     """The steps a pipeline at `grain` draws rows from: its tables and the groups merged in."""
-    return {s.name for s in p.steps if s.grain == grain and s.kind in ("table", "group")}
+    return {s.name for s in p.steps if s.grain == grain and s.kind in ("table", "group", "merge")}
 
 
 def _used_names(model: m.Model, plans: dict[str, Plan], names: set[str]) -> set[str]:

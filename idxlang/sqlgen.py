@@ -242,6 +242,9 @@ class SqlBuilder:
         if s.kind == "table":
             return self.table_step(s)
         scope = Scope(s.source, s.joins, self.plan.where)
+        if s.kind == "merge":  # a column of a pooled GROUP BY, merged into its grain's rows
+            taken = exp.Select(expressions=[*(col(k) for k in s.keys), col(s.name)]).from_(exp.Table(this=ident(s.source)))
+            return self.merged(taken, s)
         if s.kind == "row":
             built = ExprBuilder(scope)
             values = [built(e).as_(ident(n)) for n, e in ((s.name, s.value), *s.also) if e is not None]
@@ -310,28 +313,32 @@ class SqlBuilder:
         return select
 
     def tallies(self) -> exp.Select | None:
-        """One row per reduction: how many cells it reduced and how many were missing."""
+        """One row: for each reduction, how many cells it reduced (`cells_<i>`) and how
+        many were missing (`missing_<i>`). Reductions over the same rows are counted
+        in one pass, so ten leaders read the panel once."""
         if not self.plan.tallies:
             return None
-        parts = []
+        groups: dict[tuple, list[int]] = {}
         for i, t in enumerate(self.plan.tallies):
-            parts.append(self.tally(i, t))
-        query: exp.Expression = parts[0]
-        for part in parts[1:]:
-            query = exp.Union(this=query, expression=part, distinct=False)
-        select = exp.Select(expressions=[exp.Star()]).from_(exp.Subquery(this=query, alias=exp.TableAlias(this=ident("tallies"))))
-        select.set("with_" if "with_" in exp.Select.arg_types else "with", exp.With(expressions=self.ctes()))
-        return select
+            groups.setdefault((t.source, t.joins, t.within), []).append(i)
+        query: exp.Select | None = None
+        for n, members in enumerate(groups.values()):
+            part = exp.Subquery(this=self.tally(members), alias=exp.TableAlias(this=ident(f"tally_{n}")))
+            query = exp.Select(expressions=[exp.Star()]).from_(part) if query is None else query.join(part, join_type="cross")
+        assert query is not None
+        query.set("with_" if "with_" in exp.Select.arg_types else "with", exp.With(expressions=self.ctes()))
+        return query
 
-    def tally(self, i: int, t: Tally) -> exp.Select:
+    def tally(self, members: list[int]) -> exp.Select:
+        t = self.plan.tallies[members[0]]
         scope = Scope(t.source, t.joins, self.plan.where)
-        x = ExprBuilder(scope)(t.arg)
-        select = exp.Select(expressions=[
-            lit(i).as_(ident("reduction")),
-            exp.Count(this=exp.Star()).as_(ident("cells")),
-            (lit(0) if t.never_missing else binary(exp.Sub, exp.Count(this=exp.Star()), exp.Count(this=x))).as_(ident("missing")),
-        ])
-        select = _from(select, t.source, t.joins)
+        exprs: list[exp.Expression] = []
+        for i in members:
+            t = self.plan.tallies[i]
+            rows = exp.Count(this=exp.Star())
+            missing = lit(0) if t.never_missing else binary(exp.Sub, rows.copy(), exp.Count(this=ExprBuilder(scope)(t.arg)))
+            exprs += [rows.as_(ident(f"cells_{i}")), missing.as_(ident(f"missing_{i}"))]
+        select = _from(exp.Select(expressions=exprs), t.source, t.joins)
         if t.within:
             axis, lo, hi = t.within
             select = select.where(exp.Between(this=scope.key(axis), low=lit(lo), high=lit(hi)))

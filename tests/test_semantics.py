@@ -241,3 +241,20 @@ def test_reductions_of_table_columns_share_one_group_by(write):
     sql = idxlang.load(write("s.idx", spec)).sql()
     assert sql.count('"reductions_by_year" /* in one GROUP BY') == 1
     assert "OVER (PARTITION BY \"year\")" not in sql and 'MIN("x") OVER (PARTITION BY "firm")' in sql
+
+
+def test_group_bys_from_the_same_rows_are_pooled_unless_one_reads_another(write):
+    """`a`, `b` and `v` reduce the same rows onto year. The pool reads the latest of
+    their sources, `dev`, which reads `a` back: `a` cannot join the pool (it would
+    read itself), so `b` and `v` are one GROUP BY and `a` keeps its own."""
+    csv_text = "firm,year,x,y\nA,2014,1,4\nB,2014,3,\nA,2015,2,1\nB,2015,6,1\n"
+    spec = PANEL + ("let a = sum(x over firm)\nlet b = max(y over firm) * 2\nlet dev = x - a\n"
+                    "let v = sum(dev over firm)\n"
+                    "output by year: a, b, v\n")
+    rows, result = run(write, spec, csv_text)
+    assert rows == [{"year": 2014, "a": 4, "b": 8, "v": 4 - 2 * 4}, {"year": 2015, "a": 8, "b": 2, "v": 8 - 2 * 8}]
+    found = {s.label: (s.cells, s.missing) for s in result.skipped}
+    assert found["max(y over firm)"] == (4, 1) and found["sum(dev over firm)"] == (4, 0)
+    sql = idxlang.load(write("s.idx", spec)).sql()
+    assert '"reductions_by_year" /* in one GROUP BY: b, v */' in sql
+    assert sql.count("GROUP BY") == 2  # the pool, and a's own

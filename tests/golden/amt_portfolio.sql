@@ -52,15 +52,23 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     "share_in_house",
     "share_russia"
   FROM "shared"."region_year"
-), "portfolio_abroad" /* spec line 36: let portfolio_abroad = mean(share_abroad over year in portfolio_from..portfolio_to) */ AS (
+), "reductions_by_region" /* in one GROUP BY: portfolio_abroad, portfolio_in_house, portfolio_russia */ AS (
   SELECT
     "region",
     "region_type",
-    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_abroad" END) AS "portfolio_abroad"
+    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_abroad" END) AS "portfolio_abroad",
+    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_in_house" END) AS "portfolio_in_house",
+    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_russia" END) AS "portfolio_russia"
   FROM "region_year"
   GROUP BY
     "region",
     "region_type"
+), "portfolio_abroad" /* spec line 36: let portfolio_abroad = mean(share_abroad over year in portfolio_from..portfolio_to) */ AS (
+  SELECT
+    "region",
+    "region_type",
+    "portfolio_abroad"
+  FROM "reductions_by_region"
 ), "portfolio_in_house" /* spec line 34: let portfolio_in_house = mean(share_in_house over year in portfolio_from..portfolio_to) */ AS (
   SELECT
     *
@@ -69,11 +77,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "region",
       "region_type",
-      AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_in_house" END) AS "portfolio_in_house"
-    FROM "region_year"
-    GROUP BY
-      "region",
-      "region_type"
+      "portfolio_in_house"
+    FROM "reductions_by_region"
   ) AS "portfolio_in_house"
     USING ("region", "region_type")
 ), "portfolio_russia" /* spec line 35: let portfolio_russia = mean(share_russia over year in portfolio_from..portfolio_to) */ AS (
@@ -84,11 +89,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "region",
       "region_type",
-      AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_russia" END) AS "portfolio_russia"
-    FROM "region_year"
-    GROUP BY
-      "region",
-      "region_type"
+      "portfolio_russia"
+    FROM "reductions_by_region"
   ) AS "portfolio_russia"
     USING ("region", "region_type")
 )
@@ -117,15 +119,24 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     "region",
     "region_type"
   FROM "shared"."region"
-), "type_total" /* spec line 40: let type_total = sum(amt_total by region_type) */ AS (
+), "reductions_by_region_type_year" /* in one GROUP BY: type_total, sum_amt_abroad_by_region_type, sum_amt_in_house_by_region_type, sum_amt_russia_by_region_type */ AS (
   SELECT
     "region_type",
     "year",
-    SUM("amt_total") AS "type_total"
+    SUM("amt_total") AS "type_total",
+    SUM("amt_abroad") AS "sum_amt_abroad_by_region_type",
+    SUM("amt_in_house") AS "sum_amt_in_house_by_region_type",
+    SUM("amt_russia") AS "sum_amt_russia_by_region_type"
   FROM "region_year"
   GROUP BY
     "region_type",
     "year"
+), "type_total" /* spec line 40: let type_total = sum(amt_total by region_type) */ AS (
+  SELECT
+    "region_type",
+    "year",
+    "type_total"
+  FROM "reductions_by_region_type_year"
 ), "sum_amt_abroad_by_region_type" /* spec line 43: sum(amt_abroad by region_type) in type_abroad */ AS (
   SELECT
     *
@@ -134,11 +145,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "region_type",
       "year",
-      SUM("amt_abroad") AS "sum_amt_abroad_by_region_type"
-    FROM "region_year"
-    GROUP BY
-      "region_type",
-      "year"
+      "sum_amt_abroad_by_region_type"
+    FROM "reductions_by_region_type_year"
   ) AS "sum_amt_abroad_by_region_type"
     USING ("region_type", "year")
 ), "type_abroad" /* spec line 43: let type_abroad = sum(amt_abroad by region_type) / type_total */ AS (
@@ -154,11 +162,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "region_type",
       "year",
-      SUM("amt_in_house") AS "sum_amt_in_house_by_region_type"
-    FROM "region_year"
-    GROUP BY
-      "region_type",
-      "year"
+      "sum_amt_in_house_by_region_type"
+    FROM "reductions_by_region_type_year"
   ) AS "sum_amt_in_house_by_region_type"
     USING ("region_type", "year")
 ), "type_in_house" /* spec line 41: let type_in_house = sum(amt_in_house by region_type) / type_total */ AS (
@@ -174,11 +179,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "region_type",
       "year",
-      SUM("amt_russia") AS "sum_amt_russia_by_region_type"
-    FROM "region_year"
-    GROUP BY
-      "region_type",
-      "year"
+      "sum_amt_russia_by_region_type"
+    FROM "reductions_by_region_type_year"
   ) AS "sum_amt_russia_by_region_type"
     USING ("region_type", "year")
 ), "type_russia" /* spec line 42: let type_russia = sum(amt_russia by region_type) / type_total */ AS (
@@ -274,13 +276,20 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     "type_in_house",
     "type_russia"
   FROM "shared"."region_type_year"
-), "in_house" /* spec line 58: output types: mean(type_in_house over year in portfolio_from..portfolio_to) as in_house */ AS (
+), "reductions_by_region_type" /* in one GROUP BY: in_house, russia, abroad */ AS (
   SELECT
     "region_type",
-    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_in_house" END) AS "in_house"
+    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_in_house" END) AS "in_house",
+    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_russia" END) AS "russia",
+    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_abroad" END) AS "abroad"
   FROM "region_type_year"
   GROUP BY
     "region_type"
+), "in_house" /* spec line 58: output types: mean(type_in_house over year in portfolio_from..portfolio_to) as in_house */ AS (
+  SELECT
+    "region_type",
+    "in_house"
+  FROM "reductions_by_region_type"
 ), "russia" /* spec line 59: output types: mean(type_russia over year in portfolio_from..portfolio_to) as russia */ AS (
   SELECT
     *
@@ -288,10 +297,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FULL JOIN (
     SELECT
       "region_type",
-      AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_russia" END) AS "russia"
-    FROM "region_type_year"
-    GROUP BY
-      "region_type"
+      "russia"
+    FROM "reductions_by_region_type"
   ) AS "russia"
     USING ("region_type")
 ), "abroad" /* spec line 60: output types: mean(type_abroad over year in portfolio_from..portfolio_to) as abroad */ AS (
@@ -301,12 +308,20 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FULL JOIN (
     SELECT
       "region_type",
-      AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_abroad" END) AS "abroad"
-    FROM "region_type_year"
-    GROUP BY
-      "region_type"
+      "abroad"
+    FROM "reductions_by_region_type"
   ) AS "abroad"
     USING ("region_type")
+), "reductions_by_region_type_2" /* in one GROUP BY: in_house_mean_of_regions, russia_mean_of_regions, abroad_mean_of_regions, regions */ AS (
+  SELECT
+    "region_type",
+    AVG("portfolio_in_house") AS "in_house_mean_of_regions",
+    AVG("portfolio_russia") AS "russia_mean_of_regions",
+    AVG("portfolio_abroad") AS "abroad_mean_of_regions",
+    COUNT("portfolio_abroad") AS "regions"
+  FROM "region"
+  GROUP BY
+    "region_type"
 ), "in_house_mean_of_regions" /* spec line 61: output types: mean(portfolio_in_house by region_type) as in_house_mean_of_regions */ AS (
   SELECT
     *
@@ -314,10 +329,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FULL JOIN (
     SELECT
       "region_type",
-      AVG("portfolio_in_house") AS "in_house_mean_of_regions"
-    FROM "region"
-    GROUP BY
-      "region_type"
+      "in_house_mean_of_regions"
+    FROM "reductions_by_region_type_2"
   ) AS "in_house_mean_of_regions"
     USING ("region_type")
 ), "russia_mean_of_regions" /* spec line 62: output types: mean(portfolio_russia by region_type) as russia_mean_of_regions */ AS (
@@ -327,10 +340,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FULL JOIN (
     SELECT
       "region_type",
-      AVG("portfolio_russia") AS "russia_mean_of_regions"
-    FROM "region"
-    GROUP BY
-      "region_type"
+      "russia_mean_of_regions"
+    FROM "reductions_by_region_type_2"
   ) AS "russia_mean_of_regions"
     USING ("region_type")
 ), "abroad_mean_of_regions" /* spec line 63: output types: mean(portfolio_abroad by region_type) as abroad_mean_of_regions */ AS (
@@ -340,10 +351,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FULL JOIN (
     SELECT
       "region_type",
-      AVG("portfolio_abroad") AS "abroad_mean_of_regions"
-    FROM "region"
-    GROUP BY
-      "region_type"
+      "abroad_mean_of_regions"
+    FROM "reductions_by_region_type_2"
   ) AS "abroad_mean_of_regions"
     USING ("region_type")
 ), "regions" /* spec line 64: output types: count(portfolio_abroad by region_type) as regions */ AS (
@@ -353,10 +362,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FULL JOIN (
     SELECT
       "region_type",
-      COUNT("portfolio_abroad") AS "regions"
-    FROM "region"
-    GROUP BY
-      "region_type"
+      "regions"
+    FROM "reductions_by_region_type_2"
   ) AS "regions"
     USING ("region_type")
 )
@@ -383,13 +390,21 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     "amt_russia",
     "amt_total"
   FROM "shared"."region_year"
-), "national_total" /* spec line 46: let national_total = sum(amt_total over region) */ AS (
+), "reductions_by_year" /* in one GROUP BY: national_total, sum_amt_in_house_over_region, sum_amt_russia_over_region, sum_amt_abroad_over_region */ AS (
   SELECT
     "year",
-    SUM("amt_total") AS "national_total"
+    SUM("amt_total") AS "national_total",
+    SUM("amt_in_house") AS "sum_amt_in_house_over_region",
+    SUM("amt_russia") AS "sum_amt_russia_over_region",
+    SUM("amt_abroad") AS "sum_amt_abroad_over_region"
   FROM "region_year"
   GROUP BY
     "year"
+), "national_total" /* spec line 46: let national_total = sum(amt_total over region) */ AS (
+  SELECT
+    "year",
+    "national_total"
+  FROM "reductions_by_year"
 ), "sum_amt_in_house_over_region" /* spec line 68: sum(amt_in_house over region) in national_share_in_house */ AS (
   SELECT
     *
@@ -397,10 +412,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FULL JOIN (
     SELECT
       "year",
-      SUM("amt_in_house") AS "sum_amt_in_house_over_region"
-    FROM "region_year"
-    GROUP BY
-      "year"
+      "sum_amt_in_house_over_region"
+    FROM "reductions_by_year"
   ) AS "sum_amt_in_house_over_region"
     USING ("year")
 ), "national_share_in_house" /* spec line 68: output national: sum(amt_in_house over region) / national_total as share_in_house */ AS (
@@ -415,10 +428,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FULL JOIN (
     SELECT
       "year",
-      SUM("amt_russia") AS "sum_amt_russia_over_region"
-    FROM "region_year"
-    GROUP BY
-      "year"
+      "sum_amt_russia_over_region"
+    FROM "reductions_by_year"
   ) AS "sum_amt_russia_over_region"
     USING ("year")
 ), "national_share_russia" /* spec line 69: output national: sum(amt_russia over region) / national_total as share_russia */ AS (
@@ -433,10 +444,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FULL JOIN (
     SELECT
       "year",
-      SUM("amt_abroad") AS "sum_amt_abroad_over_region"
-    FROM "region_year"
-    GROUP BY
-      "year"
+      "sum_amt_abroad_over_region"
+    FROM "reductions_by_year"
   ) AS "sum_amt_abroad_over_region"
     USING ("year")
 ), "national_share_abroad" /* spec line 70: output national: sum(amt_abroad over region) / national_total as share_abroad */ AS (
@@ -477,14 +486,20 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FROM "region_year"
   GROUP BY
     "year"
+), "reductions_by_all" /* in one GROUP BY: amt_from, amt_to, national_growth */ AS (
+  SELECT
+    MAX(CASE WHEN "year" = 2011 THEN "national_total" END) AS "amt_from",
+    MAX(CASE WHEN "year" = 2018 THEN "national_total" END) AS "amt_to",
+    MAX(CASE WHEN "year" = 2018 THEN "national_total" END) / NULLIF(MAX(CASE WHEN "year" = 2011 THEN "national_total" END), 0) - 1 AS "national_growth"
+  FROM "national_total"
 ), "amt_from" /* spec line 74: output growth: national_total at growth_from as amt_from */ AS (
   SELECT
     *
   FROM "to_year"
   CROSS JOIN (
     SELECT
-      MAX(CASE WHEN "year" = 2011 THEN "national_total" END) AS "amt_from"
-    FROM "national_total"
+      "amt_from"
+    FROM "reductions_by_all"
   ) AS "amt_from"
 ), "amt_to" /* spec line 74: output growth: national_total at growth_to as amt_to */ AS (
   SELECT
@@ -492,8 +507,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FROM "amt_from"
   CROSS JOIN (
     SELECT
-      MAX(CASE WHEN "year" = 2018 THEN "national_total" END) AS "amt_to"
-    FROM "national_total"
+      "amt_to"
+    FROM "reductions_by_all"
   ) AS "amt_to"
 ), "national_growth" /* spec line 47: let national_growth = national_total at growth_to / national_total at growth_from - 1 */ AS (
   SELECT
@@ -501,8 +516,8 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   FROM "amt_to"
   CROSS JOIN (
     SELECT
-      MAX(CASE WHEN "year" = 2018 THEN "national_total" END) / NULLIF(MAX(CASE WHEN "year" = 2011 THEN "national_total" END), 0) - 1 AS "national_growth"
-    FROM "national_total"
+      "national_growth"
+    FROM "reductions_by_all"
   ) AS "national_growth"
 ), "growth_pct" /* spec line 75: output growth: round(100 * national_growth, 1) as growth_pct */ AS (
   SELECT
