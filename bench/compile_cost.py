@@ -41,16 +41,16 @@ def median_seconds(work: Callable[[], object], runs: int = 7) -> float:
 
 
 def compile_seconds(text: str, pretty: bool) -> float:
-    """Parse, check, plan and print the SQL of every output: laid out for review
+    """Parse, check, plan the run and print the SQL it executes: laid out for review
     (`idxc sql`), or on one line as `idxc run` sends it to the engine."""
     import idxlang
-    from idxlang.plan import plan
-    from idxlang.sqlgen import SqlBuilder, to_sql
+    from idxlang.share import run_plan
+    from idxlang.sqlgen import script, to_sql
 
     def compile_all() -> None:
         model = idxlang.loads(text, path="generated.idx").model
-        for output in model.outputs:
-            to_sql(SqlBuilder(model, plan(model, output)).statement(), pretty=pretty)
+        for query in script(run_plan(model, list(model.outputs))):
+            to_sql(query.tree, pretty=pretty)
 
     return median_seconds(compile_all)
 
@@ -60,6 +60,7 @@ def phases(text: str) -> str:
     from idxlang.check import check
     from idxlang.parse import parse
     from idxlang.plan import plan
+    from idxlang.share import run_plan
     from idxlang.sqlgen import SqlBuilder, to_sql
 
     def median(work: Callable[[], object]) -> float:
@@ -71,7 +72,8 @@ def phases(text: str) -> str:
     p = plan(model, out)
     statement = SqlBuilder(model, p).statement()
     found = {"parse": median(lambda: parse(text, "generated.idx")), "check": median(lambda: check(tree, {})),
-             "plan": median(lambda: plan(model, out)), "sqlglot tree": median(lambda: SqlBuilder(model, p).statement()),
+             "plan one output": median(lambda: plan(model, out)),
+             "run plan (shared definitions)": median(lambda: run_plan(model, [out])), "sqlglot tree": median(lambda: SqlBuilder(model, p).statement()),
              "print, laid out": median(lambda: to_sql(statement)),
              "print, one line": median(lambda: to_sql(statement, pretty=False))}
     return ", ".join(f"{k} {v:.0f} ms" for k, v in found.items())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from graphlib import TopologicalSorter
 
 from . import model as m
 from .plan import Plan, Step, plan
@@ -89,42 +90,40 @@ def _upstream(steps: dict[str, Step], starts: list[str]) -> set[str]:
     return seen
 
 
-def _depends(model: m.Model, name: str) -> set[str]:
-    """Definitions `name` reads, directly or through others."""
-    seen: set[str] = set()
-    todo = [name]
-    while todo:
-        for r in m.refs(model.definitions[todo.pop()].expr):
-            if r.kind == "let" and r.name not in seen and r.name in model.definitions:
-                seen.add(r.name)
-                todo.append(r.name)
-    return seen
+def _depends(model: m.Model) -> dict[str, set[str]]:
+    """For each definition, the definitions it reads, directly or through others."""
+    direct = {n: {r.name for r in m.refs(d.expr) if r.kind == "let" and r.name in model.definitions}
+              for n, d in model.definitions.items()}
+    closure: dict[str, set[str]] = {}
+    for name in TopologicalSorter(direct).static_order():  # the checker refused cycles
+        closure[name] = set(direct[name]).union(*(closure[x] for x in direct[name]))
+    return closure
 
 
 def _ready(model: m.Model, shared: set[str]) -> dict[m.Grain, set[str]]:
     """Shared definitions that need no unstaged shared definition of another grain,
     grouped by grain: each group is one stage."""
+    depends = _depends(model)
     groups: dict[m.Grain, set[str]] = {}
     for name in sorted(shared):
         grain = model.definitions[name].grain
-        if all(model.definitions[d].grain == grain for d in _depends(model, name) & shared):
+        if all(model.definitions[d].grain == grain for d in depends[name] & shared):
             groups.setdefault(grain, set()).add(name)
     return groups
 
 
 def _stage(model: m.Model, plans: dict[str, Plan], grain: m.Grain, names: set[str]) -> Stage | None:
     """The stage computing `names`, or None when reading it would change the rows
-    some query sees: every query that reads the stage's tables, or computes what
-    it stages, must draw its rows at this grain from the same sources."""
+    some query sees: the stage, every query that computes what it stages, and every
+    query that reads its tables must draw their rows at this grain from the same
+    tables and groups."""
     entity = [d for d in grain.dims if not model.axes.is_time(d)]
     time = [d for d in grain.dims if model.axes.is_time(d)]
     if len(entity) > 1 or len(time) > 1:
         return None
-    name = _unique(model, "_".join(grain.dims) or "scalar")
-    probe = plan(_with_output(model, _output(name, grain, sorted(names))), name)
-    rows = _row_sources(probe, grain)
-    read = {t.name for t in probe.tables if t.grain == grain}
     consumers = tuple(o for o, p in plans.items() if names & {s.name for s in p.steps})
+    rows = _row_sources(plans[consumers[0]], grain)
+    read = {t.name for t in plans[consumers[0]].tables if t.grain == grain}
     for o, p in plans.items():
         if (o in consumers or read & {t.name for t in p.tables}) and _row_sources(p, grain) != rows:
             return None
@@ -133,10 +132,14 @@ def _stage(model: m.Model, plans: dict[str, Plan], grain: m.Grain, names: set[st
     raw = sorted({c for t in tables for c in t.columns if c in used})
     attributes = sorted(a for a, owner in model.axes.attributes.items() if owner in grain.dims and a in used)
     kept = sorted(n for n in names if n in used)
+    name = _unique(model, "_".join(grain.dims) or "scalar")
     staged = _with_output(model, _output(name, grain, [*attributes, *raw, *kept]))
+    stage_plan = plan(staged, name)
+    if _row_sources(stage_plan, grain) != rows:  # it would not read every table the consumers draw rows from
+        return None
     table = m.TableInfo(name, entity[0] if entity else None, time[0] if time else None, None,
                         (*raw, *kept), tuple(attributes), schema=SHARED_SCHEMA)
-    return Stage(table, plan(staged, name), staged, consumers, frozenset(names), frozenset(read))
+    return Stage(table, stage_plan, staged, consumers, frozenset(names), frozenset(read))
 
 
 def _row_sources(p: Plan, grain: m.Grain) -> set[str]:
