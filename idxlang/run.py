@@ -1,5 +1,5 @@
-"""Run a spec's outputs in DuckDB: register the data, check it, execute each
-output's statement, and count what the reductions skipped as missing."""
+"""Run a spec in DuckDB: register the data, check it, execute the run script (shared
+definitions once, then each output), and count what the reductions skipped as missing."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from . import model as m
 from .data import Source, check_data, register
 from .diagnostics import Diagnostic, IdxError
 from .share import run_plan
 from .sqlgen import Query, schema_for, script, to_sql
+
+if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Skipped:
 
 @dataclass
 class Result:
-    tables: dict[str, pa.Table] = field(default_factory=dict)
+    tables: dict[str, "pa.Table"] = field(default_factory=dict)
     written: dict[str, Path] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
