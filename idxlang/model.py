@@ -5,7 +5,7 @@ grain on every expression. `check.py` builds it; `plan.py` and `sqlgen.py` read 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import Callable, Iterator, Union
 
 from .ast import Band, Span
 
@@ -162,6 +162,13 @@ def never_missing(e: Expr, resolve: Callable[[str], Expr | None]) -> bool:
     if isinstance(e, Op) and e.op in _TOTAL_OPS:
         return all(never_missing(a, resolve) for a in e.args)
     return False
+
+
+def walk(e: Expr) -> Iterator[Expr]:
+    """e and every expression inside it, outermost first."""
+    yield e
+    for c in children(e):
+        yield from walk(c)
 
 
 def refs(e: Expr) -> list[Ref]:

@@ -155,7 +155,7 @@ class Planner:
         used.update(c.source for c in self.out.columns)
         used.update(self.out.keys)
         for d in defs:
-            for node in _walk(d.expr):
+            for node in m.walk(d.expr):
                 if isinstance(node, m.Reduce) and node.mode == "by":
                     used.add(node.axis)
         for entity in self.axes.entities:
@@ -192,7 +192,7 @@ class Planner:
         found: dict[m.Grain, dict[tuple[str, int], tuple[str, m.Expr]]] = {}
         mapping: dict[int, m.Expr] = {}
         for d in defs:
-            for node in _walk(d.expr):
+            for node in m.walk(d.expr):
                 if (isinstance(node, m.Window) and node.kind == "lag" and isinstance(node.arg, m.Ref)
                         and node.arg.kind == "column" and node.grain == node.arg.grain and node.grain in self.heads):
                     at_grain = found.setdefault(node.grain, {})
@@ -226,7 +226,7 @@ class Planner:
         for d in defs:
             if d.grain in merging or d.grain not in self.heads:
                 continue
-            for node in _walk(d.expr):
+            for node in m.walk(d.expr):
                 if isinstance(node, (m.Reduce, m.At)) and node.arg.grain == d.grain and self.reads_tables(node.arg, d.grain):
                     sites.setdefault((d.grain, node.grain), []).append((node, d))
         found: dict[tuple[m.Grain, m.Grain], dict[m.Expr, tuple[str, m.Expr, int]]] = {}
@@ -420,8 +420,8 @@ class Planner:
                 pools.setdefault((s.grain, _chain_root(steps, s.source)), []).append(s)
         for members in pools.values():
             latest = max((g.source for g in members), key=position.__getitem__)  # type: ignore[arg-type]
-            upstream = _upstream(steps, latest)
-            members = [g for g in members if g.name not in upstream]
+            read = upstream(steps, [latest])
+            members = [g for g in members if g.name not in read]
             if len(members) < 2:
                 continue
             grain = members[0].grain
@@ -463,9 +463,10 @@ def _chain_root(steps: dict[str, Step], name: str) -> str:
     return name
 
 
-def _upstream(steps: dict[str, Step], name: str) -> set[str]:
+def upstream(steps: dict[str, Step], starts: list[str | None]) -> set[str]:
+    """The steps that `starts` read, directly or through others, themselves included."""
     seen: set[str] = set()
-    todo = [name]
+    todo = [s for s in starts if s]
     while todo:
         n = todo.pop()
         if n in seen or n not in steps:
@@ -492,12 +493,6 @@ def _in_dependency_order(steps: list[Step]) -> tuple[Step, ...]:
     for s in steps:
         visit(s)
     return tuple(done.values())
-
-
-def _walk(e: m.Expr):  # type: ignore[no-untyped-def]
-    yield e
-    for c in m.children(e):
-        yield from _walk(c)
 
 
 def _substitute(e: m.Expr, mapping: dict[int, m.Expr]) -> m.Expr:

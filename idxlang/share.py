@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from graphlib import TopologicalSorter
 
 from . import model as m
-from .plan import Plan, Step, plan
+from .plan import Plan, plan, upstream
 
 SHARED_SCHEMA = "shared"
 
@@ -69,25 +69,12 @@ def _uses(model: m.Model, plans: dict[str, Plan]) -> Counter[str]:
     count: Counter[str] = Counter()
     for p in plans.values():
         steps = {s.name: s for s in p.steps}
-        main = _upstream(steps, [p.source, *(j.source for j in p.joins)])
+        main = upstream(steps, [p.source, *(j.source for j in p.joins)])
         count.update(n for n in main if n in model.definitions)
         if p.tallies:
             starts = [t.source for t in p.tallies] + [j.source for t in p.tallies for j in t.joins]
-            count.update(n for n in _upstream(steps, starts) if n in model.definitions)
+            count.update(n for n in upstream(steps, starts) if n in model.definitions)
     return count
-
-
-def _upstream(steps: dict[str, Step], starts: list[str]) -> set[str]:
-    seen: set[str] = set()
-    todo = [s for s in starts if s]
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in steps:
-            continue
-        seen.add(name)
-        s = steps[name]
-        todo += [n for n in (s.source, s.merge_into, *(j.source for j in s.joins)) if n]
-    return seen
 
 
 def _depends(model: m.Model) -> dict[str, set[str]]:
@@ -163,18 +150,12 @@ def _used_names(model: m.Model, plans: dict[str, Plan], names: set[str]) -> set[
             if d is None or item in names or item in seen:
                 continue
             seen.add(item)
-            for node in _walk(d.expr):
+            for node in m.walk(d.expr):
                 if isinstance(node, m.Ref):
                     todo.append(node.name)
                 elif isinstance(node, m.Reduce) and node.mode == "by":
                     used.add(node.axis)
     return used
-
-
-def _walk(e: m.Expr):  # type: ignore[no-untyped-def]
-    yield e
-    for c in m.children(e):
-        yield from _walk(c)
 
 
 def _unique(model: m.Model, base: str) -> str:
