@@ -103,6 +103,7 @@ class Call:
     within: Range | None = None
     direction: str | None = None
     ties: Name | None = None
+    polarity: Number | None = None  # `direction -1`: higher values are worse (normalisation)
     span: Span = _span()
     func_span: Span = _span()
 
@@ -266,5 +267,7 @@ class _Unparser:
                 text += f" {e.direction}"
             if e.ties:
                 text += f" ties {e.ties.id}"
+            if e.polarity:
+                text += f" direction {unparse(e.polarity)}"
             return f"{e.func}({text})"
         raise TypeError(e)

@@ -5,7 +5,7 @@ infer every grain, and reject what the language forbids with a pointed message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -13,12 +13,13 @@ from . import ast
 from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 
-REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count"}
+REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count", "sd"}
 ROW_WISE = {"sum", "mean", "product", "geomean"}
 SCALAR_FUNCS = {"ln": (1, 1), "exp": (1, 1), "abs": (1, 1), "sqrt": (1, 1), "round": (1, 2),
                 "least": (2, 99), "greatest": (2, 99)}
 WINDOWS = {"lag", "chain", "cumprod", "cumsum", "rank"}
-BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | {"classify"}
+NORMALISERS = {"minmax": (1, 3), "zscore": (1, 3), "goalposts": (3, 3), "prank": (1, 1)}
+BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | NORMALISERS.keys() | {"classify"}
 TIE_RULES = ("min", "max", "dense", "first", "average")
 
 
@@ -265,14 +266,16 @@ class Checker:
             return self.window(e, scope)
         if e.func == "classify":
             return self.classify(e, scope)
+        if e.func in NORMALISERS:
+            return self.normalise(e, scope)
         raise self.error(f"unknown function '{e.func}'", e.func_span,
                          did_you_mean(e.func, [*BUILTINS, *self.defs]))
 
     def no_clauses(self, e: ast.Call, allowed: set[str]) -> None:
-        for clause in ("over", "by", "within", "direction", "ties"):
+        for clause in ("over", "by", "within", "direction", "ties", "polarity"):
             value = getattr(e, clause)
             if value is not None and clause not in allowed:
-                word = {"within": "in", "direction": value}.get(clause, clause)
+                word = {"within": "in", "direction": value, "polarity": "direction"}.get(clause, clause)
                 raise self.error(f"{e.func}() takes no '{word}' clause", e.span)
         for a in e.args:
             if a.weight is not None and "weight" not in allowed:
@@ -303,7 +306,7 @@ class Checker:
         grain = self.combine(args, [a.span for a in e.args])
         return m.Op(e.func, tuple(args), grain, e.span)
 
-    def reduction(self, e: ast.Call, scope: _Scope) -> m.Expr:
+    def reduction(self, e: ast.Call, scope: _Scope, arg: m.Expr | None = None) -> m.Expr:
         if e.over is None and e.by is None:
             if len(e.args) > 1 and e.func in ROW_WISE:
                 return self.row_wise(e, scope)
@@ -317,7 +320,7 @@ class Checker:
             raise self.error(f"{e.func}() takes 'over' or 'by', not both", e.span)
         self.no_clauses(e, {"over", "by", "within"})
         self.arity(e, 1, 1)
-        arg = self.expr(e.args[0].value, scope)
+        arg = arg if arg is not None else self.expr(e.args[0].value, scope)
         label = ast.unparse(e, names=scope.texts)
         if e.over is not None:
             axis = e.over.id
@@ -378,7 +381,7 @@ class Checker:
         mean = m.Op("/", (fold("+", weighted), m.Const(denom)), grain, e.span)
         return mean if e.func == "mean" else m.Op("exp", (mean,), grain, e.span)
 
-    def window(self, e: ast.Call, scope: _Scope) -> m.Expr:
+    def window(self, e: ast.Call, scope: _Scope, arg: m.Expr | None = None) -> m.Expr:
         label = ast.unparse(e, names=scope.texts)
         if e.func in ("lag", "chain"):
             self.no_clauses(e, set())
@@ -408,7 +411,7 @@ class Checker:
         # rank
         self.no_clauses(e, {"over", "direction", "ties"})
         self.arity(e, 1, 1)
-        arg = self.expr(e.args[0].value, scope)
+        arg = arg if arg is not None else self.expr(e.args[0].value, scope)
         if e.direction is None:
             raise self.error("rank() must state its direction", e.span,
                              "write rank(x desc) to give 1 to the highest value, rank(x asc) for the lowest")
@@ -427,6 +430,60 @@ class Checker:
             raise self.error(f"rank() of a {arg.grain} quantity: say what to rank across with 'over'", e.span)
         return m.Window("rank", arg, arg.grain, axis, descending=e.direction == "desc", ties=ties,
                         label=label, span=e.span)
+
+    def normalise(self, e: ast.Call, scope: _Scope) -> m.Expr:
+        """Normalisations across entities within each period, written out in the
+        model's own terms (reductions broadcast back, ranks), so they plan, share and
+        transpile like anything a user writes. `by g` normalises within each group;
+        `direction -1` turns an indicator where higher is worse (COINr multiplies it
+        by -1 first). A zero range or zero spread gives missing, like any division by
+        zero."""
+        self.no_clauses(e, {"over", "by", "polarity"} if e.func != "goalposts" else {"polarity"})
+        self.arity(e, *NORMALISERS[e.func])
+        x = self.expr(e.args[0].value, scope)
+        extra = [self.expr(a.value, scope) for a in e.args[1:]]
+        if any(v.grain != m.SCALAR for v in extra):
+            raise self.error(f"{e.func}(): the bounds must be numbers or params", e.args[1].span)
+        sign = e.polarity.value if e.polarity is not None else 1
+        if sign not in (1, -1):
+            raise self.error("direction is 1 (higher is better) or -1 (higher is worse)", e.polarity.span if e.polarity else e.span)
+        g, span = x.grain, e.span
+        op = lambda o, *a: m.Op(o, tuple(a), g, span)  # noqa: E731
+        c = lambda v: m.Const(v, span=span)  # noqa: E731
+        if e.func == "goalposts":  # COINr's default: clipped to the posts, onto 0..100
+            lo, hi = extra
+            gap = op("-", x, lo) if sign == 1 else op("-", hi, x)
+            scaled = op("/", gap, op("-", hi, lo))
+            return op("*", op("least", op("greatest", scaled, c(0)), c(1)), c(100))
+        if sign == -1:
+            x = op("neg", x)
+        if e.func == "prank":
+            if e.by is not None:
+                raise self.error("prank() ranks across the whole axis; 'by' is not supported yet", e.by.span)
+            rank = self.window(replace(e, func="rank", direction="asc", polarity=None, args=e.args[:1]), scope, arg=x)
+            n = self.spread("count", x, e, scope)
+            return op("*", op("/", op("-", rank, c(1)), op("-", n, c(1))), c(100))
+        if e.func == "minmax":
+            lo, hi = extra if extra else (c(0), c(100))
+            low, high = self.spread("min", x, e, scope), self.spread("max", x, e, scope)
+            return op("+", lo, op("*", op("/", op("-", x, low), op("-", high, low)), op("-", hi, lo)))
+        centre, width = extra if extra else (c(0), c(1))
+        mean, sd = self.spread("mean", x, e, scope), self.spread("sd", x, e, scope)
+        return op("+", centre, op("*", op("/", op("-", x, mean), sd), width))
+
+    def spread(self, func: str, x: m.Expr, e: ast.Call, scope: _Scope) -> m.Expr:
+        """A reduction of x across the normalisation's axis (or group), broadcast back onto x."""
+        if e.by is not None:
+            call = ast.Call(func, e.args[:1], by=e.by, span=e.span)
+        else:
+            call = ast.Call(func, e.args[:1], over=e.over or ast.Name(self.entity_axis(x, e), e.span), span=e.span)
+        return self.reduction(call, scope, arg=x)
+
+    def entity_axis(self, x: m.Expr, e: ast.Call) -> str:
+        candidates = [d for d in x.grain.dims if not self.axes.is_time(d)]
+        if len(candidates) != 1:
+            raise self.error(f"{e.func}() of a {x.grain} quantity: say what to normalise across with 'over'", e.span)
+        return candidates[0]
 
     def classify(self, e: ast.Call, scope: _Scope) -> m.Expr:
         self.no_clauses(e, set())
@@ -467,7 +524,7 @@ class Checker:
             if isinstance(value, m.Ref):
                 source = value.name
             else:
-                source = alias if alias not in self.lets and alias not in self.columns else f"{name}_{alias}"
+                source = self.local_name(name, alias)
                 text = f"{ast.unparse(item.value)} as {alias}"
                 local[source] = m.Definition(source, value, value.grain, f"output {name}: {text}",
                                              item.span.line, item.span)
@@ -475,6 +532,16 @@ class Checker:
             scope.locals[alias] = value
             columns.append(m.OutputColumn(alias, source, value.grain))
         return m.OutputSpec(name, grain, tuple(dims), tuple(columns), local, st.span.line)
+
+    def local_name(self, output: str, alias: str) -> str:
+        """The step name of an output's own column: its alias, unless a let, a column or
+        a table (whose steps share the one namespace of CTEs) has it already."""
+        taken = lambda n: n in self.lets or n in self.columns or n in self.tables  # noqa: E731
+        source, n = (alias, 2) if not taken(alias) else (f"{output}_{alias}", 2)
+        base = source
+        while taken(source):
+            source, n = f"{base}_{n}", n + 1
+        return source
 
     # ------------------------------------------------------------ driver
     def run(self) -> m.Model:

@@ -251,6 +251,9 @@ class _ToAst(Transformer):
     def direction(self, meta, items):
         return ("direction", str(items[0]))
 
+    def polarity(self, meta, items):
+        return ("polarity", ast.Number(items[0], _span(meta)))
+
     def ties(self, meta, items):
         return ("ties", ast.Name(_name(items[0]), _tspan(items[0])))
 

@@ -122,7 +122,8 @@ class Planner:
 
     def unique(self, base: str) -> str:
         name, n = base, 2
-        while name in self.names or name in self.model.definitions or name in self.model.tables:
+        while (name in self.names or name in self.model.definitions or name in self.model.tables
+               or name in self.out.definitions):
             name, n = f"{base}_{n}", n + 1
         self.names.add(name)
         return name

@@ -160,7 +160,8 @@ def _used_names(model: m.Model, plans: dict[str, Plan], names: set[str]) -> set[
 
 def _unique(model: m.Model, base: str) -> str:
     name, n = base, 2
-    while name in model.tables or name in model.definitions or name in model.outputs:
+    while (name in model.tables or name in model.definitions or name in model.outputs
+           or any(name in o.definitions for o in model.outputs.values())):
         name, n = f"{base}_{n}", n + 1
     return name
 

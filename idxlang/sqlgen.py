@@ -97,7 +97,8 @@ def _agg(func: str, x: exp.Expression, wrap) -> exp.Expression:  # type: ignore[
         return exp.Case(ifs=[exp.If(this=zero, true=lit(0))], default=binary(exp.Mul, magnitude, sign))
     if func == "geomean":
         return exp.Exp(this=wrap(exp.Avg(this=exp.Ln(this=x))))
-    cls = {"sum": exp.Sum, "mean": exp.Avg, "min": exp.Min, "max": exp.Max, "count": exp.Count}[func]
+    cls = {"sum": exp.Sum, "mean": exp.Avg, "min": exp.Min, "max": exp.Max, "count": exp.Count,
+           "sd": exp.StddevSamp}[func]
     return wrap(cls(this=x))
 
 

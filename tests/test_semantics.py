@@ -258,3 +258,11 @@ def test_group_bys_from_the_same_rows_are_pooled_unless_one_reads_another(write)
     sql = idxlang.load(write("s.idx", spec)).sql()
     assert '"reductions_by_year" /* in one GROUP BY: b, v */' in sql
     assert sql.count("\n  GROUP BY") == 2  # the pool, and a's own
+
+
+def test_an_output_column_may_share_a_table_name(write):
+    """Every step is a CTE in one namespace: a column called like the table must not
+    replace the table's step (it once printed the table's rows as the column)."""
+    rows, _ = run(write, "table t: firm by year from \"panel.csv\"\n  x\noutput by firm, year: x * 2 as t, x as p\n",
+                  "firm,year,x\nA,2014,1\nB,2014,3\n")
+    assert [(r["firm"], r["t"], r["p"]) for r in rows] == [("A", 2, 1), ("B", 6, 3)]
