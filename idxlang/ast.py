@@ -104,6 +104,7 @@ class Call:
     direction: str | None = None
     ties: Name | None = None
     polarity: Number | None = None  # `direction -1`: higher values are worse (normalisation)
+    present: Number | None = None  # `present 2` / `present 0.5`: skip missing components (row-wise means)
     span: Span = _span()
     func_span: Span = _span()
 
@@ -269,5 +270,7 @@ class _Unparser:
                 text += f" ties {e.ties.id}"
             if e.polarity:
                 text += f" direction {unparse(e.polarity)}"
+            if e.present:
+                text += f" present {unparse(e.present)}"
             return f"{e.func}({text})"
         raise TypeError(e)

@@ -14,12 +14,12 @@ from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 
 REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count", "sd"}
-ROW_WISE = {"sum", "mean", "product", "geomean"}
+ROW_WISE = {"sum", "mean", "product", "geomean", "hmean"}
 SCALAR_FUNCS = {"ln": (1, 1), "exp": (1, 1), "abs": (1, 1), "sqrt": (1, 1), "round": (1, 2),
                 "least": (2, 99), "greatest": (2, 99)}
 WINDOWS = {"lag", "chain", "cumprod", "cumsum", "rank"}
 NORMALISERS = {"minmax": (1, 3), "zscore": (1, 3), "goalposts": (3, 3), "prank": (1, 1)}
-BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | NORMALISERS.keys() | {"classify"}
+BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | NORMALISERS.keys() | {"classify", "hmean"}
 TIE_RULES = ("min", "max", "dense", "first", "average")
 
 
@@ -268,11 +268,13 @@ class Checker:
             return self.classify(e, scope)
         if e.func in NORMALISERS:
             return self.normalise(e, scope)
+        if e.func == "hmean":
+            return self.row_wise(e, scope)
         raise self.error(f"unknown function '{e.func}'", e.func_span,
                          did_you_mean(e.func, [*BUILTINS, *self.defs]))
 
     def no_clauses(self, e: ast.Call, allowed: set[str]) -> None:
-        for clause in ("over", "by", "within", "direction", "ties", "polarity"):
+        for clause in ("over", "by", "within", "direction", "ties", "polarity", "present"):
             value = getattr(e, clause)
             if value is not None and clause not in allowed:
                 word = {"within": "in", "direction": value, "polarity": "direction"}.get(clause, clause)
@@ -356,30 +358,55 @@ class Checker:
         return m.Reduce(e.func, arg, grain, group, "by", None, label, e.span)
 
     def row_wise(self, e: ast.Call, scope: _Scope) -> m.Expr:
-        self.no_clauses(e, {"weight"})
+        """Components combined row by row: sum, product, and the weighted arithmetic,
+        geometric and harmonic means. A missing component makes the result missing,
+        unless `present N` says to skip missing components and renormalise the
+        weights, given at least N components (N ≥ 1) or that share of them (N < 1)."""
+        self.no_clauses(e, {"weight"} if e.func in ("sum", "product") else {"weight", "present"})
+        if len(e.args) < 2:
+            raise self.error(f"the row-wise {e.func}() combines two or more components", e.span)
         args = [self.expr(a.value, scope) for a in e.args]
         weights = [self.expr(a.weight, scope) if a.weight is not None else m.Const(1) for a in e.args]
         if any(w.grain != m.SCALAR for w in weights):
             raise self.error("weights must be numbers or params", e.span)
         grain = self.combine(args, [a.span for a in e.args])
+        op = lambda o, *xs: m.Op(o, tuple(xs), grain, e.span)  # noqa: E731
 
-        def fold(op: str, items: list[m.Expr]) -> m.Expr:
+        def fold(o: str, items: list[m.Expr]) -> m.Expr:
             out = items[0]
             for x in items[1:]:
-                out = m.Op(op, (out, x), grain, e.span)
+                out = op(o, out, x)
             return out
 
         if e.func in ("sum", "product"):
             return fold("+" if e.func == "sum" else "*", args)
-        total = sum(float(w.value) for w in weights if isinstance(w, m.Const))
-        if any(float(w.value) < 0 for w in weights if isinstance(w, m.Const)) or total <= 0:
+        total = sum(float(w.value) for w in weights if isinstance(w, m.Const) and w.value is not None)
+        if any(float(w.value) < 0 for w in weights if isinstance(w, m.Const) and w.value is not None) or total <= 0:
             raise self.error("weights must be non-negative and not all zero", e.span)
-        terms = args if e.func == "mean" else [m.Op("ln", (a,), a.grain, e.span) for a in args]
-        weighted = [t if isinstance(w, m.Const) and w.value == 1 else m.Op("*", (w, t), grain, e.span)
-                    for t, w in zip(terms, weights)]
-        denom = int(total) if total == int(total) else total
-        mean = m.Op("/", (fold("+", weighted), m.Const(denom)), grain, e.span)
-        return mean if e.func == "mean" else m.Op("exp", (mean,), grain, e.span)
+        one = m.Const(1)
+        term = {"mean": lambda a: a, "geomean": lambda a: op("ln", a), "hmean": lambda a: op("/", one, a)}[e.func]
+        finish = {"mean": lambda s, w: op("/", s, w), "geomean": lambda s, w: op("exp", op("/", s, w)),
+                  "hmean": lambda s, w: op("/", w, s)}[e.func]
+        times = lambda w, t: t if isinstance(w, m.Const) and w.value == 1 else op("*", w, t)  # noqa: E731
+        if e.present is None:
+            denom = m.Const(int(total) if total == int(total) else total)
+            return finish(fold("+", [times(w, term(a)) for a, w in zip(args, weights)]), denom)
+        need = self.present_need(e, len(args))
+        present = [op("coalesce", op("+", op("*", a, m.Const(0)), one), m.Const(0)) for a in args]
+        kept = [op("if", op("==", p, one), term(a), m.Const(0)) for a, p in zip(args, present)]
+        weight = fold("+", [times(w, p) for w, p in zip(weights, present)])
+        count = fold("+", present)
+        enough = op(">=", count if need >= 1 else op("/", count, m.Const(len(args))), m.Const(need))
+        value = finish(fold("+", [times(w, k) for w, k in zip(weights, kept)]), weight)
+        return op("if", enough, value, m.Const(None))
+
+    def present_need(self, e: ast.Call, n: int) -> float:
+        assert e.present is not None
+        need = e.present.value
+        if need <= 0 or (need >= 1 and (need != int(need) or need > n)):
+            raise self.error(f"present N: N is a number of components from 1 to {n}, or a share between 0 and 1",
+                             e.present.span)
+        return need
 
     def window(self, e: ast.Call, scope: _Scope, arg: m.Expr | None = None) -> m.Expr:
         label = ast.unparse(e, names=scope.texts)

@@ -55,7 +55,7 @@ def make_grain(axes: Axes, dims: set[str] | tuple[str, ...]) -> Grain:
 
 @dataclass(frozen=True)
 class Const:
-    value: float | int | str
+    value: float | int | str | None  # None: missing
     grain: Grain = SCALAR
     span: Span | None = field(default=None, compare=False, repr=False)
 

@@ -254,6 +254,9 @@ class _ToAst(Transformer):
     def polarity(self, meta, items):
         return ("polarity", ast.Number(items[0], _span(meta)))
 
+    def present(self, meta, items):
+        return ("present", ast.Number(items[0], _span(meta)))
+
     def ties(self, meta, items):
         return ("ties", ast.Name(_name(items[0]), _tspan(items[0])))
 

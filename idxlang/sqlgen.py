@@ -26,7 +26,9 @@ def col(name: str, table: str | None = None) -> exp.Column:
     return exp.Column(this=ident(name), table=ident(table) if table else None)
 
 
-def lit(value: float | int | str) -> exp.Expression:
+def lit(value: float | int | str | None) -> exp.Expression:
+    if value is None:
+        return exp.Null()
     if isinstance(value, str):
         return exp.Literal.string(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -95,8 +97,11 @@ def _agg(func: str, x: exp.Expression, wrap) -> exp.Expression:  # type: ignore[
                       true=lit(-1), false=lit(1))
         zero = exp.EQ(this=wrap(exp.Min(this=exp.Abs(this=x.copy()))), expression=lit(0))
         return exp.Case(ifs=[exp.If(this=zero, true=lit(0))], default=binary(exp.Mul, magnitude, sign))
-    if func == "geomean":
-        return exp.Exp(this=wrap(exp.Avg(this=exp.Ln(this=x))))
+    if func == "geomean":  # defined for positive values only: any other makes it missing
+        positive = exp.Case(ifs=[exp.If(this=exp.GT(this=x.copy(), expression=lit(0)), true=x.copy())])
+        undefined = exp.LTE(this=wrap(exp.Min(this=x.copy())), expression=lit(0))
+        return exp.Case(ifs=[exp.If(this=undefined, true=exp.Null())],
+                        default=exp.Exp(this=wrap(exp.Avg(this=exp.Ln(this=positive)))))
     cls = {"sum": exp.Sum, "mean": exp.Avg, "min": exp.Min, "max": exp.Max, "count": exp.Count,
            "sd": exp.StddevSamp}[func]
     return wrap(cls(this=x))
@@ -148,6 +153,9 @@ class ExprBuilder:
             anynull = exp.or_(*[exp.Is(this=a.copy(), expression=exp.Null()) for a in args])
             return exp.Case(ifs=[exp.If(this=anynull, true=exp.Null())],
                             default=cls(this=args[0], expressions=args[1:]))
+        if e.op in ("ln", "sqrt"):  # outside their domain the result is missing, not NaN or -inf
+            low = exp.GT if e.op == "ln" else exp.GTE
+            args[0] = exp.Case(ifs=[exp.If(this=low(this=args[0], expression=lit(0)), true=args[0].copy())])
         return _FUNCS[e.op](this=args[0])
 
     def partition(self, grain: m.Grain, drop: str | None = None) -> list[exp.Expression]:

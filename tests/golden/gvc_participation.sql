@@ -25,7 +25,7 @@ WITH "tiva" /* table tiva: country by year */ AS (
 ), "position" /* spec line 33: let position = ln(1 + forward) - ln(1 + backward) */ AS (
   SELECT
     *,
-    LN(1 + "forward") - LN(1 + "backward") AS "position"
+    LN(CASE WHEN 1 + "forward" > 0 THEN 1 + "forward" END) - LN(CASE WHEN 1 + "backward" > 0 THEN 1 + "backward" END) AS "position"
   FROM "participation"
 )
 SELECT
