@@ -13,7 +13,7 @@ from . import ast
 from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 
-REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count", "sd"}
+REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count", "sd", "median"}
 ROW_WISE = {"sum", "mean", "product", "geomean", "hmean"}
 SCALAR_FUNCS = {"ln": (1, 1), "exp": (1, 1), "abs": (1, 1), "sqrt": (1, 1), "round": (1, 2),
                 "least": (2, 99), "greatest": (2, 99)}

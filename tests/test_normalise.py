@@ -124,3 +124,15 @@ def test_normalisation_errors_are_pointed(write):
         idxlang.load(write("s.idx", SPEC.format(items="goalposts(x, 0, 1 over region) as a")))
     with pytest.raises(idxlang.IdxError, match="bounds must be numbers or params"):
         idxlang.load(write("s.idx", SPEC.format(items="minmax(x, flat, 100) as a")))
+
+
+def test_imputation_by_the_period_mean_or_the_group_median(write):
+    """Imputation in the language: `x ?? mean(x over region)`, `x ?? median(x by district)`."""
+    got = rows(write, "x ?? mean(x over region) as m, x ?? median(x by district) as g, median(x over region) as md")
+    years = panel()
+    assert got[("D", 1)]["m"] == pytest.approx(statistics.mean([10, 20, 40, 20]))
+    assert got[("D", 1)]["g"] == pytest.approx(statistics.median([40, 20]))  # district d2 in year 1: C and E
+    assert got[("A", 1)]["m"] == 10 and got[("A", 1)]["g"] == 10
+    for year, values in years.items():
+        present = [v for v in values.values() if v is not None]
+        assert got[("A", year)]["md"] == pytest.approx(statistics.median(present))
