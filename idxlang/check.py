@@ -17,7 +17,7 @@ REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count", "sd", 
 ROW_WISE = {"sum", "mean", "product", "geomean", "hmean"}
 SCALAR_FUNCS = {"ln": (1, 1), "exp": (1, 1), "abs": (1, 1), "sqrt": (1, 1), "round": (1, 2),
                 "least": (2, 99), "greatest": (2, 99)}
-WINDOWS = {"lag", "chain", "cumprod", "cumsum", "rank"}
+WINDOWS = {"lag", "chain", "cumprod", "cumsum", "rank", "fill_forward", "fill_backward", "interpolate"}
 NORMALISERS = {"minmax": (1, 3), "zscore": (1, 3), "goalposts": (3, 3), "prank": (1, 1)}
 BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | NORMALISERS.keys() | {"classify", "hmean"}
 TIE_RULES = ("min", "max", "dense", "first", "average")
@@ -425,6 +425,12 @@ class Checker:
             if e.func == "lag":
                 return lag
             return m.Op("/", (arg, lag), arg.grain, e.span)
+        if e.func in ("fill_forward", "fill_backward", "interpolate"):  # imputation along time
+            self.no_clauses(e, set())
+            self.arity(e, 1, 1)
+            arg = self.expr(e.args[0].value, scope)
+            time = self.time_axis(arg, f"{e.func}()", e.span)
+            return m.Window(e.func, arg, arg.grain, time, label=label, span=e.span)
         if e.func in ("cumprod", "cumsum"):
             self.no_clauses(e, {"over"})
             self.arity(e, 1, 1)

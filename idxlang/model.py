@@ -111,7 +111,7 @@ class At:
 class Window:
     """Along time (lag, cumprod, cumsum) or across entities (rank); keeps the grain."""
 
-    kind: str  # lag cumprod cumsum rank
+    kind: str  # lag cumprod cumsum rank fill_forward fill_backward interpolate
     arg: Expr
     grain: Grain
     axis: str  # time axis for lag/cum, ranked axis for rank

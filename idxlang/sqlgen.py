@@ -181,6 +181,8 @@ class ExprBuilder:
         x = self(e.arg)
         if e.kind == "lag":
             return self.lag(x, e)
+        if e.kind in ("fill_forward", "fill_backward", "interpolate"):
+            return self.fill(x, e)
         if e.kind in ("cumprod", "cumsum"):
             spec = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
             order = [exp.Ordered(this=self.scope.key(e.axis))]
@@ -199,6 +201,31 @@ class ExprBuilder:
             peers = binary(exp.Sub, window(exp.Count(this=exp.Star()), part + [x.copy()]), lit(1))
             ranked = binary(exp.Add, ranked, binary(exp.Div, peers, lit(2.0)) if e.ties == "average" else peers)
         return exp.Case(ifs=[exp.If(this=exp.Is(this=x.copy(), expression=exp.Null()), true=exp.Null())], default=ranked)
+
+    def fill(self, x: exp.Expression, e: m.Window) -> exp.Expression:
+        """Missing values imputed along time within each entity: the last observed value
+        (forward), the next one (backward), or the straight line between them by
+        calendar period (interpolate; no extrapolation past the first or last)."""
+        t = self.scope.key(e.axis)
+        part, order = self.partition(e.grain, e.axis), [exp.Ordered(this=t)]
+
+        def nearest(value: exp.Expression, after: bool, inclusive: bool) -> exp.Expression:
+            near = lit(1) if not inclusive else None
+            spec = (exp.WindowSpec(kind="ROWS", start=near or "CURRENT ROW", start_side="FOLLOWING" if near else None,
+                                   end="UNBOUNDED", end_side="FOLLOWING") if after else
+                    exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                                   end=near or "CURRENT ROW", end_side="PRECEDING" if near else None))
+            func = exp.FirstValue if after else exp.LastValue
+            return window(exp.IgnoreNulls(this=func(this=value)), part, order, spec)
+
+        if e.kind != "interpolate":
+            return nearest(x, e.kind == "fill_backward", inclusive=True)
+        observed_at = exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=x.copy(), expression=exp.Null())), true=t.copy())])
+        p, tp = nearest(x.copy(), False, False), nearest(observed_at.copy(), False, False)
+        n, tn = nearest(x.copy(), True, False), nearest(observed_at, True, False)
+        slope = binary(exp.Div, binary(exp.Sub, n, p.copy()), binary(exp.Sub, tn, tp.copy()))
+        line = binary(exp.Add, p, binary(exp.Mul, slope, binary(exp.Sub, t.copy(), tp)))
+        return exp.Coalesce(this=x, expressions=[line])
 
     def lag(self, x: exp.Expression, e: m.Window) -> exp.Expression:
         """The value `offset` calendar periods back, missing when the panel lacks that
