@@ -13,13 +13,13 @@ from . import ast
 from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 
-REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count", "sd", "median"}
+REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count", "sd", "median", "skew", "kurt"}
 ROW_WISE = {"sum", "mean", "product", "geomean", "hmean"}
 SCALAR_FUNCS = {"ln": (1, 1), "exp": (1, 1), "abs": (1, 1), "sqrt": (1, 1), "round": (1, 2),
                 "least": (2, 99), "greatest": (2, 99)}
 WINDOWS = {"lag", "chain", "cumprod", "cumsum", "rank", "fill_forward", "fill_backward", "interpolate"}
 NORMALISERS = {"minmax": (1, 3), "zscore": (1, 3), "goalposts": (3, 3), "prank": (1, 1)}
-BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | NORMALISERS.keys() | {"classify", "hmean"}
+BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | NORMALISERS.keys() | {"classify", "hmean", "treat"}
 TIE_RULES = ("min", "max", "dense", "first", "average")
 
 
@@ -270,6 +270,8 @@ class Checker:
             return self.normalise(e, scope)
         if e.func == "hmean":
             return self.row_wise(e, scope)
+        if e.func == "treat":
+            return self.treat(e, scope)
         raise self.error(f"unknown function '{e.func}'", e.func_span,
                          did_you_mean(e.func, [*BUILTINS, *self.defs]))
 
@@ -503,6 +505,57 @@ class Checker:
         centre, width = extra if extra else (c(0), c(1))
         mean, sd = self.spread("mean", x, e, scope), self.spread("sd", x, e, scope)
         return op("+", centre, op("*", op("/", op("-", x, mean), sd), width))
+
+    def treat(self, e: ast.Call, scope: _Scope) -> m.Expr:
+        """COINr's outlier treatment, within each period across entities: when
+        |skewness| ≥ 2 and kurtosis ≥ 3.5, Winsorise one point at a time (the highest
+        values take the next highest, or the lowest the next lowest, as the skew
+        points) up to `winmax` points (5 by default), checking after each; if the
+        indicator still fails, log-transform the original values instead:
+        ln(x − min + 0.01 (max − min)). Each Winsorisation step is a definition of its
+        own, so the SQL shows the steps and computes each once."""
+        self.no_clauses(e, {"over"})
+        self.arity(e, 1, 2)
+        x = self.expr(e.args[0].value, scope)
+        winmax = 5
+        if len(e.args) == 2:
+            k = e.args[1].value
+            if not (isinstance(k, ast.Number) and isinstance(k.value, int) and 0 <= k.value <= 50):
+                raise self.error("treat(x, winmax): winmax is a whole number of points, 0 to 50", k.span)
+            winmax = k.value
+        axis = e.over.id if e.over else self.entity_axis(x, e)
+        if axis not in x.grain.dims or self.axes.is_time(axis):
+            raise self.error(f"treat() works across the entities of each period; '{axis}' is not one of {x.grain}", e.span)
+        g, span, text = x.grain, e.span, ast.unparse(e.args[0].value, names=scope.texts)
+        op = lambda o, *a: m.Op(o, tuple(a), g, span)  # noqa: E731
+        c = lambda v: m.Const(v, span=span)  # noqa: E731
+        red = lambda f, v: m.Reduce(f, v, g.without(axis), axis, "over", None, f"{f}({text} over {axis})", span,  # noqa: E731
+                                    report=False)
+
+        def hidden(value: m.Expr, what: str) -> m.Ref:
+            base, n = re.sub(r"[^A-Za-z0-9_]+", "_", f"treat_{text}").strip("_")[:40], 1
+            name = f"{base}_{what}"
+            while name in self.resolved or name in self.lets or name in self.columns or name in self.tables:
+                n += 1
+                name = f"{base}_{n}_{what}"
+            self.resolved[name] = m.Definition(name, value, g, f"treat({text}): {what.replace('_', ' ')}",
+                                               span.line, span)
+            return m.Ref(name, g, "let", span)
+
+        def failing(v: m.Expr) -> m.Expr:
+            return op("and", op(">=", op("abs", red("skew", v)), c(2)), op(">=", red("kurt", v), c(3.5)))
+
+        original = v = hidden(x, "values")
+        for step in range(1, winmax + 1):
+            hi, lo, skew, fail = red("max", v), red("min", v), red("skew", v), failing(v)
+            top = op("and", fail, op("and", op(">", skew, c(0)), op("==", v, hi)))
+            bottom = op("and", fail, op("and", op("<", skew, c(0)), op("==", v, lo)))
+            next_hi = red("max", op("if", op("<", v, hi), v, c(None)))
+            next_lo = red("min", op("if", op(">", v, lo), v, c(None)))
+            v = hidden(op("if", top, next_hi, op("if", bottom, next_lo, v)), f"winsorised_{step}")
+        lo0, hi0 = red("min", original), red("max", original)
+        logged = op("ln", op("+", op("-", original, lo0), op("*", c(0.01), op("-", hi0, lo0))))
+        return op("if", failing(v), logged, v)
 
     def spread(self, func: str, x: m.Expr, e: ast.Call, scope: _Scope) -> m.Expr:
         """A reduction of x across the normalisation's axis (or group), broadcast back onto x."""

@@ -93,6 +93,7 @@ class Reduce:
     within: tuple[int | float, int | float] | None
     label: str
     span: Span | None = field(default=None, compare=False, repr=False)
+    report: bool = field(default=True, compare=False)  # count what it skips (not for a treatment's inner statistics)
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,7 @@ class Planner:
                                    also=tuple((n, node) for n, node, _ in group.values())))
             for n, node, line in group.values():
                 self.where[n] = name
-                if isinstance(node, m.Reduce):
+                if isinstance(node, m.Reduce) and node.report:
                     self.tallies.append(self.tally(node, line, source, node.arg))
             # joined back onto the rows once, for every definition that reads them
             joined = self.unique(f"{source}_with_{name}")
@@ -325,7 +325,7 @@ class Planner:
             mapping[id(s)] = replace(s, arg=arg)
         source = self.heads[fine]
         for s in sites:
-            if isinstance(s, m.Reduce):
+            if isinstance(s, m.Reduce) and s.report:
                 self.tallies.append(self.tally(s, d.line, source, mapping[id(s)].arg))  # type: ignore[union-attr]
         value = _substitute(d.expr, mapping)
         merge = self.heads.get(d.grain)
@@ -357,7 +357,7 @@ class Planner:
             arg = self.lift(arg, f"{owner}_{getattr(e, 'func', None) or getattr(e, 'kind', 'at')}_arg", line,
                             f"argument of {e.label} in {owner}")  # type: ignore[union-attr]
         arg = rec(arg)
-        if isinstance(e, m.Reduce):
+        if isinstance(e, m.Reduce) and e.report:
             acc.tallies.append(self.tally(e, line, "", arg))
         return replace(e, arg=arg)
 

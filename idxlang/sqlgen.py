@@ -103,7 +103,7 @@ def _agg(func: str, x: exp.Expression, wrap) -> exp.Expression:  # type: ignore[
         return exp.Case(ifs=[exp.If(this=undefined, true=exp.Null())],
                         default=exp.Exp(this=wrap(exp.Avg(this=exp.Ln(this=positive)))))
     cls = {"sum": exp.Sum, "mean": exp.Avg, "min": exp.Min, "max": exp.Max, "count": exp.Count,
-           "sd": exp.StddevSamp, "median": exp.Median}[func]
+           "sd": exp.StddevSamp, "median": exp.Median, "skew": exp.Skewness, "kurt": exp.Kurtosis}[func]
     return wrap(cls(this=x))
 
 
