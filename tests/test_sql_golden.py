@@ -36,6 +36,8 @@ def test_run_script_matches_golden(path):
 def test_run_script_transpiles(path, dialect):
     statements = [s for s in sqlglot.parse(idxlang.load(path).script(), read="duckdb") if s is not None]
     for s in statements:
+        if _lacks_ignore_nulls(s.sql("duckdb"), dialect):
+            continue
         (other,) = sqlglot.transpile(s.sql("duckdb"), read="duckdb", write=dialect, unsupported_level=ErrorLevel.RAISE)
         assert sqlglot.parse_one(other, read=dialect) is not None
     assert len(statements) >= len(idxlang.load(path).outputs)
@@ -52,6 +54,8 @@ def test_every_definition_appears_under_its_name_with_its_spec_line():
 @pytest.mark.parametrize("dialect", ["postgres", "spark"])
 def test_sql_transpiles_without_unsupported_constructs(spec, output, dialect):
     sql = idxlang.load(SPECS / f"{spec}.idx").sql(output)
+    if _lacks_ignore_nulls(sql, dialect):
+        return
     (other,) = sqlglot.transpile(sql, read="duckdb", write=dialect, unsupported_level=ErrorLevel.RAISE)
     tree = sqlglot.parse_one(other, read=dialect)
     calls = {f.name.upper() for f in tree.find_all(sqlglot.exp.Anonymous)}
@@ -68,3 +72,13 @@ def test_sql_command_does_not_import_duckdb():
             "sys.exit(1 if 'duckdb' in sys.modules else 0)") % str(SPECS / "import_substitution.idx")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
+
+
+def _lacks_ignore_nulls(sql: str, dialect: str) -> bool:
+    """Imputation along time needs IGNORE NULLS, which PostgreSQL lacks: there the
+    transpiler must refuse, naming it, rather than drop it and change the result."""
+    if "IGNORE NULLS" not in sql or dialect != "postgres":
+        return False
+    with pytest.raises(sqlglot.errors.UnsupportedError, match="IGNORE NULLS"):
+        sqlglot.transpile(sql, read="duckdb", write=dialect, unsupported_level=ErrorLevel.RAISE)
+    return True
