@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlglot import exp
-from sqlglot.errors import ErrorLevel
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from . import model as m
+from .diagnostics import Diagnostic, IdxError
 from .plan import Join, Plan, Step, Tally
 from .share import SHARED_SCHEMA, RunPlan
 
@@ -415,4 +417,14 @@ def schema_for(run: RunPlan) -> exp.Expression | None:
 
 
 def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:
-    return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True)
+    try:
+        Dialect.get_or_raise(dialect)
+    except ValueError as err:  # sqlglot names the closest dialect
+        raise IdxError(Diagnostic("error", f"--dialect: {err}")) from None
+    try:
+        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True)
+    except UnsupportedError as err:
+        first = str(err).splitlines()[0]
+        raise IdxError(Diagnostic("error", f"the SQL cannot be written for {dialect}: {first}",
+                                  hint="imputation along time (fill_forward, fill_backward, interpolate) needs "
+                                       "IGNORE NULLS" if "IGNORE NULLS" in first else None)) from None

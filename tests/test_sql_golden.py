@@ -82,3 +82,11 @@ def _lacks_ignore_nulls(sql: str, dialect: str) -> bool:
     with pytest.raises(sqlglot.errors.UnsupportedError, match="IGNORE NULLS"):
         sqlglot.transpile(sql, read="duckdb", write=dialect, unsupported_level=ErrorLevel.RAISE)
     return True
+
+
+def test_sql_for_an_engine_that_cannot_take_it_is_a_clear_error():
+    proc = idxc("sql", str(SPECS / "composite_example.idx"), "--dialect", "postgres")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "cannot be written for postgres" in proc.stderr and "IGNORE NULLS" in proc.stderr
+    proc = idxc("sql", str(SPECS / "gvc_participation.idx"), "--dialect", "postgress")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "postgres" in proc.stderr
