@@ -174,7 +174,11 @@ class Checker:
             expr = self.expr(st.value, _Scope())
         finally:
             self.resolving.pop()
-        d = m.Definition(name, expr, expr.grain, self.statement_text(st.span), st.span.line, st.span)
+        v = st.value
+        parts = tuple(a.value.id for a in v.args if isinstance(a.value, ast.Name)) if isinstance(v, ast.Call) else ()
+        aggregate = isinstance(v, ast.Call) and v.func in ROW_WISE and not (v.over or v.by) and len(parts) == len(v.args) > 1
+        d = m.Definition(name, expr, expr.grain, self.statement_text(st.span), st.span.line, st.span,
+                         parts if aggregate else ())
         self.resolved[name] = d
         return d
 

@@ -47,6 +47,33 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyse(args: argparse.Namespace) -> int:
+    """The Handbook's multivariate analysis of the raw tables and the outputs, in DuckDB."""
+    import duckdb
+
+    from .analyse import analyse, input_groups, output_groups
+    from .data import resolve_sources
+    from .run import atomic_write, execute
+
+    spec = _load(args)
+    names = [spec._output(args.output)] if args.output else spec.outputs
+    sources = resolve_sources(spec.model, args.data)
+    result = execute(spec.model, sources, names)
+    found = analyse(spec.model, input_groups(spec.model, sources) + output_groups(spec.model, result.tables))
+    con = duckdb.connect()
+    protected = {s.path.resolve() for s in sources} | {Path(args.spec).resolve()}
+    for name, table in found.items():
+        if not args.out:
+            _print_table(name, table, True)
+            continue
+        path = Path(args.out) / f"{name}.csv"
+        if path.resolve() in protected:
+            raise IdxError(Diagnostic("error", f"--out would overwrite an input: {path}"))
+        rows = atomic_write(con, con.from_arrow(table), path, "csv")
+        print(f"wrote {path} ({rows} rows)", file=sys.stderr)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     spec = _load(args)
     if args.data or all(t.source for t in spec.model.tables.values()):
@@ -181,6 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="each output as one self-contained statement, recomputing what outputs share")
     sql.add_argument("--dialect", default="duckdb", help="transpile for another engine (postgres, spark, ...)")
     sql.set_defaults(func=cmd_sql)
+
+    ana = sub.add_parser("analyse", help="data availability, statistics, correlations and Cronbach's alpha")
+    common(ana)
+    ana.add_argument("--data", action="append", default=[], metavar="[TABLE=]FILE")
+    ana.add_argument("--output", metavar="NAME", help="analyse this output (and the inputs) only")
+    ana.add_argument("--out", metavar="DIR", help="write each analysis table as DIR/<name>.csv")
+    ana.set_defaults(func=cmd_analyse)
 
     chk = sub.add_parser("check", help="check the spec, and the data when given")
     common(chk)

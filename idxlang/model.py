@@ -212,6 +212,7 @@ class Definition:
     text: str  # the spec statement it came from, on one line
     line: int
     span: Span | None = field(default=None, compare=False, repr=False)
+    components: tuple[str, ...] = ()  # an aggregate's named components: `mean(a, b, c)` (for idxc analyse)
 
 
 @dataclass(frozen=True)

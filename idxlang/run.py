@@ -44,7 +44,7 @@ class Result:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-def _atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str) -> int:
+def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str) -> int:
     """Write next to the target, then rename: a reader never sees half a file.
     Returns the rows written, read back from the file rather than by rerunning the query."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,7 +95,7 @@ def execute(model: m.Model, sources: list[Source], outputs: list[str], targets: 
                 con.execute(sql)
             elif targets and name in targets:
                 path, fmt = targets[name]
-                result.rows[name] = _atomic_write(con, con.sql(sql), path, fmt)
+                result.rows[name] = atomic_write(con, con.sql(sql), path, fmt)
                 result.written[name] = path
             else:
                 table = con.sql(sql).to_arrow_table()

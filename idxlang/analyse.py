@@ -1,0 +1,158 @@
+"""`idxc analyse`: the Handbook's step 4 (multivariate analysis) on a spec's outputs,
+computed in DuckDB: data availability by indicator and by entity, descriptive
+statistics, correlations among indicators and with their aggregates, and Cronbach's
+alpha of each aggregate's components.
+
+Outputs that share their keys are joined into one table first, so an aggregate in one
+output (`scores`) and its components in another (`indicators`) are analysed together.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from . import model as m
+from .data import Source, register
+from .sqlgen import INPUT_SCHEMA, binary, col, ident, lit, to_sql
+
+STATISTICS = (("n", exp.Count), ("mean", exp.Avg), ("sd", exp.StddevSamp), ("min", exp.Min), ("max", exp.Max),
+              ("skew", exp.Skewness), ("kurt", exp.Kurtosis))
+
+
+Group = tuple[str, tuple[str, ...], pa.Table]  # label, keys, table
+
+
+def analyse(model: m.Model, groups: list[Group]) -> dict[str, pa.Table]:
+    """The analysis tables, by name, each with a column saying which data it describes."""
+    con = duckdb.connect()
+    found: dict[str, list[pa.Table]] = {}
+    for number, (label, keys, data) in enumerate(groups):
+        relation = f"data_{number}"
+        con.register(relation, data)
+        rel = con.table(relation)
+        columns = [c for c, t in zip(rel.columns, rel.types) if c not in keys
+                   and str(t) in ("DOUBLE", "BIGINT", "INTEGER", "FLOAT", "HUGEINT", "DECIMAL")]
+        if not columns:
+            continue
+        entity = next((k for k in keys if k in model.axes.entities), None)
+        parts = {
+            "availability_by_indicator": _by_indicator(relation, columns),
+            "availability_by_entity": _by_entity(relation, entity, columns) if entity else None,
+            "statistics": _statistics(relation, columns),
+            "correlations": _correlations(relation, columns),
+            "alpha": _alpha(model, relation, columns),
+        }
+        for name, query in parts.items():
+            if query is not None:
+                table = con.sql(to_sql(query, pretty=False)).to_arrow_table()
+                found.setdefault(name, []).append(table.add_column(0, "data", pa.array([label] * table.num_rows, pa.string())))
+    return {name: pa.concat_tables(parts, promote_options="permissive") for name, parts in found.items()}
+
+
+def input_groups(model: m.Model, sources: list[Source]) -> list[Group]:
+    """The spec's input tables as read, numeric columns as numbers: availability of the raw data."""
+    con = duckdb.connect()
+    register(con, sources)
+    groups: list[Group] = []
+    for t in model.tables.values():
+        cols = [col(k) for k in (*t.keys, *t.attributes)]
+        cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c)) for c in t.columns]
+        query = exp.select(*cols).from_(exp.Table(this=ident(t.name), db=ident(INPUT_SCHEMA)))
+        groups.append((f"table {t.name}", t.keys, con.sql(to_sql(query, pretty=False)).to_arrow_table()))
+    return groups
+
+
+def output_groups(model: m.Model, tables: dict[str, pa.Table]) -> list[Group]:
+    """Outputs that share their keys, joined side by side: an aggregate in one output
+    and its components in another are analysed together."""
+    by_keys: dict[tuple[str, ...], list[str]] = {}
+    for name in tables:
+        by_keys.setdefault(model.outputs[name].keys, []).append(name)
+    con = duckdb.connect()
+    return [("outputs " + ", ".join(names), keys, _joined(con, keys, [tables[n] for n in names]))
+            for keys, names in by_keys.items()]
+
+
+def _joined(con: duckdb.DuckDBPyConnection, keys: tuple[str, ...], parts: list[pa.Table]) -> pa.Table:
+    """Outputs with the same keys, side by side (a column name seen twice keeps its first)."""
+    seen: set[str] = set(keys)
+    query: exp.Select | None = None
+    for i, t in enumerate(parts):
+        con.register(f"part_{i}", t)
+        fresh = [c for c in t.column_names if c not in seen]
+        seen.update(fresh)
+        sub = exp.select(*[col(k) for k in keys], *[col(c) for c in fresh]).from_(exp.Table(this=ident(f"part_{i}")))
+        if query is None:
+            query = exp.select(exp.Star()).from_(exp.Subquery(this=sub, alias=exp.TableAlias(this=ident("p0"))))
+        else:
+            query = query.join(exp.Subquery(this=sub, alias=exp.TableAlias(this=ident(f"p{i}"))),
+                               using=[ident(k) for k in keys], join_type="full")
+    assert query is not None
+    return con.sql(to_sql(query, pretty=False)).to_arrow_table()
+
+
+def _union(selects: list[exp.Select]) -> exp.Expression | None:
+    if not selects:
+        return None
+    query: exp.Expression = selects[0]
+    for s in selects[1:]:
+        query = exp.Union(this=query, expression=s, distinct=False)
+    return query
+
+
+def _by_indicator(relation: str, columns: list[str]) -> exp.Expression | None:
+    rows = exp.Count(this=exp.Star())
+    return _union([exp.select(lit(c).as_("indicator"), rows.copy().as_("cells"), exp.Count(this=col(c)).as_("present"),
+                              binary(exp.Div, exp.Count(this=col(c)), rows.copy()).as_("share"))
+                   .from_(exp.Table(this=ident(relation))) for c in columns])
+
+
+def _by_entity(relation: str, entity: str, columns: list[str]) -> exp.Select:
+    """Per entity, over all its rows and indicators: the share of cells present, lowest first."""
+    present: exp.Expression = exp.Count(this=col(columns[0]))
+    for c in columns[1:]:
+        present = binary(exp.Add, present, exp.Count(this=col(c)))
+    cells = binary(exp.Mul, exp.Count(this=exp.Star()), lit(len(columns)))
+    return (exp.select(col(entity).as_("entity"), cells.as_("cells"), present.as_("present"),
+                       binary(exp.Div, present.copy(), cells.copy()).as_("share"))
+            .from_(exp.Table(this=ident(relation))).group_by(col(entity))
+            .order_by(exp.Ordered(this=col("share")), exp.Ordered(this=col("entity"))))
+
+
+def _statistics(relation: str, columns: list[str]) -> exp.Expression | None:
+    return _union([exp.select(lit(c).as_("indicator"), *[f(this=col(c)).as_(name) for name, f in STATISTICS])
+                   .from_(exp.Table(this=ident(relation))) for c in columns])
+
+
+def _correlations(relation: str, columns: list[str]) -> exp.Expression | None:
+    """Pearson correlations over the rows where both are present."""
+    return _union([exp.select(lit(a).as_("a"), lit(b).as_("b"), exp.Corr(this=col(a), expression=col(b)).as_("r"),
+                              exp.Count(this=exp.Add(this=col(a), expression=col(b))).as_("n"))
+                   .from_(exp.Table(this=ident(relation))) for a, b in combinations(columns, 2)])
+
+
+def _alpha(model: m.Model, relation: str, columns: list[str]) -> exp.Expression | None:
+    """Cronbach's alpha of each aggregate whose components are all here, over the rows
+    where every component is present: k/(k-1) * (1 - sum of variances / variance of the sum)."""
+    selects = []
+    for d in model.definitions.values():
+        parts = d.components
+        if not parts or not all(p in columns for p in parts) or len(set(parts)) < 2:
+            continue
+        k = len(parts)
+        total: exp.Expression = col(parts[0])
+        variances: exp.Expression = exp.Variance(this=col(parts[0]))
+        for p in parts[1:]:
+            total = binary(exp.Add, total, col(p))
+            variances = binary(exp.Add, variances, exp.Variance(this=col(p)))
+        alpha = binary(exp.Mul, lit(k / (k - 1)),
+                       binary(exp.Sub, lit(1), binary(exp.Div, variances, exp.Variance(this=total))))
+        complete = exp.and_(*[exp.Not(this=exp.Is(this=col(p), expression=exp.Null())) for p in parts])
+        selects.append(exp.select(lit(d.name).as_("aggregate"), lit(", ".join(parts)).as_("components"),
+                                  lit(k).as_("k"), exp.Count(this=exp.Star()).as_("rows"), alpha.as_("alpha"))
+                       .from_(exp.Table(this=ident(relation))).where(complete))
+    return _union(selects)
