@@ -105,6 +105,8 @@ class Call:
     ties: Name | None = None
     polarity: Number | None = None  # `direction -1`: higher values are worse (normalisation)
     present: Number | None = None  # `present 2` / `present 0.5`: skip missing components (row-wise means)
+    power: Number | None = None  # genmean(a, b power 2)
+    unclipped: bool = False  # goalposts(x, lo, hi unclipped)
     span: Span = _span()
     func_span: Span = _span()
 
@@ -272,5 +274,9 @@ class _Unparser:
                 text += f" direction {unparse(e.polarity)}"
             if e.present:
                 text += f" present {unparse(e.present)}"
+            if e.power:
+                text += f" power {unparse(e.power)}"
+            if e.unclipped:
+                text += " unclipped"
             return f"{e.func}({text})"
         raise TypeError(e)

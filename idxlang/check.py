@@ -14,12 +14,12 @@ from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 
 REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count", "sd", "median", "skew", "kurt"}
-ROW_WISE = {"sum", "mean", "product", "geomean", "hmean"}
+ROW_WISE = {"sum", "mean", "product", "geomean", "hmean", "genmean"}
 SCALAR_FUNCS = {"ln": (1, 1), "exp": (1, 1), "abs": (1, 1), "sqrt": (1, 1), "round": (1, 2),
                 "least": (2, 99), "greatest": (2, 99)}
 WINDOWS = {"lag", "chain", "cumprod", "cumsum", "rank", "fill_forward", "fill_backward", "interpolate"}
-NORMALISERS = {"minmax": (1, 3), "zscore": (1, 3), "goalposts": (3, 3), "prank": (1, 1)}
-BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | NORMALISERS.keys() | {"classify", "hmean", "treat"}
+NORMALISERS = {"minmax": (1, 3), "zscore": (1, 3), "goalposts": (3, 3), "prank": (1, 1), "distance": (2, 2)}
+BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | NORMALISERS.keys() | {"classify", "hmean", "genmean", "treat"}
 TIE_RULES = ("min", "max", "dense", "first", "average")
 
 
@@ -272,7 +272,7 @@ class Checker:
             return self.classify(e, scope)
         if e.func in NORMALISERS:
             return self.normalise(e, scope)
-        if e.func == "hmean":
+        if e.func in ("hmean", "genmean"):
             return self.row_wise(e, scope)
         if e.func == "treat":
             return self.treat(e, scope)
@@ -280,9 +280,9 @@ class Checker:
                          did_you_mean(e.func, [*BUILTINS, *self.defs]))
 
     def no_clauses(self, e: ast.Call, allowed: set[str]) -> None:
-        for clause in ("over", "by", "within", "direction", "ties", "polarity", "present"):
+        for clause in ("over", "by", "within", "direction", "ties", "polarity", "present", "power", "unclipped"):
             value = getattr(e, clause)
-            if value is not None and clause not in allowed:
+            if value not in (None, False) and clause not in allowed:
                 word = {"within": "in", "direction": value, "polarity": "direction"}.get(clause, clause)
                 raise self.error(f"{e.func}() takes no '{word}' clause", e.span)
         for a in e.args:
@@ -368,7 +368,8 @@ class Checker:
         geometric and harmonic means. A missing component makes the result missing,
         unless `present N` says to skip missing components and renormalise the
         weights, given at least N components (N ≥ 1) or that share of them (N < 1)."""
-        self.no_clauses(e, {"weight"} if e.func in ("sum", "product") else {"weight", "present"})
+        self.no_clauses(e, {"weight"} if e.func in ("sum", "product") else
+                        {"weight", "present", "power"} if e.func == "genmean" else {"weight", "present"})
         if len(e.args) < 2:
             raise self.error(f"the row-wise {e.func}() combines two or more components", e.span)
         args = [self.expr(a.value, scope) for a in e.args]
@@ -390,9 +391,13 @@ class Checker:
         if any(float(w.value) < 0 for w in weights if isinstance(w, m.Const) and w.value is not None) or total <= 0:
             raise self.error("weights must be non-negative and not all zero", e.span)
         one = m.Const(1)
-        term = {"mean": lambda a: a, "geomean": lambda a: op("ln", a), "hmean": lambda a: op("/", one, a)}[e.func]
+        p = self.power_of(e)
+        positive = lambda a: op("if", op(">", a, m.Const(0)), a, m.Const(None))  # noqa: E731
+        term = {"mean": lambda a: a, "geomean": lambda a: op("ln", a), "hmean": lambda a: op("/", one, a),
+                "genmean": lambda a: op("^", positive(a), m.Const(p))}[e.func]
         finish = {"mean": lambda s, w: op("/", s, w), "geomean": lambda s, w: op("exp", op("/", s, w)),
-                  "hmean": lambda s, w: op("/", w, s)}[e.func]
+                  "hmean": lambda s, w: op("/", w, s),
+                  "genmean": lambda s, w: op("^", op("/", s, w), m.Const(1 / p if p else 1))}[e.func]
         times = lambda w, t: t if isinstance(w, m.Const) and w.value == 1 else op("*", w, t)  # noqa: E731
         if e.present is None:
             denom = m.Const(int(total) if total == int(total) else total)
@@ -405,6 +410,16 @@ class Checker:
         enough = op(">=", count if need >= 1 else op("/", count, m.Const(len(args))), m.Const(need))
         value = finish(fold("+", [times(w, k) for w, k in zip(weights, kept)]), weight)
         return op("if", enough, value, m.Const(None))
+
+    def power_of(self, e: ast.Call) -> float:
+        """genmean's power p: the generalised mean (sum w a^p / sum w)^(1/p) of positive
+        components (p = 1 arithmetic, -1 harmonic; p = 0 is the geometric mean, geomean)."""
+        if e.func != "genmean":
+            return 1
+        if e.power is None or e.power.value == 0:
+            raise self.error("genmean() needs its power, not 0: genmean(a, b power 2)", e.power.span if e.power else e.span,
+                             "for p = 0, the geometric mean, write geomean(a, b)")
+        return e.power.value
 
     def present_need(self, e: ast.Call, n: int) -> float:
         assert e.present is not None
@@ -477,7 +492,7 @@ class Checker:
         `direction -1` turns an indicator where higher is worse (COINr multiplies it
         by -1 first). A zero range or zero spread gives missing, like any division by
         zero."""
-        self.no_clauses(e, {"over", "by", "polarity"} if e.func != "goalposts" else {"polarity"})
+        self.no_clauses(e, {"polarity", "unclipped"} if e.func == "goalposts" else {"over", "by", "polarity"})
         self.arity(e, *NORMALISERS[e.func])
         x = self.expr(e.args[0].value, scope)
         extra = [self.expr(a.value, scope) for a in e.args[1:]]
@@ -493,6 +508,8 @@ class Checker:
             lo, hi = extra
             gap = op("-", x, lo) if sign == 1 else op("-", hi, x)
             scaled = op("/", gap, op("-", hi, lo))
+            if e.unclipped:
+                return op("*", scaled, c(100))
             return op("*", op("least", op("greatest", scaled, c(0)), c(1)), c(100))
         if sign == -1:
             x = op("neg", x)
@@ -502,6 +519,12 @@ class Checker:
             rank = self.window(replace(e, func="rank", direction="asc", polarity=None, args=e.args[:1]), scope, arg=x)
             n = self.spread("count", x, e, scope)
             return op("*", op("/", op("-", rank, c(1)), op("-", n, c(1))), c(100))
+        if e.func == "distance":  # COINr's distance to a target, capped at the target
+            (target,) = extra
+            if sign == -1:
+                target = op("neg", target)
+            low = self.spread("min", x, e, scope)
+            return op("*", op("least", op("/", op("-", x, low), op("-", target, low)), c(1)), c(100))
         if e.func == "minmax":
             lo, hi = extra if extra else (c(0), c(100))
             low, high = self.spread("min", x, e, scope), self.spread("max", x, e, scope)

@@ -254,6 +254,12 @@ class _ToAst(Transformer):
     def polarity(self, meta, items):
         return ("polarity", ast.Number(items[0], _span(meta)))
 
+    def power(self, meta, items):
+        return ("power", ast.Number(items[0], _span(meta)))
+
+    def unclipped(self, meta, items):
+        return ("unclipped", True)
+
     def present(self, meta, items):
         return ("present", ast.Number(items[0], _span(meta)))
 

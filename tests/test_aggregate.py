@@ -99,3 +99,25 @@ def test_present_is_checked(write):
                          ("mean(a, b, c present 1.5)", "present N"), ("sum(a, b present 1)", "takes no 'present'")]:
         with pytest.raises(idxlang.IdxError, match=message):
             idxlang.load(write("s.idx", SPEC.format(items=f"{bad} as v")))
+
+
+@pytest.mark.parametrize("p", [2, -1, 0.5])
+def test_generalised_mean_of_positive_components(write, p):
+    rows = got(write, f"genmean(a: wa, b, c power {p}) as v, genmean(a: wa, b, c power {p} present 2) as s")
+    for firm, values in ROWS.items():
+        for column, need in (("v", None), ("s", 2)):
+            pairs = [(w, x) for w, x in zip(WEIGHTS, values) if x is not None]
+            if (need is None and len(pairs) < 3) or (need is not None and len(pairs) < need) or any(x <= 0 for _, x in pairs):
+                assert rows[firm][column] is None, (firm, column)
+                continue
+            total = sum(w for w, _ in pairs)
+            want = (sum(w * x ** p for w, x in pairs) / total) ** (1 / p)
+            assert rows[firm][column] == pytest.approx(want, rel=1e-12), (firm, column)
+
+
+def test_generalised_mean_needs_a_power(write):
+    write("panel.csv", PANEL)
+    with pytest.raises(idxlang.IdxError, match="needs its power"):
+        idxlang.load(write("s.idx", SPEC.format(items="genmean(a, b) as v")))
+    with pytest.raises(idxlang.IdxError, match="geomean"):
+        idxlang.load(write("s.idx", SPEC.format(items="genmean(a, b power 0) as v")))

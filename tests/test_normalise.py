@@ -136,3 +136,14 @@ def test_imputation_by_the_period_mean_or_the_group_median(write):
     for year, values in years.items():
         present = [v for v in values.values() if v is not None]
         assert got[("A", year)]["md"] == pytest.approx(statistics.median(present))
+
+
+def test_distance_to_a_target_is_capped_at_the_target(write):
+    got = rows(write, "distance(x, 30) as d, distance(x, 2 direction -1) as w")
+    check(got, "d", expected(lambda v, xs: min((v - min(xs)) / (30 - min(xs)), 1) * 100))  # year 1: 40 passes the target
+    check(got, "w", expected(lambda v, xs: min((-v + max(xs)) / (-2 + max(xs)), 1) * 100))
+
+
+def test_goalposts_unclipped(write):
+    got = rows(write, "goalposts(x, 5, 25 unclipped) as g")
+    check(got, "g", expected(lambda v, xs: (v - 5) / 20 * 100))
