@@ -209,7 +209,17 @@ class Output:
     span: Span = _span()
 
 
-Statement = Union[Index, Table, Param, Def, Let, Scale, Output]
+@dataclass(frozen=True)
+class Screen:
+    """`screen regions: availability >= 0.75 of a, b`: drop entities with too little data."""
+
+    table: Name
+    threshold: Number
+    columns: tuple[Name, ...]
+    span: Span = _span()
+
+
+Statement = Union[Index, Table, Param, Def, Let, Scale, Output, Screen]
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class Checker:
         self.scales: dict[str, ast.Scale] = {}
         self.resolved: dict[str, m.Definition] = {}
         self.resolving: list[tuple[str, ast.Span]] = []
+        self.screens: dict[str, m.Screen] = {}
         self.axes = m.Axes(frozenset(), frozenset(), {})
 
     # ------------------------------------------------------------ diagnostics
@@ -125,7 +126,26 @@ class Checker:
             elif isinstance(st, ast.Scale):
                 claim(st.name, "a scale", st.span)
                 self.scales[st.name] = st
+            elif isinstance(st, ast.Screen):
+                self.screen(st)
         self.apply_overrides()
+
+    def screen(self, st: ast.Screen) -> None:
+        table = self.tables.get(st.table.id)
+        if table is None:
+            raise self.error(f"unknown table '{st.table.id}'", st.table.span, did_you_mean(st.table.id, self.tables))
+        if table.entity is None:
+            raise self.error(f"table {table.name} has no entity axis to screen", st.table.span)
+        if not 0 < st.threshold.value <= 1:
+            raise self.error("availability is a share of cells, above 0 and at most 1", st.threshold.span)
+        for c in st.columns:
+            if c.id not in table.columns:
+                raise self.error(f"'{c.id}' is not a numeric column of table {table.name}", c.span,
+                                 did_you_mean(c.id, table.columns))
+        if table.entity in self.screens:
+            raise self.error(f"'{table.entity}' is screened twice", st.span)
+        columns = tuple(c.id for c in st.columns) or table.columns
+        self.screens[table.entity] = m.Screen(table.name, table.entity, st.threshold.value, columns)
 
     def apply_overrides(self) -> None:
         for key, raw in self.overrides.items():
@@ -676,7 +696,7 @@ class Checker:
         if not outputs:
             raise IdxError(Diagnostic("error", "the spec has no output", self.module.path, hint="add: output by <axes>: <columns>"))
         return m.Model(spec_name, index.title if index else None, self.module.path, self.axes, self.tables,
-                       self.resolved, outputs, self.params, tuple(self.warnings))
+                       self.resolved, outputs, self.params, tuple(self.warnings), self.screens)
 
 
 def check(module: ast.Module, params: dict[str, str] | None = None) -> m.Model:

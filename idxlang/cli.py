@@ -138,6 +138,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"wrote {result.written[name]} ({result.rows[name]} rows)", file=sys.stderr)
         else:
             _print_table(name, result.tables[name], len(names) > 1)
+    for screen, entity, share in result.screened:
+        print(f"screened out of {screen.table}: {entity} (availability {share:.2f} < {screen.threshold:g} "
+              f"over {', '.join(screen.columns)})", file=sys.stderr)
     skipped = [s for s in result.skipped if s.missing]
     if skipped:
         print("missing values skipped by reductions:", file=sys.stderr)

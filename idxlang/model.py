@@ -203,6 +203,17 @@ class TableInfo:
 
 
 @dataclass(frozen=True)
+class Screen:
+    """Entities of `entity` kept only when `threshold` of the cells of `columns` in
+    `table` (over all their periods) are present."""
+
+    table: str
+    entity: str
+    threshold: float
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Definition:
     """A named quantity: a `let`, or a computed column of an output."""
 
@@ -243,3 +254,4 @@ class Model:
     outputs: dict[str, OutputSpec] = field(hash=False, compare=False)
     params: dict[str, float | int] = field(hash=False, compare=False)
     warnings: tuple = ()
+    screens: dict[str, Screen] = field(default_factory=dict, hash=False, compare=False)  # by entity axis

@@ -144,6 +144,12 @@ class _ToAst(Transformer):
         name, value, doc = items
         return ast.Param(_name(name), value, _string(doc) if doc else None, _span(meta))
 
+    def screen_decl(self, meta, items):
+        table, threshold, *columns = items
+        names = tuple(ast.Name(_name(c), _tspan(c)) for c in columns if c is not None)
+        return ast.Screen(ast.Name(_name(table), _tspan(table)), ast.Number(_number(threshold), _tspan(threshold)),
+                          names, _span(meta))
+
     def def_decl(self, meta, items):
         name, *params, body = items
         return ast.Def(_name(name), tuple(ast.Name(_name(p), _tspan(p)) for p in params), body, _span(meta))

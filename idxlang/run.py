@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+from sqlglot import exp
 
 from . import model as m
 from .data import Source, check_data, register
 from .diagnostics import Diagnostic, IdxError
 from .share import run_plan
-from .sqlgen import Query, schema_for, script, to_sql
+from .sqlgen import Query, availability, ident, schema_for, script, to_sql
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
     import pyarrow as pa
@@ -42,6 +43,7 @@ class Result:
     written: dict[str, Path] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    screened: list[tuple[m.Screen, str, float]] = field(default_factory=list)  # screen, entity, availability
 
 
 def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str) -> int:
@@ -82,7 +84,7 @@ def execute(model: m.Model, sources: list[Source], outputs: list[str], targets: 
     register(con, sources)
     if check:
         check_data(con, model, sources)
-    result = Result()
+    result = Result(screened=_screened(con, model))
     run = run_plan(model, outputs, share)
     schema = schema_for(run)
     if schema is not None:
@@ -107,6 +109,17 @@ def execute(model: m.Model, sources: list[Source], outputs: list[str], targets: 
             raise IdxError(Diagnostic("error", f"DuckDB failed on {which}: {str(err).splitlines()[0]}",
                                       hint=f"inspect the queries with: idxc sql {model.path}")) from None
     return result
+
+
+def _screened(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[tuple[m.Screen, str, float]]:
+    """The entities each screen drops, by name, with their availability."""
+    found = []
+    for screen in model.screens.values():
+        below = exp.select(exp.Star()).from_(exp.Subquery(this=availability(screen), alias=exp.TableAlias(this=ident("a"))))
+        below = below.where(exp.LT(this=exp.column("availability"), expression=exp.Literal.number(screen.threshold)))
+        for entity, share in con.execute(to_sql(below.order_by(exp.column(screen.entity)), pretty=False)).fetchall():
+            found.append((screen, str(entity), float(share)))
+    return found
 
 
 def _tallies(con: duckdb.DuckDBPyConnection, query: Query) -> list[Skipped]:

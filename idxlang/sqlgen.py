@@ -257,6 +257,21 @@ class ExprBuilder:
         return exp.Case(ifs=ifs)
 
 
+def availability(screen: m.Screen) -> exp.Select:
+    """Each entity of a screened table, with the share of its cells present."""
+    present: exp.Expression = exp.Count(this=col(screen.columns[0]))
+    for c in screen.columns[1:]:
+        present = binary(exp.Add, present, exp.Count(this=col(c)))
+    share = binary(exp.Div, present, binary(exp.Mul, exp.Count(this=exp.Star()), lit(len(screen.columns))))
+    return (exp.select(col(screen.entity), share.as_(ident("availability")))
+            .from_(exp.Table(this=ident(screen.table), db=ident(INPUT_SCHEMA))).group_by(col(screen.entity)))
+
+
+def kept_entities(screen: m.Screen) -> exp.Select:
+    return (exp.select(col(screen.entity)).from_(exp.Subquery(this=availability(screen), alias=exp.TableAlias(this=ident("screen"))))
+            .where(exp.GTE(this=col("availability"), expression=lit(screen.threshold))))
+
+
 def _from(select: exp.Select, source: str | None, joins: tuple[Join, ...]) -> exp.Select:
     if source is None:
         return select
@@ -321,6 +336,9 @@ class SqlBuilder:
         else:  # computed earlier in this run, already typed
             cols += [col(c) for c in t.columns]
         inner = exp.Select(expressions=cols).from_(exp.Table(this=ident(t.name), db=ident(t.schema)))
+        screen = self.model.screens.get(t.entity or "") if t.schema == INPUT_SCHEMA else None
+        if screen is not None:
+            inner = inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept_entities(screen))))
         return self.merged(inner, s)
 
     def final(self) -> exp.Select:
