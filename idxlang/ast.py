@@ -107,6 +107,7 @@ class Call:
     present: Number | None = None  # `present 2` / `present 0.5`: skip missing components (row-wise means)
     power: Number | None = None  # genmean(a, b power 2)
     unclipped: bool = False  # goalposts(x, lo, hi unclipped)
+    where: Expr | None = None  # rank(x desc where region != "World"): rank a subset
     span: Span = _span()
     func_span: Span = _span()
 
@@ -288,5 +289,7 @@ class _Unparser:
                 text += f" power {unparse(e.power)}"
             if e.unclipped:
                 text += " unclipped"
+            if e.where is not None:
+                text += f" where {unparse(e.where)}"
             return f"{e.func}({text})"
         raise TypeError(e)

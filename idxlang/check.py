@@ -300,7 +300,7 @@ class Checker:
                          did_you_mean(e.func, [*BUILTINS, *self.defs]))
 
     def no_clauses(self, e: ast.Call, allowed: set[str]) -> None:
-        for clause in ("over", "by", "within", "direction", "ties", "polarity", "present", "power", "unclipped"):
+        for clause in ("over", "by", "within", "direction", "ties", "polarity", "present", "power", "unclipped", "where"):
             value = getattr(e, clause)
             if value not in (None, False) and clause not in allowed:
                 word = {"within": "in", "direction": value, "polarity": "direction"}.get(clause, clause)
@@ -483,9 +483,13 @@ class Checker:
                 raise self.error(f"{e.func}() accumulates along a time axis of its argument ({arg.grain})", e.over.span)
             return m.Window(e.func, arg, arg.grain, e.over.id, label=label, span=e.span)
         # rank
-        self.no_clauses(e, {"over", "direction", "ties"})
+        self.no_clauses(e, {"over", "direction", "ties", "where"})
         self.arity(e, 1, 1)
         arg = arg if arg is not None else self.expr(e.args[0].value, scope)
+        if e.where is not None:  # outside the subset a value is missing: no rank, and it pushes no one down
+            cond = self.expr(e.where, scope)
+            grain = self.combine([arg, cond], [e.args[0].span, e.where.span])
+            arg = m.Op("if", (cond, arg, m.Const(None)), grain, e.span)
         if e.direction is None:
             raise self.error("rank() must state its direction", e.span,
                              "write rank(x desc) to give 1 to the highest value, rank(x asc) for the lowest")

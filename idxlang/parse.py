@@ -263,6 +263,9 @@ class _ToAst(Transformer):
     def power(self, meta, items):
         return ("power", ast.Number(items[0], _span(meta)))
 
+    def where(self, meta, items):
+        return ("where", items[0])
+
     def unclipped(self, meta, items):
         return ("unclipped", True)
 

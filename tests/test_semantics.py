@@ -266,3 +266,13 @@ def test_an_output_column_may_share_a_table_name(write):
     rows, _ = run(write, "table t: firm by year from \"panel.csv\"\n  x\noutput by firm, year: x * 2 as t, x as p\n",
                   "firm,year,x\nA,2014,1\nB,2014,3\n")
     assert [(r["firm"], r["t"], r["p"]) for r in rows] == [("A", 2, 1), ("B", 6, 3)]
+
+
+def test_rank_within_a_subset_and_of_a_rounded_score(write):
+    """An aggregate row ('World') outside the subset gets no place and pushes no one down;
+    ties of the rounded score share a place."""
+    csv_text = "firm,year,x,y\nWorld,1,100,1\nA,1,5,1\nB,1,7.2,1\nC,1,6.8,1\n"
+    rows, _ = run(write, PANEL + 'output by firm, year: rank(x desc where firm != "World") as place, '
+                                 'rank(round(x, 0) desc where firm != "World") as rounded\n', csv_text)
+    got = {r["firm"]: (r["place"], r["rounded"]) for r in rows}
+    assert got == {"World": (None, None), "B": (1, 1), "C": (2, 1), "A": (3, 3)}
