@@ -13,13 +13,13 @@ from . import ast
 from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 
-REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count", "sd", "median", "skew", "kurt"}
+REDUCTIONS = {"sum", "mean", "min", "max", "product", "geomean", "count", "sd", "median", "skew", "kurt", "quantile"}
 ROW_WISE = {"sum", "mean", "product", "geomean", "hmean", "genmean"}
 SCALAR_FUNCS = {"ln": (1, 1), "exp": (1, 1), "abs": (1, 1), "sqrt": (1, 1), "round": (1, 2),
                 "least": (2, 99), "greatest": (2, 99)}
 WINDOWS = {"lag", "chain", "cumprod", "cumsum", "rank", "fill_forward", "fill_backward", "interpolate"}
 NORMALISERS = {"minmax": (1, 3), "zscore": (1, 3), "goalposts": (3, 3), "prank": (1, 1), "distance": (2, 2)}
-BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | NORMALISERS.keys() | {"classify", "hmean", "genmean", "treat"}
+BUILTINS = REDUCTIONS | SCALAR_FUNCS.keys() | WINDOWS | NORMALISERS.keys() | {"classify", "hmean", "genmean", "treat", "clip"}
 TIE_RULES = ("min", "max", "dense", "first", "average")
 
 
@@ -296,6 +296,8 @@ class Checker:
             return self.row_wise(e, scope)
         if e.func == "treat":
             return self.treat(e, scope)
+        if e.func == "clip":
+            return self.clip(e, scope)
         raise self.error(f"unknown function '{e.func}'", e.func_span,
                          did_you_mean(e.func, [*BUILTINS, *self.defs]))
 
@@ -347,9 +349,10 @@ class Checker:
         if e.over is not None and e.by is not None:
             raise self.error(f"{e.func}() takes 'over' or 'by', not both", e.span)
         self.no_clauses(e, {"over", "by", "within"})
-        self.arity(e, 1, 1)
+        self.arity(e, *((2, 2) if e.func == "quantile" else (1, 1)))
         arg = arg if arg is not None else self.expr(e.args[0].value, scope)
         label = ast.unparse(e, names=scope.texts)
+        param = self.probability(e.args[1].value) if e.func == "quantile" else None
         if e.over is not None:
             axis = e.over.id
             if axis not in arg.grain.dims:
@@ -367,7 +370,7 @@ class Checker:
                 within = (self.period(e.within.start), self.period(e.within.end))
                 if within[0] > within[1]:
                     raise self.error(f"empty period range {within[0]}..{within[1]}", e.within.span)
-            return m.Reduce(e.func, arg, arg.grain.without(axis), axis, "over", within, label, e.span)
+            return m.Reduce(e.func, arg, arg.grain.without(axis), axis, "over", within, label, e.span, param=param)
         assert e.by is not None
         group = e.by.id
         if e.within is not None:
@@ -381,7 +384,7 @@ class Checker:
         if entity not in arg.grain.dims:
             raise self.error(f"cannot group by '{group}': the argument is {arg.grain}, without {entity}", e.by.span)
         grain = m.make_grain(self.axes, set(arg.grain.replace(entity, group).dims))
-        return m.Reduce(e.func, arg, grain, group, "by", None, label, e.span)
+        return m.Reduce(e.func, arg, grain, group, "by", None, label, e.span, param=param)
 
     def row_wise(self, e: ast.Call, scope: _Scope) -> m.Expr:
         """Components combined row by row: sum, product, and the weighted arithmetic,
@@ -557,6 +560,27 @@ class Checker:
         mean, sd = self.spread("mean", x, e, scope), self.spread("sd", x, e, scope)
         return op("+", centre, op("*", op("/", op("-", x, mean), sd), width))
 
+    def probability(self, e: ast.Expr) -> float:
+        value = self.params.get(e.id) if isinstance(e, ast.Name) else e.value if isinstance(e, ast.Number) else None
+        if value is None or not 0 <= value <= 1:
+            raise self.error("a quantile's probability is a number (or param) from 0 to 1", e.span)
+        return float(value)
+
+    def clip(self, e: ast.Call, scope: _Scope) -> m.Expr:
+        """Quantile clipping: values below the `lo` quantile of the period (across the
+        entities, or within `by` group) take that quantile, values above `hi` take `hi`'s.
+        Quantiles interpolate between values, as R's default (type 7) and DuckDB's
+        quantile_cont."""
+        self.no_clauses(e, {"over", "by"})
+        self.arity(e, 3, 3)
+        x = self.expr(e.args[0].value, scope)
+        lo, hi = self.probability(e.args[1].value), self.probability(e.args[2].value)
+        if lo >= hi:
+            raise self.error("clip(x, lo, hi): lo must be below hi", e.span)
+        bound = lambda p, a: self.spread("quantile", x, replace(e, args=(e.args[0], a)), scope)  # noqa: E731
+        low, high = bound(lo, e.args[1]), bound(hi, e.args[2])
+        return m.Op("least", (m.Op("greatest", (x, low), x.grain, e.span), high), x.grain, e.span)
+
     def treat(self, e: ast.Call, scope: _Scope) -> m.Expr:
         """COINr's outlier treatment, within each period across entities: when
         |skewness| ≥ 2 and kurtosis ≥ 3.5, Winsorise one point at a time (the highest
@@ -611,9 +635,10 @@ class Checker:
     def spread(self, func: str, x: m.Expr, e: ast.Call, scope: _Scope) -> m.Expr:
         """A reduction of x across the normalisation's axis (or group), broadcast back onto x."""
         if e.by is not None:
-            call = ast.Call(func, e.args[:1], by=e.by, span=e.span)
+            call = ast.Call(func, e.args[:2] if func == "quantile" else e.args[:1], by=e.by, span=e.span)
         else:
-            call = ast.Call(func, e.args[:1], over=e.over or ast.Name(self.entity_axis(x, e), e.span), span=e.span)
+            call = ast.Call(func, e.args[:2] if func == "quantile" else e.args[:1],
+                            over=e.over or ast.Name(self.entity_axis(x, e), e.span), span=e.span)
         return self.reduction(call, scope, arg=x)
 
     def entity_axis(self, x: m.Expr, e: ast.Call) -> str:

@@ -85,7 +85,7 @@ class Op:
 class Reduce:
     """A reduction that removes `axis` (over) or replaces the entity by a group (by)."""
 
-    func: str  # sum mean min max product geomean count
+    func: str  # sum mean min max product geomean count sd median skew kurt quantile
     arg: Expr
     grain: Grain  # the result grain
     axis: str  # the axis removed, or the attribute grouped by
@@ -94,6 +94,7 @@ class Reduce:
     label: str
     span: Span | None = field(default=None, compare=False, repr=False)
     report: bool = field(default=True, compare=False)  # count what it skips (not for a treatment's inner statistics)
+    param: float | None = None  # quantile(x, p over e): p
 
 
 @dataclass(frozen=True)

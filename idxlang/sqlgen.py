@@ -168,6 +168,9 @@ class ExprBuilder:
         if e.within:
             t = self.scope.key(e.axis)
             x = exp.Case(ifs=[exp.If(this=exp.Between(this=t, low=lit(e.within[0]), high=lit(e.within[1])), true=x)])
+        if e.func == "quantile":  # interpolated, as R's default and DuckDB's quantile_cont
+            q = exp.PercentileCont(this=x, expression=lit(e.param or 0))
+            return q if self.grouped else window(q, self.partition(e.grain))
         if self.grouped:
             return _agg(e.func, x, lambda a: a)
         part = self.partition(e.grain)

@@ -147,3 +147,20 @@ def test_distance_to_a_target_is_capped_at_the_target(write):
 def test_goalposts_unclipped(write):
     got = rows(write, "goalposts(x, 5, 25 unclipped) as g")
     check(got, "g", expected(lambda v, xs: (v - 5) / 20 * 100))
+
+
+def quantile(xs: list[float], p: float) -> float:
+    """R's default (type 7): linear between order statistics."""
+    s = sorted(xs)
+    h = (len(s) - 1) * p
+    return s[int(h)] + (h - int(h)) * (s[min(int(h) + 1, len(s) - 1)] - s[int(h)])
+
+
+def test_quantile_clipping(write):
+    got = rows(write, "clip(x, 0.1, 0.9) as c, quantile(x, 0.5 over region) as q")
+    check(got, "c", expected(lambda v, xs: min(max(v, quantile(xs, 0.1)), quantile(xs, 0.9))))
+    check(got, "q", expected(lambda v, xs: statistics.median(xs)))
+    with pytest.raises(idxlang.IdxError, match="lo must be below hi"):
+        rows(write, "clip(x, 0.9, 0.1) as c")
+    with pytest.raises(idxlang.IdxError, match="probability is a number"):
+        rows(write, "clip(x, 0.1, 2) as c")
