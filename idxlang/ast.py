@@ -271,25 +271,18 @@ class _Unparser:
         if isinstance(e, Call):
             parts = [unparse(a.value) + (f": {unparse(a.weight)}" if a.weight is not None else "") for a in e.args]
             text = ", ".join(parts)
-            if e.over:
-                text += f" over {e.over.id}"
-            if e.by:
-                text += f" by {e.by.id}"
-            if e.within:
-                text += f" in {unparse(e.within.start)}..{unparse(e.within.end)}"
-            if e.direction:
-                text += f" {e.direction}"
-            if e.ties:
-                text += f" ties {e.ties.id}"
-            if e.polarity:
-                text += f" direction {unparse(e.polarity)}"
-            if e.present:
-                text += f" present {unparse(e.present)}"
-            if e.power:
-                text += f" power {unparse(e.power)}"
-            if e.unclipped:
-                text += " unclipped"
-            if e.where is not None:
-                text += f" where {unparse(e.where)}"
+            clauses = [
+                f"over {e.over.id}" if e.over else "",
+                f"by {e.by.id}" if e.by else "",
+                f"in {unparse(e.within.start)}..{unparse(e.within.end)}" if e.within else "",
+                e.direction or "",
+                f"ties {e.ties.id}" if e.ties else "",
+                f"direction {unparse(e.polarity)}" if e.polarity else "",
+                f"present {unparse(e.present)}" if e.present else "",
+                f"power {unparse(e.power)}" if e.power else "",
+                "unclipped" if e.unclipped else "",
+                f"where {unparse(e.where)}" if e.where is not None else "",
+            ]
+            text = " ".join([text, *(c for c in clauses if c)]) if text else " ".join(c for c in clauses if c)
             return f"{e.func}({text})"
         raise TypeError(e)
