@@ -8,6 +8,8 @@ The post-lexer below turns newlines into the tokens that say which is which.
 
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -332,7 +334,23 @@ def _syntax_error(err: UnexpectedInput, path: str, text: str) -> IdxError:
             line = tok.line or line
             column = tok.column or column
     width_span = ast.Span(line, column, line, column + 1)
+    word = _keyword_before(text, line, column)
+    if word:
+        hint = f"'{word}' is a keyword inside a call; to use it as a name there, write it in backquotes: `{word}`"
     return IdxError(Diagnostic("error", f"syntax error: {message}", path, text, width_span, hint))
+
+
+CLAUSE_WORDS = frozenset({"over", "by", "in", "ties", "asc", "desc", "direction", "present", "power", "unclipped", "where"})
+
+
+def _keyword_before(text: str, line: int, column: int) -> str | None:
+    """A clause keyword just before the error, which the author most likely meant as a
+    name (a column called `power` in `mean(power, x)`)."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    found = re.search(r"([A-Za-z_]+)\s*$", lines[line - 1][: max(column - 1, 0)])
+    return found.group(1) if found and found.group(1) in CLAUSE_WORDS else None
 
 
 def parse(text: str, path: str = "<spec>") -> ast.Module:

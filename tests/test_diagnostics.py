@@ -124,3 +124,14 @@ def test_unknown_param_override_suggests(write):
     spec = write("p.idx", HEADER + "param base_year = 2005\noutput by region, year: rd_costs\n")
     proc = idxc("sql", str(spec), "--param", "base_yaer=2006")
     assert proc.returncode == 2 and "did you mean 'base_year'?" in proc.stderr
+
+
+def test_a_keyword_used_as_a_name_inside_a_call_gets_the_backquote_hint(write):
+    write("k.csv", "r,y,power,b\nA,1,1,2\n")
+    path = write("k.idx", 'table t: r by y from "k.csv"\n  power, b\noutput by r, y: mean(power, b) as m\n')
+    with pytest.raises(idxlang.IdxError) as err:
+        idxlang.load(path)
+    text = err.value.render()
+    assert "k.idx:3:27: error: syntax error" in text and "write it in backquotes: `power`" in text
+    fixed = write("k.idx", 'table t: r by y from "k.csv"\n  power, b\noutput by r, y: mean(`power`, b) as m\n')
+    assert idxlang.load(fixed).table().to_pylist() == [{"r": "A", "y": 1, "m": 1.5}]
