@@ -33,8 +33,9 @@ class _Scope:
 
 
 class Checker:
-    def __init__(self, module: ast.Module, params: dict[str, str] | None = None) -> None:
+    def __init__(self, module: ast.Module, params: dict[str, str] | None = None, drawn: tuple[str, ...] = ()) -> None:
         self.module = module
+        self.drawn = drawn
         self.overrides = dict(params or {})
         self.warnings: list[Diagnostic] = []
         self.tables: dict[str, m.TableInfo] = {}
@@ -236,6 +237,8 @@ class Checker:
         if e.id in self.columns:
             grain, kind = self.columns[e.id]
             return m.Ref(e.id, grain, kind, e.span)
+        if e.id in self.drawn:  # a column of the draws table, on every row
+            return m.Ref(e.id, m.SCALAR, "key", e.span)
         if e.id in self.params:
             return m.Const(self.params[e.id], span=e.span)
         if e.id in self.scales:
@@ -410,8 +413,9 @@ class Checker:
 
         if e.func in ("sum", "product"):
             return fold("+" if e.func == "sum" else "*", args)
+        fixed = all(isinstance(w, m.Const) for w in weights)  # drawn weights are checked by the draws
         total = sum(float(w.value) for w in weights if isinstance(w, m.Const) and w.value is not None)
-        if any(float(w.value) < 0 for w in weights if isinstance(w, m.Const) and w.value is not None) or total <= 0:
+        if any(float(w.value) < 0 for w in weights if isinstance(w, m.Const) and w.value is not None) or (fixed and total <= 0):
             raise self.error("weights must be non-negative and not all zero", e.span)
         one = m.Const(1)
         p = self.power_of(e)
@@ -423,7 +427,7 @@ class Checker:
                   "genmean": lambda s, w: op("^", op("/", s, w), m.Const(1 / p if p else 1))}[e.func]
         times = lambda w, t: t if isinstance(w, m.Const) and w.value == 1 else op("*", w, t)  # noqa: E731
         if e.present is None:
-            denom = m.Const(int(total) if total == int(total) else total)
+            denom = m.Const(int(total) if total == int(total) else total) if fixed else fold("+", weights)
             return finish(fold("+", [times(w, term(a)) for a, w in zip(args, weights)]), denom)
         need = self.present_need(e, len(args))
         present = [op("coalesce", op("+", op("*", a, m.Const(0)), one), m.Const(0)) for a in args]
@@ -725,8 +729,9 @@ class Checker:
         if not outputs:
             raise IdxError(Diagnostic("error", "the spec has no output", self.module.path, hint="add: output by <axes>: <columns>"))
         return m.Model(spec_name, index.title if index else None, self.module.path, self.axes, self.tables,
-                       self.resolved, outputs, self.params, tuple(self.warnings), self.screens)
+                       self.resolved, outputs, self.params, tuple(self.warnings), self.screens, self.drawn)
 
 
-def check(module: ast.Module, params: dict[str, str] | None = None) -> m.Model:
-    return Checker(module, params).run()
+def check(module: ast.Module, params: dict[str, str] | None = None, drawn: tuple[str, ...] = ()) -> m.Model:
+    """The checked model; `drawn` params vary per draw (a column of input.draws), not constants."""
+    return Checker(module, params, drawn).run()

@@ -74,6 +74,32 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Rank intervals and sensitivity indices over varied params, all draws in one query."""
+    import duckdb
+
+    from .data import resolve_sources
+    from .run import atomic_write
+    from .sensitivity import analyse, parse_vary
+
+    if not args.vary:
+        raise IdxError(Diagnostic("error", "say which params to vary: --vary NAME=uniform(LOW, HIGH)"))
+    if args.draws < 2:
+        raise IdxError(Diagnostic("error", "--draws: at least 2 base draws"))
+    spec = _load(args)
+    output = spec._output(args.output)
+    found = analyse(args.spec, lambda model: resolve_sources(model, args.data), [parse_vary(v) for v in args.vary],
+                    args.draws, args.seed, output, args.rank, _params(args.param))
+    con = duckdb.connect()
+    for name, table in found.items():
+        if args.out:
+            path = Path(args.out) / f"{name}.csv"
+            print(f"wrote {path} ({atomic_write(con, con.from_arrow(table), path, 'csv')} rows)", file=sys.stderr)
+        elif name != "indices_by_entity":
+            _print_table(name, table, True)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     spec = _load(args)
     if args.data or all(t.source for t in spec.model.tables.values()):
@@ -218,6 +244,18 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--output", metavar="NAME", help="analyse this output (and the inputs) only")
     ana.add_argument("--out", metavar="DIR", help="write each analysis table as DIR/<name>.csv")
     ana.set_defaults(func=cmd_analyse)
+
+    sen = sub.add_parser("sensitivity", help="rank intervals and sensitivity indices over varied params")
+    common(sen)
+    sen.add_argument("--data", action="append", default=[], metavar="[TABLE=]FILE")
+    sen.add_argument("--vary", action="append", default=[], metavar="NAME=DIST",
+                     help="a param and its distribution: uniform(LOW, HIGH) or choice(A, B, ...)")
+    sen.add_argument("--draws", type=int, default=256, metavar="N", help="base draws N; N (k + 2) evaluations")
+    sen.add_argument("--seed", type=int, default=1)
+    sen.add_argument("--output", metavar="NAME", help="the output whose ranks are analysed (default: the first)")
+    sen.add_argument("--rank", required=True, metavar="COLUMN", help="the output's rank column")
+    sen.add_argument("--out", metavar="DIR", help="write ranks, indices and indices_by_entity as DIR/<name>.csv")
+    sen.set_defaults(func=cmd_sensitivity)
 
     chk = sub.add_parser("check", help="check the spec, and the data when given")
     common(chk)

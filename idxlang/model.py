@@ -256,3 +256,9 @@ class Model:
     params: dict[str, float | int] = field(hash=False, compare=False)
     warnings: tuple = ()
     screens: dict[str, Screen] = field(default_factory=dict, hash=False, compare=False)  # by entity axis
+    drawn: tuple[str, ...] = ()  # params that vary per draw (idxc sensitivity): columns of input.draws
+
+    @property
+    def draw_keys(self) -> tuple[str, ...]:
+        """Columns every row carries when params vary per draw: the draw and its params."""
+        return ("draw", *self.drawn) if self.drawn else ()

@@ -118,7 +118,7 @@ class Planner:
         for d in grain.dims:
             cols.append(d)
             cols.extend(self.carried.get(d, ()))
-        return tuple(cols)
+        return (*cols, *self.model.draw_keys)
 
     def unique(self, base: str) -> str:
         name, n = base, 2
@@ -254,7 +254,7 @@ class Planner:
             # joined back onto the rows once, for every definition that reads them
             joined = self.unique(f"{source}_with_{name}")
             self.steps.append(Step(joined, fine, self.key_columns(fine), "row", f"{name} on every row", None, source,
-                                   (Join(name, coarse.dims),),
+                                   (Join(name, (*coarse.dims, *self.model.draw_keys)),),
                                    also=tuple((n, m.Ref(n, coarse, "let")) for n, _, _ in group.values())))
             self.heads[fine] = joined
             for n, _, _ in group.values():  # `where` keeps the GROUP BY: the join reads from it
@@ -345,7 +345,7 @@ class Planner:
                 return e
             if e.grain != grain:
                 src = self.where[e.name]
-                acc.joins.setdefault(src, Join(src, self.grain_of[e.name].dims))
+                acc.joins.setdefault(src, Join(src, (*self.grain_of[e.name].dims, *self.model.draw_keys)))
             return e
         if isinstance(e, (m.Op, m.Classify)):
             return replace(e, args=tuple(rec(a) for a in e.args)) if isinstance(e, m.Op) else replace(e, arg=rec(e.arg))

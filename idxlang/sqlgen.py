@@ -63,7 +63,8 @@ def paren(e: exp.Expression, level: int = 8) -> exp.Expression:
 class Scope:
     """Where each column is found in the FROM clause of the statement being built."""
 
-    def __init__(self, source: str | None, joins: tuple[Join, ...], where: dict[str, str]) -> None:
+    def __init__(self, source: str | None, joins: tuple[Join, ...], where: dict[str, str], draws: bool = False) -> None:
+        self.draws = draws  # rows carry a draw: every window and group is per draw
         self.source = source
         self.joins = {j.source for j in joins}
         self.where = where
@@ -161,7 +162,7 @@ class ExprBuilder:
         return _FUNCS[e.op](this=args[0])
 
     def partition(self, grain: m.Grain, drop: str | None = None) -> list[exp.Expression]:
-        return [self.scope.key(d) for d in grain.dims if d != drop]
+        return [self.scope.key(d) for d in grain.dims if d != drop] + ([self.scope.key("draw")] if self.scope.draws else [])
 
     def b_reduce(self, e: m.Reduce) -> exp.Expression:
         x = self(e.arg)
@@ -297,7 +298,7 @@ class SqlBuilder:
     def step(self, s: Step) -> exp.Select:
         if s.kind == "table":
             return self.table_step(s)
-        scope = Scope(s.source, s.joins, self.plan.where)
+        scope = Scope(s.source, s.joins, self.plan.where, bool(self.model.drawn))
         if s.kind == "merge":  # a column of a pooled GROUP BY, merged into its grain's rows
             taken = exp.Select(expressions=[*(col(k) for k in s.keys), col(s.name)]).from_(exp.Table(this=ident(s.source)))
             return self.merged(taken, s)
@@ -311,7 +312,7 @@ class SqlBuilder:
         return self.group_step(s)
 
     def group_step(self, s: Step) -> exp.Select:
-        scope = Scope(s.source, (), self.plan.where)
+        scope = Scope(s.source, (), self.plan.where, bool(self.model.drawn))
         keys = [col(k) for k in s.keys]
         built = ExprBuilder(scope, grouped=True)
         values = [built(e).as_(ident(n)) for n, e in ((s.name, s.value), *s.also) if e is not None]
@@ -339,6 +340,8 @@ class SqlBuilder:
         else:  # computed earlier in this run, already typed
             cols += [col(c) for c in t.columns]
         inner = exp.Select(expressions=cols).from_(exp.Table(this=ident(t.name), db=ident(t.schema)))
+        if self.model.drawn and t.schema == INPUT_SCHEMA:  # every row once per draw
+            inner = inner.join(exp.Table(this=ident("draws"), db=ident(INPUT_SCHEMA)), join_type="cross")
         screen = self.model.screens.get(t.entity or "") if t.schema == INPUT_SCHEMA else None
         if screen is not None:
             inner = inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept_entities(screen))))
@@ -346,8 +349,8 @@ class SqlBuilder:
 
     def final(self) -> exp.Select:
         p = self.plan
-        keys = p.output.keys
-        scope = Scope(p.source, p.joins, p.where)
+        keys = (*p.output.keys, *self.model.draw_keys)
+        scope = Scope(p.source, p.joins, p.where, bool(self.model.drawn))
         build = ExprBuilder(scope)
         exprs = [scope.key(k).as_(ident(k)) if scope.qualify else col(k) for k in keys]
         for c in p.columns:
@@ -390,7 +393,7 @@ class SqlBuilder:
 
     def tally(self, members: list[int]) -> exp.Select:
         t = self.plan.tallies[members[0]]
-        scope = Scope(t.source, t.joins, self.plan.where)
+        scope = Scope(t.source, t.joins, self.plan.where, bool(self.model.drawn))
         exprs: list[exp.Expression] = []
         for i in members:
             t = self.plan.tallies[i]

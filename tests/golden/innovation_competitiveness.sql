@@ -64,7 +64,7 @@ WITH "regions" /* table regions: region by year */ AS (
       "labour_productivity" / NULLIF("max_labour_productivity_over_region", 0) * 100 + "capital_productivity" / NULLIF("max_capital_productivity_over_region", 0) * 100 + "eco_efficiency" / NULLIF("max_eco_efficiency_over_region", 0) * 100
     ) / 3 AS "receptivity"
   FROM "activity"
-), "score" /* spec line 43: let score = round(mean(activity, receptivity), 2) */ AS (
+), "score" /* spec line 47: let score = round(mean(activity: w_activity, receptivity: w_receptivity), 2) */ AS (
   SELECT
     *,
     ROUND((
@@ -90,7 +90,7 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     "receptivity",
     "score"
   FROM "shared"."region_year"
-), "class" /* spec line 58: output regions: classify(score, rating) as class */ AS (
+), "class" /* spec line 62: output regions: classify(score, rating) as class */ AS (
   SELECT
     *,
     CASE
@@ -110,7 +110,7 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
       THEN 'D'
     END AS "class"
   FROM "region_year"
-), "place" /* spec line 58: output regions: rank(score desc ties min) as place */ AS (
+), "place" /* spec line 62: output regions: rank(score desc ties min) as place */ AS (
   SELECT
     *,
     CASE
@@ -141,7 +141,7 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     "year",
     "score"
   FROM "shared"."region_year"
-), "districts_score" /* spec line 62: output districts: mean(score by district) as score */ AS (
+), "districts_score" /* spec line 66: output districts: mean(score by district) as score */ AS (
   SELECT
     "district",
     "year",
@@ -150,7 +150,7 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
   GROUP BY
     "district",
     "year"
-), "class" /* spec line 62: output districts: classify(score, rating) as class */ AS (
+), "class" /* spec line 66: output districts: classify(score, rating) as class */ AS (
   SELECT
     *,
     CASE
