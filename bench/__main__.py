@@ -3,6 +3,7 @@
     python -m bench --entities 1000000               # the 20M-row scenarios
     python -m bench --entities 5000000 --impls idxc,hand,scan --memory-limit 2GB --runs 1
     python -m bench --compile                        # compile cost and cold start only
+    python -m bench --sensitivity 1000               # idxc sensitivity against a plain loop
 
 Prints, per scenario and implementation, the median wall time over --runs and the
 peak memory of the runs, then the ratios the targets in BENCHMARKS.md are stated in.
@@ -94,9 +95,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "idxlang-bench",
                         help="where the generated panels are kept between runs")
     parser.add_argument("--compile", action="store_true", help="measure compile cost and cold start only")
+    parser.add_argument("--sensitivity", type=int, metavar="DRAWS",
+                        help="measure idxc sensitivity against a plain loop over DRAWS draws only")
     args = parser.parse_args(argv)
     if args.compile:
         print(compile_cost.report())
+        return 0
+    if args.sensitivity:
+        from . import sensitivity
+
+        print(sensitivity.report(args.sensitivity))
         return 0
     shape = PanelShape(entities=args.entities, periods=args.periods)
     data = args.data_dir / f"{shape.entities}x{shape.periods}"

@@ -27,3 +27,11 @@ def test_bench_panel_is_deterministic(tmp_path):
     first = write(shape, tmp_path / "a")[0].read_bytes()
     assert write(shape, tmp_path / "b")[0].read_bytes() == first
     assert write(PanelShape(entities=50, periods=4, seed=2), tmp_path / "c")[0].read_bytes() != first
+
+
+def test_sensitivity_bench_smoke():
+    """The one-query analysis and the plain loop agree, on 8 draws."""
+    from bench.sensitivity import report
+
+    text = report(8)
+    assert "rank statistics equal: yes" in text and "loop / one query" in text
