@@ -490,7 +490,7 @@ class Checker:
                 raise self.error(f"{e.func}() accumulates along a time axis of its argument ({arg.grain})", e.over.span)
             return m.Window(e.func, arg, arg.grain, e.over.id, label=label, span=e.span)
         # rank
-        self.no_clauses(e, {"over", "direction", "ties", "where"})
+        self.no_clauses(e, {"over", "by", "direction", "ties", "where"})
         self.arity(e, 1, 1)
         arg = arg if arg is not None else self.expr(e.args[0].value, scope)
         if e.where is not None:  # outside the subset a value is missing: no rank, and it pushes no one down
@@ -513,8 +513,14 @@ class Checker:
             axis = candidates[0]
         else:
             raise self.error(f"rank() of a {arg.grain} quantity: say what to rank across with 'over'", e.span)
+        group = None
+        if e.by is not None:
+            group = e.by.id
+            if self.axes.attributes.get(group) != axis:
+                raise self.error(f"rank(... by {group}): '{group}' must be an attribute of '{axis}'", e.by.span,
+                                 did_you_mean(group, self.axes.attributes))
         return m.Window("rank", arg, arg.grain, axis, descending=e.direction == "desc", ties=ties,
-                        label=label, span=e.span)
+                        label=label, span=e.span, group=group)
 
     def normalise(self, e: ast.Call, scope: _Scope) -> m.Expr:
         """Normalisations across entities within each period, written out in the
@@ -545,8 +551,6 @@ class Checker:
         if sign == -1:
             x = op("neg", x)
         if e.func == "prank":
-            if e.by is not None:
-                raise self.error("prank() ranks across the whole axis; 'by' is not supported yet", e.by.span)
             rank = self.window(replace(e, func="rank", direction="asc", polarity=None, args=e.args[:1]), scope, arg=x)
             n = self.spread("count", x, e, scope)
             return op("*", op("/", op("-", rank, c(1)), op("-", n, c(1))), c(100))

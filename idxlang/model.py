@@ -121,6 +121,7 @@ class Window:
     descending: bool = False
     ties: str = "min"
     label: str = ""
+    group: str | None = None  # rank(x desc by district): ranked within each group
     span: Span | None = field(default=None, compare=False, repr=False)
 
 

@@ -159,6 +159,8 @@ class Planner:
             for node in m.walk(d.expr):
                 if isinstance(node, m.Reduce) and node.mode == "by":
                     used.add(node.axis)
+                if isinstance(node, m.Window) and node.group:
+                    used.add(node.group)
         for entity in self.axes.entities:
             self.carried[entity] = tuple(a for a, e in sorted(self.axes.attributes.items()) if e == entity and a in used)
         tables = []

@@ -155,6 +155,8 @@ def _used_names(model: m.Model, plans: dict[str, Plan], names: set[str]) -> set[
                     todo.append(node.name)
                 elif isinstance(node, m.Reduce) and node.mode == "by":
                     used.add(node.axis)
+                elif isinstance(node, m.Window) and node.group:
+                    used.add(node.group)
     return used
 
 

@@ -195,7 +195,7 @@ class ExprBuilder:
             part = self.partition(e.grain, e.axis)
             return _agg("product" if e.kind == "cumprod" else "sum", x, lambda a: window(a, part, order, spec))
         # rank: missing values get no rank and do not push others down
-        part = self.partition(e.grain, e.axis)
+        part = self.partition(e.grain, e.axis) + ([self.scope.key(e.group)] if e.group else [])
         order = [exp.Ordered(this=x, desc=e.descending, nulls_first=False)]
         if e.ties == "first":
             order.append(exp.Ordered(this=self.scope.key(e.axis)))

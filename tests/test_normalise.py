@@ -165,3 +165,16 @@ def test_quantile_clipping(write):
         rows(write, "clip(x, 0.9, 0.1) as c")
     with pytest.raises(idxlang.IdxError, match="probability is a number"):
         rows(write, "clip(x, 0.1, 2) as c")
+
+
+def test_percentile_rank_and_rank_within_a_group(write):
+    got = rows(write, "prank(x by district) as p, rank(x desc by district) as r")
+    for year, values in panel().items():
+        for region, v in values.items():
+            group = [w for r, w in values.items() if DISTRICT[r] == DISTRICT[region] and w is not None]
+            if v is None:
+                assert got[(region, year)]["p"] is None and got[(region, year)]["r"] is None
+                continue
+            want = None if len(group) < 2 else sum(w < v for w in group) / (len(group) - 1) * 100
+            assert got[(region, year)]["p"] == (pytest.approx(want) if want is not None else None), (region, year)
+            assert got[(region, year)]["r"] == 1 + sum(w > v for w in group), (region, year)
