@@ -135,8 +135,8 @@ def _validate(model: m.Model, varies: list[Vary], output: str, column: str) -> N
 
 
 def _create(con: duckdb.DuckDBPyConnection, model: m.Model, output: str, table: str) -> None:
-    """Run the output's script, keeping the output as a table."""
-    run = run_plan(model, [output])
+    """Run the output as one statement (every draw inside it), keeping it as a table."""
+    run = run_plan(model, [output], share=False)
     schema = schema_for(run)
     if schema is not None:
         con.execute(to_sql(schema, pretty=False))

@@ -103,3 +103,25 @@ def test_vary_errors(write, vary, message):
     path = write("s.idx", SPEC)
     proc = idxc("sensitivity", str(path), "--rank", "place", "--vary", vary, "--draws", "4")
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_normalisation_choice_varied_as_a_param(write):
+    """`method` picks min-max or z-scores per draw; each draw's ranks equal a run with that choice."""
+    write("panel.csv", PANEL)
+    path = write("s.idx", """table t: e by y from "panel.csv"
+  a, b, c
+param method = 1
+let norm_a = if method == 1 then minmax(a) else zscore(a)
+let norm_b = if method == 1 then minmax(b) else zscore(b)
+let index = mean(norm_a, norm_b)
+output by e, y: index, rank(index desc) as place
+""")
+    varies = [parse_vary("method=choice(1, 2)")]
+    found = analyse(path, lambda model: resolve_sources(model, None), varies, 4, 5, "s", "place")
+    plan = design(varies, 4, 5).to_pylist()
+    ranks = {d["draw"]: {(r["e"], r["y"]): r["place"] for r in idxlang.load(path, {"method": d["method"]}).table().to_pylist()}
+             for d in plan}
+    assert {d["method"] for d in plan} == {1.0, 2.0}  # both choices drawn
+    for r in found["ranks"].to_pylist():
+        ab = [ranks[d["draw"]][(r["e"], r["y"])] for d in plan if d["block"] in ("A", "B")]
+        assert r["median"] == pytest.approx(statistics.median(ab))
