@@ -10,8 +10,9 @@ the ranks they give:
 
 - per entity: the nominal rank (params at their spec values), the median rank and the
   5-95 % interval over the A and B draws;
-- per entity and param: the first-order index S_i = mean(f_B (f_ABi - f_A)) / V
-  (Saltelli 2010) and the total index ST_i = mean((f_A - f_ABi)^2) / 2 / V (Jansen
+- per entity and param: the first-order index S_i = mean((f_B - m) (f_ABi - f_A)) / V
+  (Saltelli 2010, with f_B centred on m, the mean over A and B, as SALib does: the
+  same expectation, far less noise when ranks are large numbers) and the total index ST_i = mean((f_A - f_ABi)^2) / 2 / V (Jansen
   1999), V the variance of the rank over the A and B draws; and their means over the
   entities whose rank varies at all.
 
@@ -164,11 +165,11 @@ def _queries(keys: tuple[str, ...], column: str) -> dict[str, str]:
         a AS (SELECT {k}, base, _rank AS ya FROM _draws WHERE block = 'A'),
         b AS (SELECT {k}, base, _rank AS yb FROM _draws WHERE block = 'B'),
         ab AS (SELECT {k}, param, base, _rank AS yab FROM _draws WHERE block = 'AB'),
-        v AS (SELECT {k}, var_pop(_rank) AS v FROM _draws WHERE block IN ('A', 'B') GROUP BY {k})
-        SELECT {k}, param, avg(yb * (yab - ya)) / nullif(v, 0) AS first_order,
+        v AS (SELECT {k}, var_pop(_rank) AS v, avg(_rank) AS m FROM _draws WHERE block IN ('A', 'B') GROUP BY {k})
+        SELECT {k}, param, avg((yb - m) * (yab - ya)) / nullif(v, 0) AS first_order,
                avg((ya - yab) * (ya - yab)) / 2 / nullif(v, 0) AS total
         FROM ab JOIN a USING ({k}, base) JOIN b USING ({k}, base) JOIN v USING ({k})
-        GROUP BY {k}, param, v ORDER BY {k}, param"""
+        GROUP BY {k}, param, v, m ORDER BY {k}, param"""
     summary = f"""SELECT param, avg(first_order) AS first_order, avg(total) AS total, count(first_order) AS entities
         FROM ({by_entity}) WHERE first_order IS NOT NULL GROUP BY param ORDER BY param"""
     return {"ranks": ranks, "indices": summary, "indices_by_entity": by_entity}

@@ -71,7 +71,8 @@ def test_one_query_equals_a_loop_over_the_same_draws(write):
             if v == 0:
                 assert row["first_order"] is None and row["total"] is None
                 continue
-            s = statistics.mean(fb[j] * (fab[j] - fa[j]) for j in fa) / v
+            centre = statistics.mean(ab)
+            s = statistics.mean((fb[j] - centre) * (fab[j] - fa[j]) for j in fa) / v
             st = statistics.mean((fa[j] - fab[j]) ** 2 for j in fa) / 2 / v
             assert row["first_order"] == pytest.approx(s) and row["total"] == pytest.approx(st)
             summary.setdefault(p, []).append((s, st))
