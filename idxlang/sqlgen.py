@@ -14,7 +14,7 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from . import model as m
 from .diagnostics import Diagnostic, IdxError
-from .plan import Join, Plan, Step, Tally
+from .plan import Join, Plan, Step
 from .share import SHARED_SCHEMA, RunPlan
 
 INPUT_SCHEMA = "input"
