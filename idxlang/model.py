@@ -4,7 +4,7 @@ grain on every expression. `check.py` builds it; `plan.py` and `sqlgen.py` read 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Union
 
 from .ast import Band, Span
@@ -172,6 +172,31 @@ def walk(e: Expr) -> Iterator[Expr]:
     yield e
     for c in children(e):
         yield from walk(c)
+
+
+def grouped_by(e: Expr) -> set[str]:
+    """Attributes e groups by (`sum(x by district)`, `rank(x desc by district)`): every
+    row that feeds them must carry the attribute."""
+    found: set[str] = set()
+    for node in walk(e):
+        if isinstance(node, Reduce) and node.mode == "by":
+            found.add(node.axis)
+        elif isinstance(node, Window) and node.group:
+            found.add(node.group)
+    return found
+
+
+def transform(e: Expr, replace_node: Callable[[Expr], Expr | None]) -> Expr:
+    """e with every node for which `replace_node` gives a replacement replaced, outermost
+    first (a replaced node's insides are not visited)."""
+    new = replace_node(e)
+    if new is not None:
+        return new
+    if isinstance(e, Op):
+        return replace(e, args=tuple(transform(a, replace_node) for a in e.args))
+    if isinstance(e, (Classify, Reduce, At, Window)):
+        return replace(e, arg=transform(e.arg, replace_node))
+    return e
 
 
 def refs(e: Expr) -> list[Ref]:

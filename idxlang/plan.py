@@ -156,11 +156,7 @@ class Planner:
         used.update(c.source for c in self.out.columns)
         used.update(self.out.keys)
         for d in defs:
-            for node in m.walk(d.expr):
-                if isinstance(node, m.Reduce) and node.mode == "by":
-                    used.add(node.axis)
-                if isinstance(node, m.Window) and node.group:
-                    used.add(node.group)
+            used |= m.grouped_by(d.expr)
         for entity in self.axes.entities:
             self.carried[entity] = tuple(a for a, e in sorted(self.axes.attributes.items()) if e == entity and a in used)
         tables = []
@@ -499,13 +495,8 @@ def _in_dependency_order(steps: list[Step]) -> tuple[Step, ...]:
 
 
 def _substitute(e: m.Expr, mapping: dict[int, m.Expr]) -> m.Expr:
-    if id(e) in mapping:
-        return mapping[id(e)]
-    if isinstance(e, m.Op):
-        return replace(e, args=tuple(_substitute(a, mapping) for a in e.args))
-    if isinstance(e, (m.Classify, m.Reduce, m.At, m.Window)):
-        return replace(e, arg=_substitute(e.arg, mapping))
-    return e
+    """e with the nodes in `mapping` (by identity) replaced."""
+    return m.transform(e, lambda node: mapping.get(id(node)))
 
 
 def plan(model: m.Model, output: str) -> Plan:

@@ -150,13 +150,8 @@ def _used_names(model: m.Model, plans: dict[str, Plan], names: set[str]) -> set[
             if d is None or item in names or item in seen:
                 continue
             seen.add(item)
-            for node in m.walk(d.expr):
-                if isinstance(node, m.Ref):
-                    todo.append(node.name)
-                elif isinstance(node, m.Reduce) and node.mode == "by":
-                    used.add(node.axis)
-                elif isinstance(node, m.Window) and node.group:
-                    used.add(node.group)
+            todo += [r.name for r in m.refs(d.expr)]
+            used |= m.grouped_by(d.expr)
     return used
 
 
@@ -192,10 +187,6 @@ def _read_from(model: m.Model, stage: Stage) -> m.Model:
 
 
 def _as_columns(e: m.Expr, names: frozenset[str]) -> m.Expr:
-    if isinstance(e, m.Ref):
-        return replace(e, kind="column") if e.kind == "let" and e.name in names else e
-    if isinstance(e, m.Op):
-        return replace(e, args=tuple(_as_columns(a, names) for a in e.args))
-    if isinstance(e, (m.Classify, m.Reduce, m.At, m.Window)):
-        return replace(e, arg=_as_columns(e.arg, names))
-    return e
+    """e reading the staged definitions `names` as columns of their stage."""
+    return m.transform(e, lambda node: replace(node, kind="column")
+                       if isinstance(node, m.Ref) and node.kind == "let" and node.name in names else None)
