@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from . import model as m
 from .data import Source, register
-from .sqlgen import INPUT_SCHEMA, binary, col, ident, lit, to_sql
+from .sqlgen import INPUT_SCHEMA, binary, col, ident, lit, present_cells, to_sql
 
 STATISTICS = (("n", exp.Count), ("mean", exp.Avg), ("sd", exp.StddevSamp), ("min", exp.Min), ("max", exp.Max),
               ("skew", exp.Skewness), ("kurt", exp.Kurtosis))
@@ -113,10 +113,7 @@ def _by_indicator(relation: str, columns: list[str]) -> exp.Expression | None:
 
 def _by_entity(relation: str, entity: str, columns: list[str]) -> exp.Select:
     """Per entity, over all its rows and indicators: the share of cells present, lowest first."""
-    present: exp.Expression = exp.Count(this=col(columns[0]))
-    for c in columns[1:]:
-        present = binary(exp.Add, present, exp.Count(this=col(c)))
-    cells = binary(exp.Mul, exp.Count(this=exp.Star()), lit(len(columns)))
+    present, cells = present_cells(columns)
     return (exp.select(col(entity).as_("entity"), cells.as_("cells"), present.as_("present"),
                        binary(exp.Div, present.copy(), cells.copy()).as_("share"))
             .from_(exp.Table(this=ident(relation))).group_by(col(entity))

@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-from sqlglot import exp
 
 from . import model as m
 from .data import Source, check_data, register
 from .diagnostics import Diagnostic, IdxError
 from .share import run_plan
-from .sqlgen import Query, availability, ident, schema_for, script, to_sql
+from .sqlgen import Query, col, schema_for, screened, script, to_sql
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
     import pyarrow as pa
@@ -115,9 +114,8 @@ def _screened(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[tuple[m.Sc
     """The entities each screen drops, by name, with their availability."""
     found = []
     for screen in model.screens.values():
-        below = exp.select(exp.Star()).from_(exp.Subquery(this=availability(screen), alias=exp.TableAlias(this=ident("a"))))
-        below = below.where(exp.LT(this=exp.column("availability"), expression=exp.Literal.number(screen.threshold)))
-        for entity, share in con.execute(to_sql(below.order_by(exp.column(screen.entity)), pretty=False)).fetchall():
+        dropped = screened(screen, kept=False).order_by(col(screen.entity))
+        for entity, share in con.execute(to_sql(dropped, pretty=False)).fetchall():
             found.append((screen, str(entity), float(share)))
     return found
 

@@ -261,19 +261,24 @@ class ExprBuilder:
         return exp.Case(ifs=ifs)
 
 
-def availability(screen: m.Screen) -> exp.Select:
-    """Each entity of a screened table, with the share of its cells present."""
-    present: exp.Expression = exp.Count(this=col(screen.columns[0]))
-    for c in screen.columns[1:]:
+def present_cells(columns: list[str] | tuple[str, ...]) -> tuple[exp.Expression, exp.Expression]:
+    """Aggregates over a group of rows: the cells of `columns` present, and all cells."""
+    present: exp.Expression = exp.Count(this=col(columns[0]))
+    for c in columns[1:]:
         present = binary(exp.Add, present, exp.Count(this=col(c)))
-    share = binary(exp.Div, present, binary(exp.Mul, exp.Count(this=exp.Star()), lit(len(screen.columns))))
-    return (exp.select(col(screen.entity), share.as_(ident("availability")))
-            .from_(exp.Table(this=ident(screen.table), db=ident(INPUT_SCHEMA))).group_by(col(screen.entity)))
+    return present, binary(exp.Mul, exp.Count(this=exp.Star()), lit(len(columns)))
 
 
-def kept_entities(screen: m.Screen) -> exp.Select:
-    return (exp.select(col(screen.entity)).from_(exp.Subquery(this=availability(screen), alias=exp.TableAlias(this=ident("screen"))))
-            .where(exp.GTE(this=col("availability"), expression=lit(screen.threshold))))
+def screened(screen: m.Screen, kept: bool) -> exp.Select:
+    """The entities a screen keeps (kept=True), or those it drops with their availability."""
+    present, cells = present_cells(screen.columns)
+    share = binary(exp.Div, present, cells)
+    shares = (exp.select(col(screen.entity), share.as_(ident("availability")))
+              .from_(exp.Table(this=ident(screen.table), db=ident(INPUT_SCHEMA))).group_by(col(screen.entity)))
+    compare = exp.GTE if kept else exp.LT
+    select = exp.select(col(screen.entity), *([] if kept else [col("availability")]))
+    return (select.from_(exp.Subquery(this=shares, alias=exp.TableAlias(this=ident("screen"))))
+            .where(compare(this=col("availability"), expression=lit(screen.threshold))))
 
 
 def _from(select: exp.Select, source: str | None, joins: tuple[Join, ...]) -> exp.Select:
@@ -295,10 +300,13 @@ class SqlBuilder:
         self.plan = plan
         self.ordered = ordered  # outputs are sorted by their keys; a stage need not be
 
+    def scope(self, source: str | None, joins: tuple[Join, ...] = ()) -> Scope:
+        return Scope(source, joins, self.plan.where, bool(self.model.drawn))
+
     def step(self, s: Step) -> exp.Select:
         if s.kind == "table":
             return self.table_step(s)
-        scope = Scope(s.source, s.joins, self.plan.where, bool(self.model.drawn))
+        scope = self.scope(s.source, s.joins)
         if s.kind == "merge":  # a column of a pooled GROUP BY, merged into its grain's rows
             taken = exp.Select(expressions=[*(col(k) for k in s.keys), col(s.name)]).from_(exp.Table(this=ident(s.source)))
             return self.merged(taken, s)
@@ -312,7 +320,7 @@ class SqlBuilder:
         return self.group_step(s)
 
     def group_step(self, s: Step) -> exp.Select:
-        scope = Scope(s.source, (), self.plan.where, bool(self.model.drawn))
+        scope = self.scope(s.source)
         keys = [col(k) for k in s.keys]
         built = ExprBuilder(scope, grouped=True)
         values = [built(e).as_(ident(n)) for n, e in ((s.name, s.value), *s.also) if e is not None]
@@ -344,13 +352,13 @@ class SqlBuilder:
             inner = inner.join(exp.Table(this=ident("draws"), db=ident(INPUT_SCHEMA)), join_type="cross")
         screen = self.model.screens.get(t.entity or "") if t.schema == INPUT_SCHEMA else None
         if screen is not None:
-            inner = inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept_entities(screen))))
+            inner = inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=screened(screen, kept=True))))
         return self.merged(inner, s)
 
     def final(self) -> exp.Select:
         p = self.plan
         keys = (*p.output.keys, *self.model.draw_keys)
-        scope = Scope(p.source, p.joins, p.where, bool(self.model.drawn))
+        scope = self.scope(p.source, p.joins)
         build = ExprBuilder(scope)
         exprs = [scope.key(k).as_(ident(k)) if scope.qualify else col(k) for k in keys]
         for c in p.columns:
@@ -393,7 +401,7 @@ class SqlBuilder:
 
     def tally(self, members: list[int]) -> exp.Select:
         t = self.plan.tallies[members[0]]
-        scope = Scope(t.source, t.joins, self.plan.where, bool(self.model.drawn))
+        scope = self.scope(t.source, t.joins)
         exprs: list[exp.Expression] = []
         for i in members:
             t = self.plan.tallies[i]
