@@ -26,7 +26,7 @@ def _quantile(xs: list[float], p: float) -> float:
 
 def one_query(base: int, seed: int) -> dict:
     varies = [parse_vary(v) for v in VARY]
-    return analyse(SPEC, lambda model: resolve_sources(model, None), varies, base, seed, "regions", "place")
+    return analyse(SPEC, resolve_sources(idxlang.load(SPEC).model, None), varies, base, seed, "regions", "place")
 
 
 def loop(base: int, seed: int) -> dict[tuple[str, int], tuple[float, float, float]]:

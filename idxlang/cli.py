@@ -49,37 +49,41 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     """The Handbook's multivariate analysis of the raw tables and the outputs, in DuckDB."""
-    import duckdb
-
     from .analyse import analyse, input_groups, output_groups
     from .data import resolve_sources
-    from .run import atomic_write, execute
+    from .run import execute
 
     spec = _load(args)
     names = [spec._output(args.output)] if args.output else spec.outputs
     sources = resolve_sources(spec.model, args.data)
     result = execute(spec.model, sources, names)
     found = analyse(spec.model, input_groups(spec.model, sources) + output_groups(spec.model, result.tables))
+    _emit(found, args.out, [s.path for s in sources] + [Path(args.spec)])
+    return 0
+
+
+def _emit(tables: dict, out: str | None, inputs: list[Path], quiet: tuple[str, ...] = ()) -> None:  # type: ignore[type-arg]
+    """Analysis tables: printed, or written atomically as OUT/<name>.csv (never over an input)."""
+    import duckdb
+
+    from .run import atomic_write
+
     con = duckdb.connect()
-    protected = {s.path.resolve() for s in sources} | {Path(args.spec).resolve()}
-    for name, table in found.items():
-        if not args.out:
-            _print_table(name, table, True)
+    protected = {p.resolve() for p in inputs}
+    for name, table in tables.items():
+        if not out:
+            if name not in quiet:
+                _print_table(name, table, True)
             continue
-        path = Path(args.out) / f"{name}.csv"
+        path = Path(out) / f"{name}.csv"
         if path.resolve() in protected:
             raise IdxError(Diagnostic("error", f"--out would overwrite an input: {path}"))
-        rows = atomic_write(con, con.from_arrow(table), path, "csv")
-        print(f"wrote {path} ({rows} rows)", file=sys.stderr)
-    return 0
+        print(f"wrote {path} ({atomic_write(con, con.from_arrow(table), path, 'csv')} rows)", file=sys.stderr)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Rank intervals and sensitivity indices over varied params, all draws in one query."""
-    import duckdb
-
     from .data import resolve_sources
-    from .run import atomic_write
     from .sensitivity import analyse, parse_vary
 
     if not args.vary:
@@ -88,15 +92,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         raise IdxError(Diagnostic("error", "--draws: at least 2 base draws"))
     spec = _load(args)
     output = spec._output(args.output)
-    found = analyse(args.spec, lambda model: resolve_sources(model, args.data), [parse_vary(v) for v in args.vary],
+    sources = resolve_sources(spec.model, args.data)
+    found = analyse(args.spec, sources, [parse_vary(v) for v in args.vary],
                     args.draws, args.seed, output, args.rank, _params(args.param))
-    con = duckdb.connect()
-    for name, table in found.items():
-        if args.out:
-            path = Path(args.out) / f"{name}.csv"
-            print(f"wrote {path} ({atomic_write(con, con.from_arrow(table), path, 'csv')} rows)", file=sys.stderr)
-        elif name != "indices_by_entity":
-            _print_table(name, table, True)
+    _emit(found, args.out, [*(s.path for s in sources), Path(args.spec)], quiet=("indices_by_entity",))
     return 0
 
 

@@ -88,15 +88,14 @@ def design(varies: list[Vary], n: int, seed: int) -> pa.Table:
     return pa.table(columns)
 
 
-def analyse(path: str | Path, sources_for, varies: list[Vary], n: int, seed: int, output: str, column: str,
+def analyse(path: str | Path, sources: list[Source], varies: list[Vary], n: int, seed: int, output: str, column: str,
             params: dict[str, str] | None = None, check_first: bool = True) -> dict[str, pa.Table]:
-    """Run the design in one query and compute the rank statistics; `sources_for(model)`
-    gives the data files of the model."""
+    """Run the design in one query and compute the rank statistics over the data `sources`."""
     names = tuple(v.name for v in varies)
-    nominal_model = check(parse_file(path), params)
+    module = parse_file(path)
+    nominal_model = check(module, params)
     _validate(nominal_model, varies, output, column)
-    model = check(parse_file(path), params, drawn=names)
-    sources: list[Source] = sources_for(model)
+    model = check(module, params, drawn=names)
     con = connect()
     register(con, sources)
     if check_first:
@@ -107,10 +106,7 @@ def analyse(path: str | Path, sources_for, varies: list[Vary], n: int, seed: int
     con.execute(f"CREATE TABLE {ident(INPUT_SCHEMA).sql('duckdb')}.draws AS SELECT {drawn} FROM design_rows")
     con.execute("CREATE TABLE design AS SELECT draw, block, param, base FROM design_rows")
     _create(con, model, output, "ranked")
-    nominal = connect()
-    register(nominal, sources)
-    _create(nominal, nominal_model, output, "nominal")
-    con.register("nominal", nominal.table("nominal").to_arrow_table())
+    _create(con, nominal_model, output, "nominal")  # the same inputs, without the draws
     keys = nominal_model.outputs[output].keys
     return {name: con.sql(sql).to_arrow_table() for name, sql in _queries(keys, column).items()}
 
