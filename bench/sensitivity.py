@@ -18,12 +18,6 @@ SPEC = ROOT / "specs" / "innovation_competitiveness.idx"
 VARY = ("w_activity=uniform(0.5, 1.5)", "w_receptivity=uniform(0.5, 1.5)")
 
 
-def _quantile(xs: list[float], p: float) -> float:
-    s = sorted(xs)
-    h = (len(s) - 1) * p
-    return s[int(h)] + (h - int(h)) * (s[min(int(h) + 1, len(s) - 1)] - s[int(h)])
-
-
 def one_query(base: int, seed: int) -> dict:
     varies = [parse_vary(v) for v in VARY]
     return analyse(SPEC, resolve_sources(idxlang.load(SPEC).model, None), varies, base, seed, "regions", "place")
@@ -38,7 +32,8 @@ def loop(base: int, seed: int) -> dict[tuple[str, int], tuple[float, float, floa
         if d["block"] in ("A", "B"):
             for r in table.to_pylist():
                 ranks.setdefault((r["region"], r["year"]), []).append(float(r["place"]))
-    return {k: (statistics.median(v), _quantile(v, 0.05), _quantile(v, 0.95)) for k, v in ranks.items()}
+    ventiles = {k: statistics.quantiles(v, n=20, method="inclusive") for k, v in ranks.items()}  # R's type 7
+    return {k: (statistics.median(v), ventiles[k][0], ventiles[k][-1]) for k, v in ranks.items()}
 
 
 def report(draws: int = 1000, seed: int = 1) -> str:
