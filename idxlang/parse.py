@@ -262,7 +262,7 @@ class _ToAst(Transformer):
     def polarity(self, meta, items):
         return ("polarity", ast.Number(items[0], _span(meta)))
 
-    def power(self, meta, items):
+    def power_clause(self, meta, items):  # genmean(a, b power 2); `power` is the ^ operator
         return ("power", ast.Number(items[0], _span(meta)))
 
     def where(self, meta, items):

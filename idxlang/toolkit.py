@@ -72,15 +72,15 @@ class CompositeChecks:
                 "genmean": lambda a: op("^", positive(a), m.Const(p))}[e.func]
         finish = {"mean": lambda s, w: op("/", s, w), "geomean": lambda s, w: op("exp", op("/", s, w)),
                   "hmean": lambda s, w: op("/", w, s),
-                  "genmean": lambda s, w: op("^", op("/", s, w), m.Const(1 / p if p else 1))}[e.func]
+                  "genmean": lambda s, w: op("^", op("/", s, w), m.Const(1 / p))}[e.func]
         times = lambda w, t: t if isinstance(w, m.Const) and w.value == 1 else op("*", w, t)  # noqa: E731
         if e.present is None:
             denom = m.Const(int(total) if total == int(total) else total) if fixed else fold("+", weights)
             return finish(fold("+", [times(w, term(a)) for a, w in zip(args, weights)]), denom)
         need = self.present_need(e, len(args))
         present = [op("coalesce", op("+", op("*", a, m.Const(0)), one), m.Const(0)) for a in args]
-        kept = [op("if", op("==", p, one), term(a), m.Const(0)) for a, p in zip(args, present)]
-        weight = fold("+", [times(w, p) for w, p in zip(weights, present)])
+        kept = [op("if", op("==", here, one), term(a), m.Const(0)) for a, here in zip(args, present)]
+        weight = fold("+", [times(w, here) for w, here in zip(weights, present)])
         count = fold("+", present)
         enough = op(">=", count if need >= 1 else op("/", count, m.Const(len(args))), m.Const(need))
         value = finish(fold("+", [times(w, k) for w, k in zip(weights, kept)]), weight)

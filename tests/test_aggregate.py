@@ -121,3 +121,9 @@ def test_generalised_mean_needs_a_power(write):
         idxlang.load(write("s.idx", SPEC.format(items="genmean(a, b) as v")))
     with pytest.raises(idxlang.IdxError, match="geomean"):
         idxlang.load(write("s.idx", SPEC.format(items="genmean(a, b power 0) as v")))
+
+
+def test_the_power_operator_and_genmeans_power_clause_side_by_side(write):
+    """Both parse to their own nodes: `a ^ 2` is arithmetic, `power 2` a clause."""
+    rows = got(write, "a ^ 2 as sq, genmean(a, b power 2) as g")
+    assert rows["A"]["sq"] == 16 and rows["A"]["g"] == pytest.approx(((4 ** 2 + 1 ** 2) / 2) ** 0.5)
