@@ -23,16 +23,17 @@ STATISTICS = (("n", exp.Count), ("mean", exp.Avg), ("sd", exp.StddevSamp), ("min
               ("skew", exp.Skewness), ("kurt", exp.Kurtosis))
 
 
-Group = tuple[str, tuple[str, ...], pa.Table]  # label, keys, table
+Group = tuple[str, tuple[str, ...], str]  # label, keys, relation in the analysis connection
 
 
-def analyse(model: m.Model, groups: list[Group]) -> dict[str, pa.Table]:
-    """The analysis tables, by name, each with a column saying which data it describes."""
+def analyse(model: m.Model, sources: list[Source], outputs: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """The analysis tables, by name, each with a column saying which data it describes.
+    One connection: the raw tables are read in place (never copied into Python), and
+    the outputs, already computed, are registered beside them."""
     con = duckdb.connect()
+    register(con, sources)
     found: dict[str, list[pa.Table]] = {}
-    for number, (label, keys, data) in enumerate(groups):
-        relation = f"data_{number}"
-        con.register(relation, data)
+    for label, keys, relation in _inputs(con, model) + _outputs(con, model, outputs):
         rel = con.table(relation)
         columns = [c for c, t in zip(rel.columns, rel.types) if c not in keys
                    and str(t) in ("DOUBLE", "BIGINT", "INTEGER", "FLOAT", "HUGEINT", "DECIMAL")]
@@ -53,46 +54,44 @@ def analyse(model: m.Model, groups: list[Group]) -> dict[str, pa.Table]:
     return {name: pa.concat_tables(parts, promote_options="permissive") for name, parts in found.items()}
 
 
-def input_groups(model: m.Model, sources: list[Source]) -> list[Group]:
+def _view(con: duckdb.DuckDBPyConnection, name: str, query: exp.Select) -> str:
+    con.execute(to_sql(exp.Create(this=exp.Table(this=ident(name)), kind="VIEW", expression=query), pretty=False))
+    return name
+
+
+def _inputs(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[Group]:
     """The spec's input tables as read, numeric columns as numbers: availability of the raw data."""
-    con = duckdb.connect()
-    register(con, sources)
     groups: list[Group] = []
-    for t in model.tables.values():
+    for number, t in enumerate(model.tables.values()):
         cols = [col(k) for k in (*t.keys, *t.attributes)]
         cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c)) for c in t.columns]
         query = exp.select(*cols).from_(exp.Table(this=ident(t.name), db=ident(INPUT_SCHEMA)))
-        groups.append((f"table {t.name}", t.keys, con.sql(to_sql(query, pretty=False)).to_arrow_table()))
+        groups.append((f"table {t.name}", t.keys, _view(con, f"input_{number}", query)))
     return groups
 
 
-def output_groups(model: m.Model, tables: dict[str, pa.Table]) -> list[Group]:
-    """Outputs that share their keys, joined side by side: an aggregate in one output
-    and its components in another are analysed together."""
+def _outputs(con: duckdb.DuckDBPyConnection, model: m.Model, tables: dict[str, pa.Table]) -> list[Group]:
+    """Outputs that share their keys, joined side by side (a column name seen twice keeps
+    its first): an aggregate in one output and its components in another are analysed together."""
     by_keys: dict[tuple[str, ...], list[str]] = {}
     for name in tables:
         by_keys.setdefault(model.outputs[name].keys, []).append(name)
-    con = duckdb.connect()
-    return [("outputs " + ", ".join(names), keys, _joined(con, keys, [tables[n] for n in names]))
-            for keys, names in by_keys.items()]
-
-
-def _joined(con: duckdb.DuckDBPyConnection, keys: tuple[str, ...], parts: list[pa.Table]) -> pa.Table:
-    """Outputs with the same keys, side by side (a column name seen twice keeps its first)."""
-    seen: set[str] = set(keys)
-    query: exp.Select | None = None
-    for i, t in enumerate(parts):
-        con.register(f"part_{i}", t)
-        fresh = [c for c in t.column_names if c not in seen]
-        seen.update(fresh)
-        sub = exp.select(*[col(k) for k in keys], *[col(c) for c in fresh]).from_(exp.Table(this=ident(f"part_{i}")))
-        if query is None:
-            query = exp.select(exp.Star()).from_(exp.Subquery(this=sub, alias=exp.TableAlias(this=ident("p0"))))
-        else:
-            query = query.join(exp.Subquery(this=sub, alias=exp.TableAlias(this=ident(f"p{i}"))),
-                               using=[ident(k) for k in keys], join_type="full")
-    assert query is not None
-    return con.sql(to_sql(query, pretty=False)).to_arrow_table()
+    groups: list[Group] = []
+    for number, (keys, names) in enumerate(by_keys.items()):
+        seen: set[str] = set(keys)
+        query: exp.Select | None = None
+        for i, name in enumerate(names):
+            part = f"output_{number}_{i}"
+            con.register(part, tables[name])
+            fresh = [c for c in tables[name].column_names if c not in seen]
+            seen.update(fresh)
+            sub = exp.Subquery(this=exp.select(*[col(k) for k in keys], *[col(c) for c in fresh]).from_(ident(part)),
+                               alias=exp.TableAlias(this=ident(f"p{i}")))
+            query = exp.select(exp.Star()).from_(sub) if query is None else query.join(
+                sub, using=[ident(k) for k in keys], join_type="full")
+        assert query is not None
+        groups.append(("outputs " + ", ".join(names), keys, _view(con, f"outputs_{number}", query)))
+    return groups
 
 
 def _union(selects: list[exp.Select]) -> exp.Expression | None:

@@ -49,7 +49,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     """The Handbook's multivariate analysis of the raw tables and the outputs, in DuckDB."""
-    from .analyse import analyse, input_groups, output_groups
+    from .analyse import analyse
     from .data import resolve_sources
     from .run import execute
 
@@ -57,7 +57,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     names = [spec._output(args.output)] if args.output else spec.outputs
     sources = resolve_sources(spec.model, args.data)
     result = execute(spec.model, sources, names)
-    found = analyse(spec.model, input_groups(spec.model, sources) + output_groups(spec.model, result.tables))
+    found = analyse(spec.model, sources, result.tables)
     _emit(found, args.out, [s.path for s in sources] + [Path(args.spec)])
     return 0
 

@@ -9,7 +9,7 @@ import pytest
 
 import idxlang
 from conftest import idxc, read_csv
-from idxlang.analyse import analyse, input_groups, output_groups
+from idxlang.analyse import analyse
 from idxlang.data import resolve_sources
 from test_treat import kurt, skew
 
@@ -40,8 +40,8 @@ def found(write):
     write("panel.csv", PANEL)
     spec = idxlang.load(write("s.idx", SPEC))
     sources = resolve_sources(spec.model, None)
-    groups = input_groups(spec.model, sources) + output_groups(spec.model, spec.run().tables)
-    return {name: [r for r in t.to_pylist() if r["data"] == "table t"] for name, t in analyse(spec.model, groups).items()}
+    tables = analyse(spec.model, sources, spec.run().tables)
+    return {name: [r for r in t.to_pylist() if r["data"] == "table t"] for name, t in tables.items()}
 
 
 def test_availability_by_indicator_and_entity(found):
