@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from . import model as m
 from .data import Source, register
-from .sqlgen import INPUT_SCHEMA, binary, col, ident, lit, present_cells, to_sql
+from .sql import INPUT_SCHEMA, binary, col, ident, lit, present_cells, to_sql
 
 STATISTICS = (("n", exp.Count), ("mean", exp.Avg), ("sd", exp.StddevSamp), ("min", exp.Min), ("max", exp.Max),
               ("skew", exp.Skewness), ("kurt", exp.Kurtosis))

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import model as m
-from .check import check
-from .parse import parse, parse_file
-from .plan import plan
-from .share import run_plan
-from .sqlgen import SqlBuilder, schema_for, script, to_sql
+from .compile import Compiled, check, compile_model, load_module, standalone
+from .declare import parse_param_values
+from .diagnostics import Diagnostic, IdxError, did_you_mean
+from .sql import to_sql
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -31,20 +30,17 @@ class Spec:
     def warnings(self) -> list[str]:
         return [w.render() for w in self.model.warnings]
 
+    def compile(self, outputs: list[str] | None = None, share: bool = True) -> Compiled:
+        return compile_model(self.model, self.names(outputs), share)
+
     def sql(self, output: str | None = None, dialect: str = "duckdb") -> str:
         """One output (the first when not named) as one self-contained statement."""
-        name = self._output(output)
-        return to_sql(SqlBuilder(self.model, plan(self.model, name)).statement(), dialect)
+        return to_sql(standalone(self.model, self.output(output)), dialect)
 
     def script(self, outputs: list[str] | None = None, dialect: str = "duckdb") -> str:
         """The statements `run` executes for these outputs (all by default), in order:
-        definitions several of them need are computed once into schema `shared`."""
-        names = [self._output(o) for o in outputs] if outputs else self.outputs
-        run = run_plan(self.model, names)
-        parts = [to_sql(s, dialect) + ";" for s in filter(None, [schema_for(run)])]
-        for q in script(run):
-            parts.append(f"-- {q.label}\n{to_sql(q.tree, dialect)};")
-        return "\n\n".join(parts)
+        what several of them need is computed once into schema `shared`."""
+        return self.compile(outputs).sql(dialect)
 
     def run(self, data: dict[str, str] | list[str] | None = None, outputs: list[str] | None = None,
             check: bool = True, share: bool = True) -> Result:
@@ -53,16 +49,14 @@ class Spec:
         from .data import resolve_sources  # DuckDB loads only when something runs
         from .run import execute
 
-        names = [self._output(o) for o in outputs] if outputs else self.outputs
-        return execute(self.model, resolve_sources(self.model, data), names, check=check, share=share)
+        return execute(self.compile(outputs, share), resolve_sources(self.model, data), check=check)
 
     def table(self, output: str | None = None, data: dict[str, str] | list[str] | None = None) -> "pa.Table":
-        name = self._output(output)
+        name = self.output(output)
         return self.run(data, [name]).tables[name]
 
-    def _output(self, name: str | None) -> str:
-        from .diagnostics import Diagnostic, IdxError, did_you_mean
-
+    def output(self, name: str | None) -> str:
+        """The output called `name` (the first when None), or a clear error."""
         if name is None:
             return self.outputs[0]
         if name not in self.model.outputs:
@@ -70,10 +64,13 @@ class Spec:
                                       hint=did_you_mean(name, self.outputs) or f"outputs: {', '.join(self.outputs)}"))
         return name
 
+    def names(self, outputs: list[str] | None) -> list[str]:
+        return [self.output(o) for o in outputs] if outputs else self.outputs
 
-def load(path: str | Path, params: dict[str, str] | None = None) -> Spec:
-    return Spec(check(parse_file(path), {k: str(v) for k, v in (params or {}).items()}))
+
+def load(path: str | Path, params: dict[str, object] | None = None) -> Spec:
+    return Spec(check(load_module(path), parse_param_values({k: str(v) for k, v in (params or {}).items()})))
 
 
-def loads(text: str, params: dict[str, str] | None = None, path: str = "<spec>") -> Spec:
-    return Spec(check(parse(text, path), {k: str(v) for k, v in (params or {}).items()}))
+def loads(text: str, params: dict[str, object] | None = None, path: str = "<spec>") -> Spec:
+    return Spec(check(load_module(path, text), parse_param_values({k: str(v) for k, v in (params or {}).items()})))

@@ -29,7 +29,7 @@ def _params(items: list[str]) -> dict[str, str]:
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .api import load
 
-    spec = load(args.spec, _params(args.param))
+    spec = load(args.spec, _params(args.param))  # type: ignore[arg-type]
     for w in spec.warnings:
         print(w, file=sys.stderr)
     return spec
@@ -54,9 +54,9 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from .run import execute
 
     spec = _load(args)
-    names = [spec._output(args.output)] if args.output else spec.outputs
+    names = [spec.output(args.output)] if args.output else spec.outputs
     sources = resolve_sources(spec.model, args.data)
-    result = execute(spec.model, sources, names)
+    result = execute(spec.compile(names), sources)
     found = analyse(spec.model, sources, result.tables)
     _emit(found, args.out, [s.path for s in sources] + [Path(args.spec)])
     return 0
@@ -64,11 +64,10 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
 def _emit(tables: dict, out: str | None, inputs: list[Path], quiet: tuple[str, ...] = ()) -> None:  # type: ignore[type-arg]
     """Analysis tables: printed, or written atomically as OUT/<name>.csv (never over an input)."""
-    import duckdb
-
+    from .engine import connect
     from .run import atomic_write
 
-    con = duckdb.connect()
+    con = connect()
     protected = {p.resolve() for p in inputs}
     for name, table in tables.items():
         if not out:
@@ -91,7 +90,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.draws < 2:
         raise IdxError(Diagnostic("error", "--draws: at least 2 base draws"))
     spec = _load(args)
-    output = spec._output(args.output)
+    output = spec.output(args.output)
     sources = resolve_sources(spec.model, args.data)
     found = analyse(args.spec, sources, [parse_vary(v) for v in args.vary],
                     args.draws, args.seed, output, args.rank, _params(args.param))
@@ -102,14 +101,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     spec = _load(args)
     if args.data or all(t.source for t in spec.model.tables.values()):
-        import duckdb
-
-        from .data import check_data, register, resolve_sources
+        from .data import check_data, resolve_sources
+        from .engine import session
 
         sources = resolve_sources(spec.model, args.data)
-        con = duckdb.connect()
-        register(con, sources)
-        check_data(con, spec.model, sources)
+        check_data(session(sources), spec.model, sources)
         print(f"data ok: {', '.join(f'{s.table}={s.path}' for s in sources)}", file=sys.stderr)
     m = spec.model
     print(f"{m.path}: ok: {len(m.tables)} table(s), {len(m.definitions)} definition(s), "
@@ -154,18 +150,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .run import execute
 
     spec = _load(args)
-    names = [spec._output(args.output)] if args.output else spec.outputs
+    names = [spec.output(args.output)] if args.output else spec.outputs
     sources = resolve_sources(spec.model, args.data)
     targets = _targets(args, names, [s.path for s in sources] + [Path(args.spec)]) if args.out else None
-    result = execute(spec.model, sources, names, targets, check=not args.no_check, settings=_settings(args))
+    result = execute(spec.compile(names), sources, targets, check=not args.no_check, settings=_settings(args))
     for name in names:
         if name in result.written:
             print(f"wrote {result.written[name]} ({result.rows[name]} rows)", file=sys.stderr)
         else:
             _print_table(name, result.tables[name], len(names) > 1)
-    for screen, entity, share in result.screened:
-        print(f"screened out of {screen.table}: {entity} (availability {share:.2f} < {screen.threshold:g} "
-              f"over {', '.join(screen.columns)})", file=sys.stderr)
+    for d in result.screened:
+        print(f"screened out of {d.screen.table}: {d.entity} (availability {d.availability:.2f} < "
+              f"{d.screen.threshold:g} over {', '.join(d.screen.columns)})", file=sys.stderr)
     skipped = [s for s in result.skipped if s.missing]
     if skipped:
         print("missing values skipped by reductions:", file=sys.stderr)

@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
-from .sqlgen import INPUT_SCHEMA, ident, to_sql
+from .sql import INPUT_SCHEMA, ident, to_sql
 
 NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
                  "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL")

@@ -1,22 +1,31 @@
-"""The checked model: names resolved, user functions inlined, params bound, and a
-grain on every expression. `check.py` builds it; `plan.py` and `sqlgen.py` read it.
+"""The checked model: names resolved, params named, a grain on every expression.
+
+`check.py` builds it from the syntax tree, keeping built-in calls (`Call`) and
+user-function applications (`Apply`) as the author wrote them, so `idxc debug model`
+and `idxc explain` speak the spec's vocabulary. `lower.py` then expands every
+`Call` into the core nodes below the line (`Reduce`, `Window`, `Treat`, ...), and
+`stack.py` either inlines each `Apply` or lowers a function applied to many columns
+once, over a long form (`Stack` and `Pick`). `plan.py` reads only core nodes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator, Union
+from enum import Enum
+from typing import Callable, Iterator, Mapping, Union
 
 from .ast import Band, Span
 
 
 @dataclass(frozen=True)
 class Axes:
-    """Which names are entity axes, time axes and entity attributes."""
+    """Which names are entity axes, time axes, entity attributes, and the axes a
+    stacked function's applications are laid along (`slots`)."""
 
     entities: frozenset[str]
     times: frozenset[str]
-    attributes: dict[str, str] = field(hash=False, compare=False)  # attribute -> its entity
+    attributes: Mapping[str, str] = field(hash=False, compare=False)  # attribute -> its entity
+    slots: frozenset[str] = frozenset()
 
     def is_time(self, dim: str) -> bool:
         return dim in self.times
@@ -47,17 +56,43 @@ def covers(axes: Axes, fine: Grain, coarse: Grain) -> bool:
 
 
 def make_grain(axes: Axes, dims: set[str] | tuple[str, ...]) -> Grain:
-    return Grain(tuple(sorted(dims, key=lambda d: (axes.is_time(d), d))))
+    return Grain(tuple(sorted(set(dims), key=lambda d: (axes.is_time(d), d))))
 
 
-# ---------------------------------------------------------------- expressions
+class RefKind(Enum):
+    COLUMN = "column"  # a numeric column of a table
+    KEY = "key"  # an entity or time axis (or a draw's number)
+    ATTRIBUTE = "attribute"  # constant per entity
+    LET = "let"  # a definition
+
+
+class Mode(Enum):
+    OVER = "over"  # removes the axis
+    BY = "by"  # replaces the entity by a group
+
+
+def _span() -> Span | None:
+    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- checked nodes
 
 
 @dataclass(frozen=True)
 class Const:
     value: float | int | str | None  # None: missing
     grain: Grain = SCALAR
-    span: Span | None = field(default=None, compare=False, repr=False)
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Param:
+    """A param: a number with a name, which the SQL keeps beside the value."""
+
+    name: str
+    value: float | int
+    grain: Grain = SCALAR
+    span: Span | None = _span()
 
 
 @dataclass(frozen=True)
@@ -66,35 +101,77 @@ class Ref:
 
     name: str
     grain: Grain
-    kind: str  # "column", "key", "attribute", "let"
-    span: Span | None = field(default=None, compare=False, repr=False)
+    kind: RefKind
+    span: Span | None = _span()
 
 
 @dataclass(frozen=True)
 class Op:
-    """Row-wise operator or scalar function: + - * / ^ neg not and or == != < <= > >=
-    coalesce if ln exp abs round sqrt least greatest."""
+    """An operator (+ - * / ^ neg not and or == != < <= > >= coalesce if present known
+    clip) or a scalar function (ln exp abs sqrt round least greatest), row by row."""
 
     op: str
     args: tuple[Expr, ...]
     grain: Grain
-    span: Span | None = field(default=None, compare=False, repr=False)
+    span: Span | None = _span()
+    hint: str = field(default="", compare=False)  # the function it expands (minmax, impute): names its column
+    label: str = field(default="", compare=False)  # that function's call as written
 
 
 @dataclass(frozen=True)
-class Reduce:
-    """A reduction that removes `axis` (over) or replaces the entity by a group (by)."""
+class Clauses:
+    """What a call's clauses say, resolved: axes by name, periods as numbers."""
 
-    func: str  # sum mean min max product geomean count sd median skew kurt quantile
-    arg: Expr
-    grain: Grain  # the result grain
-    axis: str  # the axis removed, or the attribute grouped by
-    mode: str  # "over" or "by"
-    within: tuple[int | float, int | float] | None
-    label: str
-    span: Span | None = field(default=None, compare=False, repr=False)
-    report: bool = field(default=True, compare=False)  # count what it skips (not for a treatment's inner statistics)
-    param: float | None = None  # quantile(x, p over e): p
+    over: str | None = None
+    by: str | None = None
+    within: tuple[float | int, float | int] | None = None
+    descending: bool | None = None  # asc / desc
+    ties: str | None = None
+    direction: int = 1  # -1: higher values are worse
+    present: float | None = None
+    power: float | None = None
+    unclipped: bool = False
+    where: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """A built-in function as written, checked; `lower.py` expands it."""
+
+    func: str
+    args: tuple[Expr, ...]
+    grain: Grain
+    clauses: Clauses = Clauses()
+    weights: tuple[Expr, ...] = ()  # row-wise means: one per argument
+    axis: str | None = None  # the axis it works across, once resolved (normalisations, ranks, treat)
+    label: str = ""  # its source text, for reports
+    texts: tuple[str, ...] = ()  # its arguments' source text, for the labels of what it expands into
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A user function's i-th parameter inside the function's body (`Apply.body`)."""
+
+    index: int
+    grain: Grain
+
+
+@dataclass(frozen=True)
+class Apply:
+    """A user function applied to arguments. `body` is the function's body, checked for
+    these argument grains, with `Placeholder`s for the parameters: two applications of
+    one function to arguments of the same grains have equal bodies."""
+
+    func: str
+    args: tuple[Expr, ...]
+    body: Expr
+    grain: Grain
+    texts: tuple[str, ...] = ()  # the arguments' source text
+    params: tuple[str, ...] = ()  # the function's parameters
+    line: int = 0  # where the function is defined
+    definition: str = ""  # the function's statement, as written
+    span: Span | None = _span()
 
 
 @dataclass(frozen=True)
@@ -105,24 +182,43 @@ class At:
     time: str
     period: int | float
     grain: Grain
-    label: str
-    span: Span | None = field(default=None, compare=False, repr=False)
+    label: str = field(default="", compare=False)
+    span: Span | None = _span()
+
+
+# ---------------------------------------------------------------- core nodes
+
+
+@dataclass(frozen=True)
+class Reduce:
+    """A reduction that removes `axis` (over) or replaces the entity by a group (by)."""
+
+    func: str  # a reduction of builtins/reductions.py
+    arg: Expr
+    grain: Grain  # the result grain
+    axis: str  # the axis removed, or the attribute grouped by
+    mode: Mode
+    within: tuple[int | float, int | float] | None = None
+    param: float | None = None  # quantile(x, p over e): p
+    label: str = field(default="", compare=False)
+    report: bool = field(default=True, compare=False)  # count what it skips (not for a statistic inside treat)
+    span: Span | None = _span()
 
 
 @dataclass(frozen=True)
 class Window:
-    """Along time (lag, cumprod, cumsum) or across entities (rank); keeps the grain."""
+    """Along time (lag, cumulation, imputation) or across entities (rank); keeps the grain."""
 
-    kind: str  # lag cumprod cumsum rank fill_forward fill_backward interpolate
+    kind: str  # a window of builtins/time.py or builtins/ranks.py
     arg: Expr
     grain: Grain
-    axis: str  # time axis for lag/cum, ranked axis for rank
+    axis: str  # time axis for lag/cum/fill, ranked axis for rank
     offset: int = 1
     descending: bool = False
     ties: str = "min"
-    label: str = ""
     group: str | None = None  # rank(x desc by district): ranked within each group
-    span: Span | None = field(default=None, compare=False, repr=False)
+    label: str = field(default="", compare=False)
+    span: Span | None = _span()
 
 
 @dataclass(frozen=True)
@@ -131,18 +227,101 @@ class Classify:
     scale: str
     bands: tuple[Band, ...]
     grain: Grain
-    span: Span | None = field(default=None, compare=False, repr=False)
+    span: Span | None = _span()
 
 
-Expr = Union[Const, Ref, Op, Reduce, At, Window, Classify]
+@dataclass(frozen=True)
+class Treat:
+    """COINr's outlier treatment of `arg` across `axis`, within each cell of the other
+    axes: planned as one family of steps (builtins/outliers.py), never unrolled."""
+
+    arg: Expr
+    grain: Grain
+    axis: str
+    winmax: int
+    label: str = field(default="", compare=False)
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Stack:
+    """The `index`-th argument of each application of one function, laid out long:
+    one row per application (its `slot`) along the axis `axis`."""
+
+    args: tuple[Expr, ...]  # one per application
+    slots: tuple[str, ...]
+    axis: str
+    index: int
+    grain: Grain
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The value of a long-form quantity at one slot: one application's result."""
+
+    arg: Expr
+    axis: str
+    slot: str
+    grain: Grain
+
+
+Expr = Union[Const, Param, Ref, Op, Call, Placeholder, Apply, At, Reduce, Window, Classify, Treat, Stack, Pick]
+_ONE_ARG = (At, Reduce, Window, Classify, Treat, Pick)
 
 
 def children(e: Expr) -> tuple[Expr, ...]:
-    if isinstance(e, Op):
+    if isinstance(e, (Op, Stack)):
         return e.args
-    if isinstance(e, (Reduce, At, Window, Classify)):
+    if isinstance(e, Call):
+        where = (e.clauses.where,) if e.clauses.where is not None else ()
+        return (*e.args, *e.weights, *where)
+    if isinstance(e, Apply):
+        return e.args
+    if isinstance(e, _ONE_ARG):
         return (e.arg,)
     return ()
+
+
+def walk(e: Expr) -> Iterator[Expr]:
+    """e and every expression inside it, outermost first (not into an Apply's body)."""
+    yield e
+    for c in children(e):
+        yield from walk(c)
+
+
+def transform(e: Expr, replace_node: Callable[[Expr], Expr | None]) -> Expr:
+    """e with every node for which `replace_node` gives a replacement replaced, outermost
+    first (a replaced node's insides are not visited)."""
+    new = replace_node(e)
+    if new is not None:
+        return new
+    rec = lambda x: transform(x, replace_node)  # noqa: E731
+    if isinstance(e, (Op, Stack, Apply)):
+        return replace(e, args=tuple(rec(a) for a in e.args))
+    if isinstance(e, Call):
+        where = e.clauses.where
+        clauses = replace(e.clauses, where=rec(where)) if where is not None else e.clauses
+        return replace(e, args=tuple(rec(a) for a in e.args), weights=tuple(rec(w) for w in e.weights), clauses=clauses)
+    if isinstance(e, _ONE_ARG):
+        return replace(e, arg=rec(e.arg))
+    return e
+
+
+def refs(e: Expr) -> list[Ref]:
+    """References in e, left to right."""
+    return [n for n in walk(e) if isinstance(n, Ref)]
+
+
+def grouped_by(e: Expr) -> set[str]:
+    """Attributes e groups by (`sum(x by district)`, `rank(x desc by district)`): every
+    row that feeds them must carry the attribute."""
+    found: set[str] = set()
+    for node in walk(e):
+        if isinstance(node, Reduce) and node.mode is Mode.BY:
+            found.add(node.axis)
+        elif isinstance(node, Window) and node.group:
+            found.add(node.group)
+    return found
 
 
 # operators whose result is present whenever all their operands are
@@ -155,11 +334,13 @@ def never_missing(e: Expr, resolve: Callable[[str], Expr | None]) -> bool:
     query (and the engine can skip computing it): constants, keys, `x ?? v` with v
     never missing, and total operators over such values. Conservative: division,
     reductions and windows may be missing."""
-    if isinstance(e, Const):
-        return True
+    if isinstance(e, (Const, Param)):
+        return isinstance(e, Param) or e.value is not None
     if isinstance(e, Ref):
-        target = resolve(e.name) if e.kind == "let" else None
-        return e.kind == "key" or (target is not None and never_missing(target, resolve))
+        target = resolve(e.name) if e.kind is RefKind.LET else None
+        return e.kind is RefKind.KEY or (target is not None and never_missing(target, resolve))
+    if isinstance(e, Op) and e.op in ("present", "known"):
+        return True
     if isinstance(e, Op) and e.op == "coalesce":
         return any(never_missing(a, resolve) for a in e.args)
     if isinstance(e, Op) and e.op in _TOTAL_OPS:
@@ -167,46 +348,12 @@ def never_missing(e: Expr, resolve: Callable[[str], Expr | None]) -> bool:
     return False
 
 
-def walk(e: Expr) -> Iterator[Expr]:
-    """e and every expression inside it, outermost first."""
-    yield e
-    for c in children(e):
-        yield from walk(c)
-
-
-def grouped_by(e: Expr) -> set[str]:
-    """Attributes e groups by (`sum(x by district)`, `rank(x desc by district)`): every
-    row that feeds them must carry the attribute."""
-    found: set[str] = set()
-    for node in walk(e):
-        if isinstance(node, Reduce) and node.mode == "by":
-            found.add(node.axis)
-        elif isinstance(node, Window) and node.group:
-            found.add(node.group)
-    return found
-
-
-def transform(e: Expr, replace_node: Callable[[Expr], Expr | None]) -> Expr:
-    """e with every node for which `replace_node` gives a replacement replaced, outermost
-    first (a replaced node's insides are not visited)."""
-    new = replace_node(e)
-    if new is not None:
-        return new
-    if isinstance(e, Op):
-        return replace(e, args=tuple(transform(a, replace_node) for a in e.args))
-    if isinstance(e, (Classify, Reduce, At, Window)):
-        return replace(e, arg=transform(e.arg, replace_node))
-    return e
-
-
-def refs(e: Expr) -> list[Ref]:
-    """References in e, left to right."""
-    if isinstance(e, Ref):
-        return [e]
-    return [r for c in children(e) for r in refs(c)]
-
-
 # ---------------------------------------------------------------- definitions
+
+
+class Schema(Enum):
+    INPUT = "input"  # the user's data
+    SHARED = "shared"  # computed earlier in the same run
 
 
 @dataclass(frozen=True)
@@ -217,16 +364,18 @@ class TableInfo:
     source: str | None  # default data file, resolved against the spec's folder
     columns: tuple[str, ...]  # numeric columns
     attributes: tuple[str, ...]
-    span: Span | None = field(default=None, compare=False, repr=False)
-    schema: str = "input"  # "input": the user's data; "shared": computed earlier in the same run
+    span: Span | None = _span()
+    schema: Schema = Schema.INPUT
+    docs: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)  # column -> doc string
+    extra_keys: tuple[str, ...] = ()  # keys every row carries besides the axes (a draw)
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return tuple(k for k in (self.entity, self.time) if k)
+        return (*(k for k in (self.entity, self.time) if k), *self.extra_keys)
 
     @property
     def grain(self) -> Grain:
-        return Grain(self.keys)
+        return Grain(tuple(k for k in (self.entity, *self.extra_keys, self.time) if k))
 
 
 @dataclass(frozen=True)
@@ -241,15 +390,24 @@ class Screen:
 
 
 @dataclass(frozen=True)
+class ParamInfo:
+    name: str
+    value: float | int
+    doc: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Definition:
     """A named quantity: a `let`, or a computed column of an output."""
 
-    name: str  # unique name used as CTE and column name
+    name: str  # unique name used as CTE column name
     expr: Expr
     grain: Grain
-    text: str  # the spec statement it came from, on one line
+    text: str  # the spec statement it came from, normalised on one line
     line: int
-    span: Span | None = field(default=None, compare=False, repr=False)
+    span: Span | None = _span()
+    doc: str | None = None
     components: tuple[str, ...] = ()  # an aggregate's named components: `mean(a, b, c)` (for idxc analyse)
 
 
@@ -261,13 +419,24 @@ class OutputColumn:
 
 
 @dataclass(frozen=True)
-class OutputSpec:
+class Output:
     name: str
     grain: Grain
     keys: tuple[str, ...]
     columns: tuple[OutputColumn, ...]
-    definitions: dict[str, Definition] = field(hash=False, compare=False)  # local items
+    definitions: Mapping[str, Definition] = field(hash=False, compare=False)  # its own computed columns
     line: int = 0
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    """A function stacked over a long-form axis (stack.py): its applications by slot."""
+
+    func: str
+    params: tuple[str, ...]
+    line: int
+    slots: Mapping[str, tuple[str, ...]]  # slot -> the application's arguments, as written
+    definition: str = ""
 
 
 @dataclass(frozen=True)
@@ -276,15 +445,31 @@ class Model:
     title: str | None
     path: str
     axes: Axes
-    tables: dict[str, TableInfo] = field(hash=False, compare=False)
-    definitions: dict[str, Definition] = field(hash=False, compare=False)
-    outputs: dict[str, OutputSpec] = field(hash=False, compare=False)
-    params: dict[str, float | int] = field(hash=False, compare=False)
-    warnings: tuple = ()
-    screens: dict[str, Screen] = field(default_factory=dict, hash=False, compare=False)  # by entity axis
-    drawn: tuple[str, ...] = ()  # params that vary per draw (idxc sensitivity): columns of input.draws
+    tables: Mapping[str, TableInfo] = field(hash=False, compare=False)
+    definitions: Mapping[str, Definition] = field(hash=False, compare=False)
+    outputs: Mapping[str, Output] = field(hash=False, compare=False)
+    params: Mapping[str, ParamInfo] = field(hash=False, compare=False)
+    warnings: tuple = ()  # Diagnostics
+    screens: Mapping[str, Screen] = field(default_factory=dict, hash=False, compare=False)  # by entity axis
+    stacks: Mapping[str, StackInfo] = field(default_factory=dict, hash=False, compare=False)  # stack.py, by axis
 
-    @property
-    def draw_keys(self) -> tuple[str, ...]:
-        """Columns every row carries when params vary per draw: the draw and its params."""
-        return ("draw", *self.drawn) if self.drawn else ()
+    def lookup(self, name: str, output: str | None = None) -> Definition | None:
+        """A spec definition, or an output's own column when `output` is named."""
+        if output is not None and name in self.outputs[output].definitions:
+            return self.outputs[output].definitions[name]
+        return self.definitions.get(name)
+
+    def all_definitions(self) -> Iterator[Definition]:
+        yield from self.definitions.values()
+        for out in self.outputs.values():
+            yield from out.definitions.values()
+
+    def map_exprs(self, f: Callable[[Expr], Expr]) -> Model:
+        """The model with `f` applied to every definition's expression."""
+        def one(d: Definition) -> Definition:
+            new = f(d.expr)
+            return replace(d, expr=new, grain=new.grain)
+
+        return replace(self, definitions={n: one(d) for n, d in self.definitions.items()},
+                       outputs={k: replace(o, definitions={n: one(d) for n, d in o.definitions.items()})
+                                for k, o in self.outputs.items()})

@@ -1,5 +1,5 @@
-"""Run a spec in DuckDB: register the data, check it, execute the run script (shared
-definitions once, then each output), and count what the reductions skipped as missing."""
+"""Run a compiled spec in DuckDB: register the data, check it, execute the statements
+(shared definitions once, then each output, then the counts of skipped values)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from . import model as m
-from .data import Source, check_data, register
+from . import steps as s
+from .check import fill
+from .compile import Compiled, Kind, Statement
+from .data import Source, check_data
 from .diagnostics import Diagnostic, IdxError
-from .share import run_plan
-from .sqlgen import Query, col, schema_for, screened, script, to_sql
+from .engine import session
+from .sql import col, to_sql
+from .sqlgen import screened
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
     import pyarrow as pa
@@ -36,13 +40,22 @@ class Skipped:
         return f"{spec}:{self.line}: {self.label} skipped {self.missing} missing of {self.cells} ({which})"
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """An entity a screen left out, with its availability."""
+
+    screen: m.Screen
+    entity: str
+    availability: float
+
+
 @dataclass
 class Result:
     tables: dict[str, "pa.Table"] = field(default_factory=dict)
     written: dict[str, Path] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
-    screened: list[tuple[m.Screen, str, float]] = field(default_factory=list)  # screen, entity, availability
+    screened: list[Dropped] = field(default_factory=list)
 
 
 def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str) -> int:
@@ -65,67 +78,59 @@ def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, p
             os.unlink(tmp)
 
 
-def connect(settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection for panels larger than memory. Every output is ORDER BY'd,
-    so the engine need not keep insertion order; `settings` are DuckDB options such as
-    memory_limit, threads and temp_directory (passed as config, never as SQL text)."""
-    try:
-        return duckdb.connect(config={"preserve_insertion_order": False, **(settings or {})})
-    except duckdb.Error as err:
-        raise IdxError(Diagnostic("error", f"DuckDB refused a setting: {str(err).splitlines()[0]}")) from None
-
-
-def execute(model: m.Model, sources: list[Source], outputs: list[str], targets: dict[str, tuple[Path, str]] | None = None,
-            check: bool = True, settings: dict[str, str | int] | None = None, share: bool = True) -> Result:
-    """Run the named outputs; write those in `targets` (path, format), return the rest as Arrow.
-    Definitions several queries need are computed once, into schema `shared` (share.py)."""
-    con = connect(settings)
-    register(con, sources)
+def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[Path, str]] | None = None,
+            check: bool = True, settings: dict[str, str | int] | None = None,
+            con: duckdb.DuckDBPyConnection | None = None) -> Result:
+    """Run the compiled statements; write the outputs in `targets` (path, format), return
+    the rest as Arrow tables."""
+    con = con or session(sources, settings)
     if check:
-        check_data(con, model, sources)
-    result = Result(screened=_screened(con, model))
-    run = run_plan(model, outputs, share)
-    schema = schema_for(run)
-    if schema is not None:
-        con.execute(to_sql(schema, pretty=False))
-    for query in script(run):
+        check_data(con, compiled.model, sources)
+    result = Result(screened=_screened(con, compiled.model))
+    for st in [*compiled.setup(), *compiled.statements]:
         try:
-            sql = to_sql(query.tree, pretty=False)  # the engine needs no layout
-            name = query.output
-            if name is None:
-                con.execute(sql)
-            elif targets and name in targets:
-                path, fmt = targets[name]
-                result.rows[name] = atomic_write(con, con.sql(sql), path, fmt)
-                result.written[name] = path
-            else:
-                table = con.sql(sql).to_arrow_table()
-                result.tables[name] = table
-                result.rows[name] = table.num_rows
-            result.skipped.extend(_tallies(con, query))
+            _statement(con, compiled, st, targets or {}, result)
         except duckdb.Error as err:
-            which = query.label.split(":")[0]
-            raise IdxError(Diagnostic("error", f"DuckDB failed on {which}: {str(err).splitlines()[0]}",
-                                      hint=f"inspect the queries with: idxc sql {model.path}")) from None
+            raise IdxError(Diagnostic("error", f"DuckDB failed on {st.label.split(':')[0]}: {str(err).splitlines()[0]}",
+                                      hint=f"inspect the queries with: idxc sql {compiled.model.path}")) from None
     return result
 
 
-def _screened(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[tuple[m.Screen, str, float]]:
+def _statement(con: duckdb.DuckDBPyConnection, compiled: Compiled, st: Statement,
+               targets: dict[str, tuple[Path, str]], result: Result) -> None:
+    sql = to_sql(st.tree, pretty=False)  # the engine needs no layout
+    if st.kind is Kind.STAGE:
+        con.execute(sql)
+    elif st.kind is Kind.TALLY:
+        result.skipped.extend(_skipped(compiled, st, con.execute(sql).fetchall()))
+    elif st.output in targets:
+        path, fmt = targets[st.output]  # type: ignore[index]
+        result.rows[st.output] = atomic_write(con, con.sql(sql), path, fmt)  # type: ignore[index]
+        result.written[st.output] = path  # type: ignore[index]
+    else:
+        table = con.sql(sql).to_arrow_table()
+        result.tables[st.output] = table  # type: ignore[index]
+        result.rows[st.output] = table.num_rows  # type: ignore[index]
+
+
+def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipped]:  # type: ignore[type-arg]
+    """The counts of one tally statement: per reduction (and per application of a
+    stacked function, whose slot comes first), its cells and missing cells."""
+    found = []
+    for row in rows:
+        slot, counts = (row[0], row[1:]) if compiled.plan.tallies[st.tallies[0]].slot_axis else (None, row)
+        for k, i in enumerate(st.tallies):
+            t: s.Tally = compiled.plan.tallies[i]
+            label = fill(t.label, compiled.core.stacks[t.slot_axis].slots[slot]) if t.slot_axis else t.label
+            found.append(Skipped(t.outputs, label, t.line, int(counts[2 * k]), int(counts[2 * k + 1])))
+    return found
+
+
+def _screened(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[Dropped]:
     """The entities each screen drops, by name, with their availability."""
     found = []
     for screen in model.screens.values():
         dropped = screened(screen, kept=False).order_by(col(screen.entity))
         for entity, share in con.execute(to_sql(dropped, pretty=False)).fetchall():
-            found.append((screen, str(entity), float(share)))
+            found.append(Dropped(screen, str(entity), float(share)))
     return found
-
-
-def _tallies(con: duckdb.DuckDBPyConnection, query: Query) -> list[Skipped]:
-    counts = query.builder.tallies()
-    if counts is None:
-        return []
-    cur = con.execute(to_sql(counts, pretty=False))
-    (row,) = cur.fetchall()  # one row of counts
-    got = dict(zip([d[0] for d in cur.description], row))
-    return [Skipped(query.reports_for, t.label, t.line, int(got[f"cells_{i}"]), int(got[f"missing_{i}"]))
-            for i, t in enumerate(query.builder.plan.tallies)]

@@ -34,15 +34,16 @@ def test_an_entity_below_the_threshold_is_dropped_everywhere_and_named(write):
     a_values = {(r["r"], r["y"]): r["rel"] for r in rows}
     assert a_values[("A", 1)] == pytest.approx(1 / ((1 + 4) / 2))
     assert a_values[("C", 2)] == pytest.approx(5 / ((2 + 5) / 2))  # B's 3 is out of year 2's mean
-    ((screen, entity, share),) = result.screened
+    ((dropped),) = result.screened
+    screen, entity, share = dropped.screen, dropped.entity, dropped.availability
     assert entity == "B" and share == pytest.approx(0.25) and screen.columns == ("a", "b")
 
 
 def test_screening_on_named_columns(write):
     result = run(write, "screen t: availability >= 0.5 of a")
-    assert [e for _, e, _ in result.screened] == []  # every region has half its a's
+    assert [d.entity for d in result.screened] == []  # every region has half its a's
     result = run(write, "screen t: availability >= 0.75 of a")
-    assert [(e, s) for _, e, s in result.screened] == [("B", 0.5)]
+    assert [(d.entity, d.availability) for d in result.screened] == [("B", 0.5)]
 
 
 def test_the_command_line_reports_the_screened_entities(write):

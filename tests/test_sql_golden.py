@@ -7,6 +7,7 @@ Regenerate after an intended change:  IDX_UPDATE_GOLDEN=1 pytest tests/test_sql_
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 import sqlglot
@@ -47,7 +48,7 @@ def test_every_definition_appears_under_its_name_with_its_spec_line():
     spec = idxlang.load(SPECS / "import_substitution.idx")
     sql = spec.sql()
     for name, d in spec.model.definitions.items():
-        assert f'"{name}" /* spec line {d.line}: let {name} =' in sql
+        assert re.search(rf'AS "{name}",? /\* import_substitution\.idx:{d.line} let {name} =', sql), name
 
 
 @pytest.mark.parametrize("spec,output", CASES)

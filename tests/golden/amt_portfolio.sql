@@ -1,87 +1,58 @@
 CREATE SCHEMA IF NOT EXISTS "shared";
 
--- shared share_abroad, share_in_house, share_russia: computed once, read by shares, portfolio, types
-CREATE TABLE "shared"."region_year" AS
+-- shared share_in_house_to_share_abroad: computed once, read by shares, portfolio, types, national, growth
+CREATE TABLE "shared"."share_in_house_to_share_abroad" AS
 WITH "amt" /* table amt: region by year */ AS (
   SELECT
     "region",
-    "region_type",
     "year",
+    "region_type",
     CAST("amt_total" AS DOUBLE) AS "amt_total",
     CAST("amt_in_house" AS DOUBLE) AS "amt_in_house",
     CAST("amt_russia" AS DOUBLE) AS "amt_russia",
     CAST("amt_abroad" AS DOUBLE) AS "amt_abroad"
   FROM "input"."amt"
-), "share_abroad" /* spec line 31: let share_abroad = amt_abroad / amt_total */ AS (
+), "share_in_house_to_share_abroad" AS (
   SELECT
     *,
-    "amt_abroad" / NULLIF("amt_total", 0) AS "share_abroad"
+    "amt_in_house" / NULLIF("amt_total", 0) AS "share_in_house", /* amt_portfolio.idx:29 let share_in_house = amt_in_house / amt_total */
+    "amt_russia" / NULLIF("amt_total", 0) AS "share_russia", /* amt_portfolio.idx:30 let share_russia = amt_russia / amt_total */
+    "amt_abroad" / NULLIF("amt_total", 0) AS "share_abroad" /* amt_portfolio.idx:31 let share_abroad = amt_abroad / amt_total */
   FROM "amt"
-), "share_in_house" /* spec line 29: let share_in_house = amt_in_house / amt_total */ AS (
-  SELECT
-    *,
-    "amt_in_house" / NULLIF("amt_total", 0) AS "share_in_house"
-  FROM "share_abroad"
-), "share_russia" /* spec line 30: let share_russia = amt_russia / amt_total */ AS (
-  SELECT
-    *,
-    "amt_russia" / NULLIF("amt_total", 0) AS "share_russia"
-  FROM "share_in_house"
 )
 SELECT
   "region",
   "year",
   "region_type",
-  "amt_abroad",
+  "amt_total",
   "amt_in_house",
   "amt_russia",
-  "amt_total",
-  "share_abroad",
+  "amt_abroad",
   "share_in_house",
-  "share_russia"
-FROM "share_russia";
+  "share_russia",
+  "share_abroad"
+FROM "share_in_house_to_share_abroad";
 
--- shared portfolio_abroad, portfolio_in_house, portfolio_russia: computed once, read by portfolio, types
-CREATE TABLE "shared"."region" AS
-WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
+-- shared portfolio_abroad: computed once, read by portfolio, types
+CREATE TABLE "shared"."portfolio_abroad" AS
+WITH "reductions_by_region" /* in one GROUP BY: portfolio_in_house, portfolio_russia, portfolio_abroad */ AS (
   SELECT
     "region",
     "region_type",
-    "year",
-    "share_abroad",
-    "share_in_house",
-    "share_russia"
-  FROM "shared"."region_year"
-), "reductions_by_region" /* in one GROUP BY: portfolio_abroad, portfolio_in_house, portfolio_russia */ AS (
-  SELECT
-    "region",
-    "region_type",
-    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_abroad" END) AS "portfolio_abroad",
-    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_in_house" END) AS "portfolio_in_house",
-    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_russia" END) AS "portfolio_russia"
-  FROM "region_year"
+    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_in_house" END) AS "portfolio_in_house", /* amt_portfolio.idx:34 let portfolio_in_house = mean(share_in_house over year in portfolio_from..portfolio_to) */
+    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_russia" END) AS "portfolio_russia", /* amt_portfolio.idx:35 let portfolio_russia = mean(share_russia over year in portfolio_from..portfolio_to) */
+    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "share_abroad" END) AS "portfolio_abroad" /* amt_portfolio.idx:36 let portfolio_abroad = mean(share_abroad over year in portfolio_from..portfolio_to) */
+  FROM "shared"."share_in_house_to_share_abroad"
   GROUP BY
     "region",
     "region_type"
-), "portfolio_abroad" /* spec line 36: let portfolio_abroad = mean(share_abroad over year in portfolio_from..portfolio_to) */ AS (
+), "portfolio_in_house" /* amt_portfolio.idx:34 let portfolio_in_house = mean(share_in_house over year in portfolio_from..portfolio_to) */ AS (
   SELECT
     "region",
     "region_type",
-    "portfolio_abroad"
+    "portfolio_in_house"
   FROM "reductions_by_region"
-), "portfolio_in_house" /* spec line 34: let portfolio_in_house = mean(share_in_house over year in portfolio_from..portfolio_to) */ AS (
-  SELECT
-    *
-  FROM "portfolio_abroad"
-  FULL JOIN (
-    SELECT
-      "region",
-      "region_type",
-      "portfolio_in_house"
-    FROM "reductions_by_region"
-  ) AS "portfolio_in_house"
-    USING ("region", "region_type")
-), "portfolio_russia" /* spec line 35: let portfolio_russia = mean(share_russia over year in portfolio_from..portfolio_to) */ AS (
+), "portfolio_russia" /* amt_portfolio.idx:35 let portfolio_russia = mean(share_russia over year in portfolio_from..portfolio_to) */ AS (
   SELECT
     *
   FROM "portfolio_in_house"
@@ -93,51 +64,60 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     FROM "reductions_by_region"
   ) AS "portfolio_russia"
     USING ("region", "region_type")
+), "portfolio_abroad" /* amt_portfolio.idx:36 let portfolio_abroad = mean(share_abroad over year in portfolio_from..portfolio_to) */ AS (
+  SELECT
+    *
+  FROM "portfolio_russia"
+  FULL JOIN (
+    SELECT
+      "region",
+      "region_type",
+      "portfolio_abroad"
+    FROM "reductions_by_region"
+  ) AS "portfolio_abroad"
+    USING ("region", "region_type")
 )
 SELECT
   "region",
   "region_type",
-  "portfolio_abroad",
   "portfolio_in_house",
-  "portfolio_russia"
-FROM "portfolio_russia";
+  "portfolio_russia",
+  "portfolio_abroad"
+FROM "portfolio_abroad";
 
--- shared type_abroad, type_in_house, type_russia, type_total: computed once, read by types
-CREATE TABLE "shared"."region_type_year" AS
-WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
-  SELECT
-    "region",
-    "region_type",
-    "year",
-    "amt_abroad",
-    "amt_in_house",
-    "amt_russia",
-    "amt_total"
-  FROM "shared"."region_year"
-), "region" /* shared.region: region, computed earlier in this run */ AS (
-  SELECT
-    "region",
-    "region_type"
-  FROM "shared"."region"
-), "reductions_by_region_type_year" /* in one GROUP BY: type_total, sum_amt_abroad_by_region_type, sum_amt_in_house_by_region_type, sum_amt_russia_by_region_type */ AS (
+-- shared reductions_by_region_type_year: computed once, read by types
+CREATE TABLE "shared"."reductions_by_region_type_year" AS
+WITH "reductions_by_region_type_year" /* in one GROUP BY: type_total, sum_amt_in_house_by_region_type, sum_amt_russia_by_region_type, sum_amt_abroad_by_region_type */ AS (
   SELECT
     "region_type",
     "year",
-    SUM("amt_total") AS "type_total",
-    SUM("amt_abroad") AS "sum_amt_abroad_by_region_type",
-    SUM("amt_in_house") AS "sum_amt_in_house_by_region_type",
-    SUM("amt_russia") AS "sum_amt_russia_by_region_type"
-  FROM "region_year"
+    SUM("amt_total") AS "type_total", /* amt_portfolio.idx:40 let type_total = sum(amt_total by region_type) */
+    SUM("amt_in_house") AS "sum_amt_in_house_by_region_type", /* amt_portfolio.idx:41 sum(amt_in_house by region_type), in type_in_house */
+    SUM("amt_russia") AS "sum_amt_russia_by_region_type", /* amt_portfolio.idx:42 sum(amt_russia by region_type), in type_russia */
+    SUM("amt_abroad") AS "sum_amt_abroad_by_region_type" /* amt_portfolio.idx:43 sum(amt_abroad by region_type), in type_abroad */
+  FROM "shared"."share_in_house_to_share_abroad"
   GROUP BY
     "region_type",
     "year"
-), "type_total" /* spec line 40: let type_total = sum(amt_total by region_type) */ AS (
+)
+SELECT
+  "region_type",
+  "year",
+  "type_total",
+  "sum_amt_in_house_by_region_type",
+  "sum_amt_russia_by_region_type",
+  "sum_amt_abroad_by_region_type"
+FROM "reductions_by_region_type_year";
+
+-- shared type_in_house: computed once, read by types
+CREATE TABLE "shared"."type_in_house" AS
+WITH "type_total" /* amt_portfolio.idx:40 let type_total = sum(amt_total by region_type) */ AS (
   SELECT
     "region_type",
     "year",
     "type_total"
-  FROM "reductions_by_region_type_year"
-), "sum_amt_abroad_by_region_type" /* spec line 43: sum(amt_abroad by region_type) in type_abroad */ AS (
+  FROM "shared"."reductions_by_region_type_year"
+), "sum_amt_in_house_by_region_type" /* amt_portfolio.idx:41 sum(amt_in_house by region_type), in type_in_house */ AS (
   SELECT
     *
   FROM "type_total"
@@ -145,75 +125,99 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "region_type",
       "year",
-      "sum_amt_abroad_by_region_type"
-    FROM "reductions_by_region_type_year"
-  ) AS "sum_amt_abroad_by_region_type"
-    USING ("region_type", "year")
-), "type_abroad" /* spec line 43: let type_abroad = sum(amt_abroad by region_type) / type_total */ AS (
-  SELECT
-    *,
-    "sum_amt_abroad_by_region_type" / NULLIF("type_total", 0) AS "type_abroad"
-  FROM "sum_amt_abroad_by_region_type"
-), "sum_amt_in_house_by_region_type" /* spec line 41: sum(amt_in_house by region_type) in type_in_house */ AS (
-  SELECT
-    *
-  FROM "type_abroad"
-  FULL JOIN (
-    SELECT
-      "region_type",
-      "year",
       "sum_amt_in_house_by_region_type"
-    FROM "reductions_by_region_type_year"
+    FROM "shared"."reductions_by_region_type_year"
   ) AS "sum_amt_in_house_by_region_type"
     USING ("region_type", "year")
-), "type_in_house" /* spec line 41: let type_in_house = sum(amt_in_house by region_type) / type_total */ AS (
+), "type_in_house" AS (
   SELECT
     *,
-    "sum_amt_in_house_by_region_type" / NULLIF("type_total", 0) AS "type_in_house"
+    "sum_amt_in_house_by_region_type" / NULLIF("type_total", 0) AS "type_in_house" /* amt_portfolio.idx:41 let type_in_house = sum(amt_in_house by region_type) / type_total */
   FROM "sum_amt_in_house_by_region_type"
-), "sum_amt_russia_by_region_type" /* spec line 42: sum(amt_russia by region_type) in type_russia */ AS (
+)
+SELECT
+  "region_type",
+  "year",
+  "type_total",
+  "type_in_house"
+FROM "type_in_house";
+
+-- shared type_russia: computed once, read by types
+CREATE TABLE "shared"."type_russia" AS
+WITH "sum_amt_russia_by_region_type" /* amt_portfolio.idx:42 sum(amt_russia by region_type), in type_russia */ AS (
   SELECT
     *
-  FROM "type_in_house"
+  FROM "shared"."type_in_house"
   FULL JOIN (
     SELECT
       "region_type",
       "year",
       "sum_amt_russia_by_region_type"
-    FROM "reductions_by_region_type_year"
+    FROM "shared"."reductions_by_region_type_year"
   ) AS "sum_amt_russia_by_region_type"
     USING ("region_type", "year")
-), "type_russia" /* spec line 42: let type_russia = sum(amt_russia by region_type) / type_total */ AS (
+), "type_russia" AS (
   SELECT
     *,
-    "sum_amt_russia_by_region_type" / NULLIF("type_total", 0) AS "type_russia"
+    "sum_amt_russia_by_region_type" / NULLIF("type_total", 0) AS "type_russia" /* amt_portfolio.idx:42 let type_russia = sum(amt_russia by region_type) / type_total */
   FROM "sum_amt_russia_by_region_type"
 )
 SELECT
   "region_type",
   "year",
-  "type_abroad",
-  "type_in_house",
+  "type_total",
   "type_russia"
 FROM "type_russia";
 
--- output shares
-WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
+-- shared type_abroad: computed once, read by types
+CREATE TABLE "shared"."type_abroad" AS
+WITH "sum_amt_abroad_by_region_type" /* amt_portfolio.idx:43 sum(amt_abroad by region_type), in type_abroad */ AS (
   SELECT
-    "region",
-    "region_type",
-    "year",
-    "amt_total",
-    "share_abroad",
-    "share_in_house",
-    "share_russia"
-  FROM "shared"."region_year"
-), "region" /* shared.region: region, computed earlier in this run */ AS (
+    *
+  FROM "shared"."type_russia"
+  FULL JOIN (
+    SELECT
+      "region_type",
+      "year",
+      "sum_amt_abroad_by_region_type"
+    FROM "shared"."reductions_by_region_type_year"
+  ) AS "sum_amt_abroad_by_region_type"
+    USING ("region_type", "year")
+), "type_abroad" AS (
   SELECT
-    "region",
-    "region_type"
-  FROM "shared"."region"
+    *,
+    "sum_amt_abroad_by_region_type" / NULLIF("type_total", 0) AS "type_abroad" /* amt_portfolio.idx:43 let type_abroad = sum(amt_abroad by region_type) / type_total */
+  FROM "sum_amt_abroad_by_region_type"
 )
+SELECT
+  "region_type",
+  "year",
+  "type_abroad"
+FROM "type_abroad";
+
+-- shared reductions_by_year: computed once, read by national, growth
+CREATE TABLE "shared"."reductions_by_year" AS
+WITH "reductions_by_year" /* in one GROUP BY: national_total, sum_amt_in_house_over_region, sum_amt_russia_over_region, sum_amt_abroad_over_region, national_total_2 */ AS (
+  SELECT
+    "year",
+    SUM("amt_total") AS "national_total", /* amt_portfolio.idx:46 let national_total = sum(amt_total over region) */
+    SUM("amt_in_house") AS "sum_amt_in_house_over_region", /* amt_portfolio.idx:68 sum(amt_in_house over region), in national_share_in_house */
+    SUM("amt_russia") AS "sum_amt_russia_over_region", /* amt_portfolio.idx:69 sum(amt_russia over region), in national_share_russia */
+    SUM("amt_abroad") AS "sum_amt_abroad_over_region", /* amt_portfolio.idx:70 sum(amt_abroad over region), in national_share_abroad */
+    SUM("amt_total") AS "national_total" /* amt_portfolio.idx:46 let national_total = sum(amt_total over region) */
+  FROM "shared"."share_in_house_to_share_abroad"
+  GROUP BY
+    "year"
+)
+SELECT
+  "year",
+  "national_total",
+  "sum_amt_in_house_over_region",
+  "sum_amt_russia_over_region",
+  "sum_amt_abroad_over_region"
+FROM "reductions_by_year";
+
+-- output shares
 SELECT
   "region",
   "year",
@@ -222,107 +226,67 @@ SELECT
   "share_in_house",
   "share_russia",
   "share_abroad"
-FROM "region_year"
+FROM "shared"."share_in_house_to_share_abroad"
 ORDER BY
   "region",
   "year";
 
 -- output portfolio
-WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
-  SELECT
-    "region",
-    "region_type",
-    "year"
-  FROM "shared"."region_year"
-), "region" /* shared.region: region, computed earlier in this run */ AS (
-  SELECT
-    "region",
-    "region_type",
-    "portfolio_abroad",
-    "portfolio_in_house",
-    "portfolio_russia"
-  FROM "shared"."region"
-)
 SELECT
   "region",
   "region_type",
   "portfolio_in_house" AS "in_house",
   "portfolio_russia" AS "russia",
   "portfolio_abroad" AS "abroad"
-FROM "region"
+FROM "shared"."portfolio_abroad"
 ORDER BY
   "region";
 
 -- output types
-WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
-  SELECT
-    "region",
-    "region_type",
-    "year"
-  FROM "shared"."region_year"
-), "region" /* shared.region: region, computed earlier in this run */ AS (
-  SELECT
-    "region",
-    "region_type",
-    "portfolio_abroad",
-    "portfolio_in_house",
-    "portfolio_russia"
-  FROM "shared"."region"
-), "region_type_year" /* shared.region_type_year: region_type by year, computed earlier in this run */ AS (
+WITH "in_house" AS (
   SELECT
     "region_type",
-    "year",
-    "type_abroad",
-    "type_in_house",
-    "type_russia"
-  FROM "shared"."region_type_year"
-), "reductions_by_region_type" /* in one GROUP BY: in_house, russia, abroad */ AS (
-  SELECT
-    "region_type",
-    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_in_house" END) AS "in_house",
-    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_russia" END) AS "russia",
-    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_abroad" END) AS "abroad"
-  FROM "region_type_year"
+    AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_in_house" END) AS "in_house" /* amt_portfolio.idx:58 output types: mean(type_in_house over year in portfolio_from..portfolio_to) as in_house */
+  FROM "shared"."type_in_house"
   GROUP BY
     "region_type"
-), "in_house" /* spec line 58: output types: mean(type_in_house over year in portfolio_from..portfolio_to) as in_house */ AS (
-  SELECT
-    "region_type",
-    "in_house"
-  FROM "reductions_by_region_type"
-), "russia" /* spec line 59: output types: mean(type_russia over year in portfolio_from..portfolio_to) as russia */ AS (
+), "russia" AS (
   SELECT
     *
   FROM "in_house"
   FULL JOIN (
     SELECT
       "region_type",
-      "russia"
-    FROM "reductions_by_region_type"
+      AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_russia" END) AS "russia" /* amt_portfolio.idx:59 output types: mean(type_russia over year in portfolio_from..portfolio_to) as russia */
+    FROM "shared"."type_russia"
+    GROUP BY
+      "region_type"
   ) AS "russia"
     USING ("region_type")
-), "abroad" /* spec line 60: output types: mean(type_abroad over year in portfolio_from..portfolio_to) as abroad */ AS (
+), "abroad" AS (
   SELECT
     *
   FROM "russia"
   FULL JOIN (
     SELECT
       "region_type",
-      "abroad"
-    FROM "reductions_by_region_type"
+      AVG(CASE WHEN "year" BETWEEN 2014 AND 2017 THEN "type_abroad" END) AS "abroad" /* amt_portfolio.idx:60 output types: mean(type_abroad over year in portfolio_from..portfolio_to) as abroad */
+    FROM "shared"."type_abroad"
+    GROUP BY
+      "region_type"
   ) AS "abroad"
     USING ("region_type")
-), "reductions_by_region_type_2" /* in one GROUP BY: in_house_mean_of_regions, russia_mean_of_regions, abroad_mean_of_regions, regions */ AS (
+), "reductions_by_region_type" /* in one GROUP BY: in_house_mean_of_regions, russia_mean_of_regions, abroad_mean_of_regions, regions */ AS (
   SELECT
     "region_type",
-    AVG("portfolio_in_house") AS "in_house_mean_of_regions",
-    AVG("portfolio_russia") AS "russia_mean_of_regions",
-    AVG("portfolio_abroad") AS "abroad_mean_of_regions",
-    COUNT("portfolio_abroad") AS "regions"
-  FROM "region"
+    AVG("portfolio_in_house") AS "in_house_mean_of_regions", /* amt_portfolio.idx:61 output types: mean(portfolio_in_house by region_type) as in_house_mean_of_regions */
+    AVG("portfolio_russia") AS "russia_mean_of_regions", /* amt_portfolio.idx:62 output types: mean(portfolio_russia by region_type) as russia_mean_of_regions */
+    AVG("portfolio_abroad") AS "abroad_mean_of_regions", /* amt_portfolio.idx:63 output types: mean(portfolio_abroad by region_type) as abroad_mean_of_regions */
+    COUNT("portfolio_abroad") AS "regions" /* amt_portfolio.idx:64 output types: count(portfolio_abroad by region_type) as regions */
+  FROM "shared"."portfolio_abroad"
   GROUP BY
     "region_type"
-), "in_house_mean_of_regions" /* spec line 61: output types: mean(portfolio_in_house by region_type) as in_house_mean_of_regions */ AS (
+), "in_house_mean_of_regions" /* amt_portfolio.idx:61 output types: mean(portfolio_in_house by region_type) as in_house_mean_of_regions */ AS (
   SELECT
     *
   FROM "abroad"
@@ -330,10 +294,10 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "region_type",
       "in_house_mean_of_regions"
-    FROM "reductions_by_region_type_2"
+    FROM "reductions_by_region_type"
   ) AS "in_house_mean_of_regions"
     USING ("region_type")
-), "russia_mean_of_regions" /* spec line 62: output types: mean(portfolio_russia by region_type) as russia_mean_of_regions */ AS (
+), "russia_mean_of_regions" /* amt_portfolio.idx:62 output types: mean(portfolio_russia by region_type) as russia_mean_of_regions */ AS (
   SELECT
     *
   FROM "in_house_mean_of_regions"
@@ -341,10 +305,10 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "region_type",
       "russia_mean_of_regions"
-    FROM "reductions_by_region_type_2"
+    FROM "reductions_by_region_type"
   ) AS "russia_mean_of_regions"
     USING ("region_type")
-), "abroad_mean_of_regions" /* spec line 63: output types: mean(portfolio_abroad by region_type) as abroad_mean_of_regions */ AS (
+), "abroad_mean_of_regions" /* amt_portfolio.idx:63 output types: mean(portfolio_abroad by region_type) as abroad_mean_of_regions */ AS (
   SELECT
     *
   FROM "russia_mean_of_regions"
@@ -352,10 +316,10 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "region_type",
       "abroad_mean_of_regions"
-    FROM "reductions_by_region_type_2"
+    FROM "reductions_by_region_type"
   ) AS "abroad_mean_of_regions"
     USING ("region_type")
-), "regions" /* spec line 64: output types: count(portfolio_abroad by region_type) as regions */ AS (
+), "regions" /* amt_portfolio.idx:64 output types: count(portfolio_abroad by region_type) as regions */ AS (
   SELECT
     *
   FROM "abroad_mean_of_regions"
@@ -363,7 +327,7 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "region_type",
       "regions"
-    FROM "reductions_by_region_type_2"
+    FROM "reductions_by_region_type"
   ) AS "regions"
     USING ("region_type")
 )
@@ -381,31 +345,12 @@ ORDER BY
   "region_type";
 
 -- output national
-WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
-  SELECT
-    "region",
-    "year",
-    "amt_abroad",
-    "amt_in_house",
-    "amt_russia",
-    "amt_total"
-  FROM "shared"."region_year"
-), "reductions_by_year" /* in one GROUP BY: national_total, sum_amt_in_house_over_region, sum_amt_russia_over_region, sum_amt_abroad_over_region */ AS (
-  SELECT
-    "year",
-    SUM("amt_total") AS "national_total",
-    SUM("amt_in_house") AS "sum_amt_in_house_over_region",
-    SUM("amt_russia") AS "sum_amt_russia_over_region",
-    SUM("amt_abroad") AS "sum_amt_abroad_over_region"
-  FROM "region_year"
-  GROUP BY
-    "year"
-), "national_total" /* spec line 46: let national_total = sum(amt_total over region) */ AS (
+WITH "national_total" /* amt_portfolio.idx:46 let national_total = sum(amt_total over region) */ AS (
   SELECT
     "year",
     "national_total"
-  FROM "reductions_by_year"
-), "sum_amt_in_house_over_region" /* spec line 68: sum(amt_in_house over region) in national_share_in_house */ AS (
+  FROM "shared"."reductions_by_year"
+), "sum_amt_in_house_over_region" /* amt_portfolio.idx:68 sum(amt_in_house over region), in national_share_in_house */ AS (
   SELECT
     *
   FROM "national_total"
@@ -413,15 +358,15 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "year",
       "sum_amt_in_house_over_region"
-    FROM "reductions_by_year"
+    FROM "shared"."reductions_by_year"
   ) AS "sum_amt_in_house_over_region"
     USING ("year")
-), "national_share_in_house" /* spec line 68: output national: sum(amt_in_house over region) / national_total as share_in_house */ AS (
+), "national_share_in_house" AS (
   SELECT
     *,
-    "sum_amt_in_house_over_region" / NULLIF("national_total", 0) AS "national_share_in_house"
+    "sum_amt_in_house_over_region" / NULLIF("national_total", 0) AS "national_share_in_house" /* amt_portfolio.idx:68 output national: sum(amt_in_house over region) / national_total as share_in_house */
   FROM "sum_amt_in_house_over_region"
-), "sum_amt_russia_over_region" /* spec line 69: sum(amt_russia over region) in national_share_russia */ AS (
+), "sum_amt_russia_over_region" /* amt_portfolio.idx:69 sum(amt_russia over region), in national_share_russia */ AS (
   SELECT
     *
   FROM "national_share_in_house"
@@ -429,15 +374,15 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "year",
       "sum_amt_russia_over_region"
-    FROM "reductions_by_year"
+    FROM "shared"."reductions_by_year"
   ) AS "sum_amt_russia_over_region"
     USING ("year")
-), "national_share_russia" /* spec line 69: output national: sum(amt_russia over region) / national_total as share_russia */ AS (
+), "national_share_russia" AS (
   SELECT
     *,
-    "sum_amt_russia_over_region" / NULLIF("national_total", 0) AS "national_share_russia"
+    "sum_amt_russia_over_region" / NULLIF("national_total", 0) AS "national_share_russia" /* amt_portfolio.idx:69 output national: sum(amt_russia over region) / national_total as share_russia */
   FROM "sum_amt_russia_over_region"
-), "sum_amt_abroad_over_region" /* spec line 70: sum(amt_abroad over region) in national_share_abroad */ AS (
+), "sum_amt_abroad_over_region" /* amt_portfolio.idx:70 sum(amt_abroad over region), in national_share_abroad */ AS (
   SELECT
     *
   FROM "national_share_russia"
@@ -445,13 +390,13 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
     SELECT
       "year",
       "sum_amt_abroad_over_region"
-    FROM "reductions_by_year"
+    FROM "shared"."reductions_by_year"
   ) AS "sum_amt_abroad_over_region"
     USING ("year")
-), "national_share_abroad" /* spec line 70: output national: sum(amt_abroad over region) / national_total as share_abroad */ AS (
+), "national_share_abroad" AS (
   SELECT
     *,
-    "sum_amt_abroad_over_region" / NULLIF("national_total", 0) AS "national_share_abroad"
+    "sum_amt_abroad_over_region" / NULLIF("national_total", 0) AS "national_share_abroad" /* amt_portfolio.idx:70 output national: sum(amt_abroad over region) / national_total as share_abroad */
   FROM "sum_amt_abroad_over_region"
 )
 SELECT
@@ -465,34 +410,26 @@ ORDER BY
   "year";
 
 -- output growth
-WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
+WITH "from_year" AS (
   SELECT
-    "region",
-    "year",
-    "amt_total"
-  FROM "shared"."region_year"
-), "from_year" /* spec line 73: output growth: growth_from as from_year */ AS (
-  SELECT
-    2011 AS "from_year"
-), "to_year" /* spec line 73: output growth: growth_to as to_year */ AS (
+    2011 /* growth_from */ AS "from_year" /* amt_portfolio.idx:73 output growth: growth_from as from_year */
+), "to_year" AS (
   SELECT
     *,
-    2018 AS "to_year"
+    2018 /* growth_to */ AS "to_year" /* amt_portfolio.idx:73 output growth: growth_to as to_year */
   FROM "from_year"
-), "national_total" /* spec line 46: let national_total = sum(amt_total over region) */ AS (
+), "national_total_2" /* amt_portfolio.idx:46 let national_total = sum(amt_total over region) */ AS (
   SELECT
     "year",
-    SUM("amt_total") AS "national_total"
-  FROM "region_year"
-  GROUP BY
-    "year"
+    "national_total"
+  FROM "shared"."reductions_by_year"
 ), "reductions_by_all" /* in one GROUP BY: amt_from, amt_to, national_growth */ AS (
   SELECT
-    MAX(CASE WHEN "year" = 2011 THEN "national_total" END) AS "amt_from",
-    MAX(CASE WHEN "year" = 2018 THEN "national_total" END) AS "amt_to",
-    MAX(CASE WHEN "year" = 2018 THEN "national_total" END) / NULLIF(MAX(CASE WHEN "year" = 2011 THEN "national_total" END), 0) - 1 AS "national_growth"
-  FROM "national_total"
-), "amt_from" /* spec line 74: output growth: national_total at growth_from as amt_from */ AS (
+    MAX(CASE WHEN "year" = 2011 THEN "national_total" END) AS "amt_from", /* amt_portfolio.idx:74 output growth: national_total at growth_from as amt_from */
+    MAX(CASE WHEN "year" = 2018 THEN "national_total" END) AS "amt_to", /* amt_portfolio.idx:74 output growth: national_total at growth_to as amt_to */
+    MAX(CASE WHEN "year" = 2018 THEN "national_total" END) / NULLIF(MAX(CASE WHEN "year" = 2011 THEN "national_total" END), 0) - 1 AS "national_growth" /* amt_portfolio.idx:47 let national_growth = national_total at growth_to / national_total at growth_from - 1 */
+  FROM "national_total_2"
+), "amt_from" /* amt_portfolio.idx:74 output growth: national_total at growth_from as amt_from */ AS (
   SELECT
     *
   FROM "to_year"
@@ -501,7 +438,7 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
       "amt_from"
     FROM "reductions_by_all"
   ) AS "amt_from"
-), "amt_to" /* spec line 74: output growth: national_total at growth_to as amt_to */ AS (
+), "amt_to" /* amt_portfolio.idx:74 output growth: national_total at growth_to as amt_to */ AS (
   SELECT
     *
   FROM "amt_from"
@@ -510,7 +447,7 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
       "amt_to"
     FROM "reductions_by_all"
   ) AS "amt_to"
-), "national_growth" /* spec line 47: let national_growth = national_total at growth_to / national_total at growth_from - 1 */ AS (
+), "national_growth" /* amt_portfolio.idx:47 let national_growth = national_total at growth_to / national_total at growth_from - 1 */ AS (
   SELECT
     *
   FROM "amt_to"
@@ -519,10 +456,10 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
       "national_growth"
     FROM "reductions_by_all"
   ) AS "national_growth"
-), "growth_pct" /* spec line 75: output growth: round(100 * national_growth, 1) as growth_pct */ AS (
+), "growth_pct" AS (
   SELECT
     *,
-    ROUND(100 * "national_growth", 1) AS "growth_pct"
+    ROUND(100 * "national_growth", 1) AS "growth_pct" /* amt_portfolio.idx:75 output growth: round(100 * national_growth, 1) as growth_pct */
   FROM "national_growth"
 )
 SELECT
@@ -532,3 +469,71 @@ SELECT
   "amt_to",
   "growth_pct"
 FROM "growth_pct";
+
+-- missing values skipped by mean(share_in_house over year in portfolio_from..portfolio_to), mean(share_russia over year in portfolio_from..portfolio_to), mean(share_abroad over year in portfolio_from..portfolio_to)
+SELECT
+  COUNT(*) AS "cells_0",
+  COUNT(*) - COUNT("share_in_house") AS "missing_0",
+  COUNT(*) AS "cells_1",
+  COUNT(*) - COUNT("share_russia") AS "missing_1",
+  COUNT(*) AS "cells_2",
+  COUNT(*) - COUNT("share_abroad") AS "missing_2"
+FROM "shared"."share_in_house_to_share_abroad"
+WHERE
+  "year" BETWEEN 2014 AND 2017;
+
+-- missing values skipped by sum(amt_total by region_type), sum(amt_in_house by region_type), sum(amt_russia by region_type), sum(amt_abroad by region_type), sum(amt_total over region), sum(amt_in_house over region), sum(amt_russia over region), sum(amt_abroad over region)
+SELECT
+  COUNT(*) AS "cells_0",
+  COUNT(*) - COUNT("amt_total") AS "missing_0",
+  COUNT(*) AS "cells_1",
+  COUNT(*) - COUNT("amt_in_house") AS "missing_1",
+  COUNT(*) AS "cells_2",
+  COUNT(*) - COUNT("amt_russia") AS "missing_2",
+  COUNT(*) AS "cells_3",
+  COUNT(*) - COUNT("amt_abroad") AS "missing_3",
+  COUNT(*) AS "cells_4",
+  COUNT(*) - COUNT("amt_total") AS "missing_4",
+  COUNT(*) AS "cells_5",
+  COUNT(*) - COUNT("amt_in_house") AS "missing_5",
+  COUNT(*) AS "cells_6",
+  COUNT(*) - COUNT("amt_russia") AS "missing_6",
+  COUNT(*) AS "cells_7",
+  COUNT(*) - COUNT("amt_abroad") AS "missing_7"
+FROM "shared"."share_in_house_to_share_abroad";
+
+-- missing values skipped by mean(type_in_house over year in portfolio_from..portfolio_to)
+SELECT
+  COUNT(*) AS "cells_0",
+  COUNT(*) - COUNT("type_in_house") AS "missing_0"
+FROM "shared"."type_in_house"
+WHERE
+  "year" BETWEEN 2014 AND 2017;
+
+-- missing values skipped by mean(type_russia over year in portfolio_from..portfolio_to)
+SELECT
+  COUNT(*) AS "cells_0",
+  COUNT(*) - COUNT("type_russia") AS "missing_0"
+FROM "shared"."type_russia"
+WHERE
+  "year" BETWEEN 2014 AND 2017;
+
+-- missing values skipped by mean(type_abroad over year in portfolio_from..portfolio_to)
+SELECT
+  COUNT(*) AS "cells_0",
+  COUNT(*) - COUNT("type_abroad") AS "missing_0"
+FROM "shared"."type_abroad"
+WHERE
+  "year" BETWEEN 2014 AND 2017;
+
+-- missing values skipped by mean(portfolio_in_house by region_type), mean(portfolio_russia by region_type), mean(portfolio_abroad by region_type), count(portfolio_abroad by region_type)
+SELECT
+  COUNT(*) AS "cells_0",
+  COUNT(*) - COUNT("portfolio_in_house") AS "missing_0",
+  COUNT(*) AS "cells_1",
+  COUNT(*) - COUNT("portfolio_russia") AS "missing_1",
+  COUNT(*) AS "cells_2",
+  COUNT(*) - COUNT("portfolio_abroad") AS "missing_2",
+  COUNT(*) AS "cells_3",
+  COUNT(*) - COUNT("portfolio_abroad") AS "missing_3"
+FROM "shared"."portfolio_abroad";

@@ -7,26 +7,18 @@ WITH "tiva" /* table tiva: country by year */ AS (
     CAST("foreign_va" AS DOUBLE) AS "foreign_va",
     CAST("domestic_va_in_partner_exports" AS DOUBLE) AS "domestic_va_in_partner_exports"
   FROM "input"."tiva"
-), "backward" /* spec line 27: let backward = foreign_va / gross_exports */ AS (
+), "backward_and_forward" AS (
   SELECT
     *,
-    "foreign_va" / NULLIF("gross_exports", 0) AS "backward"
+    "foreign_va" / NULLIF("gross_exports", 0) AS "backward", /* gvc_participation.idx:27 let backward = foreign_va / gross_exports */
+    "domestic_va_in_partner_exports" / NULLIF("gross_exports", 0) AS "forward" /* gvc_participation.idx:29 let forward = domestic_va_in_partner_exports / gross_exports */
   FROM "tiva"
-), "forward" /* spec line 29: let forward = domestic_va_in_partner_exports / gross_exports */ AS (
+), "participation_and_position" AS (
   SELECT
     *,
-    "domestic_va_in_partner_exports" / NULLIF("gross_exports", 0) AS "forward"
-  FROM "backward"
-), "participation" /* spec line 30: let participation = backward + forward */ AS (
-  SELECT
-    *,
-    "backward" + "forward" AS "participation"
-  FROM "forward"
-), "position" /* spec line 33: let position = ln(1 + forward) - ln(1 + backward) */ AS (
-  SELECT
-    *,
-    LN(CASE WHEN 1 + "forward" > 0 THEN 1 + "forward" END) - LN(CASE WHEN 1 + "backward" > 0 THEN 1 + "backward" END) AS "position"
-  FROM "participation"
+    "backward" + "forward" AS "participation", /* gvc_participation.idx:30 let participation = backward + forward */
+    LN(NULLIF(GREATEST(1 + "forward", 0), 0)) - LN(NULLIF(GREATEST(1 + "backward", 0), 0)) AS "position" /* gvc_participation.idx:33 let position = ln(1 + forward) - ln(1 + backward) */
+  FROM "backward_and_forward"
 )
 SELECT
   "country",
@@ -35,7 +27,7 @@ SELECT
   "forward",
   "participation",
   "position"
-FROM "position"
+FROM "participation_and_position"
 ORDER BY
   "country",
   "year";
@@ -48,19 +40,15 @@ WITH "imports" /* table imports: country by year */ AS (
     CAST("machinery_imports" AS DOUBLE) AS "machinery_imports",
     CAST("total_imports" AS DOUBLE) AS "total_imports"
   FROM "input"."imports"
-), "machinery_index" /* spec line 37: let machinery_index = 100 * machinery_imports / machinery_imports at base_year */ AS (
+), "machinery_index_and_machinery_share" AS (
   SELECT
     *,
     100 * "machinery_imports" / NULLIF(
       MAX(CASE WHEN "year" = 2016 THEN "machinery_imports" END) OVER (PARTITION BY "country"),
       0
-    ) AS "machinery_index"
+    ) AS "machinery_index", /* gvc_participation.idx:37 let machinery_index = 100 * machinery_imports / machinery_imports at base_year */
+    100 * "machinery_imports" / NULLIF("total_imports", 0) AS "machinery_share" /* gvc_participation.idx:38 let machinery_share = 100 * machinery_imports / total_imports */
   FROM "imports"
-), "machinery_share" /* spec line 38: let machinery_share = 100 * machinery_imports / total_imports */ AS (
-  SELECT
-    *,
-    100 * "machinery_imports" / NULLIF("total_imports", 0) AS "machinery_share"
-  FROM "machinery_index"
 )
 SELECT
   "country",
@@ -68,7 +56,7 @@ SELECT
   "machinery_imports",
   "machinery_index",
   "machinery_share"
-FROM "machinery_share"
+FROM "machinery_index_and_machinery_share"
 ORDER BY
   "country",
   "year";

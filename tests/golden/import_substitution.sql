@@ -1,11 +1,37 @@
--- output import_substitution
+CREATE SCHEMA IF NOT EXISTS "shared";
+
+-- shared industry_chain: computed once, read by import_substitution
+CREATE TABLE "shared"."industry_chain" AS
 WITH "industries" /* table industries: industry by year */ AS (
   SELECT
     "industry",
     "year",
     CAST("output" AS DOUBLE) AS "output"
   FROM "input"."industries"
-), "economy" /* table economy: year */ AS (
+), "industry_chain" AS (
+  SELECT
+    *,
+    COALESCE(
+      "output" / NULLIF(
+        CASE
+          WHEN LAG("year") OVER "per_industry_along_year" = "year" - 1
+          THEN LAG("output") OVER "per_industry_along_year"
+        END,
+        0
+      ),
+      1
+    ) AS "industry_chain" /* import_substitution.idx:30 let industry_chain = chain(output) ?? 1 */
+  FROM "industries"
+  WINDOW "per_industry_along_year" AS (PARTITION BY "industry" ORDER BY "year")
+)
+SELECT
+  "industry",
+  "year",
+  "industry_chain"
+FROM "industry_chain";
+
+-- output import_substitution
+WITH "economy" /* table economy: year */ AS (
   SELECT
     "year",
     CAST("return_on_assets_index_pct" AS DOUBLE) AS "return_on_assets_index_pct",
@@ -16,35 +42,10 @@ WITH "industries" /* table industries: industry by year */ AS (
     CAST("labour_productivity_index_pct" AS DOUBLE) AS "labour_productivity_index_pct",
     CAST("capital_renewal_rate_pct" AS DOUBLE) AS "capital_renewal_rate_pct"
   FROM "input"."economy"
-), "industries_earlier_periods" /* earlier periods of table columns, in one window pass */ AS (
-  SELECT
-    *,
-    CASE
-      WHEN LAG("year") OVER (PARTITION BY "industry" ORDER BY "year") = "year" - 1
-      THEN LAG("output") OVER (PARTITION BY "industry" ORDER BY "year")
-    END AS "output_previous"
-  FROM "industries"
-), "economy_earlier_periods" /* earlier periods of table columns, in one window pass */ AS (
-  SELECT
-    *,
-    CASE
-      WHEN LAG("year") OVER (ORDER BY "year") = "year" - 1
-      THEN LAG("technological_dependency_pct") OVER (ORDER BY "year")
-    END AS "technological_dependency_pct_previous",
-    CASE
-      WHEN LAG("year") OVER (ORDER BY "year") = "year" - 1
-      THEN LAG("amt_used_units") OVER (ORDER BY "year")
-    END AS "amt_used_units_previous"
-  FROM "economy"
-), "industry_chain" /* spec line 30: let industry_chain = chain(output) ?? 1 */ AS (
-  SELECT
-    *,
-    COALESCE("output" / NULLIF("output_previous", 0), 1) AS "industry_chain"
-  FROM "industries_earlier_periods"
-), "initial" /* spec line 34: let initial = product(industry_chain over industry) */ AS (
+), "initial" AS (
   SELECT
     *
-  FROM "economy_earlier_periods"
+  FROM "economy"
   FULL JOIN (
     SELECT
       "year",
@@ -56,62 +57,47 @@ WITH "industries" /* table industries: industry by year */ AS (
           THEN -1
           ELSE 1
         END
-      END AS "initial"
-    FROM "industry_chain"
+      END AS "initial" /* import_substitution.idx:34 let initial = product(industry_chain over industry) */
+    FROM "shared"."industry_chain"
     GROUP BY
       "year"
   ) AS "initial"
     USING ("year")
-), "return_on_assets" /* spec line 39: let return_on_assets = return_on_assets_index_pct / 100 */ AS (
+), "return_on_assets_to_capital_renewal" AS (
   SELECT
     *,
-    "return_on_assets_index_pct" / 100 AS "return_on_assets"
+    "return_on_assets_index_pct" / 100 AS "return_on_assets", /* import_substitution.idx:39 let return_on_assets = return_on_assets_index_pct / 100 */
+    1 + "high_productivity_jobs_growth_pct" / 100 AS "high_productivity_jobs", /* import_substitution.idx:40 let high_productivity_jobs = 1 + high_productivity_jobs_growth_pct / 100 */
+    "technological_dependency_pct" / NULLIF(
+      CASE
+        WHEN LAG("year") OVER "over_all_along_year" = "year" - 1
+        THEN LAG("technological_dependency_pct") OVER "over_all_along_year"
+      END,
+      0
+    ) AS "technological_dependency_change", /* import_substitution.idx:41 let technological_dependency_change = chain(technological_dependency_pct) */
+    "fixed_investment_index_pct" / 100 AS "fixed_investment", /* import_substitution.idx:48 let fixed_investment = fixed_investment_index_pct / 100 */
+    "amt_used_units" / NULLIF(
+      CASE
+        WHEN LAG("year") OVER "over_all_along_year" = "year" - 1
+        THEN LAG("amt_used_units") OVER "over_all_along_year"
+      END,
+      0
+    ) AS "amt_used", /* import_substitution.idx:49 let amt_used = chain(amt_used_units) */
+    "labour_productivity_index_pct" / 100 AS "labour_productivity", /* import_substitution.idx:50 let labour_productivity = labour_productivity_index_pct / 100 */
+    1 + "capital_renewal_rate_pct" / 100 AS "capital_renewal" /* import_substitution.idx:51 let capital_renewal = 1 + capital_renewal_rate_pct / 100 */
   FROM "initial"
-), "high_productivity_jobs" /* spec line 40: let high_productivity_jobs = 1 + high_productivity_jobs_growth_pct / 100 */ AS (
+  WINDOW "over_all_along_year" AS (ORDER BY "year")
+), "basic_and_stability" AS (
   SELECT
     *,
-    1 + "high_productivity_jobs_growth_pct" / 100 AS "high_productivity_jobs"
-  FROM "return_on_assets"
-), "technological_dependency_change" /* spec line 41: let technological_dependency_change = chain(technological_dependency_pct) */ AS (
+    "return_on_assets" * "high_productivity_jobs" * "technological_dependency_change" AS "basic", /* import_substitution.idx:45 let basic = return_on_assets * high_productivity_jobs * technological_dependency_change */
+    "fixed_investment" * "amt_used" * "labour_productivity" * "capital_renewal" AS "stability" /* import_substitution.idx:52 let stability = fixed_investment * amt_used * labour_productivity * capital_renewal */
+  FROM "return_on_assets_to_capital_renewal"
+), "structural" AS (
   SELECT
     *,
-    "technological_dependency_pct" / NULLIF("technological_dependency_pct_previous", 0) AS "technological_dependency_change"
-  FROM "high_productivity_jobs"
-), "basic" /* spec line 45: let basic = return_on_assets * high_productivity_jobs * technological_dependency_change */ AS (
-  SELECT
-    *,
-    "return_on_assets" * "high_productivity_jobs" * "technological_dependency_change" AS "basic"
-  FROM "technological_dependency_change"
-), "fixed_investment" /* spec line 48: let fixed_investment = fixed_investment_index_pct / 100 */ AS (
-  SELECT
-    *,
-    "fixed_investment_index_pct" / 100 AS "fixed_investment"
-  FROM "basic"
-), "amt_used" /* spec line 49: let amt_used = chain(amt_used_units) */ AS (
-  SELECT
-    *,
-    "amt_used_units" / NULLIF("amt_used_units_previous", 0) AS "amt_used"
-  FROM "fixed_investment"
-), "labour_productivity" /* spec line 50: let labour_productivity = labour_productivity_index_pct / 100 */ AS (
-  SELECT
-    *,
-    "labour_productivity_index_pct" / 100 AS "labour_productivity"
-  FROM "amt_used"
-), "capital_renewal" /* spec line 51: let capital_renewal = 1 + capital_renewal_rate_pct / 100 */ AS (
-  SELECT
-    *,
-    1 + "capital_renewal_rate_pct" / 100 AS "capital_renewal"
-  FROM "labour_productivity"
-), "stability" /* spec line 52: let stability = fixed_investment * amt_used * labour_productivity * capital_renewal */ AS (
-  SELECT
-    *,
-    "fixed_investment" * "amt_used" * "labour_productivity" * "capital_renewal" AS "stability"
-  FROM "capital_renewal"
-), "structural" /* spec line 55: let structural = initial * basic * stability */ AS (
-  SELECT
-    *,
-    "initial" * "basic" * "stability" AS "structural"
-  FROM "stability"
+    "initial" * "basic" * "stability" AS "structural" /* import_substitution.idx:55 let structural = initial * basic * stability */
+  FROM "basic_and_stability"
 )
 SELECT
   "year",
@@ -122,3 +108,9 @@ SELECT
 FROM "structural"
 ORDER BY
   "year";
+
+-- missing values skipped by product(industry_chain over industry)
+SELECT
+  COUNT(*) AS "cells_0",
+  0 AS "missing_0"
+FROM "shared"."industry_chain";

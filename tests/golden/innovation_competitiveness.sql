@@ -1,12 +1,12 @@
 CREATE SCHEMA IF NOT EXISTS "shared";
 
--- shared activity, receptivity, score: computed once, read by regions, districts
-CREATE TABLE "shared"."region_year" AS
+-- shared score: computed once, read by regions, districts
+CREATE TABLE "shared"."score" AS
 WITH "regions" /* table regions: region by year */ AS (
   SELECT
     "region",
-    "district",
     "year",
+    "district",
     CAST("rd_costs" AS DOUBLE) AS "rd_costs",
     CAST("tech_innovation_costs" AS DOUBLE) AS "tech_innovation_costs",
     CAST("innovative_output" AS DOUBLE) AS "innovative_output",
@@ -34,63 +34,50 @@ WITH "regions" /* table regions: region by year */ AS (
   FROM "regions"
   GROUP BY
     "year"
-), "regions_with_reductions_by_year" /* reductions_by_year on every row */ AS (
+), "activity_and_receptivity" AS (
   SELECT
     "regions".*,
-    "reductions_by_year"."max_rd_costs_over_region" AS "max_rd_costs_over_region",
-    "reductions_by_year"."max_tech_innovation_costs_over_region" AS "max_tech_innovation_costs_over_region",
-    "reductions_by_year"."max_innovative_output_over_region" AS "max_innovative_output_over_region",
-    "reductions_by_year"."max_patents_over_region" AS "max_patents_over_region",
-    "reductions_by_year"."max_innovative_orgs_over_region" AS "max_innovative_orgs_over_region",
-    "reductions_by_year"."max_research_activity_over_region" AS "max_research_activity_over_region",
-    "reductions_by_year"."max_tech_activity_over_region" AS "max_tech_activity_over_region",
-    "reductions_by_year"."max_labour_productivity_over_region" AS "max_labour_productivity_over_region",
-    "reductions_by_year"."max_capital_productivity_over_region" AS "max_capital_productivity_over_region",
-    "reductions_by_year"."max_eco_efficiency_over_region" AS "max_eco_efficiency_over_region"
+    (
+      "regions"."rd_costs" / NULLIF("reductions_by_year"."max_rd_costs_over_region", 0) * 100 + "regions"."tech_innovation_costs" / NULLIF("reductions_by_year"."max_tech_innovation_costs_over_region", 0) * 100 + "regions"."innovative_output" / NULLIF("reductions_by_year"."max_innovative_output_over_region", 0) * 100 + "regions"."patents" / NULLIF("reductions_by_year"."max_patents_over_region", 0) * 100 + "regions"."innovative_orgs" / NULLIF("reductions_by_year"."max_innovative_orgs_over_region", 0) * 100 + "regions"."research_activity" / NULLIF("reductions_by_year"."max_research_activity_over_region", 0) * 100 + "regions"."tech_activity" / NULLIF("reductions_by_year"."max_tech_activity_over_region", 0) * 100
+    ) / 7 AS "activity", /* innovation_competitiveness.idx:32 let activity = mean(leader_pct(rd_costs), leader_pct(tech_innovation_costs), leader_pct(innovative_output), leader_pct(patents), leader_pct(innovative_orgs), leader_pct(research_activity), leader_pct(tech_activity)) */
+    (
+      "regions"."labour_productivity" / NULLIF("reductions_by_year"."max_labour_productivity_over_region", 0) * 100 + "regions"."capital_productivity" / NULLIF("reductions_by_year"."max_capital_productivity_over_region", 0) * 100 + "regions"."eco_efficiency" / NULLIF("reductions_by_year"."max_eco_efficiency_over_region", 0) * 100
+    ) / 3 AS "receptivity" /* innovation_competitiveness.idx:37 let receptivity = mean(leader_pct(labour_productivity), leader_pct(capital_productivity), leader_pct(eco_efficiency)) */
   FROM "regions"
   LEFT JOIN "reductions_by_year"
     USING ("year")
-), "activity" /* spec line 32: let activity = mean(leader_pct(rd_costs), leader_pct(tech_innovation_costs), leader_pct(innovative_output), leader_pct(patents), leader_pct(innovative_orgs), leader_pct(research_activity), leader_pct(tech_activity)) */ AS (
+), "score" AS (
   SELECT
     *,
-    (
-      "rd_costs" / NULLIF("max_rd_costs_over_region", 0) * 100 + "tech_innovation_costs" / NULLIF("max_tech_innovation_costs_over_region", 0) * 100 + "innovative_output" / NULLIF("max_innovative_output_over_region", 0) * 100 + "patents" / NULLIF("max_patents_over_region", 0) * 100 + "innovative_orgs" / NULLIF("max_innovative_orgs_over_region", 0) * 100 + "research_activity" / NULLIF("max_research_activity_over_region", 0) * 100 + "tech_activity" / NULLIF("max_tech_activity_over_region", 0) * 100
-    ) / 7 AS "activity"
-  FROM "regions_with_reductions_by_year"
-), "receptivity" /* spec line 37: let receptivity = mean(leader_pct(labour_productivity), leader_pct(capital_productivity), leader_pct(eco_efficiency)) */ AS (
-  SELECT
-    *,
-    (
-      "labour_productivity" / NULLIF("max_labour_productivity_over_region", 0) * 100 + "capital_productivity" / NULLIF("max_capital_productivity_over_region", 0) * 100 + "eco_efficiency" / NULLIF("max_eco_efficiency_over_region", 0) * 100
-    ) / 3 AS "receptivity"
-  FROM "activity"
-), "score" /* spec line 47: let score = round(mean(activity: w_activity, receptivity: w_receptivity), 2) */ AS (
-  SELECT
-    *,
-    ROUND((
-      "activity" + "receptivity"
-    ) / 2, 2) AS "score"
-  FROM "receptivity"
+    ROUND(
+      (
+        1 /* w_activity */ * "activity" + 1 /* w_receptivity */ * "receptivity"
+      ) / NULLIF(1 /* w_activity */ + 1 /* w_receptivity */, 0),
+      2
+    ) AS "score" /* innovation_competitiveness.idx:47 let score = round(mean(activity: w_activity, receptivity: w_receptivity), 2) */
+  FROM "activity_and_receptivity"
 )
 SELECT
   "region",
   "year",
   "district",
+  "rd_costs",
+  "tech_innovation_costs",
+  "innovative_output",
+  "patents",
+  "innovative_orgs",
+  "research_activity",
+  "tech_activity",
+  "labour_productivity",
+  "capital_productivity",
+  "eco_efficiency",
   "activity",
   "receptivity",
   "score"
 FROM "score";
 
 -- output regions
-WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
-  SELECT
-    "region",
-    "year",
-    "activity",
-    "receptivity",
-    "score"
-  FROM "shared"."region_year"
-), "class" /* spec line 62: output regions: classify(score, rating) as class */ AS (
+WITH "class_and_place" AS (
   SELECT
     *,
     CASE
@@ -108,17 +95,13 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
       THEN 'C'
       WHEN "score" >= 0.0 AND "score" <= 10.0
       THEN 'D'
-    END AS "class"
-  FROM "region_year"
-), "place" /* spec line 62: output regions: rank(score desc ties min) as place */ AS (
-  SELECT
-    *,
+    END AS "class", /* innovation_competitiveness.idx:62 output regions: classify(score, rating) as class */
     CASE
       WHEN "score" IS NULL
       THEN NULL
       ELSE RANK() OVER (PARTITION BY "year" ORDER BY "score" DESC)
-    END AS "place"
-  FROM "class"
+    END AS "place" /* innovation_competitiveness.idx:62 output regions: rank(score desc ties min) as place */
+  FROM "shared"."score"
 )
 SELECT
   "region",
@@ -128,29 +111,22 @@ SELECT
   "score",
   "class",
   "place"
-FROM "place"
+FROM "class_and_place"
 ORDER BY
   "region",
   "year";
 
 -- output districts
-WITH "region_year" /* shared.region_year: region by year, computed earlier in this run */ AS (
-  SELECT
-    "region",
-    "district",
-    "year",
-    "score"
-  FROM "shared"."region_year"
-), "districts_score" /* spec line 66: output districts: mean(score by district) as score */ AS (
+WITH "districts_score" AS (
   SELECT
     "district",
     "year",
-    AVG("score") AS "districts_score"
-  FROM "region_year"
+    AVG("score") AS "districts_score" /* innovation_competitiveness.idx:66 output districts: mean(score by district) as score */
+  FROM "shared"."score"
   GROUP BY
     "district",
     "year"
-), "class" /* spec line 66: output districts: classify(score, rating) as class */ AS (
+), "class" AS (
   SELECT
     *,
     CASE
@@ -168,7 +144,7 @@ WITH "region_year" /* shared.region_year: region by year, computed earlier in th
       THEN 'C'
       WHEN "districts_score" >= 0.0 AND "districts_score" <= 10.0
       THEN 'D'
-    END AS "class"
+    END AS "class" /* innovation_competitiveness.idx:66 output districts: classify(score, rating) as class */
   FROM "districts_score"
 )
 SELECT
@@ -180,3 +156,29 @@ FROM "class"
 ORDER BY
   "district",
   "year";
+
+-- missing values skipped by max(rd_costs over region), max(tech_innovation_costs over region), max(innovative_output over region), max(patents over region), max(innovative_orgs over region), max(research_activity over region), max(tech_activity over region), max(labour_productivity over region), max(capital_productivity over region), max(eco_efficiency over region), mean(score by district)
+SELECT
+  COUNT(*) AS "cells_0",
+  COUNT(*) - COUNT("rd_costs") AS "missing_0",
+  COUNT(*) AS "cells_1",
+  COUNT(*) - COUNT("tech_innovation_costs") AS "missing_1",
+  COUNT(*) AS "cells_2",
+  COUNT(*) - COUNT("innovative_output") AS "missing_2",
+  COUNT(*) AS "cells_3",
+  COUNT(*) - COUNT("patents") AS "missing_3",
+  COUNT(*) AS "cells_4",
+  COUNT(*) - COUNT("innovative_orgs") AS "missing_4",
+  COUNT(*) AS "cells_5",
+  COUNT(*) - COUNT("research_activity") AS "missing_5",
+  COUNT(*) AS "cells_6",
+  COUNT(*) - COUNT("tech_activity") AS "missing_6",
+  COUNT(*) AS "cells_7",
+  COUNT(*) - COUNT("labour_productivity") AS "missing_7",
+  COUNT(*) AS "cells_8",
+  COUNT(*) - COUNT("capital_productivity") AS "missing_8",
+  COUNT(*) AS "cells_9",
+  COUNT(*) - COUNT("eco_efficiency") AS "missing_9",
+  COUNT(*) AS "cells_10",
+  COUNT(*) - COUNT("score") AS "missing_10"
+FROM "shared"."score";

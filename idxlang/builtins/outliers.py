@@ -1,0 +1,150 @@
+"""Outliers: COINr's treatment (`treat`) and quantile clipping (`clip`).
+
+`treat(x [, winmax])`, within each period across the entities: an indicator fails
+when |skewness| ≥ 2 and kurtosis ≥ 3.5 (Excel's SKEW and KURT, as COINr); a failing
+one is Winsorised one point at a time (the highest value, every entity holding it,
+takes the next highest when it skews right; the lowest the next lowest when left),
+re-checked after each point, up to `winmax` points; if it still fails, the original
+values are log-transformed instead: ln(x − min + 0.01 (max − min)).
+
+After t top and b bottom points the values are those clipped to [b+1-th lowest,
+t+1-th highest distinct value], so the statistics of every (t, b) with t + b ≤ winmax
+are computed at once from the sorted distinct values, and the rule's path through
+them is a chain of `winmax` joins: one family of steps per indicator family, never
+one step per point (`bounds_sql`).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .. import ast
+from .. import model as m
+from ..sql import binary, case, col, ident, is_null, lit, select, table
+from . import Builtin, CheckContext, entity_axis, require
+from .reductions import probability, reduction
+
+BOUNDS = ("lo", "hi", "failing", "low", "high")  # the columns a treatment's bounds step gives each cell
+
+
+def _check_treat(ctx: CheckContext, e: ast.Call) -> m.Expr:
+    require(ctx, e, 1, 2, {"over"})
+    x = ctx.expr(e.args[0].value)
+    winmax = 5
+    if len(e.args) == 2:
+        k = e.args[1].value
+        if not (isinstance(k, ast.Number) and isinstance(k.value, int) and 0 <= k.value <= 50):
+            raise ctx.error("treat(x, winmax): winmax is a whole number of points, 0 to 50", k.span)
+        winmax = k.value
+    axis = entity_axis(ctx, x, e)
+    if axis not in x.grain.dims or ctx.axes.is_time(axis):
+        raise ctx.error(f"treat() works across the entities of each period; '{axis}' is not one of {x.grain}", e.span)
+    return m.Call("treat", (x, m.Const(winmax)), x.grain, m.Clauses(over=e.over.id if e.over else None), axis=axis,
+                  label=ctx.text(e), texts=(ctx.text(e.args[0].value),), span=e.span)
+
+
+def _lower_treat(call: m.Call, axes: m.Axes) -> m.Expr:
+    assert call.axis is not None
+    winmax = int(call.args[1].value)  # type: ignore[union-attr,arg-type]
+    return m.Treat(call.args[0], call.grain, call.axis, winmax, call.label, call.span)
+
+
+def treated(x: m.Expr, bound: dict[str, m.Expr], span: ast.Span | None = None) -> m.Expr:
+    """The treated value from its cell's bounds: log-transformed if the rule still
+    fails after Winsorising, else clipped to the bounds (missing stays missing)."""
+    op = lambda o, *a: m.Op(o, tuple(a), x.grain, span)  # noqa: E731
+    low, high = bound["low"], bound["high"]
+    logged = op("ln", op("+", op("-", x, low), op("*", m.Const(0.01), op("-", high, low))))
+    value = op("if", op("==", bound["failing"], m.Const(1)), logged, op("clip", x, bound["lo"], bound["hi"]))
+    return m.Op("if", (op("known", x), value, m.Const(None)), x.grain, span, hint="treat")
+
+
+def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], winmax: int) -> list[tuple[str, exp.Select]]:
+    """The CTEs of one treatment: distinct values ranked from both ends; every state
+    (tops, bottoms) with its bounds; the statistics of the values clipped to each; the
+    rule's move in each state; and its path from (0, 0), `winmax` moves long."""
+    values, states, stats, moves = (f"{name}_{s}" for s in ("values", "states", "statistics", "moves"))
+    x = col(column)
+    ranked = lambda desc: exp.Window(this=exp.Anonymous(this="DENSE_RANK"), partition_by=[col(p) for p in partition] or None,  # noqa: E731
+                                     order=exp.Order(expressions=[exp.Ordered(this=x.copy(), desc=desc)]))
+    distinct = (select(*[col(p) for p in partition], x.copy().as_(ident("value")),
+                       ranked(True).as_(ident("from_top")), ranked(False).as_(ident("from_bottom")))
+                .from_(table(source)).where(exp.Not(this=is_null(x.copy())))
+                .group_by(*[col(p) for p in partition], x.copy()))
+    grid = (select(*[col(p, "t") for p in partition],
+                   binary(exp.Sub, col("from_top", "t"), lit(1)).as_(ident("tops")),
+                   binary(exp.Sub, col("from_bottom", "b"), lit(1)).as_(ident("bottoms")),
+                   col("value", "b").as_(ident("lo")), col("value", "t").as_(ident("hi")))
+            .from_(_aliased(values, "t")).join(_aliased(values, "b"), on=_same(partition, "t", "b"), join_type="inner")
+            .where(exp.LTE(this=binary(exp.Add, col("from_top", "t"), col("from_bottom", "b")), expression=lit(winmax + 2))))
+    clipped = exp.Least(this=exp.Greatest(this=col(column, "v"), expressions=[col("lo", "s")], ignore_nulls=True),
+                        expressions=[col("hi", "s")], ignore_nulls=True)
+    keys = [col(p, "s") for p in partition] + [col(c, "s") for c in ("tops", "bottoms", "lo", "hi")]
+    statistics = (select(*keys, exp.Skewness(this=clipped).as_(ident("skew")), exp.Kurtosis(this=clipped.copy()).as_(ident("kurt")))
+                  .from_(_aliased(states, "s")).join(_aliased(source, "v"), on=_same(partition, "s", "v"), join_type="inner")
+                  .where(exp.Not(this=is_null(col(column, "v")))).group_by(*[k.copy() for k in keys]))
+    fails = exp.and_(exp.GTE(this=exp.Abs(this=col("skew")), expression=lit(2)), exp.GTE(this=col("kurt"), expression=lit(3.5)))
+    move = case((exp.and_(fails, exp.GT(this=col("skew"), expression=lit(0))), lit(1)), (fails.copy(), lit(-1)), default=lit(0))
+    moving = select(exp.Star(), move.as_(ident("move"))).from_(table(stats))
+    return [(values, distinct), (states, grid), (stats, statistics), (moves, moving), (name, _walk(name, moves, partition, winmax))]
+
+
+def _walk(name: str, moves: str, partition: tuple[str, ...], winmax: int) -> exp.Select:
+    """The state the rule ends in: from (0, 0), each state moves to the next by its move."""
+    last = f"s{winmax}"
+    outputs = [col(p, "s0").as_(ident(p)) for p in partition] + [
+        col("lo", last).as_(ident(f"{name}_lo")), col("hi", last).as_(ident(f"{name}_hi")),
+        case((exp.NEQ(this=col("move", last), expression=lit(0)), lit(1)), default=lit(0)).as_(ident(f"{name}_failing")),
+        col("lo", "s0").as_(ident(f"{name}_low")), col("hi", "s0").as_(ident(f"{name}_high"))]
+    walk = select(*outputs).from_(_aliased(moves, "s0"))
+    for k in range(1, winmax + 1):
+        prev, here = f"s{k - 1}", f"s{k}"
+        step = lambda c, way: exp.EQ(this=col(c, here), expression=binary(  # noqa: E731
+            exp.Add, col(c, prev), case((exp.EQ(this=col("move", prev), expression=lit(way)), lit(1)), default=lit(0))))
+        on = exp.and_(*_conditions(partition, prev, here), step("tops", 1), step("bottoms", -1))
+        walk = walk.join(_aliased(moves, here), on=on, join_type="inner")
+    return walk.where(exp.and_(exp.EQ(this=col("tops", "s0"), expression=lit(0)),
+                               exp.EQ(this=col("bottoms", "s0"), expression=lit(0))))
+
+
+def _aliased(name: str, alias: str) -> exp.Table:
+    return exp.Table(this=ident(name), alias=exp.TableAlias(this=ident(alias)))
+
+
+def _conditions(partition: tuple[str, ...], a: str, b: str) -> list[exp.Expression]:
+    return [exp.EQ(this=col(p, a), expression=col(p, b)) for p in partition]
+
+
+def _same(partition: tuple[str, ...], a: str, b: str) -> exp.Expression:
+    return exp.and_(*_conditions(partition, a, b)) if partition else exp.true()
+
+
+def _check_clip(ctx: CheckContext, e: ast.Call) -> m.Expr:
+    require(ctx, e, 3, 3, {"over", "by"})
+    x = ctx.expr(e.args[0].value)
+    lo, hi = probability(ctx, e.args[1].value), probability(ctx, e.args[2].value)
+    if lo >= hi:
+        raise ctx.error("clip(x, lo, hi): lo must be below hi", e.span)
+    axis = None if e.by is not None else entity_axis(ctx, x, e)
+    return m.Call("clip", (x, m.Const(lo), m.Const(hi)), x.grain, m.Clauses(over=axis, by=e.by.id if e.by else None),
+                  axis=axis, label=ctx.text(e), texts=tuple(ctx.text(a.value) for a in e.args), span=e.span)
+
+
+def _lower_clip(call: m.Call, axes: m.Axes) -> m.Expr:
+    """Quantile clipping: values below the `lo` quantile of the period (across the
+    entities, or within the group) take that quantile, values above `hi` take `hi`'s."""
+    x, c = call.args[0], call.clauses
+    where = f"by {c.by}" if c.by else f"over {c.over}"
+
+    def bound(i: int) -> m.Expr:
+        p = float(call.args[i].value)  # type: ignore[union-attr,arg-type]
+        return reduction(axes, "quantile", x, f"quantile({call.texts[0]}, {call.texts[i]} {where})",
+                         over=c.over, by=c.by, param=p)
+
+    return m.Op("least", (m.Op("greatest", (x, bound(1)), x.grain, call.span), bound(2)), x.grain, call.span)
+
+
+BUILTINS = (
+    Builtin("treat", "treat(x[, winmax] [over AXIS])", _check_treat, _lower_treat),
+    Builtin("clip", "clip(x, lo, hi [over AXIS | by GROUP])", _check_clip, _lower_clip),
+)

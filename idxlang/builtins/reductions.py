@@ -1,0 +1,159 @@
+"""Reductions: `f(x over AXIS [in a..b])` removes an axis, `f(x by ATTRIBUTE)` replaces
+the entity by its group. They skip missing values (which `idxc run` counts), and a
+reduction over no values is missing. `x at PERIOD` is here too: the value in one
+period, a reduction of the time axis to one of its values."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlglot import exp
+
+from .. import ast
+from .. import model as m
+from ..diagnostics import did_you_mean
+from ..sql import binary, case, lit, window
+from . import Builtin, CheckContext, SqlContext, require
+from .means import check_row_wise, lower_row_wise
+
+Wrap = Callable[[exp.Expression], exp.Expression]
+
+
+def _product(x: exp.Expression, wrap: Wrap, e: m.Reduce) -> exp.Expression:
+    """EXP(SUM(LN(|x|))) with the sign and zeros handled explicitly: portable SQL has
+    no PRODUCT aggregate."""
+    nonzero = exp.Abs(this=exp.Nullif(this=x.copy(), expression=lit(0)))
+    magnitude = exp.Exp(this=wrap(exp.Sum(this=exp.Ln(this=nonzero))))
+    negatives = wrap(exp.Sum(this=exp.If(this=exp.LT(this=x.copy(), expression=lit(0)), true=lit(1), false=lit(0))))
+    sign = exp.If(this=exp.EQ(this=exp.Mod(this=negatives, expression=lit(2)), expression=lit(1)),
+                  true=lit(-1), false=lit(1))
+    zero = exp.EQ(this=wrap(exp.Min(this=exp.Abs(this=x.copy()))), expression=lit(0))
+    return case((zero, lit(0)), default=binary(exp.Mul, magnitude, sign))
+
+
+def _geomean(x: exp.Expression, wrap: Wrap, e: m.Reduce) -> exp.Expression:
+    """Defined for positive values only: any other makes it missing."""
+    positive = case((exp.GT(this=x.copy(), expression=lit(0)), x.copy()))
+    undefined = exp.LTE(this=wrap(exp.Min(this=x.copy())), expression=lit(0))
+    return case((undefined, exp.Null()), default=exp.Exp(this=wrap(exp.Avg(this=exp.Ln(this=positive)))))
+
+
+def _simple(cls: type) -> Callable[[exp.Expression, Wrap, m.Reduce], exp.Expression]:
+    return lambda x, wrap, e: wrap(cls(this=x))
+
+
+AGGREGATES: dict[str, Callable[[exp.Expression, Wrap, m.Reduce], exp.Expression]] = {
+    "sum": _simple(exp.Sum), "mean": _simple(exp.Avg), "min": _simple(exp.Min), "max": _simple(exp.Max),
+    "count": _simple(exp.Count), "sd": _simple(exp.StddevSamp), "median": _simple(exp.Median),
+    "skew": _simple(exp.Skewness), "kurt": _simple(exp.Kurtosis),
+    "product": _product, "geomean": _geomean,
+    # interpolated, as R's default (type 7) and DuckDB's quantile_cont
+    "quantile": lambda x, wrap, e: wrap(exp.PercentileCont(this=x, expression=lit(e.param or 0))),
+}
+ROW_WISE = {"sum", "mean", "product", "geomean"}
+
+
+def sql_reduce(ctx: SqlContext, e: m.Reduce) -> exp.Expression:
+    x = ctx(e.arg)
+    if e.within:
+        t = ctx.key(e.axis)
+        x = case((exp.Between(this=t, low=lit(e.within[0]), high=lit(e.within[1])), x))
+    if ctx.grouped:
+        return AGGREGATES[e.func](x, lambda a: a, e)
+    part = ctx.partition(e.grain)
+    return AGGREGATES[e.func](x, lambda a: window(a, part), e)
+
+
+def sql_at(ctx: SqlContext, e: m.At) -> exp.Expression:
+    x = case((exp.EQ(this=ctx.key(e.time), expression=lit(e.period)), ctx(e.arg)))
+    return exp.Max(this=x) if ctx.grouped else window(exp.Max(this=x), ctx.partition(e.grain))
+
+
+def reduction(axes: m.Axes, func: str, x: m.Expr, label: str, over: str | None = None, by: str | None = None,
+              within: tuple[float, float] | None = None, param: float | None = None, report: bool = True) -> m.Reduce:
+    """A reduction node: over an axis, or by the group an attribute names."""
+    if by is not None:
+        entity = axes.attributes[by]
+        grain = m.make_grain(axes, x.grain.replace(entity, by).dims)
+        return m.Reduce(func, x, grain, by, m.Mode.BY, None, param, label, report)
+    assert over is not None
+    return m.Reduce(func, x, x.grain.without(over), over, m.Mode.OVER, within, param, label, report)
+
+
+def probability(ctx: CheckContext, e: ast.Expr) -> float:
+    value = ctx.number(e)
+    if value is None or not 0 <= value <= 1:
+        raise ctx.error("a quantile's probability is a number (or param) from 0 to 1", e.span)
+    return float(value)
+
+
+def _check(ctx: CheckContext, e: ast.Call) -> m.Expr:
+    if e.over is None and e.by is None:
+        if len(e.args) > 1 and e.func in ROW_WISE:
+            return check_row_wise(ctx, e)
+        if len(e.args) > 1 and e.func in ("max", "min"):
+            other = "greatest" if e.func == "max" else "least"
+            raise ctx.error(f"{e.func}() reduces along an axis; for the row-wise {e.func}imum use {other}(...)", e.func_span)
+        raise ctx.error(f"{e.func}() does not say what it reduces over", e.span,
+                        f"name the axis: {e.func}(x over <entity or time axis>) or {e.func}(x by <attribute>)")
+    if e.over is not None and e.by is not None:
+        raise ctx.error(f"{e.func}() takes 'over' or 'by', not both", e.span)
+    require(ctx, e, *((2, 2) if e.func == "quantile" else (1, 1)), clauses={"over", "by", "within"})
+    arg = ctx.expr(e.args[0].value)
+    extra = (m.Const(probability(ctx, e.args[1].value)),) if e.func == "quantile" else ()
+    if e.over is not None:
+        return _over(ctx, e, arg, extra)
+    return _by(ctx, e, arg, extra)
+
+
+def _over(ctx: CheckContext, e: ast.Call, arg: m.Expr, extra: tuple[m.Expr, ...]) -> m.Call:
+    assert e.over is not None
+    axes, axis = ctx.axes, e.over.id
+    if axis not in arg.grain.dims:
+        known = [*axes.entities, *axes.times, *axes.attributes]
+        if axis not in known:
+            raise ctx.error(f"unknown axis '{axis}'", e.over.span, did_you_mean(axis, known))
+        raise ctx.error(f"cannot reduce over '{axis}': the argument is {arg.grain}", e.over.span,
+                        "'over' removes one of the argument's axes" + (
+                            f"; to group by the attribute write {e.func}(x by {axis})" if axis in axes.attributes else ""))
+    within = None
+    if e.within is not None:
+        if not axes.is_time(axis):
+            raise ctx.error(f"'in a..b' selects periods; '{axis}' is not a time axis", e.within.span)
+        within = (ctx.period(e.within.start), ctx.period(e.within.end))
+        if within[0] > within[1]:
+            raise ctx.error(f"empty period range {within[0]}..{within[1]}", e.within.span)
+    return m.Call(e.func, (arg, *extra), arg.grain.without(axis), m.Clauses(over=axis, within=within),
+                  label=ctx.text(e), span=e.span)
+
+
+def _by(ctx: CheckContext, e: ast.Call, arg: m.Expr, extra: tuple[m.Expr, ...]) -> m.Call:
+    assert e.by is not None
+    axes, group = ctx.axes, e.by.id
+    if e.within is not None:
+        raise ctx.error("'in a..b' goes with 'over <time axis>'", e.within.span)
+    entity = axes.attributes.get(group)
+    if entity is None:
+        if group in axes.entities or group in axes.times:
+            raise ctx.error(f"'by' groups by an attribute; '{group}' is an axis", e.by.span,
+                            f"to keep '{group}' and remove the other axis, write {e.func}(x over <that axis>)")
+        raise ctx.error(f"unknown attribute '{group}'", e.by.span, did_you_mean(group, axes.attributes))
+    if entity not in arg.grain.dims:
+        raise ctx.error(f"cannot group by '{group}': the argument is {arg.grain}, without {entity}", e.by.span)
+    grain = m.make_grain(axes, arg.grain.replace(entity, group).dims)
+    return m.Call(e.func, (arg, *extra), grain, m.Clauses(by=group), label=ctx.text(e), span=e.span)
+
+
+def _lower(call: m.Call, axes: m.Axes) -> m.Expr:
+    if call.clauses.over is None and call.clauses.by is None:
+        return lower_row_wise(call, axes)
+    param = call.args[1].value if len(call.args) > 1 else None  # type: ignore[union-attr]
+    node = reduction(axes, call.func, call.args[0], call.label, call.clauses.over, call.clauses.by,
+                     call.clauses.within, param)  # type: ignore[arg-type]
+    return m.Reduce(node.func, node.arg, node.grain, node.axis, node.mode, node.within, node.param, node.label,
+                    span=call.span)
+
+
+BUILTINS = tuple(Builtin(f, f"{f}(x over AXIS [in a..b]) | {f}(x by ATTRIBUTE)" if f != "quantile" else
+                         "quantile(x, p over AXIS) | quantile(x, p by ATTRIBUTE)", _check, _lower)
+                 for f in AGGREGATES)

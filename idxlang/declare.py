@@ -1,0 +1,161 @@
+"""The spec's names: tables and their axes, params, functions, lets, scales and
+screens, each declared once. `check.py` resolves expressions against them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ast
+from . import model as m
+from .diagnostics import Diagnostic, IdxError, did_you_mean
+
+
+@dataclass
+class Declarations:
+    module: ast.Module
+    axes: m.Axes = field(default_factory=lambda: m.Axes(frozenset(), frozenset(), {}))
+    tables: dict[str, m.TableInfo] = field(default_factory=dict)
+    columns: dict[str, tuple[m.Grain, m.RefKind]] = field(default_factory=dict)  # every column, key and attribute
+    params: dict[str, m.ParamInfo] = field(default_factory=dict)
+    defs: dict[str, ast.Def] = field(default_factory=dict)
+    lets: dict[str, ast.Let] = field(default_factory=dict)
+    scales: dict[str, ast.Scale] = field(default_factory=dict)
+    screens: dict[str, m.Screen] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, message: str, span: ast.Span | None, hint: str | None = None) -> IdxError:
+        return IdxError(Diagnostic("error", message, self.module.path, self.module.source, span, hint))
+
+    def warn(self, message: str, span: ast.Span | None, hint: str | None = None) -> None:
+        self.warnings.append(Diagnostic("warning", message, self.module.path, self.module.source, span, hint))
+
+
+def declare(module: ast.Module, params: dict[str, float | int] | None = None,
+            builtins: frozenset[str] = frozenset()) -> Declarations:
+    """Every name the spec declares; `params` override the spec's values."""
+    d = Declarations(module)
+    claimed: dict[str, tuple[str, ast.Span]] = {}
+
+    def claim(name: str, what: str, span: ast.Span) -> None:
+        if name in claimed:
+            first_what, first = claimed[name]
+            raise d.error(f"'{name}' is already declared as {first_what} on line {first.line}", span)
+        claimed[name] = (what, span)
+
+    _tables(d, claim)
+    for st in module.statements:
+        if isinstance(st, ast.Param):
+            claim(st.name, "a param", st.span)
+            d.params[st.name] = m.ParamInfo(st.name, st.value, st.doc, st.span.line)
+        elif isinstance(st, ast.Def):
+            claim(st.name, "a function", st.span)
+            if st.name in builtins:
+                raise d.error(f"'{st.name}' is a built-in function; choose another name", st.span)
+            d.defs[st.name] = st
+        elif isinstance(st, ast.Let):
+            claim(st.name, "a let", st.name_span)
+            d.lets[st.name] = st
+        elif isinstance(st, ast.Scale):
+            claim(st.name, "a scale", st.span)
+            _check_scale(d, st)
+            d.scales[st.name] = st
+        elif isinstance(st, ast.Screen):
+            _screen(d, st)
+    _override(d, params or {})
+    return d
+
+
+def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
+    statements = [st for st in d.module.statements if isinstance(st, ast.Table)]
+    entities = {st.entity.id for st in statements if st.entity}
+    times = {st.time.id for st in statements if st.time}
+    attributes: dict[str, str] = {}
+    for st in statements:
+        claim(st.name, "a table", st.span)
+    for st in statements:
+        keys = [k.id for k in (st.entity, st.time) if k]
+        for k in (st.entity, st.time):
+            if k and (k.id in entities and k is st.time or k.id in times and k is st.entity):
+                raise d.error(f"'{k.id}' is used both as an entity axis and as a time axis", k.span)
+        numeric, attrs = [], []
+        for col in st.columns:
+            if col.name in keys:
+                raise d.error(f"'{col.name}' is a key of table {st.name}; do not list it as a column", col.span)
+            if col.attribute:
+                if not st.entity:
+                    raise d.error(f"attribute '{col.name}' needs an entity axis in table {st.name}", col.span)
+                claim(col.name, f"an attribute of {st.entity.id}", col.span)
+                attributes[col.name] = st.entity.id
+                d.columns[col.name] = (m.Grain((st.entity.id,)), m.RefKind.ATTRIBUTE)
+                attrs.append(col.name)
+            else:
+                claim(col.name, f"a column of table {st.name}", col.span)
+                d.columns[col.name] = (m.Grain(tuple(keys)), m.RefKind.COLUMN)
+                numeric.append(col.name)
+        source = str(Path(d.module.path).parent / st.source.value) if st.source else None
+        docs = {c.name: c.doc for c in st.columns if c.doc}
+        d.tables[st.name] = m.TableInfo(st.name, st.entity.id if st.entity else None, st.time.id if st.time else None,
+                                        source, tuple(numeric), tuple(attrs), st.span, docs=docs)
+    d.axes = m.Axes(frozenset(entities), frozenset(times), attributes)
+    for key in entities | times:
+        d.columns.setdefault(key, (m.Grain((key,)), m.RefKind.KEY))
+
+
+def _screen(d: Declarations, st: ast.Screen) -> None:
+    table = d.tables.get(st.table.id)
+    if table is None:
+        raise d.error(f"unknown table '{st.table.id}'", st.table.span, did_you_mean(st.table.id, d.tables))
+    if table.entity is None:
+        raise d.error(f"table {table.name} has no entity axis to screen", st.table.span)
+    if not 0 < st.threshold.value <= 1:
+        raise d.error("availability is a share of cells, above 0 and at most 1", st.threshold.span)
+    for c in st.columns:
+        if c.id not in table.columns:
+            raise d.error(f"'{c.id}' is not a numeric column of table {table.name}", c.span,
+                          did_you_mean(c.id, table.columns))
+    if table.entity in d.screens:
+        raise d.error(f"'{table.entity}' is screened twice", st.span)
+    columns = tuple(c.id for c in st.columns) or table.columns
+    d.screens[table.entity] = m.Screen(table.name, table.entity, st.threshold.value, columns)
+
+
+def _override(d: Declarations, params: dict[str, float | int]) -> None:
+    for key, value in params.items():
+        if key not in d.params:
+            hint = did_you_mean(key, d.params) or f"params: {', '.join(sorted(d.params)) or 'none'}"
+            raise IdxError(Diagnostic("error", f"--param {key}: the spec has no param '{key}'", hint=hint))
+        old = d.params[key]
+        d.params[key] = m.ParamInfo(key, value, old.doc, old.line)
+
+
+def _check_scale(d: Declarations, sc: ast.Scale) -> None:
+    bands = sorted(sc.bands, key=lambda b: (b.low, not b.low_closed))
+    for b in sc.bands:
+        if b.low > b.high or (b.low == b.high and not (b.low_closed and b.high_closed)):
+            raise d.error(f"band '{b.code}' {b.text()} is empty", b.span)
+    codes = [b.code for b in sc.bands]
+    for b in sc.bands:
+        if codes.count(b.code) > 1:
+            raise d.error(f"scale {sc.name} names class '{b.code}' twice", b.span)
+    for lo, hi in zip(bands, bands[1:]):
+        if hi.low < lo.high or (hi.low == lo.high and hi.low_closed and lo.high_closed):
+            raise d.error(
+                f"bands '{lo.code}' {lo.text()} and '{hi.code}' {hi.text()} overlap", hi.span,
+                "a value must fall in one band only: close one end and open the other, e.g. (70, 85] and (85, 100]")
+        if hi.low > lo.high or (hi.low == lo.high and not hi.low_closed and not lo.high_closed):
+            gap = f"{'[' if not lo.high_closed else '('}{lo.high:g}, {hi.low:g}{']' if not hi.low_closed else ')'}"
+            d.warn(f"scale {sc.name} has a gap {gap} between '{lo.code}' and '{hi.code}': "
+                   "values there get no class", hi.span)
+
+
+def parse_param_values(raw: dict[str, str]) -> dict[str, float | int]:
+    """`--param NAME=VALUE` strings as numbers (whole numbers stay whole)."""
+    out: dict[str, float | int] = {}
+    for key, text in raw.items():
+        text = str(text).strip()
+        try:
+            out[key] = int(text) if text.lstrip("+-").isdigit() else float(text)
+        except ValueError:
+            raise IdxError(Diagnostic("error", f"--param {key}={text}: not a number")) from None
+    return out

@@ -1,0 +1,30 @@
+"""Checked model → core model: every built-in call expanded by its own lowering in the
+registry (`builtins/`), inside user functions' bodies too. What a normalisation, a
+row-wise mean or a treatment means is stated once, in its family's module."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from . import model as m
+from .builtins import REGISTRY
+
+
+def lower_expr(e: m.Expr, axes: m.Axes) -> m.Expr:
+    """e with its calls expanded, innermost first."""
+    def rewrite(node: m.Expr) -> m.Expr | None:
+        if isinstance(node, m.Apply):
+            return replace(node, args=tuple(lower_expr(a, axes) for a in node.args), body=lower_expr(node.body, axes))
+        if not isinstance(node, m.Call):
+            return None
+        inner = m.transform(node, lambda x: None if x is node else lower_expr(x, axes))
+        builtin = REGISTRY[node.func]
+        assert isinstance(inner, m.Call) and builtin.lower is not None, node.func
+        lowered = builtin.lower(inner, axes)
+        return replace(lowered, hint=node.func, label=node.label) if isinstance(lowered, m.Op) else lowered
+
+    return m.transform(e, rewrite)
+
+
+def lower(model: m.Model) -> m.Model:
+    return model.map_exprs(lambda e: lower_expr(e, model.axes))

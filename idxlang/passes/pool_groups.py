@@ -1,0 +1,47 @@
+"""GROUP BYs onto one grain from the same rows (a chain of Derive steps keeps its rows)
+are one GROUP BY: the products of three chain indices across entities read the panel
+once. Each member keeps its step, which takes its column from the pool and merges it
+into its grain's rows where it did. A member that the pool's rows are computed from
+stays out: the pool would read itself.
+
+    before:  b = SELECT year, MAX(y) * 2 ... GROUP BY year;  v = SELECT year, SUM(dev) ... GROUP BY year
+    after:   reductions_by_year = SELECT year, MAX(y) * 2 AS b, SUM(dev) AS v ... GROUP BY year
+             b = SELECT year, b FROM reductions_by_year;  v = ... FULL JOIN (SELECT year, v FROM ...)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .. import steps as s
+from .rows import base
+
+
+def pool_groups(plan: s.Plan) -> s.Plan:
+    steps = dict(plan.steps)
+    position = {name: i for i, name in enumerate(steps)}
+    pools: dict[tuple, list[s.Aggregate]] = {}  # type: ignore[type-arg]
+    for step in steps.values():
+        if isinstance(step, s.Aggregate) and step.source in steps:
+            pools.setdefault((step.grain, step.keys, base(steps, step.source)), []).append(step)
+    for members in pools.values():
+        latest = max((g.source for g in members), key=position.__getitem__)
+        read = s.upstream(steps, [latest])
+        members = [g for g in members if g.name not in read]
+        if len(members) < 2:
+            continue
+        first = members[0]
+        name = _unique(f"reductions_by_{'_'.join(first.grain.dims) or 'all'}", steps)
+        columns = tuple(c for g in members for c in g.columns)
+        steps[name] = s.Aggregate(name, first.grain, first.keys, latest, columns,
+                                  f"in one GROUP BY: {', '.join(g.name for g in members)}")
+        for g in members:
+            steps[g.name] = s.Merge(g.name, g.grain, g.keys, name, tuple(c.name for c in g.columns), g.note, g.merge_into)
+    return replace(plan, steps=s.ordered(steps)) if len(steps) != len(plan.steps) else plan
+
+
+def _unique(base_name: str, taken: dict) -> str:  # type: ignore[type-arg]
+    name, n = base_name, 2
+    while name in taken:
+        name, n = f"{base_name}_{n}", n + 1
+    return name

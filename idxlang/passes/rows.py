@@ -1,0 +1,65 @@
+"""What the passes ask of a plan: which steps keep their source's rows, where a chain
+of such steps begins, and which columns a step has."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from .. import model as m
+from .. import steps as s
+
+
+def base(steps: Mapping[str, s.Step], name: str) -> str:
+    """The step a chain of Derive steps starts from: every step of the chain has its rows."""
+    step = steps[name]
+    while isinstance(step, s.Derive) and step.source is not None and step.source in steps:
+        step = steps[step.source]
+    return step.name
+
+
+def available(steps: Mapping[str, s.Step], name: str) -> set[str]:
+    """The columns a step's rows carry (what `SELECT *` of it gives)."""
+    step = steps[name]
+    own = set(s.provides(step)) | set(step.keys)
+    inherited = getattr(step, "merge_into", None) or (step.source if isinstance(step, s.Derive) else None)
+    return own | (available(steps, inherited) if inherited and inherited in steps else set())
+
+
+def referenced(step: s.Step | s.OutputQuery | s.Tally) -> set[str]:
+    """The column names a step or query reads from the rows it reads."""
+    names: set[str] = set(getattr(step, "keys", ()))
+    exprs: list[m.Expr] = []
+    if isinstance(step, (s.Derive, s.Aggregate)):
+        exprs = [c.expr for c in step.columns]
+    elif isinstance(step, s.Unpivot):
+        exprs = [e for _, es in step.values for e in es]
+    elif isinstance(step, s.TreatBounds):
+        names.add(step.column)
+    elif isinstance(step, s.Merge):
+        names |= set(step.columns)
+    elif isinstance(step, s.OutputQuery):
+        exprs = [e for _, e in step.columns]
+    elif isinstance(step, s.Tally):
+        exprs = [step.arg]
+        names |= {step.within[0]} if step.within else set()
+        names |= {step.slot_axis} if step.slot_axis else set()
+    for e in exprs:
+        names |= {n.name for n in m.walk(e) if isinstance(n, m.Ref)}
+        names |= {n.time for n in m.walk(e) if isinstance(n, m.At)}
+        names |= {n.axis for n in m.walk(e) if isinstance(n, (m.Window, m.Reduce))}
+        names |= {n.group for n in m.walk(e) if isinstance(n, m.Window) and n.group}
+        names |= {d for n in m.walk(e) if isinstance(n, (m.Window, m.Reduce, m.At)) for d in n.grain.dims}
+    return names
+
+
+def columns_taken(plan: s.Plan) -> set[str]:
+    return {c for name in plan.steps for c in s.provides(plan.steps[name])} | \
+        {k for st in plan.steps.values() for k in st.keys}
+
+
+def unique(base_name: str, taken: set[str]) -> str:
+    name, n = base_name, 2
+    while name in taken:
+        name, n = f"{base_name}_{n}", n + 1
+    taken.add(name)
+    return name

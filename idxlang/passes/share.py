@@ -1,0 +1,135 @@
+"""What two statements of a run compute is computed once, into a table.
+
+A run executes one statement per output and one per set of rows whose skipped values
+are counted. A step two of them read (the scores both an entity output and a
+district output show; the rows a count reads) is computed once, into a table of
+schema `shared`, and later statements read that table: its stage. A stage keeps only
+the columns later statements read. Only the last step of a chain that the same
+statements read is staged, and the statements that read an earlier step of the chain
+read the stage instead, which has the same rows and more columns. The user's data is
+never copied into a stage for its own sake: reading it again costs a scan.
+
+    before:  output regions: WITH regions, ..., score SELECT ...    (score computed twice)
+             output districts: WITH regions, ..., score, districts SELECT ...
+    after:   CREATE TABLE shared.score AS WITH regions, ..., score SELECT keys, used columns FROM score
+             output regions: WITH score AS (SELECT * FROM shared.score) SELECT ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Union
+
+from .. import model as m
+from .. import steps as s
+from .rows import available, referenced
+
+Reader = Union[s.Step, s.OutputQuery, s.Tally]
+
+
+def queries(plan: s.Plan) -> dict[str, list[str]]:
+    """Each statement of a run and the steps it reads directly (as compile.script forms them)."""
+    found = {f"output {o}": s.query_reads(q) for o, q in plan.outputs.items()}
+    for t in plan.tallies:
+        found.setdefault(f"count {t.source} {t.joins} {t.within} {t.slot_axis}", s.query_reads(t))
+    return found
+
+
+def share(plan: s.Plan) -> s.Plan:
+    """Stage, from the last step back, every step two statements still compute: the
+    queries, and the statements that compute the stages already chosen."""
+    staged: list[str] = []
+    for name in reversed(list(plan.steps)):
+        step = plan.steps[name]
+        if isinstance(step, s.Read) and step.table.schema is m.Schema.INPUT and not step.merge_into:
+            continue  # reading the user's data again costs a scan, not a copy
+        if len(_statements_computing(plan, name, staged)) >= 2:
+            staged.append(name)
+            plan = _read_through(plan, name)
+    if not staged:
+        return plan
+    staged = [n for n in plan.steps if n in staged]
+    outputs = {o: s.upstream(plan.steps, s.query_reads(q)) for o, q in plan.outputs.items()}
+    stages = tuple(s.Stage(n, _kept(plan, n), tuple(o for o, up in outputs.items() if n in up)) for n in staged)
+    return replace(plan, stages=stages)
+
+
+def _statements_computing(plan: s.Plan, name: str, staged: list[str]) -> set[str]:
+    """The statements whose SQL computes `name`, when the steps in `staged` are tables
+    computed before them."""
+    starts = {**queries(plan), **{f"stage {n}": list(s.reads(plan.steps[n])) for n in staged}}
+    return {q for q, reads in starts.items() if name in _cut_upstream(plan, reads, set(staged))}
+
+
+def _cut_upstream(plan: s.Plan, starts: list[str], staged: set[str]) -> set[str]:
+    """What a statement reading `starts` computes: up to the staged tables, which it reads."""
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        n = todo.pop()
+        if n in seen or n not in plan.steps:
+            continue
+        seen.add(n)
+        if n not in staged:
+            todo += s.reads(plan.steps[n])
+    return seen
+
+
+def _chain(plan: s.Plan, name: str) -> list[str]:
+    """The steps before `name` with the same rows: its Derive sources, back to the first."""
+    found = []
+    step = plan.steps[name]
+    while isinstance(step, s.Derive) and step.source in plan.steps:
+        found.append(step.source)
+        step = plan.steps[step.source]  # type: ignore[index]
+    return found
+
+
+def _read_through(plan: s.Plan, stage: str) -> s.Plan:
+    """Readers of an earlier step of the stage's chain read the stage (same rows, more
+    columns), unless the stage is computed from them."""
+    earlier = set(_chain(plan, stage))
+    before = s.upstream(plan.steps, [stage])
+    swap = lambda n: stage if n in earlier else n  # noqa: E731
+
+    def moved(r: Reader) -> Reader:
+        if isinstance(r, (s.OutputQuery, s.Tally)):
+            return replace(r, source=swap(r.source), joins=tuple(replace(j, source=swap(j.source)) for j in r.joins))
+        if r.name in before:
+            return r
+        fields = {f: swap(getattr(r, f)) for f in ("source", "merge_into", "pool") if getattr(r, f, None)}
+        if isinstance(r, s.Derive):
+            fields["joins"] = tuple(replace(j, source=swap(j.source)) for j in r.joins)  # type: ignore[assignment]
+            if r.source in earlier:  # a branch of the chain continues from the stage itself
+                fields["source"] = stage
+        return replace(r, **fields)  # type: ignore[type-var]
+
+    steps = {n: moved(st) for n, st in plan.steps.items()}  # type: ignore[misc]
+    return replace(plan, steps=s.ordered(steps), outputs={o: moved(q) for o, q in plan.outputs.items()},  # type: ignore[misc]
+                   tallies=tuple(moved(t) for t in plan.tallies))  # type: ignore[misc]
+
+
+def _kept(plan: s.Plan, stage: str) -> tuple[str, ...]:
+    """The stage's columns that a statement after it reads: its keys and what any step
+    or query downstream of it names."""
+    readers: list[Reader] = [st for st in plan.steps.values() if stage in s.upstream(plan.steps, s.reads(st))
+                             and st.name != stage]
+    readers += [q for q in (*plan.outputs.values(), *plan.tallies) if stage in s.upstream(plan.steps, s.query_reads(q))]
+    named: set[str] = set(plan.steps[stage].keys)
+    for r in readers:
+        named |= referenced(r)
+        named |= {c for j in getattr(r, "joins", ()) for c in (*j.columns, *j.keys)}
+    have = available(plan.steps, stage)
+    return tuple(c for c in _in_order(plan, stage) if c in named and c in have)
+
+
+def _in_order(plan: s.Plan, stage: str) -> list[str]:
+    """The stage's columns in the order its chain adds them."""
+    order: list[str] = []
+    for n in [*reversed(_chain(plan, stage)), stage]:
+        step = plan.steps[n]
+        order += [*step.keys, *s.provides(step)]
+        inherited = getattr(step, "merge_into", None)
+        if inherited:
+            order = list(_in_order(plan, inherited)) + order
+    return list(dict.fromkeys(order))

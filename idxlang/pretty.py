@@ -1,0 +1,98 @@
+"""Model expressions as text in the spec's own notation: what `idxc debug` prints, and
+what the SQL says beside a column the compiler made on its own."""
+
+from __future__ import annotations
+
+from . import model as m
+
+_PRECEDENCE = {"coalesce": 1, "or": 2, "and": 3, "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5,
+               "+": 6, "-": 6, "*": 7, "/": 7, "^": 9}
+_SYMBOL = {"coalesce": "??"}
+
+
+def _number(v: float | int | str | None) -> str:
+    if v is None:
+        return "missing"
+    if isinstance(v, str):
+        return '"' + v.replace('"', '\\"') + '"'
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def text(e: m.Expr, parent: int = 0) -> str:
+    """e in idx notation, with parentheses only where precedence needs them."""
+    if isinstance(e, m.Const):
+        return _number(e.value)
+    if isinstance(e, (m.Param, m.Ref)):
+        return e.name
+    if isinstance(e, m.Placeholder):
+        return f"#{e.index + 1}"
+    if isinstance(e, m.Op):
+        return _op(e, parent)
+    if isinstance(e, m.Call):
+        return _call(e)
+    if isinstance(e, m.Apply):
+        return f"{e.func}({', '.join(text(a) for a in e.args)})"
+    if isinstance(e, m.At):
+        return f"{text(e.arg, 10)} at {e.period:g}"
+    if isinstance(e, m.Reduce):
+        return _reduce(e)
+    if isinstance(e, m.Window):
+        return _window(e)
+    if isinstance(e, m.Classify):
+        return f"classify({text(e.arg)}, {e.scale})"
+    if isinstance(e, m.Treat):
+        return f"treat({text(e.arg)}{'' if e.winmax == 5 else f', {e.winmax}'} over {e.axis})"
+    if isinstance(e, m.Stack):
+        return e.axis.removesuffix("_input") + ("_value" if not e.index else f"_value_{e.index + 1}")
+    if isinstance(e, m.Pick):
+        return f"{e.axis.removesuffix('_input')}({e.slot})"
+    raise TypeError(e)
+
+
+def _op(e: m.Op, parent: int) -> str:
+    if e.op in _PRECEDENCE:
+        p = _PRECEDENCE[e.op]
+        out = f"{text(e.args[0], p)} {_SYMBOL.get(e.op, e.op)} {text(e.args[1], p + 1)}"
+        return f"({out})" if p < parent else out
+    if e.op == "neg":
+        return f"-{text(e.args[0], 8)}"
+    if e.op == "not":
+        return f"not {text(e.args[0], 4)}"
+    if e.op == "if":
+        out = f"if {text(e.args[0])} then {text(e.args[1])} else {text(e.args[2])}"
+        return f"({out})" if parent else out
+    return f"{e.op}({', '.join(text(a) for a in e.args)})"
+
+
+def _call(e: m.Call) -> str:
+    args = [text(a) + (f": {text(w)}" if e.weights and not (isinstance(w, m.Const) and w.value == 1) else "")
+            for a, w in zip(e.args, e.weights or [None] * len(e.args))]  # type: ignore[list-item]
+    c = e.clauses
+    clauses = [f"over {c.over}" if c.over and e.func not in ("minmax", "zscore", "distance", "prank", "rank", "treat",
+                                                               "clip") else "",
+               f"by {c.by}" if c.by else "", f"in {c.within[0]:g}..{c.within[1]:g}" if c.within else "",
+               ("desc" if c.descending else "asc") if c.descending is not None else "",
+               f"ties {c.ties}" if c.ties and c.ties != "min" else "", "direction -1" if c.direction == -1 else "",
+               f"present {c.present:g}" if c.present is not None else "", f"power {c.power:g}" if c.power else "",
+               "unclipped" if c.unclipped else "", f"where {text(c.where)}" if c.where is not None else ""]
+    if e.axis and e.func in ("minmax", "zscore", "distance", "prank", "rank", "treat", "clip"):
+        clauses.insert(0, f"over {e.axis}")
+    return f"{e.func}({' '.join([', '.join(args), *(x for x in clauses if x)])})"
+
+
+def _reduce(e: m.Reduce) -> str:
+    extra = f", {e.param:g}" if e.param is not None else ""
+    within = f" in {e.within[0]:g}..{e.within[1]:g}" if e.within else ""
+    return f"{e.func}({text(e.arg)}{extra} {e.mode.value} {e.axis}{within})"
+
+
+def _window(e: m.Window) -> str:
+    if e.kind == "lag":
+        return f"lag({text(e.arg)}{'' if e.offset == 1 else f', {e.offset}'})"
+    if e.kind == "rank":
+        group = f" by {e.group}" if e.group else ""
+        ties = f" ties {e.ties}" if e.ties != "min" else ""
+        return f"rank({text(e.arg)} {'desc' if e.descending else 'asc'}{ties} over {e.axis}{group})"
+    if e.kind in ("cumprod", "cumsum"):
+        return f"{e.kind}({text(e.arg)} over {e.axis})"
+    return f"{e.kind}({text(e.arg)})"

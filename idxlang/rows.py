@@ -1,0 +1,123 @@
+"""Where an output's rows come from, grain by grain.
+
+An output's rows at a grain are those of the tables it reads at that grain (full-joined
+on their keys) and of the reductions it groups onto that grain (`sum(x by district)`),
+merged in. A table that only supplies rows is read only when no other table at its
+grain supplies them. Two outputs whose rows at a grain come from the same tables and
+the same reductions share that grain's steps in a run; otherwise each has its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import model as m
+
+def closure(model: m.Model, output: str) -> list[m.Definition]:
+    """The definitions an output needs, each after those it reads (depth first, in the
+    order its columns name them)."""
+    out = model.outputs[output]
+    done: dict[str, m.Definition] = {}
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        d = model.lookup(name, output)
+        if d is None or name in seen:
+            return
+        seen.add(name)
+        for r in m.refs(d.expr):
+            if r.kind is m.RefKind.LET:
+                visit(r.name)
+        done[name] = d
+
+    for c in out.columns:
+        visit(c.source)
+    return list(done.values())
+
+
+def group_sites(e: m.Expr, grain: m.Grain) -> list[m.Reduce | m.At] | None:
+    """The aggregates of a definition computable as one GROUP BY onto its grain, or None."""
+    sites: list[m.Reduce | m.At] = []
+
+    def walk(x: m.Expr) -> bool:
+        if isinstance(x, (m.Reduce, m.At)) and x.grain == grain and x.arg.grain != grain:
+            sites.append(x)
+            return True
+        if isinstance(x, (m.Const, m.Param)):
+            return True
+        if isinstance(x, (m.Op, m.Classify)):
+            return all(walk(c) for c in m.children(x))
+        return False
+
+    if not walk(e) or not sites or len({s.arg.grain for s in sites}) != 1:
+        return None
+    return sites
+
+
+def merges(defs: list[m.Definition]) -> dict[m.Grain, frozenset[m.Expr]]:
+    """The reductions that bring rows to each grain, as the planner computes them:
+    whole definitions computed as a GROUP BY, and reductions lifted out of a
+    definition of another grain (see plan.py)."""
+    found: dict[m.Grain, set[m.Expr]] = {}
+
+    def visit(e: m.Expr, at: m.Grain) -> None:
+        if isinstance(e, (m.Reduce, m.At)):
+            if e.arg.grain == at:  # a window over the rows at hand
+                visit(e.arg, at)
+                return
+            found.setdefault(e.grain, set()).add(e)
+            visit(e.arg, e.arg.grain)
+        elif isinstance(e, m.Window):
+            visit(e.arg, e.grain)
+        elif isinstance(e, m.Pick):
+            visit(e.arg, e.arg.grain)
+        else:
+            for c in m.children(e):
+                visit(c, at)
+
+    for d in defs:
+        sites = group_sites(d.expr, d.grain)
+        if sites is None:
+            visit(d.expr, d.grain)
+            continue
+        found.setdefault(d.grain, set()).add(d.expr)
+        for site in sites:
+            visit(site.arg, site.arg.grain)
+    return {g: frozenset(s) for g, s in found.items()}
+
+
+@dataclass(frozen=True)
+class Rows:
+    """An output's row sources: the tables it reads, its attributes, and its merges."""
+
+    tables: tuple[m.TableInfo, ...]  # with only the columns it reads
+    carried: frozenset[str]  # attributes its rows must carry
+    merged: dict[m.Grain, frozenset[m.Expr]]
+
+    def key(self, grain: m.Grain) -> tuple:  # type: ignore[type-arg]
+        names = tuple(sorted(t.name for t in self.tables if t.grain == grain))
+        return (grain, names, self.merged.get(grain, frozenset()))
+
+
+def rows(model: m.Model, output: str, defs: list[m.Definition]) -> Rows:
+    out = model.outputs[output]
+    used: set[str] = set(out.keys) | {c.source for c in out.columns}
+    for d in defs:
+        used.update(r.name for r in m.refs(d.expr) if r.kind is not m.RefKind.LET)
+        used |= m.grouped_by(d.expr)
+    carried = frozenset(a for a in model.axes.attributes if a in used)
+    tables: list[m.TableInfo] = []
+    have: set[m.Grain] = set()
+
+    def idle(t: m.TableInfo) -> bool:
+        return not any(c in used for c in (*t.columns, *t.attributes))
+
+    for t in sorted(model.tables.values(), key=idle):
+        cols = tuple(c for c in t.columns if c in used)
+        for_rows = any(k in out.keys or k in used for k in t.keys) and t.grain not in have and t.grain == out.grain
+        if not cols and not any(a in used for a in t.attributes) and not for_rows:
+            continue
+        tables.append(m.TableInfo(t.name, t.entity, t.time, t.source, cols, t.attributes, t.span, t.schema, t.docs,
+                                  t.extra_keys))
+        have.add(t.grain)
+    return Rows(tuple(tables), carried, merges(defs))

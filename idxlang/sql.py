@@ -1,0 +1,117 @@
+"""Small builders of sqlglot trees, shared by every stage that speaks SQL.
+
+Nothing the user wrote is pasted into SQL: names become quoted identifiers and
+numbers literals, so the same tree prints for DuckDB and transpiles elsewhere.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ErrorLevel, UnsupportedError
+
+from .diagnostics import Diagnostic, IdxError
+
+INPUT_SCHEMA = "input"
+SHARED_SCHEMA = "shared"
+
+
+def ident(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.Column(this=ident(name), table=ident(table) if table else None)
+
+
+def table(name: str, schema: str | None = None) -> exp.Table:
+    return exp.Table(this=ident(name), db=ident(schema) if schema else None)
+
+
+def lit(value: float | int | str | None) -> exp.Expression:
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return exp.Literal.number(repr(value))
+    return exp.Literal.number(str(value)) if value >= 0 else exp.Neg(this=exp.Literal.number(str(-value)))
+
+
+def named(value: float | int, name: str) -> exp.Expression:
+    """A param's value with its name beside it: `0.4 /* w_innovation */`."""
+    node = lit(value)
+    node.add_comments([f" {name} "])
+    return node
+
+
+_PRECEDENCE = {exp.Or: 1, exp.And: 2, exp.Not: 3, exp.EQ: 4, exp.NEQ: 4, exp.LT: 4, exp.LTE: 4, exp.GT: 4,
+               exp.GTE: 4, exp.Is: 4, exp.Add: 5, exp.Sub: 5, exp.Mul: 6, exp.Div: 6, exp.Pow: 7, exp.Neg: 8}
+
+
+def _prec(e: exp.Expression) -> int:
+    return _PRECEDENCE.get(type(e), 9)
+
+
+def binary(cls: type, left: exp.Expression, right: exp.Expression) -> exp.Expression:
+    """A binary node with parentheses only where precedence needs them."""
+    p = _prec(cls(this=None, expression=None))
+    if _prec(left) < p:
+        left = exp.Paren(this=left)
+    if _prec(right) < p or (_prec(right) == p and cls in (exp.Sub, exp.Div, exp.Pow)):
+        right = exp.Paren(this=right)
+    return cls(this=left, expression=right)
+
+
+def paren(e: exp.Expression, level: int = 8) -> exp.Expression:
+    return exp.Paren(this=e) if _prec(e) < level else e
+
+
+def is_null(e: exp.Expression) -> exp.Expression:
+    return exp.Is(this=e, expression=exp.Null())
+
+
+def case(*whens: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Case:
+    return exp.Case(ifs=[exp.If(this=c, true=v) for c, v in whens], default=default)
+
+
+def window(func: exp.Expression, partition: list[exp.Expression], order: list[exp.Ordered] | None = None,
+           spec: exp.WindowSpec | None = None) -> exp.Window:
+    # copies: a sqlglot node has one parent, and one partition list often serves several windows
+    return exp.Window(this=func, partition_by=[p.copy() for p in partition] or None,
+                      order=exp.Order(expressions=[o.copy() for o in order]) if order else None,
+                      spec=spec.copy() if spec else None)
+
+
+def select(*expressions: exp.Expression) -> exp.Select:
+    return exp.Select(expressions=list(expressions))
+
+
+def set_with(select_: exp.Select, ctes: list[exp.CTE]) -> exp.Select:
+    if ctes:
+        select_.set("with_" if "with_" in exp.Select.arg_types else "with", exp.With(expressions=ctes))
+    return select_
+
+
+def present_cells(columns: list[str] | tuple[str, ...]) -> tuple[exp.Expression, exp.Expression]:
+    """Aggregates over a group of rows: the cells of `columns` present, and all cells."""
+    present: exp.Expression = exp.Count(this=col(columns[0]))
+    for c in columns[1:]:
+        present = binary(exp.Add, present, exp.Count(this=col(c)))
+    return present, binary(exp.Mul, exp.Count(this=exp.Star()), lit(len(columns)))
+
+
+def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:
+    try:
+        Dialect.get_or_raise(dialect)
+    except ValueError as err:  # sqlglot names the closest dialect
+        raise IdxError(Diagnostic("error", f"--dialect: {err}")) from None
+    try:
+        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True)
+    except UnsupportedError as err:
+        first = str(err).splitlines()[0]
+        raise IdxError(Diagnostic("error", f"the SQL cannot be written for {dialect}: {first}",
+                                  hint="imputation along time (fill_forward, fill_backward, interpolate) needs "
+                                       "IGNORE NULLS" if "IGNORE NULLS" in first else None)) from None

@@ -1,0 +1,184 @@
+"""User functions and treatments applied to many columns: lowered once, over a long form.
+
+A function whose body needs steps of its own (a treatment, or a window of a window)
+and is applied to several columns of one grain is planned once: its arguments are
+laid out long, one row per application along a new axis (`Stack`), the body is
+computed there with every window and group per application, and each application
+reads its own value back (`Pick`). The SQL then shows the function once, and its
+size does not grow with the number of columns. Treatments applied to several
+columns directly are stacked the same way. Every other application is inlined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from . import model as m
+from .check import fill
+
+_WINDOWED = (m.Reduce, m.Window, m.At, m.Treat)
+
+
+@dataclass(frozen=True)
+class _Site:
+    """One application to stack: the shared template, its arguments and their text."""
+
+    func: str
+    template: m.Expr  # the body, with Placeholders
+    args: tuple[m.Expr, ...]
+    texts: tuple[str, ...]
+    params: tuple[str, ...] = ("x",)
+    line: int = 0
+    definition: str = ""
+
+
+def _inline(apply: m.Apply) -> m.Expr:
+    """An application replaced by its body, the arguments in the parameters' places."""
+    def rewrite(node: m.Expr) -> m.Expr | None:
+        if isinstance(node, m.Placeholder):
+            return apply.args[node.index]
+        if isinstance(node, m.Apply):
+            return _inline(replace(node, args=tuple(m.transform(a, rewrite) for a in node.args),
+                                   texts=tuple(fill(t, apply.texts) for t in node.texts)))
+        if isinstance(node, _WINDOWED) and node.label:
+            inner = m.transform(node.arg, rewrite)
+            return replace(node, arg=inner, label=fill(node.label, apply.texts))
+        return None
+
+    body = m.transform(apply.body, rewrite)
+    label = f"{apply.func}({', '.join(apply.texts)})"
+    return replace(body, hint=apply.func, label=label) if isinstance(body, m.Op) else body
+
+
+def _flat(e: m.Expr) -> m.Expr:
+    """e with every application inside it inlined."""
+    return m.transform(e, lambda n: _flat(_inline(n)) if isinstance(n, m.Apply) else None)
+
+
+def heavy(body: m.Expr) -> bool:
+    """True when the body needs steps of its own: a treatment, or a window of a window."""
+    def nested(e: m.Expr, inside: bool) -> bool:
+        if isinstance(e, m.Treat) or (inside and isinstance(e, _WINDOWED)):
+            return True
+        return any(nested(c, inside or isinstance(e, _WINDOWED)) for c in m.children(e))
+
+    return nested(body, False)
+
+
+def _applications(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[type-arg]
+    """Applications of heavy functions, grouped by what they compute."""
+    found: dict[tuple, list[_Site]] = {}  # type: ignore[type-arg]
+    for d in model.all_definitions():
+        for node in m.walk(d.expr):
+            if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1:
+                body = _flat_body(node)
+                if heavy(body):
+                    found.setdefault(("apply", node.func, body), []).append(_Site(node.func, body, node.args, node.texts, node.params, node.line, node.definition))
+    return found
+
+
+def _treatments(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[type-arg]
+    """Treatments, grouped by what they compute but for their argument."""
+    found: dict[tuple, list[_Site]] = {}  # type: ignore[type-arg]
+    for d in model.all_definitions():
+        for node in m.walk(d.expr):
+            if isinstance(node, m.Treat):
+                template = replace(node, arg=m.Placeholder(0, node.arg.grain))
+                text = node.arg.name if isinstance(node.arg, m.Ref) else node.label
+                line = node.span.line if node.span else 0
+                found.setdefault(("treat", template), []).append(_Site("treat", template, (node.arg,), (text,), ("x",), line))
+    return found
+
+
+def _flat_body(apply: m.Apply) -> m.Expr:
+    """An application's body with the applications inside it inlined (parameters kept)."""
+    return m.transform(apply.body, lambda n: _flat(_inline(n)) if isinstance(n, m.Apply) else None)
+
+
+def stack(model: m.Model) -> m.Model:
+    """The model with heavy functions applied to several columns stacked, the rest
+    inlined; then treatments of several columns stacked."""
+    model = _stack(model, _applications(model))
+    return _stack(model, _treatments(model))
+
+
+def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:  # type: ignore[type-arg]
+    families: dict[tuple, m.Pick] = {}  # type: ignore[type-arg]  # (site key, args) -> the application's value
+    axes, stacks = model.axes, dict(model.stacks)
+    taken = {*model.tables, *model.definitions, *(c for t in model.tables.values() for c in (*t.columns, *t.attributes)),
+             *axes.entities, *axes.times, *axes.slots}
+    for key, sites in found.items():
+        distinct = list(dict.fromkeys((s.args, s.texts) for s in sites))
+        if len(distinct) < 2:
+            continue
+        axis = _unique(f"{sites[0].func}_input", taken)
+        taken.add(axis)
+        slots = _distinct_slots(tuple(", ".join(texts) for _, texts in distinct))
+        axes = replace(axes, slots=axes.slots | {axis})
+        first = sites[0]
+        stacks[axis] = m.StackInfo(first.func, first.params, first.line,
+                                   {slot: texts for slot, (_, texts) in zip(slots, distinct)}, first.definition)
+        value = _long(sites[0].template, [args for args, _ in distinct], slots, axis, axes)
+        for slot, (args, _) in zip(slots, distinct):
+            families[(key, args)] = m.Pick(value, axis, slot, sites[0].template.grain)
+    stacked = replace(model, axes=axes, stacks=stacks)
+    return stacked.map_exprs(lambda e: _replace_sites(e, families))
+
+
+def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick]) -> m.Expr:  # type: ignore[type-arg]
+    def rewrite(node: m.Expr) -> m.Expr | None:
+        if isinstance(node, m.Apply):
+            body = _flat_body(node)
+            pick = families.get((("apply", node.func, body), node.args))
+            return _grain_of(pick, node) if pick is not None else _replace_sites(_flat(node), families)
+        if isinstance(node, m.Treat):
+            template = replace(node, arg=m.Placeholder(0, node.arg.grain))
+            pick = families.get((("treat", template), (node.arg,)))
+            if pick is not None:
+                return _grain_of(pick, node)
+        return None
+
+    return m.transform(e, rewrite)
+
+
+def _grain_of(pick: m.Pick, node: m.Expr) -> m.Pick:
+    return replace(pick, grain=node.grain)
+
+
+def _long(template: m.Expr, apps: list[tuple[m.Expr, ...]], slots: tuple[str, ...], axis: str, axes: m.Axes) -> m.Expr:
+    """The template over the long form: each parameter a column of all applications'
+    arguments, and every node that depends on one varying along the new axis too."""
+    def extend(e: m.Expr) -> tuple[m.Expr, bool]:
+        if isinstance(e, m.Placeholder):
+            args = tuple(app[e.index] for app in apps)
+            return m.Stack(args, slots, axis, e.index, m.make_grain(axes, (*e.grain.dims, axis))), True
+        kids = [extend(c) for c in m.children(e)]
+        if not any(long for _, long in kids):
+            return e, False
+        rebuilt = _with_children(e, [k for k, _ in kids])
+        return replace(rebuilt, grain=m.make_grain(axes, (*rebuilt.grain.dims, axis))), True  # type: ignore[arg-type]
+
+    return extend(template)[0]
+
+
+def _with_children(e: m.Expr, kids: list[m.Expr]) -> m.Expr:
+    if isinstance(e, (m.Op, m.Stack)):
+        return replace(e, args=tuple(kids))
+    return replace(e, arg=kids[0])  # type: ignore[call-arg]
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+def _distinct_slots(slots: tuple[str, ...]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    out = []
+    for s in slots:
+        s = _unique(s, seen)
+        seen.add(s)
+        out.append(s)
+    return tuple(out)

@@ -1,0 +1,226 @@
+"""The plan: what the SQL computes, step by step, one class per kind of step.
+
+Each step is one relation (a CTE, or a few for a treatment) at a grain; its `keys`
+are the key columns every row carries (the grain's axes and the attributes carried
+along). Steps are values: two equal steps compute the same relation. The planner
+(`plan.py`) builds them, the passes (`passes/`) rewrite a plan into a plan, and
+`sqlgen.py` turns each kind into SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Mapping, Union
+
+from . import model as m
+
+
+@dataclass(frozen=True)
+class Column:
+    """A computed column: its name, its expression over the step's rows, and the spec
+    text it comes from (shown beside it in the SQL)."""
+
+    name: str
+    expr: m.Expr
+    note: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Join:
+    """Coarser values broadcast onto a step's rows: `columns` of `source`, by `keys`."""
+
+    source: str
+    keys: tuple[str, ...]
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Read:
+    """A table's rows: the input data (numbers cast to DOUBLE, screened entities left
+    out), or a table computed earlier in the run; full-joined into `merge_into`."""
+
+    name: str
+    grain: m.Grain
+    keys: tuple[str, ...]
+    table: m.TableInfo
+    note: str = field(default="", compare=False)
+    merge_into: str | None = None
+    screen: m.Screen | None = None
+
+
+@dataclass(frozen=True)
+class Derive:
+    """Columns computed on the rows of `source`, which it keeps, windows included."""
+
+    name: str
+    grain: m.Grain
+    keys: tuple[str, ...]
+    source: str | None  # None: one row of constants
+    columns: tuple[Column, ...]
+    joins: tuple[Join, ...] = ()
+    note: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A GROUP BY of `source`'s rows onto a coarser grain; full-joined into `merge_into`
+    when that grain has rows already."""
+
+    name: str
+    grain: m.Grain
+    keys: tuple[str, ...]
+    source: str
+    columns: tuple[Column, ...]
+    note: str = field(default="", compare=False)
+    merge_into: str | None = None
+    within: tuple[str, float | int, float | int] | None = None  # rows of these periods only
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Columns taken from a pooled GROUP BY (`pool`), full-joined into `merge_into`."""
+
+    name: str
+    grain: m.Grain
+    keys: tuple[str, ...]
+    pool: str
+    columns: tuple[str, ...]
+    note: str = field(default="", compare=False)
+    merge_into: str | None = None
+
+
+@dataclass(frozen=True)
+class Unpivot:
+    """The long form of a stacked function's arguments: each row of `source` once per
+    application (`slots`, along `axis`), with that application's arguments as columns."""
+
+    name: str
+    grain: m.Grain
+    keys: tuple[str, ...]
+    source: str
+    axis: str
+    slots: tuple[str, ...]
+    values: tuple[tuple[str, tuple[m.Expr, ...]], ...]  # column, its expression per slot
+    note: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class TreatBounds:
+    """COINr's treatment rule for `column` of `source` across `axis`: per cell of the
+    other axes, the bounds the values are clipped to, or whether they are logged."""
+
+    name: str
+    grain: m.Grain
+    keys: tuple[str, ...]
+    source: str
+    column: str
+    axis: str
+    winmax: int
+    note: str = field(default="", compare=False)
+
+
+Step = Union[Read, Derive, Aggregate, Merge, Unpivot, TreatBounds]
+
+
+def reads(s: Step) -> tuple[str, ...]:
+    """The steps s reads directly."""
+    found: list[str | None] = [getattr(s, "source", None), getattr(s, "merge_into", None), getattr(s, "pool", None)]
+    found += [j.source for j in getattr(s, "joins", ())]
+    return tuple(x for x in found if x)
+
+
+def provides(s: Step) -> tuple[str, ...]:
+    """The columns s adds to the rows it reads."""
+    if isinstance(s, Read):
+        return (*s.keys, *s.table.columns)
+    if isinstance(s, (Derive, Aggregate)):
+        return tuple(c.name for c in s.columns)
+    if isinstance(s, Merge):
+        return s.columns
+    if isinstance(s, Unpivot):
+        return (s.axis, *(v for v, _ in s.values))
+    return tuple(f"{s.name}_{b}" for b in ("lo", "hi", "failing", "low", "high"))
+
+
+@dataclass(frozen=True)
+class OutputQuery:
+    """An output: its keys and columns, read from `source` with coarser values joined."""
+
+    output: str
+    keys: tuple[str, ...]
+    source: str
+    joins: tuple[Join, ...]
+    columns: tuple[tuple[str, m.Expr], ...]  # alias, value
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one reduction skipped: its argument, counted over the rows it reduced."""
+
+    label: str
+    line: int
+    source: str
+    joins: tuple[Join, ...]
+    arg: m.Expr
+    within: tuple[str, float | int, float | int] | None
+    never_missing: bool = False  # nothing to count: the engine need not compute arg
+    outputs: tuple[str, ...] = ()  # reported under these outputs
+    slot_axis: str | None = None  # in a stacked function: counted per application
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A step computed once into a table of its own, keeping only what later queries read."""
+
+    step: str
+    columns: tuple[str, ...]
+    consumers: tuple[str, ...]  # the queries that read it, for the script's comments
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: Mapping[str, Step]  # in an order where each step follows what it reads
+    outputs: Mapping[str, OutputQuery]
+    tallies: tuple[Tally, ...] = ()
+    stages: tuple[Stage, ...] = ()  # in the order they are computed (passes/share.py)
+
+
+def upstream(steps: Mapping[str, Step], starts: list[str] | tuple[str, ...]) -> set[str]:
+    """The steps that `starts` read, directly or through others, themselves included."""
+    seen: set[str] = set()
+    todo = [s for s in starts if s]
+    while todo:
+        n = todo.pop()
+        if n in seen or n not in steps:
+            continue
+        seen.add(n)
+        todo += reads(steps[n])
+    return seen
+
+
+def query_reads(q: OutputQuery | Tally) -> list[str]:
+    return [q.source, *(j.source for j in q.joins)]
+
+
+def ordered(steps: Mapping[str, Step]) -> dict[str, Step]:
+    """The steps in an order where each follows what it reads, otherwise as given."""
+    done: dict[str, Step] = {}
+
+    def visit(s: Step) -> None:
+        if s.name in done:
+            return
+        for n in reads(s):
+            if n in steps:
+                visit(steps[n])
+        done[s.name] = s
+
+    for s in steps.values():
+        visit(s)
+    return done
+
+
+def walk_steps(plan: Plan) -> Iterator[tuple[Step, Column]]:
+    for s in plan.steps.values():
+        for c in getattr(s, "columns", ()):
+            if isinstance(c, Column):
+                yield s, c
