@@ -20,7 +20,7 @@ VARY = ("w_activity=uniform(0.5, 1.5)", "w_receptivity=uniform(0.5, 1.5)")
 
 def one_query(base: int, seed: int) -> dict:
     varies = [parse_vary(v) for v in VARY]
-    return analyse(SPEC, resolve_sources(idxlang.load(SPEC).model, None), varies, base, seed, "regions", "place")
+    return analyse(idxlang.load(SPEC).model, resolve_sources(idxlang.load(SPEC).model, None), varies, base, seed, "regions", "place")
 
 
 def loop(base: int, seed: int) -> dict[tuple[str, int], tuple[float, float, float]]:

@@ -92,8 +92,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     spec = _load(args)
     output = spec.output(args.output)
     sources = resolve_sources(spec.model, args.data)
-    found = analyse(args.spec, sources, [parse_vary(v) for v in args.vary],
-                    args.draws, args.seed, output, args.rank, _params(args.param))
+    found = analyse(spec.model, sources, [parse_vary(v) for v in args.vary], args.draws, args.seed, output, args.rank)
     _emit(found, args.out, [*(s.path for s in sources), Path(args.spec)], quiet=("indices_by_entity",))
     return 0
 

@@ -375,7 +375,8 @@ class TableInfo:
 
     @property
     def grain(self) -> Grain:
-        return Grain(tuple(k for k in (self.entity, *self.extra_keys, self.time) if k))
+        entities = sorted(k for k in (self.entity, *self.extra_keys) if k)
+        return Grain((*entities, *((self.time,) if self.time else ())))
 
 
 @dataclass(frozen=True)

@@ -197,11 +197,13 @@ class Planner:
         self.deps[here] |= {(j.source, c) for j in needs.joins.values() for c in j.columns}
         for node, arg in dict.fromkeys(needs.tallies):  # a reduction used twice is counted once
             used = {r.name for r in m.refs(arg)}
-            joins = tuple(j for j in needs.joins.values() if used & set(j.columns))
-            source = self.earliest(pipe, used)
-            tally = s.Tally(node.label, line, source, joins, arg,
-                            (node.axis, *node.within) if node.within else None,  # type: ignore[arg-type]
-                            m.never_missing(arg, self.resolve), slot_axis=_slot(self.model, arg.grain))
+            never = m.never_missing(arg, self.resolve)
+            # counted over the first step with the rows and what it counts; what is
+            # never missing is not counted at all, so only the rows matter
+            joins = () if never else tuple(j for j in needs.joins.values() if used & set(j.columns))
+            source = pipe.steps[pipe.base] if never else self.earliest(pipe, used)
+            tally = s.Tally(node.label, line, source, joins, arg, (node.axis, *node.within) if node.within else None,  # type: ignore[arg-type]
+                            never, slot_axis=_slot(self.model, arg.grain))
             if all(t != tally for t, _, _ in self.tallies):
                 self.tallies.append((tally, step, name))
 

@@ -2,8 +2,9 @@
 params (the Handbook's step 7), with every draw evaluated inside one DuckDB query.
 
 The varied params become columns of a table `input.draws`, one row per draw; the
-compiler plans the spec in draw mode (`Model.drawn`), where every input row is
-cross-joined with the draws and every window, group and join is per draw. The draws
+compiler plans the spec in draw mode (`draws.py`: a `draw` axis on every grain), where
+every input row is cross-joined with the draws and every window, group and join is
+per draw. The draws
 follow Saltelli's design: two base samples A and B of N points each, and for each
 varied param i the sample AB_i (A with column i taken from B): N (k + 2) draws. From
 the ranks they give:
@@ -24,19 +25,18 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from sqlglot import exp
 
 from . import model as m
-from .check import check
-from .data import Source, check_data, register
+from .compile import Compiled, Kind, compile_model
+from .data import Source, check_data
 from .diagnostics import Diagnostic, IdxError, did_you_mean
-from .parse import parse_file
-from .run import connect
-from .share import run_plan
-from .sqlgen import INPUT_SCHEMA, ident, schema_for, script, to_sql
+from .draws import DRAW, DRAWS
+from .engine import session
+from .sql import INPUT_SCHEMA, binary, col, ident, is_null, lit, select, set_with, table, to_sql
 
 _VARY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(uniform|choice)\s*\(([^)]*)\)\s*$")
 
@@ -88,27 +88,31 @@ def design(varies: list[Vary], n: int, seed: int) -> pa.Table:
     return pa.table(columns)
 
 
-def analyse(path: str | Path, sources: list[Source], varies: list[Vary], n: int, seed: int, output: str, column: str,
-            params: dict[str, str] | None = None, check_first: bool = True) -> dict[str, pa.Table]:
+def analyse(model: m.Model, sources: list[Source], varies: list[Vary], n: int, seed: int, output: str, column: str,
+            check_first: bool = True) -> dict[str, pa.Table]:
     """Run the design in one query and compute the rank statistics over the data `sources`."""
+    _validate(model, varies, output, column)
     names = tuple(v.name for v in varies)
-    module = parse_file(path)
-    nominal_model = check(module, params)
-    _validate(nominal_model, varies, output, column)
-    model = check(module, params, drawn=names)
-    con = connect()
-    register(con, sources)
+    con = session(sources)
     if check_first:
         check_data(con, model, sources)
-    plan = design(varies, n, seed)
-    con.register("design_rows", plan)
-    drawn = ", ".join(ident(c).sql("duckdb") for c in ("draw", *names))
-    con.execute(f"CREATE TABLE {ident(INPUT_SCHEMA).sql('duckdb')}.draws AS SELECT {drawn} FROM design_rows")
-    con.execute("CREATE TABLE design AS SELECT draw, block, param, base FROM design_rows")
-    _create(con, model, output, "ranked")
-    _create(con, nominal_model, output, "nominal")  # the same inputs, without the draws
-    keys = nominal_model.outputs[output].keys
-    return {name: con.sql(sql).to_arrow_table() for name, sql in _queries(keys, column).items()}
+    con.register("design_rows", design(varies, n, seed))
+    rows = table("design_rows")
+    _execute(con, exp.Create(this=table(DRAWS, INPUT_SCHEMA), kind="TABLE",
+                             expression=select(*[col(c) for c in (DRAW, *names)]).from_(rows.copy())))
+    _execute(con, exp.Create(this=table("design"), kind="TABLE",
+                             expression=select(*[col(c) for c in (DRAW, "block", "param", "base")]).from_(rows.copy())))
+    _create(con, compile_model(model, [output], share=False, drawn=names), "ranked")
+    _create(con, compile_model(model, [output], share=False), "nominal")  # the same inputs, without the draws
+    keys = model.outputs[output].keys
+    return {name: con.sql(to_sql(query, pretty=False)).to_arrow_table() for name, query in _queries(keys, column).items()}
+
+
+def _execute(con: duckdb.DuckDBPyConnection, tree: exp.Expression) -> None:
+    try:
+        con.execute(to_sql(tree, pretty=False))
+    except duckdb.Error as err:
+        raise IdxError(Diagnostic("error", f"DuckDB failed: {str(err).splitlines()[0]}")) from None
 
 
 def _validate(model: m.Model, varies: list[Vary], output: str, column: str) -> None:
@@ -120,8 +124,9 @@ def _validate(model: m.Model, varies: list[Vary], output: str, column: str) -> N
         raise IdxError(Diagnostic("error", "--vary: a param is varied twice"))
     if output not in model.outputs:
         raise IdxError(Diagnostic("error", f"the spec has no output '{output}'", hint=did_you_mean(output, model.outputs)))
-    reserved = {"draw", "block", "param", "base", "_rank", "ya", "yb", "yab", "v", "n", "nominal"}
-    names = {*model.outputs[output].keys, *(c for t in model.tables.values() for c in (*t.keys, *t.attributes, *t.columns))}
+    reserved = {"draw", "draws", "block", "param", "base", "_rank", "ya", "yb", "yab", "v", "n", "nominal"}
+    names = {*model.outputs[output].keys, *model.tables,
+             *(c for t in model.tables.values() for c in (*t.keys, *t.attributes, *t.columns))}
     if names & reserved:
         raise IdxError(Diagnostic("error", f"idxc sensitivity names its own columns {', '.join(sorted(reserved))}; "
                                   f"the spec uses {', '.join(sorted(names & reserved))}",
@@ -131,41 +136,48 @@ def _validate(model: m.Model, varies: list[Vary], output: str, column: str) -> N
         raise IdxError(Diagnostic("error", f"output {output} has no column '{column}'", hint=did_you_mean(column, aliases)))
 
 
-def _create(con: duckdb.DuckDBPyConnection, model: m.Model, output: str, table: str) -> None:
+def _create(con: duckdb.DuckDBPyConnection, compiled: Compiled, name: str) -> None:
     """Run the output as one statement (every draw inside it), keeping it as a table."""
-    run = run_plan(model, [output], share=False)
-    schema = schema_for(run)
-    if schema is not None:
-        con.execute(to_sql(schema, pretty=False))
-    for q in script(run):
-        sql = to_sql(q.tree, pretty=False)
-        try:
-            con.execute(sql if q.output is None else f"CREATE TABLE {ident(table).sql('duckdb')} AS {sql}")
-        except duckdb.Error as err:
-            raise IdxError(Diagnostic("error", f"DuckDB failed on {q.label.split(':')[0]}: {str(err).splitlines()[0]}")) from None
+    (statement,) = [st for st in compiled.statements if st.kind is Kind.OUTPUT]
+    _execute(con, exp.Create(this=table(name), kind="TABLE", expression=statement.tree))
 
 
-def _queries(keys: tuple[str, ...], column: str) -> dict[str, str]:
-    """The statistics, as SQL over `ranked` (draws) and `nominal`; names are quoted by sqlglot."""
-    q = lambda name: ident(name).sql("duckdb")  # noqa: E731
-    k = ", ".join(q(x) for x in keys)
-    r_keys = ", ".join(f"r.{q(x)}" for x in keys)
-    draws = f"""_draws AS (SELECT {r_keys}, d.block, d.param, d.base, CAST(r.{q(column)} AS DOUBLE) AS _rank
-                  FROM ranked r JOIN design d USING (draw))"""
-    ranks = f"""WITH {draws}
-        SELECT {k}, n.{q(column)} AS nominal, median(_rank) AS median, quantile_cont(_rank, 0.05) AS q05,
-               quantile_cont(_rank, 0.95) AS q95, count(_rank) AS draws
-        FROM _draws JOIN nominal n USING ({k}) WHERE block IN ('A', 'B')
-        GROUP BY {k}, n.{q(column)} ORDER BY {k}"""
-    by_entity = f"""WITH {draws},
-        a AS (SELECT {k}, base, _rank AS ya FROM _draws WHERE block = 'A'),
-        b AS (SELECT {k}, base, _rank AS yb FROM _draws WHERE block = 'B'),
-        ab AS (SELECT {k}, param, base, _rank AS yab FROM _draws WHERE block = 'AB'),
-        v AS (SELECT {k}, var_pop(_rank) AS v, avg(_rank) AS m FROM _draws WHERE block IN ('A', 'B') GROUP BY {k})
-        SELECT {k}, param, avg((yb - m) * (yab - ya)) / nullif(v, 0) AS first_order,
-               avg((ya - yab) * (ya - yab)) / 2 / nullif(v, 0) AS total
-        FROM ab JOIN a USING ({k}, base) JOIN b USING ({k}, base) JOIN v USING ({k})
-        GROUP BY {k}, param, v, m ORDER BY {k}, param"""
-    summary = f"""SELECT param, avg(first_order) AS first_order, avg(total) AS total, count(first_order) AS entities
-        FROM ({by_entity}) WHERE first_order IS NOT NULL GROUP BY param ORDER BY param"""
-    return {"ranks": ranks, "indices": summary, "indices_by_entity": by_entity}
+def _queries(keys: tuple[str, ...], column: str) -> dict[str, exp.Select]:
+    """The statistics over `ranked` (the draws) and `nominal`."""
+    k = lambda: [col(x) for x in keys]  # noqa: E731
+    using = lambda *extra: [ident(x) for x in (*keys, *extra)]  # noqa: E731
+    rank = col("_rank")
+    draws = (select(*[col(x, "r") for x in keys], col("block", "d"), col("param", "d"), col("base", "d"),
+                    exp.Cast(this=col(column, "r"), to=exp.DataType.build("DOUBLE")).as_("_rank"))
+             .from_(exp.Table(this=ident("ranked"), alias=exp.TableAlias(this=ident("r"))))
+             .join(exp.Table(this=ident("design"), alias=exp.TableAlias(this=ident("d"))), using=[ident(DRAW)]))
+    in_ab = exp.In(this=col("block"), expressions=[lit("A"), lit("B")])
+    quantile = lambda p: exp.Anonymous(this="quantile_cont", expressions=[rank.copy(), lit(p)])  # noqa: E731
+    ranks = (select(*k(), col(column, "n").as_("nominal"), exp.Median(this=rank.copy()).as_("median"),
+                    quantile(0.05).as_("q05"), quantile(0.95).as_("q95"), exp.Count(this=rank.copy()).as_("draws"))
+             .from_("_draws").join(exp.Table(this=ident("nominal"), alias=exp.TableAlias(this=ident("n"))),
+                                   using=using()).where(in_ab).group_by(*k(), col(column, "n")).order_by(*k()))
+
+    def block(name: str, value: str, *extra: str) -> exp.Select:
+        return (select(*k(), *[col(x) for x in extra], col("base"), rank.copy().as_(value)).from_("_draws")
+                .where(exp.EQ(this=col("block"), expression=lit(name))))
+
+    spread = (select(*k(), exp.Anonymous(this="var_pop", expressions=[rank.copy()]).as_("v"),
+                     exp.Avg(this=rank.copy()).as_("m")).from_("_draws").where(in_ab.copy()).group_by(*k()))
+    over_v = lambda e: binary(exp.Div, e, exp.Nullif(this=col("v"), expression=lit(0)))  # noqa: E731
+    diff = lambda a, b: exp.Paren(this=binary(exp.Sub, col(a), col(b)))  # noqa: E731
+    first = over_v(exp.Avg(this=binary(exp.Mul, diff("yb", "m"), diff("yab", "ya"))))
+    total = over_v(binary(exp.Div, exp.Avg(this=binary(exp.Mul, diff("ya", "yab"), diff("ya", "yab"))), lit(2)))
+    by_entity = (select(*k(), col("param"), first.as_("first_order"), total.as_("total")).from_("ab")
+                 .join("a", using=using("base")).join("b", using=using("base")).join("v", using=using())
+                 .group_by(*k(), col("param"), col("v"), col("m")).order_by(*k(), col("param")))
+    steps = [("_draws", draws), ("a", block("A", "ya")), ("b", block("B", "yb")), ("ab", block("AB", "yab", "param")),
+             ("v", spread)]
+    with_steps = lambda q, used: set_with(q, [exp.CTE(this=body.copy(), alias=exp.TableAlias(this=ident(n)))  # noqa: E731
+                                              for n, body in steps if n in used])
+    entity = with_steps(by_entity, {"_draws", "a", "b", "ab", "v"})
+    summary = (select(col("param"), exp.Avg(this=col("first_order")).as_("first_order"),
+                      exp.Avg(this=col("total")).as_("total"), exp.Count(this=col("first_order")).as_("entities"))
+               .from_(exp.Subquery(this=entity.copy(), alias=exp.TableAlias(this=ident("by_entity"))))
+               .where(exp.Not(this=is_null(col("first_order")))).group_by(col("param")).order_by(col("param")))
+    return {"ranks": with_steps(ranks, {"_draws"}), "indices": summary, "indices_by_entity": entity}

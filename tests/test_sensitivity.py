@@ -38,7 +38,7 @@ def test_one_query_equals_a_loop_over_the_same_draws(write):
     write("panel.csv", PANEL)
     path = write("s.idx", SPEC)
     varies = [parse_vary("w1=uniform(0.5, 2)"), parse_vary("w2=uniform(0.5, 2)"), parse_vary("lean=choice(0, 0.5)")]
-    found = analyse(path, resolve_sources(idxlang.load(path).model, None), varies, 6, 11, "s", "place")
+    found = analyse(idxlang.load(path).model, resolve_sources(idxlang.load(path).model, None), varies, 6, 11, "s", "place")
     plan = design(varies, 6, 11).to_pylist()
     # the loop: one run of the spec per draw, with the draw's params
     ranks: dict[int, dict[tuple[str, int], float]] = {}
@@ -113,7 +113,7 @@ let index = mean(norm_a, norm_b)
 output by e, y: index, rank(index desc) as place
 """)
     varies = [parse_vary("method=choice(1, 2)")]
-    found = analyse(path, resolve_sources(idxlang.load(path).model, None), varies, 4, 5, "s", "place")
+    found = analyse(idxlang.load(path).model, resolve_sources(idxlang.load(path).model, None), varies, 4, 5, "s", "place")
     plan = design(varies, 4, 5).to_pylist()
     ranks = {d["draw"]: {(r["e"], r["y"]): r["place"] for r in idxlang.load(path, {"method": d["method"]}).table().to_pylist()}
              for d in plan}

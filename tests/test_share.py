@@ -1,4 +1,4 @@
-"""Definitions several queries of a run need are computed once (share.py). Sharing
+"""What several statements of a run need is computed once (passes/share.py). Sharing
 must never change a result: every library spec and bench scenario gives the same
 tables and the same skipped-value counts as running each output on its own."""
 
@@ -11,7 +11,7 @@ import pytest
 
 import idxlang
 from conftest import ROOT, SPECS, idxc
-from idxlang.share import run_plan
+from idxlang import steps
 
 BENCH_SPECS = ROOT / "bench" / "specs"
 
@@ -66,21 +66,23 @@ def test_sharing_changes_no_result_of_the_bench_scenarios(name, bench_panel):
 
 def test_scores_two_outputs_read_are_computed_once():
     spec = idxlang.load(SPECS / "innovation_competitiveness.idx")
-    run = run_plan(spec.model, spec.outputs)
-    (stage,) = run.stages
-    assert stage.names == {"activity", "receptivity", "score"} and stage.consumers == ("regions", "districts")
+    (stage,) = spec.compile().plan.stages
+    assert {"activity", "receptivity", "score"} <= set(stage.columns) and stage.consumers == ("regions", "districts")
     script = spec.script()
-    assert script.count('CREATE TABLE "shared"."region_year"') == 1
+    assert script.count('CREATE TABLE "shared".') == 1
     assert script.count('MAX("rd_costs")') == 1  # the leader, once for the whole run
     # each output on its own recomputes it
     assert sum(spec.sql(o).count('MAX("rd_costs")') for o in spec.outputs) == 2
 
 
 def test_one_output_without_shared_work_is_one_statement():
-    """A count that reads only the input needs no stage: the script is the output's statement."""
+    """A count that reads only the input needs no stage: the script is the output's
+    statement, then the counts of skipped values."""
     spec = idxlang.load(SPECS / "import_substitution.idx")
-    assert run_plan(spec.model, spec.outputs).stages == ()
-    assert spec.script() == "-- output import_substitution\n" + spec.sql() + ";"
+    assert spec.compile().plan.stages == ()
+    first, *counts = spec.script().split("\n\n-- ")
+    assert first == "-- output import_substitution\n" + spec.sql() + ";"
+    assert counts and all(c.startswith("missing values skipped by") for c in counts)
 
 
 TWO_TABLES = """table a: firm by year from "a.csv"
@@ -92,12 +94,18 @@ let s = x * 2 + mean(x over firm)
 
 
 def test_no_stage_where_it_would_change_the_rows_an_output_sees(write):
-    """`two` reads table b too, so its rows at firm × year are a's and b's: a stage of
-    `s` (a's rows) would lose b's firm C. Sharing is refused; results stay exact."""
+    """`two` reads table b too, so its rows at firm × year are a's and b's: `s` computed
+    on a's rows would lose b's firm C. Each output computes `s` on its own rows, and
+    no step of one is read by the other; results stay exact."""
     write("a.csv", "firm,year,x\nA,1,1\nB,1,2\n")
     write("b.csv", "firm,year,z\nA,1,10\nC,1,30\n")
     spec = idxlang.load(write("s.idx", TWO_TABLES + "output one by firm, year: s\noutput two by firm, year: s, z\n"))
-    assert run_plan(spec.model, spec.outputs).stages == ()
+    plan = spec.compile().plan
+    computing_s = [st for st in plan.steps.values() if any(c.name == "s" for c in getattr(st, "columns", ()))]
+    assert len(computing_s) == 2
+    mine = {o: steps.upstream(plan.steps, steps.query_reads(q)) for o, q in plan.outputs.items()}
+    assert all(st.name in mine["one"] and st.name not in mine["two"] or st.name in mine["two"] and st.name not in
+               mine["one"] for st in computing_s)
     two = spec.table("two").to_pylist()
     assert [(r["firm"], r["s"], r["z"]) for r in two] == [("A", 3.5, 10), ("B", 5.5, None), ("C", None, 30)]
     _compare(spec)
@@ -108,8 +116,9 @@ def test_an_output_reading_the_same_table_reads_it_through_the_stage(write):
     write("b.csv", "firm,year,z\nA,1,10\n")
     spec = idxlang.load(write("s.idx", TWO_TABLES + "output one by firm, year: s\noutput two by year: mean(s over firm) as m\n"
                                                     "output raw by firm, year: x\n"))
-    (stage,) = run_plan(spec.model, spec.outputs).stages
-    assert stage.absorbed == {"a"} and set(stage.table.columns) == {"s", "x"}
+    plan = spec.compile().plan
+    (stage,) = plan.stages
+    assert {"s", "x"} <= set(stage.columns) and plan.outputs["raw"].source == stage.step  # same rows, read once
     _compare(spec)
 
 

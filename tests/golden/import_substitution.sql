@@ -1,7 +1,4 @@
-CREATE SCHEMA IF NOT EXISTS "shared";
-
--- shared industry_chain: computed once, read by import_substitution
-CREATE TABLE "shared"."industry_chain" AS
+-- output import_substitution
 WITH "industries" /* table industries: industry by year */ AS (
   SELECT
     "industry",
@@ -23,15 +20,7 @@ WITH "industries" /* table industries: industry by year */ AS (
     ) AS "industry_chain" /* import_substitution.idx:30 let industry_chain = chain(output) ?? 1 */
   FROM "industries"
   WINDOW "per_industry_along_year" AS (PARTITION BY "industry" ORDER BY "year")
-)
-SELECT
-  "industry",
-  "year",
-  "industry_chain"
-FROM "industry_chain";
-
--- output import_substitution
-WITH "economy" /* table economy: year */ AS (
+), "economy" /* table economy: year */ AS (
   SELECT
     "year",
     CAST("return_on_assets_index_pct" AS DOUBLE) AS "return_on_assets_index_pct",
@@ -58,7 +47,7 @@ WITH "economy" /* table economy: year */ AS (
           ELSE 1
         END
       END AS "initial" /* import_substitution.idx:34 let initial = product(industry_chain over industry) */
-    FROM "shared"."industry_chain"
+    FROM "industry_chain"
     GROUP BY
       "year"
   ) AS "initial"
@@ -110,7 +99,14 @@ ORDER BY
   "year";
 
 -- missing values skipped by product(industry_chain over industry)
+WITH "industries" /* table industries: industry by year */ AS (
+  SELECT
+    "industry",
+    "year",
+    CAST("output" AS DOUBLE) AS "output"
+  FROM "input"."industries"
+)
 SELECT
   COUNT(*) AS "cells_0",
   0 AS "missing_0"
-FROM "shared"."industry_chain";
+FROM "industries";
