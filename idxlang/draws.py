@@ -25,8 +25,15 @@ def with_draws(model: m.Model, names: tuple[str, ...]) -> m.Model:
     def per_draw(grain: m.Grain) -> m.Grain:
         return m.make_grain(axes, (*grain.dims, DRAW))
 
+    memo: dict[int, tuple[m.Expr, bool]] = {}
+
     def rewrite(e: m.Expr) -> tuple[m.Expr, bool]:
         """e per draw, and whether it varies by draw (a constant does not)."""
+        if id(e) not in memo:
+            memo[id(e)] = once(e)
+        return memo[id(e)]
+
+    def once(e: m.Expr) -> tuple[m.Expr, bool]:
         if isinstance(e, m.Param) and e.name in names:
             return m.Ref(e.name, draw, m.RefKind.COLUMN, e.span), True
         if isinstance(e, (m.Const, m.Param)):

@@ -283,28 +283,43 @@ def children(e: Expr) -> tuple[Expr, ...]:
 
 
 def walk(e: Expr) -> Iterator[Expr]:
-    """e and every expression inside it, outermost first (not into an Apply's body)."""
-    yield e
-    for c in children(e):
-        yield from walk(c)
+    """e and every expression inside it, outermost first, left to right (not into an
+    Apply's body). A node shared by several parents (a stacked function's value, read
+    by each application) is visited once."""
+    seen: set[int] = set()
+    todo = [e]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        todo.extend(reversed(children(node)))
 
 
-def transform(e: Expr, replace_node: Callable[[Expr], Expr | None]) -> Expr:
+def transform(e: Expr, replace_node: Callable[[Expr], Expr | None], memo: dict[int, Expr] | None = None) -> Expr:
     """e with every node for which `replace_node` gives a replacement replaced, outermost
-    first (a replaced node's insides are not visited)."""
+    first (a replaced node's insides are not visited). A node shared by several parents
+    is rewritten once (`memo`, by identity, may be shared across calls)."""
+    memo = {} if memo is None else memo
+    found = memo.get(id(e))
+    if found is not None:
+        return found
     new = replace_node(e)
-    if new is not None:
-        return new
-    rec = lambda x: transform(x, replace_node)  # noqa: E731
-    if isinstance(e, (Op, Stack, Apply)):
-        return replace(e, args=tuple(rec(a) for a in e.args))
-    if isinstance(e, Call):
-        where = e.clauses.where
-        clauses = replace(e.clauses, where=rec(where)) if where is not None else e.clauses
-        return replace(e, args=tuple(rec(a) for a in e.args), weights=tuple(rec(w) for w in e.weights), clauses=clauses)
-    if isinstance(e, _ONE_ARG):
-        return replace(e, arg=rec(e.arg))
-    return e
+    if new is None:
+        rec = lambda x: transform(x, replace_node, memo)  # noqa: E731
+        if isinstance(e, (Op, Stack, Apply)):
+            new = replace(e, args=tuple(rec(a) for a in e.args))
+        elif isinstance(e, Call):
+            where = e.clauses.where
+            clauses = replace(e.clauses, where=rec(where)) if where is not None else e.clauses
+            new = replace(e, args=tuple(rec(a) for a in e.args), weights=tuple(rec(w) for w in e.weights), clauses=clauses)
+        elif isinstance(e, _ONE_ARG):
+            new = replace(e, arg=rec(e.arg))
+        else:
+            new = e
+    memo[id(e)] = new
+    return new
 
 
 def refs(e: Expr) -> list[Ref]:
@@ -466,7 +481,8 @@ class Model:
             yield from out.definitions.values()
 
     def map_exprs(self, f: Callable[[Expr], Expr]) -> Model:
-        """The model with `f` applied to every definition's expression."""
+        """The model with `f` applied to every definition's expression (in order: spec
+        definitions first, then each output's own)."""
         def one(d: Definition) -> Definition:
             new = f(d.expr)
             return replace(d, expr=new, grain=new.grain)

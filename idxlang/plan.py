@@ -99,6 +99,7 @@ class Planner:
         self.tallies: list[tuple[s.Tally, str, str]] = []  # tally, its column's step and column
         self.deps: dict[tuple[str, str], set[tuple[str, str]]] = {}
         self.slot_base: dict[tuple[str, str], tuple] = {}  # type: ignore[type-arg]  # (output, axis) -> pipe key
+        self.families: dict[tuple, tuple[_Pipe, m.Ref]] = {}  # type: ignore[type-arg]  # (value, pipe) -> its column
         self.columns = {*model.tables, *model.definitions, *model.axes.entities, *model.axes.times, *model.axes.slots,
                         *model.axes.attributes, *(c for t in model.tables.values() for c in t.columns),
                         *(n for o in model.outputs.values() for n in o.definitions)}
@@ -365,9 +366,13 @@ class Planner:
 
     def pick(self, ctx: _Output, e: m.Pick, pipe: _Pipe) -> m.Ref:
         """One application's value from its stacked family: a column of the family's pivot."""
-        long = self.family(ctx, e.arg, pipe)
-        info = self.model.stacks[e.axis]
-        value = self.lift(ctx, e.arg, info.func, info.line, long, called=info.func)
+        found = self.families.get((id(e.arg), pipe.key))
+        if found is None:  # each application reads the one value: plan it once
+            long = self.family(ctx, e.arg, pipe)
+            info = self.model.stacks[e.axis]
+            found = self.families[(id(e.arg), pipe.key)] = (long, self.lift(ctx, e.arg, info.func, info.line, long,
+                                                                             called=info.func))
+        long, value = found
         source = self.earliest(long, {value.name})
         pivot_key = (pipe.key, ("pivot", e.axis, source))
         pivot_name = self.memo.get(pivot_key)

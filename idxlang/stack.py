@@ -122,15 +122,16 @@ def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:  # type:
         for slot, (args, _) in zip(slots, distinct):
             families[(key, args)] = m.Pick(value, axis, slot, sites[0].template.grain)
     stacked = replace(model, axes=axes, stacks=stacks)
-    return stacked.map_exprs(lambda e: _replace_sites(e, families))
+    memo: dict[int, m.Expr] = {}  # one family's value is read by each application: rewritten once
+    return stacked.map_exprs(lambda e: _replace_sites(e, families, memo))
 
 
-def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick]) -> m.Expr:  # type: ignore[type-arg]
+def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick], memo: dict[int, m.Expr]) -> m.Expr:  # type: ignore[type-arg]
     def rewrite(node: m.Expr) -> m.Expr | None:
         if isinstance(node, m.Apply):
             body = _flat_body(node)
             pick = families.get((("apply", node.func, body), node.args))
-            return _grain_of(pick, node) if pick is not None else _replace_sites(_flat(node), families)
+            return _grain_of(pick, node) if pick is not None else _replace_sites(_flat(node), families, memo)
         if isinstance(node, m.Treat):
             template = replace(node, arg=m.Placeholder(0, node.arg.grain))
             pick = families.get((("treat", template), (node.arg,)))
@@ -138,7 +139,7 @@ def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick]) -> m.Expr:  # type:
                 return _grain_of(pick, node)
         return None
 
-    return m.transform(e, rewrite)
+    return m.transform(e, rewrite, memo)
 
 
 def _grain_of(pick: m.Pick, node: m.Expr) -> m.Pick:
