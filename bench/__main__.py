@@ -4,6 +4,7 @@
     python -m bench --entities 5000000 --impls idxc,hand,scan --memory-limit 2GB --runs 1
     python -m bench --compile                        # compile cost and cold start only
     python -m bench --sensitivity 1000               # idxc sensitivity against a plain loop
+    python -m bench --composite                      # composite49: idxc on a wide methodology
 
 Prints, per scenario and implementation, the median wall time over --runs and the
 peak memory of the runs, then the ratios the targets in BENCHMARKS.md are stated in.
@@ -13,7 +14,6 @@ Each implementation's outputs are checked equal to idxc's before any time counts
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -26,19 +26,17 @@ from . import compile_cost
 from .compare import compare
 from .panel import PanelShape
 from .scenarios import IMPLS, SCENARIOS, Scenario, command
+from .timed import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure(cmd: list[str], log: Path) -> tuple[float, float]:
     """Wall seconds and peak resident MB of one run of cmd in a fresh process."""
-    with log.open("w") as err:
-        proc = subprocess.run([sys.executable, "-m", "bench.timed", *cmd], stdout=subprocess.PIPE, stderr=err,
-                              text=True, cwd=ROOT)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{log.read_text()[-2000:]}")
-    found = json.loads(proc.stdout)
-    return found["seconds"], found["peak_mb"]
+    found = timed(cmd, log, ROOT)
+    if found.exit != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({found.exit}):\n{log.read_text()[-2000:]}")
+    return found.seconds, found.peak_mb
 
 
 def run_scenario(scenario: Scenario, impls: list[str], data: Path, work: Path, runs: int,
@@ -97,9 +95,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compile", action="store_true", help="measure compile cost and cold start only")
     parser.add_argument("--sensitivity", type=int, metavar="DRAWS",
                         help="measure idxc sensitivity against a plain loop over DRAWS draws only")
+    parser.add_argument("--composite", action="store_true",
+                        help="measure the composite49 scenario (51 countries x 49 indicators, bench/composite.py) "
+                             "and specs/composite_example.idx only")
+    parser.add_argument("--composite-forms", default="def,steps", help="composite49 spec forms to run")
     args = parser.parse_args(argv)
     if args.compile:
         print(compile_cost.report())
+        return 0
+    if args.composite:
+        from . import composite
+
+        args.data_dir.mkdir(parents=True, exist_ok=True)
+        print(composite.report(args.runs, args.data_dir, tuple(args.composite_forms.split(","))))
         return 0
     if args.sensitivity:
         from . import sensitivity

@@ -10,6 +10,26 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    peak_mb: float
+    exit: int
+
+
+def timed(cmd: list[str], log: Path, cwd: Path) -> Timing:
+    """One run of cmd in a fresh process, through `python -m bench.timed`; its stderr
+    goes to log. A failed run is returned (exit != 0), not raised, so a caller can
+    report it."""
+    with log.open("w") as err:
+        proc = subprocess.run([sys.executable, "-m", "bench.timed", *cmd], stdout=subprocess.PIPE, stderr=err,
+                              text=True, cwd=cwd, check=False)
+    found = json.loads(proc.stdout)
+    return Timing(found["seconds"], found["peak_mb"], found["exit"])
 
 
 def main(cmd: list[str]) -> int:
