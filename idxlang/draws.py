@@ -25,13 +25,13 @@ def with_draws(model: m.Model, names: tuple[str, ...]) -> m.Model:
     def per_draw(grain: m.Grain) -> m.Grain:
         return m.make_grain(axes, (*grain.dims, DRAW))
 
-    memo: dict[int, tuple[m.Expr, bool]] = {}
+    memo: dict[int, tuple[m.Expr, tuple[m.Expr, bool]]] = {}  # keeps each node alive: ids stay unique
 
     def rewrite(e: m.Expr) -> tuple[m.Expr, bool]:
         """e per draw, and whether it varies by draw (a constant does not)."""
         if id(e) not in memo:
-            memo[id(e)] = once(e)
-        return memo[id(e)]
+            memo[id(e)] = (e, once(e))
+        return memo[id(e)][1]
 
     def once(e: m.Expr) -> tuple[m.Expr, bool]:
         if isinstance(e, m.Param) and e.name in names:

@@ -297,14 +297,18 @@ def walk(e: Expr) -> Iterator[Expr]:
         todo.extend(reversed(children(node)))
 
 
-def transform(e: Expr, replace_node: Callable[[Expr], Expr | None], memo: dict[int, Expr] | None = None) -> Expr:
+Memo = dict[int, tuple["Expr", "Expr"]]
+
+
+def transform(e: Expr, replace_node: Callable[[Expr], Expr | None], memo: Memo | None = None) -> Expr:
     """e with every node for which `replace_node` gives a replacement replaced, outermost
     first (a replaced node's insides are not visited). A node shared by several parents
-    is rewritten once (`memo`, by identity, may be shared across calls)."""
+    is rewritten once (`memo`, by identity, may be shared across calls; it keeps the
+    node alive, so its identity cannot pass to another)."""
     memo = {} if memo is None else memo
     found = memo.get(id(e))
     if found is not None:
-        return found
+        return found[1]
     new = replace_node(e)
     if new is None:
         rec = lambda x: transform(x, replace_node, memo)  # noqa: E731
@@ -318,7 +322,7 @@ def transform(e: Expr, replace_node: Callable[[Expr], Expr | None], memo: dict[i
             new = replace(e, arg=rec(e.arg))
         else:
             new = e
-    memo[id(e)] = new
+    memo[id(e)] = (e, new)
     return new
 
 

@@ -122,11 +122,11 @@ def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:  # type:
         for slot, (args, _) in zip(slots, distinct):
             families[(key, args)] = m.Pick(value, axis, slot, sites[0].template.grain)
     stacked = replace(model, axes=axes, stacks=stacks)
-    memo: dict[int, m.Expr] = {}  # one family's value is read by each application: rewritten once
+    memo: m.Memo = {}  # one family's value is read by each application: rewritten once
     return stacked.map_exprs(lambda e: _replace_sites(e, families, memo))
 
 
-def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick], memo: dict[int, m.Expr]) -> m.Expr:  # type: ignore[type-arg]
+def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick], memo: m.Memo) -> m.Expr:  # type: ignore[type-arg]
     def rewrite(node: m.Expr) -> m.Expr | None:
         if isinstance(node, m.Apply):
             body = _flat_body(node)

@@ -160,7 +160,7 @@ def register_spec_data(spark: SparkSession, spec: Spec) -> list[str]:
     reset_schemas(spark)
     names = []
     for name, t in spec.model.tables.items():
-        if t.schema != INPUT or t.source is None:
+        if t.schema.value != INPUT or t.source is None:
             continue
         with open(t.source, encoding="utf-8", newline="") as f:
             header = next(csv.reader(f))

@@ -27,17 +27,29 @@ def pool_groups(plan: s.Plan) -> s.Plan:
     for members in pools.values():
         latest = max((g.source for g in members), key=position.__getitem__)
         read = s.upstream(steps, [latest])
-        members = [g for g in members if g.name not in read]
+        members = _compatible([g for g in members if g.name not in read])
         if len(members) < 2:
             continue
         first = members[0]
         name = _unique(f"reductions_by_{'_'.join(first.grain.dims) or 'all'}", steps)
-        columns = tuple(c for g in members for c in g.columns)
+        columns = tuple({c.name: c for g in members for c in g.columns}.values())
         steps[name] = s.Aggregate(name, first.grain, first.keys, latest, columns,
                                   f"in one GROUP BY: {', '.join(g.name for g in members)}")
         for g in members:
             steps[g.name] = s.Merge(g.name, g.grain, g.keys, name, tuple(c.name for c in g.columns), g.note, g.merge_into)
     return replace(plan, steps=s.ordered(steps)) if len(steps) != len(plan.steps) else plan
+
+
+def _compatible(members: list[s.Aggregate]) -> list[s.Aggregate]:
+    """Members whose columns can stand side by side: one name, one value (a definition
+    two outputs compute on rows of their own is one column of the pool)."""
+    kept: list[s.Aggregate] = []
+    seen: dict[str, s.Column] = {}
+    for g in members:
+        if all(seen.get(c.name, c).expr == c.expr for c in g.columns):
+            kept.append(g)
+            seen.update({c.name: c for c in g.columns})
+    return kept
 
 
 def _unique(base_name: str, taken: dict) -> str:  # type: ignore[type-arg]

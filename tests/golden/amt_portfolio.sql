@@ -203,8 +203,7 @@ WITH "reductions_by_year" /* in one GROUP BY: national_total, sum_amt_in_house_o
     SUM("amt_total") AS "national_total", /* amt_portfolio.idx:46 let national_total = sum(amt_total over region) */
     SUM("amt_in_house") AS "sum_amt_in_house_over_region", /* amt_portfolio.idx:68 sum(amt_in_house over region), in national_share_in_house */
     SUM("amt_russia") AS "sum_amt_russia_over_region", /* amt_portfolio.idx:69 sum(amt_russia over region), in national_share_russia */
-    SUM("amt_abroad") AS "sum_amt_abroad_over_region", /* amt_portfolio.idx:70 sum(amt_abroad over region), in national_share_abroad */
-    SUM("amt_total") AS "national_total" /* amt_portfolio.idx:46 let national_total = sum(amt_total over region) */
+    SUM("amt_abroad") AS "sum_amt_abroad_over_region" /* amt_portfolio.idx:70 sum(amt_abroad over region), in national_share_abroad */
   FROM "shared"."share_in_house_to_share_abroad"
   GROUP BY
     "year"
