@@ -234,6 +234,16 @@ class Module:
 
 # ----------------------------------------------------------------- unparsing
 
+MARK = "\ue000{}\ue001"  # a parameter's place in the text of a function's body, filled per application
+
+
+def fill(text: str, texts: tuple[str, ...]) -> str:
+    """A function body's text with each parameter's place replaced by an argument's text."""
+    for i, t in enumerate(texts):
+        text = text.replace(MARK.format(i), t)
+    return text
+
+
 _PRECEDENCE = {"??": 1, "or": 2, "and": 3, "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5,
                "+": 6, "-": 6, "*": 7, "/": 7, "^": 9}
 

@@ -12,20 +12,11 @@ from pathlib import Path
 from typing import Callable
 
 from . import ast
+from .ast import MARK
 from . import model as m
 from .builtins import REGISTRY, require
 from .declare import Declarations, declare
 from .diagnostics import Diagnostic, IdxError, did_you_mean
-
-MARK = "\ue000{}\ue001"  # a parameter's place in the text of a function's body, filled per application
-
-
-def fill(text: str, texts: tuple[str, ...]) -> str:
-    """A body's text with each parameter's place replaced by the argument's text."""
-    for i, t in enumerate(texts):
-        text = text.replace(MARK.format(i), t)
-    return text
-
 
 @dataclass
 class _Scope:

@@ -97,6 +97,25 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    """The methodology as a tree: each output's columns down to the data."""
+    from .explain import explain
+
+    print(explain(_load(args).model))
+    return 0
+
+
+def cmd_debug(args: argparse.Namespace) -> int:
+    """One stage of the compiler, as text."""
+    from .compile import load_module
+    from .debug import show
+
+    spec = _load(args)
+    names = [spec.output(args.output)] if args.output else spec.outputs
+    print(show(spec.compile(names), load_module(args.spec), args.stage))
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     spec = _load(args)
     if args.data or all(t.source for t in spec.model.tables.values()):
@@ -250,6 +269,17 @@ def build_parser() -> argparse.ArgumentParser:
     sen.add_argument("--rank", required=True, metavar="COLUMN", help="the output's rank column")
     sen.add_argument("--out", metavar="DIR", help="write ranks, indices and indices_by_entity as DIR/<name>.csv")
     sen.set_defaults(func=cmd_sensitivity)
+
+    exp = sub.add_parser("explain", help="the definitions as a tree: grain, formula, doc and spec line")
+    common(exp)
+    exp.set_defaults(func=cmd_explain)
+
+    dbg = sub.add_parser("debug", help="print one stage of the compiler: ast, model, core, plan or sql")
+    dbg.add_argument("stage", choices=("ast", "model", "core", "plan", "sql"),
+                     help="ast: syntax tree; model: checked; core: lowered and stacked; plan: after the passes")
+    common(dbg)
+    dbg.add_argument("--output", metavar="NAME", help="only what this output needs")
+    dbg.set_defaults(func=cmd_debug)
 
     chk = sub.add_parser("check", help="check the spec, and the data when given")
     common(chk)

@@ -17,7 +17,8 @@ from sqlglot import exp
 from . import model as m
 from . import steps as s
 from .ast import Module
-from .check import check, fill
+from .ast import fill
+from .check import check
 from .draws import with_draws
 from .lower import lower
 from .parse import parse, parse_file

@@ -19,7 +19,7 @@ from . import model as m
 from . import pretty
 from . import steps as s
 from .builtins import outliers
-from .check import MARK, fill
+from .ast import MARK, fill
 from .diagnostics import Diagnostic, IdxError
 from .rows import Rows, closure, group_sites, rows
 

@@ -76,7 +76,7 @@ def _call(e: m.Call) -> str:
                f"present {c.present:g}" if c.present is not None else "", f"power {c.power:g}" if c.power else "",
                "unclipped" if c.unclipped else "", f"where {text(c.where)}" if c.where is not None else ""]
     if e.axis and e.func in ("minmax", "zscore", "distance", "prank", "rank", "treat", "clip"):
-        clauses.insert(0, f"over {e.axis}")
+        clauses.append(f"over {e.axis}")
     return f"{e.func}({' '.join([', '.join(args), *(x for x in clauses if x)])})"
 
 

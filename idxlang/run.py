@@ -13,7 +13,7 @@ import duckdb
 
 from . import model as m
 from . import steps as s
-from .check import fill
+from .ast import fill
 from .compile import Compiled, Kind, Statement
 from .data import Source, check_data
 from .diagnostics import Diagnostic, IdxError

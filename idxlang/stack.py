@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from . import model as m
-from .check import fill
+from .ast import fill
 
 _WINDOWED = (m.Reduce, m.Window, m.At, m.Treat)
 
