@@ -16,7 +16,8 @@ import pyarrow as pa
 from sqlglot import exp
 
 from . import model as m
-from .data import Source, register
+from .data import Source
+from .engine import session
 from .sql import INPUT_SCHEMA, binary, col, ident, lit, present_cells, to_sql
 
 STATISTICS = (("n", exp.Count), ("mean", exp.Avg), ("sd", exp.StddevSamp), ("min", exp.Min), ("max", exp.Max),
@@ -30,8 +31,7 @@ def analyse(model: m.Model, sources: list[Source], outputs: dict[str, pa.Table])
     """The analysis tables, by name, each with a column saying which data it describes.
     One connection: the raw tables are read in place (never copied into Python), and
     the outputs, already computed, are registered beside them."""
-    con = duckdb.connect()
-    register(con, sources)
+    con = session(sources)
     found: dict[str, list[pa.Table]] = {}
     for label, keys, relation in _inputs(con, model) + _outputs(con, model, outputs):
         rel = con.table(relation)

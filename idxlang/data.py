@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
-from .sql import INPUT_SCHEMA, ident, to_sql
+from .sql import INPUT_SCHEMA, binary, col, ident, is_null, lit, select, table, to_sql
 
 NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
                  "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
@@ -66,19 +66,14 @@ def _reader(path: Path) -> exp.Expression:
 
 
 def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {INPUT_SCHEMA}")
+    con.execute(to_sql(exp.Create(this=exp.Table(this=ident(INPUT_SCHEMA)), kind="SCHEMA", exists=True), pretty=False))
     for s in sources:
-        view = exp.Create(this=exp.Table(this=ident(s.table), db=ident(INPUT_SCHEMA)), kind="VIEW", replace=True,
-                          expression=exp.select("*").from_(exp.Table(this=_reader(s.path))))
+        view = exp.Create(this=table(s.table, INPUT_SCHEMA), kind="VIEW", replace=True,
+                          expression=select(exp.Star()).from_(exp.Table(this=_reader(s.path))))
         try:
             con.execute(to_sql(view, pretty=False))
         except duckdb.Error as err:
             raise IdxError(Diagnostic("error", f"cannot read {s.path}: {str(err).splitlines()[0]}")) from None
-
-
-def qi(name: str) -> str:
-    """A user's name as a quoted SQL identifier, escaped by sqlglot (never pasted raw)."""
-    return ident(name).sql("duckdb")
 
 
 def _rows(values: list[int]) -> str:
@@ -86,69 +81,90 @@ def _rows(values: list[int]) -> str:
     return shown + (", ..." if len(values) > 5 else "")
 
 
+ROW = "_row"  # data rows counted from 1 after the header, for messages
+
+
 class DataChecker:
+    """Each check is a query built as a tree; a cheap one first, and the rows of a
+    problem (an ordered pass over the file) only when there is one to report."""
+
     def __init__(self, con: duckdb.DuckDBPyConnection, model: m.Model, sources: list[Source]) -> None:
         self.con = con
         self.model = model
         self.sources = {s.table: s for s in sources}
         self.problems: list[Diagnostic] = []
 
-    def fail(self, table: str, message: str, hint: str | None = None) -> None:
-        self.problems.append(Diagnostic("error", f"{self.sources[table].path} (table {table}): {message}", hint=hint))
+    def fail(self, table_name: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(Diagnostic("error", f"{self.sources[table_name].path} (table {table_name}): {message}", hint=hint))
 
-    def q(self, sql: str) -> list[tuple]:
+    def q(self, query: exp.Expression) -> list[tuple]:  # type: ignore[type-arg]
         try:
-            return self.con.execute(sql).fetchall()
+            return self.con.execute(to_sql(query, pretty=False)).fetchall()
         except duckdb.Error as err:  # e.g. a CSV that does not parse
             raise IdxError(Diagnostic("error", f"cannot read the data: {str(err).splitlines()[0]}")) from None
 
     def check(self) -> None:
         for t in self.model.tables.values():
-            self.check_table(t)
+            if t.name in self.sources:
+                self.check_table(t)
         if self.problems:
             raise IdxError(*self.problems)
 
+    def types(self, rel: exp.Table) -> dict[str, str]:
+        try:
+            found = self.con.sql(to_sql(select(exp.Star()).from_(rel).limit(0), pretty=False))
+        except duckdb.Error as err:
+            raise IdxError(Diagnostic("error", f"cannot read the data: {str(err).splitlines()[0]}")) from None
+        return {name: str(kind) for name, kind in zip(found.columns, found.types)}
+
     def check_table(self, t: m.TableInfo) -> None:
-        rel = f"{qi(INPUT_SCHEMA)}.{qi(t.name)}"
-        types = {name: typ for name, typ, *_ in self.q(f"DESCRIBE {rel}")}
-        wanted = [*t.keys, *t.attributes, *t.columns]
-        missing = [c for c in wanted if c not in types]
+        rel = table(t.name, INPUT_SCHEMA)
+        types = self.types(rel)
+        missing = [c for c in (*t.keys, *t.attributes, *t.columns) if c not in types]
         for c in missing:
             self.fail(t.name, f"column '{c}' is missing", did_you_mean(c, types) or f"columns: {', '.join(types)}")
         if missing:
             return
-        numbered = f"(SELECT row_number() OVER () AS _row, * FROM {rel})"
+        numbered = exp.Subquery(this=select(exp.Window(this=exp.RowNumber()).as_(ROW), exp.Star()).from_(rel.copy()),
+                                alias=exp.TableAlias(this=ident("numbered")))
+        first_rows = lambda cond, *cols: (select(col(ROW), *cols).from_(numbered.copy()).where(cond)  # noqa: E731
+                                          .order_by(col(ROW)).limit(6))
         for c in t.columns:
             if not types[c].startswith(NUMERIC_TYPES):
-                bad = self.q(f"SELECT _row, CAST({qi(c)} AS VARCHAR) FROM {numbered} "
-                             f"WHERE {qi(c)} IS NOT NULL AND TRY_CAST({qi(c)} AS DOUBLE) IS NULL ORDER BY _row LIMIT 6")
+                text = exp.and_(exp.Not(this=is_null(col(c))),
+                                is_null(exp.TryCast(this=col(c), to=exp.DataType.build("DOUBLE"))))
+                bad = self.q(first_rows(text, exp.Cast(this=col(c), to=exp.DataType.build("VARCHAR"))))
                 if bad:
                     self.fail(t.name, f"column '{c}' has text where numbers belong: rows {_rows([r[0] for r in bad])}"
-                              f" ({', '.join(repr(r[1]) for r in bad[:3])})",
-                              "leave a cell empty for a missing value")
+                              f" ({', '.join(repr(r[1]) for r in bad[:3])})", "leave a cell empty for a missing value")
         if t.time and not types[t.time].startswith(INTEGER_TYPES):
             self.fail(t.name, f"time axis '{t.time}' must hold whole periods (e.g. years), not {types[t.time]}")
-        keys = ", ".join(qi(k) for k in t.keys)
-        if not t.keys:
-            return
-        # a cheap pass finds whether there is a problem; row numbers (an ordered
-        # pass over the whole file) are computed only to report one
-        empty = self.q(f"SELECT {', '.join(f'COUNT(*) - COUNT({qi(k)})' for k in t.keys)} FROM {rel}")[0]
-        for k, n in zip(t.keys, empty):
-            nulls = self.q(f"SELECT _row FROM {numbered} WHERE {qi(k)} IS NULL ORDER BY _row LIMIT 6") if n else []
+        keys = [k for k in t.keys if k in types]
+        if keys:
+            self.check_keys(t, rel, keys, numbered, first_rows)
+
+    def check_keys(self, t: m.TableInfo, rel: exp.Table, keys: list[str], numbered: exp.Subquery, first_rows) -> None:  # type: ignore[no-untyped-def]
+        counts = [binary(exp.Sub, exp.Count(this=exp.Star()), exp.Count(this=col(k))) for k in keys]
+        for k, n in zip(keys, self.q(select(*counts).from_(rel.copy()))[0]):
+            nulls = self.q(first_rows(is_null(col(k)))) if n else []
             if nulls:
                 self.fail(t.name, f"key column '{k}' is empty in rows {_rows([r[0] for r in nulls])}")
-        repeated = self.q(f"SELECT COUNT(*) FROM (SELECT 1 FROM {rel} GROUP BY {keys} HAVING COUNT(*) > 1)")[0][0]
-        dups = self.q(f"SELECT {keys}, list(_row ORDER BY _row) FROM {numbered} GROUP BY {keys} "
-                      f"HAVING COUNT(*) > 1 ORDER BY {keys} LIMIT 5") if repeated else []
-        for *key, rows in dups:
-            named = ", ".join(f"{k}={v}" for k, v in zip(t.keys, key))
-            self.fail(t.name, f"duplicate key {named} in rows {_rows(rows)}", "each key must appear once")
+        twice = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
+        repeated = select(lit(1)).from_(rel.copy()).group_by(*[col(k) for k in keys]).having(twice)
+        if self.q(select(exp.Count(this=exp.Star())).from_(exp.Subquery(this=repeated)))[0][0]:
+            rows = exp.ArrayAgg(this=exp.Order(this=col(ROW), expressions=[exp.Ordered(this=col(ROW))]))
+            dups = (select(*[col(k) for k in keys], rows).from_(numbered.copy()).group_by(*[col(k) for k in keys])
+                    .having(twice.copy()).order_by(*[col(k) for k in keys]).limit(5))
+            for *key, found in self.q(dups):
+                named = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
+                self.fail(t.name, f"duplicate key {named} in rows {_rows(found)}", "each key must appear once")
         for a in t.attributes:
-            varying = self.q(f"SELECT {qi(t.entity or '')} FROM {rel} GROUP BY {qi(t.entity or '')} "
-                             f"HAVING COUNT(DISTINCT {qi(a)}) > 1 ORDER BY 1 LIMIT 5")
-            if varying:
-                self.fail(t.name, f"attribute '{a}' changes over time for {', '.join(str(v[0]) for v in varying)}",
+            entity = col(t.entity or "")
+            varying = exp.GT(this=exp.Count(this=exp.Distinct(expressions=[col(a)])), expression=lit(1))
+            found = self.q(select(entity).from_(rel.copy()).group_by(entity.copy()).having(varying)
+                           .order_by(entity.copy()).limit(5))
+            if found:
+                self.fail(t.name, f"attribute '{a}' changes over time for {', '.join(str(v[0]) for v in found)}",
                           "an attribute must be constant for each entity")
 
 

@@ -18,7 +18,9 @@ from .compile import Compiled, Kind, Statement
 from .data import Source, check_data
 from .diagnostics import Diagnostic, IdxError
 from .engine import session
-from .sql import col, to_sql
+from sqlglot import exp
+
+from .sql import col, lit, select, to_sql
 from .sqlgen import screened
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
@@ -67,12 +69,14 @@ def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, p
     try:
         if fmt == "parquet":
             rel.write_parquet(tmp)
-            rows = con.execute("SELECT COUNT(*) FROM read_parquet(?)", [tmp]).fetchall()[0][0]
         else:
             rel.write_csv(tmp)
-            rows = con.execute("SELECT COUNT(*) FROM read_csv(?, header = true)", [tmp]).fetchall()[0][0]
+        header = exp.EQ(this=exp.column("header"), expression=exp.true())
+        reader = exp.Anonymous(this="read_parquet", expressions=[lit(tmp)]) if fmt == "parquet" else \
+            exp.ReadCSV(this=lit(tmp), expressions=[header])
+        rows = con.execute(to_sql(select(exp.Count(this=exp.Star())).from_(exp.Table(this=reader)), pretty=False))
         os.replace(tmp, path)
-        return int(rows)
+        return int(rows.fetchall()[0][0])
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
