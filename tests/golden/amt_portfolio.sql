@@ -197,7 +197,7 @@ FROM "type_abroad";
 
 -- shared reductions_by_year: computed once, read by national, growth
 CREATE TABLE "shared"."reductions_by_year" AS
-WITH "reductions_by_year" /* in one GROUP BY: national_total, sum_amt_in_house_over_region, sum_amt_russia_over_region, sum_amt_abroad_over_region, national_total_2 */ AS (
+WITH "reductions_by_year" /* in one GROUP BY: national_total, sum_amt_in_house_over_region, sum_amt_russia_over_region, sum_amt_abroad_over_region */ AS (
   SELECT
     "year",
     SUM("amt_total") AS "national_total", /* amt_portfolio.idx:46 let national_total = sum(amt_total over region) */
@@ -215,6 +215,19 @@ SELECT
   "sum_amt_russia_over_region",
   "sum_amt_abroad_over_region"
 FROM "reductions_by_year";
+
+-- shared national_total: computed once, read by national, growth
+CREATE TABLE "shared"."national_total" AS
+WITH "national_total" /* amt_portfolio.idx:46 let national_total = sum(amt_total over region) */ AS (
+  SELECT
+    "year",
+    "national_total"
+  FROM "shared"."reductions_by_year"
+)
+SELECT
+  "year",
+  "national_total"
+FROM "national_total";
 
 -- output shares
 SELECT
@@ -344,15 +357,10 @@ ORDER BY
   "region_type";
 
 -- output national
-WITH "national_total" /* amt_portfolio.idx:46 let national_total = sum(amt_total over region) */ AS (
-  SELECT
-    "year",
-    "national_total"
-  FROM "shared"."reductions_by_year"
-), "sum_amt_in_house_over_region" /* amt_portfolio.idx:68 sum(amt_in_house over region), in national_share_in_house */ AS (
+WITH "sum_amt_in_house_over_region" /* amt_portfolio.idx:68 sum(amt_in_house over region), in national_share_in_house */ AS (
   SELECT
     *
-  FROM "national_total"
+  FROM "shared"."national_total"
   FULL JOIN (
     SELECT
       "year",
@@ -417,17 +425,12 @@ WITH "from_year" AS (
     *,
     2018 /* growth_to */ AS "to_year" /* amt_portfolio.idx:73 output growth: growth_to as to_year */
   FROM "from_year"
-), "national_total_2" /* amt_portfolio.idx:46 let national_total = sum(amt_total over region) */ AS (
-  SELECT
-    "year",
-    "national_total"
-  FROM "shared"."reductions_by_year"
 ), "reductions_by_all" /* in one GROUP BY: amt_from, amt_to, national_growth */ AS (
   SELECT
     MAX(CASE WHEN "year" = 2011 THEN "national_total" END) AS "amt_from", /* amt_portfolio.idx:74 output growth: national_total at growth_from as amt_from */
     MAX(CASE WHEN "year" = 2018 THEN "national_total" END) AS "amt_to", /* amt_portfolio.idx:74 output growth: national_total at growth_to as amt_to */
     MAX(CASE WHEN "year" = 2018 THEN "national_total" END) / NULLIF(MAX(CASE WHEN "year" = 2011 THEN "national_total" END), 0) - 1 AS "national_growth" /* amt_portfolio.idx:47 let national_growth = national_total at growth_to / national_total at growth_from - 1 */
-  FROM "national_total_2"
+  FROM "shared"."national_total"
 ), "amt_from" /* amt_portfolio.idx:74 output growth: national_total at growth_from as amt_from */ AS (
   SELECT
     *
