@@ -1,0 +1,104 @@
+"""Each optimisation pass alone, on a plan the planner made: what it changes in the
+plan, and that the run gives the same tables and the same counts of skipped values
+with it as without it (passes/)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import idxlang
+from idxlang import steps
+from idxlang.compile import Compiled, core, script
+from idxlang.data import resolve_sources
+from idxlang.passes import PASSES
+from idxlang.plan import plan as make_plan
+from idxlang.run import execute
+
+PANEL = "firm,year,kind,x,y\nA,2014,k,2,10\nB,2014,m,4,\nC,2014,k,,5\nA,2015,k,1,1\nB,2015,m,3,3\n"
+SPEC = """table p: firm by year from "panel.csv"
+  kind attribute
+  x, y
+"""
+
+
+def planned(write, text: str) -> tuple[idxlang.Spec, idxlang.model.Model, steps.Plan]:
+    write("panel.csv", PANEL)
+    spec = idxlang.load(write("s.idx", SPEC + text))
+    model = core(spec.model)
+    return spec, model, make_plan(model, spec.outputs)
+
+
+def run(spec: idxlang.Spec, model: idxlang.model.Model, plan: steps.Plan):  # type: ignore[no-untyped-def]
+    compiled = Compiled(spec.model, model, plan, tuple(script(plan, model)))
+    return execute(compiled, resolve_sources(spec.model, None))
+
+
+def same_results(spec, model, before: steps.Plan, after: steps.Plan) -> None:  # type: ignore[no-untyped-def]
+    a, b = run(spec, model, before), run(spec, model, after)
+    for name in spec.outputs:
+        for x, y in zip(a.tables[name].to_pylist(), b.tables[name].to_pylist(), strict=True):
+            for k in x:
+                assert x[k] == y[k] or math.isclose(x[k], y[k], rel_tol=1e-12), (name, k)
+    counts = lambda r: sorted((s.label, s.line, s.cells, s.missing) for s in r.skipped)  # noqa: E731
+    assert counts(a) == counts(b)
+
+
+def by_kind(plan: steps.Plan, kind: type) -> list:  # type: ignore[type-arg]
+    return [s for s in plan.steps.values() if isinstance(s, kind)]
+
+
+def test_the_passes_run_in_their_listed_order():
+    assert [name for name, _ in PASSES] == ["dedupe", "pool_reductions", "pool_groups", "share"]
+
+
+def test_pool_reductions_makes_two_windows_one_group_by(write):
+    spec, model, before = planned(write, "let rx = x / max(x over firm)\nlet ry = y / max(y over firm)\n"
+                                         "output by firm, year: rx, ry\n")
+    after = dict(PASSES)["pool_reductions"](before)
+    windows = lambda p: [n for _, c in steps.walk_steps(p) for n in idxlang.model.walk(c.expr)  # noqa: E731
+                         if isinstance(n, idxlang.model.Reduce)]
+    assert len(windows(before)) == 2 and not by_kind(before, steps.Aggregate)
+    (pool,) = by_kind(after, steps.Aggregate)
+    assert len(pool.columns) == 2 and pool.grain.dims == ("year",)
+    assert [len(d.joins) for d in by_kind(after, steps.Derive)] == [1]
+    same_results(spec, model, before, after)
+
+
+def test_pool_groups_reads_the_rows_once_but_never_itself(write):
+    spec, model, before = planned(write, "let a = sum(x over firm)\nlet b = max(y over firm) * 2\nlet dev = x - a\n"
+                                         "let v = sum(dev over firm)\noutput by year: a, b, v\n")
+    after = dict(PASSES)["pool_groups"](before)
+    assert len(by_kind(before, steps.Aggregate)) == 3
+    pool = next(s for s in by_kind(after, steps.Aggregate) if s.name.startswith("reductions_by"))
+    assert {c.name for c in pool.columns} == {"b", "v"}  # `a` feeds dev, which the pool reads
+    assert {m.name for m in by_kind(after, steps.Merge)} == {"b", "v"}
+    same_results(spec, model, before, after)
+
+
+def test_dedupe_makes_equal_steps_one(write):
+    # the two outputs merge different reductions into `year`, so each has its own
+    # steps there; the sum of x is the same GROUP BY in both
+    spec, model, before = planned(write, "output one by year: sum(x over firm) as s\n"
+                                         "output two by year: sum(x over firm) as s, max(y over firm) as m\n")
+    after = dict(PASSES)["dedupe"](before)
+    sums = lambda p: [s for s in by_kind(p, steps.Aggregate) if any(c.name == "s" for c in s.columns)]  # noqa: E731
+    assert len(sums(before)) == 2 and len(sums(after)) == 1
+    same_results(spec, model, before, after)
+
+
+def test_share_computes_what_two_statements_need_once(write):
+    spec, model, before = planned(write, "let s = x / max(x over firm) + mean(y over firm)\n"
+                                         "output firms by firm, year: s\noutput kinds by kind, year: mean(s by kind) as m\n")
+    after = dict(PASSES)["share"](before)
+    assert before.stages == () and len(after.stages) == 1
+    (stage,) = after.stages
+    assert stage.consumers == ("firms", "kinds") and "s" in stage.columns
+    same_results(spec, model, before, after)
+
+
+@pytest.mark.parametrize("rule", [rule for _, rule in PASSES], ids=[name for name, _ in PASSES])
+def test_a_pass_with_nothing_to_do_returns_the_plan_unchanged(write, rule):
+    _, _, before = planned(write, "output by firm, year: x\n")
+    assert rule(before) == before
