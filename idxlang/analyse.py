@@ -65,7 +65,7 @@ def _inputs(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[Group]:
     for number, t in enumerate(model.tables.values()):
         cols = [col(k) for k in (*t.keys, *t.attributes)]
         cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c)) for c in t.columns]
-        query = exp.select(*cols).from_(exp.Table(this=ident(t.name), db=ident(INPUT_SCHEMA)))
+        query = exp.select(*cols).from_(exp.Table(this=ident(t.name), db=ident(INPUT_SCHEMA)), copy=False)
         groups.append((f"table {t.name}", t.keys, _view(con, f"input_{number}", query)))
     return groups
 
@@ -85,10 +85,10 @@ def _outputs(con: duckdb.DuckDBPyConnection, model: m.Model, tables: dict[str, p
             con.register(part, tables[name])
             fresh = [c for c in tables[name].column_names if c not in seen]
             seen.update(fresh)
-            sub = exp.Subquery(this=exp.select(*[col(k) for k in keys], *[col(c) for c in fresh]).from_(ident(part)),
+            sub = exp.Subquery(this=exp.select(*[col(k) for k in keys], *[col(c) for c in fresh]).from_(ident(part), copy=False),
                                alias=exp.TableAlias(this=ident(f"p{i}")))
-            query = exp.select(exp.Star()).from_(sub) if query is None else query.join(
-                sub, using=[ident(k) for k in keys], join_type="full")
+            query = exp.select(exp.Star()).from_(sub, copy=False) if query is None else query.join(
+                sub, using=[ident(k) for k in keys], join_type="full", copy=False)
         assert query is not None
         groups.append(("outputs " + ", ".join(names), keys, _view(con, f"outputs_{number}", query)))
     return groups
@@ -107,7 +107,7 @@ def _by_indicator(relation: str, columns: list[str]) -> exp.Expression | None:
     rows = exp.Count(this=exp.Star())
     return _union([exp.select(lit(c).as_("indicator"), rows.copy().as_("cells"), exp.Count(this=col(c)).as_("present"),
                               binary(exp.Div, exp.Count(this=col(c)), rows.copy()).as_("share"))
-                   .from_(exp.Table(this=ident(relation))) for c in columns])
+                   .from_(exp.Table(this=ident(relation)), copy=False) for c in columns])
 
 
 def _by_entity(relation: str, entity: str, columns: list[str]) -> exp.Select:
@@ -115,20 +115,20 @@ def _by_entity(relation: str, entity: str, columns: list[str]) -> exp.Select:
     present, cells = present_cells(columns)
     return (exp.select(col(entity).as_("entity"), cells.as_("cells"), present.as_("present"),
                        binary(exp.Div, present.copy(), cells.copy()).as_("share"))
-            .from_(exp.Table(this=ident(relation))).group_by(col(entity))
-            .order_by(exp.Ordered(this=col("share")), exp.Ordered(this=col("entity"))))
+            .from_(exp.Table(this=ident(relation)), copy=False).group_by(col(entity), copy=False)
+            .order_by(exp.Ordered(this=col("share")), exp.Ordered(this=col("entity")), copy=False))
 
 
 def _statistics(relation: str, columns: list[str]) -> exp.Expression | None:
     return _union([exp.select(lit(c).as_("indicator"), *[f(this=col(c)).as_(name) for name, f in STATISTICS])
-                   .from_(exp.Table(this=ident(relation))) for c in columns])
+                   .from_(exp.Table(this=ident(relation)), copy=False) for c in columns])
 
 
 def _correlations(relation: str, columns: list[str]) -> exp.Expression | None:
     """Pearson correlations over the rows where both are present."""
     return _union([exp.select(lit(a).as_("a"), lit(b).as_("b"), exp.Corr(this=col(a), expression=col(b)).as_("r"),
                               exp.Count(this=exp.Add(this=col(a), expression=col(b))).as_("n"))
-                   .from_(exp.Table(this=ident(relation))) for a, b in combinations(columns, 2)])
+                   .from_(exp.Table(this=ident(relation)), copy=False) for a, b in combinations(columns, 2)])
 
 
 def _alpha(model: m.Model, relation: str, columns: list[str]) -> exp.Expression | None:
@@ -150,5 +150,5 @@ def _alpha(model: m.Model, relation: str, columns: list[str]) -> exp.Expression 
         complete = exp.and_(*[exp.Not(this=exp.Is(this=col(p), expression=exp.Null())) for p in parts])
         selects.append(exp.select(lit(d.name).as_("aggregate"), lit(", ".join(parts)).as_("components"),
                                   lit(k).as_("k"), exp.Count(this=exp.Star()).as_("rows"), alpha.as_("alpha"))
-                       .from_(exp.Table(this=ident(relation))).where(complete))
+                       .from_(exp.Table(this=ident(relation)), copy=False).where(complete, copy=False))
     return _union(selects)

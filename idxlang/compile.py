@@ -101,7 +101,7 @@ def script(p: s.Plan, core_model: m.Model) -> list[Statement]:
     staged = {st.step for st in p.stages}
     out: list[Statement] = []
     for st in p.stages:
-        body = select(*[col(c) for c in st.columns]).from_(table(st.step))
+        body = select(*[col(c) for c in st.columns]).from_(table(st.step), copy=False)
         tree = exp.Create(this=table(st.step, SHARED_SCHEMA), kind="TABLE",
                           expression=_with(body, p, [st.step], staged - {st.step}))
         out.append(Statement(f"shared {st.step}: computed once, read by {', '.join(st.consumers)}", tree, Kind.STAGE))

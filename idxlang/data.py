@@ -69,7 +69,7 @@ def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     con.execute(to_sql(exp.Create(this=exp.Table(this=ident(INPUT_SCHEMA)), kind="SCHEMA", exists=True), pretty=False))
     for s in sources:
         view = exp.Create(this=table(s.table, INPUT_SCHEMA), kind="VIEW", replace=True,
-                          expression=select(exp.Star()).from_(exp.Table(this=_reader(s.path))))
+                          expression=select(exp.Star()).from_(exp.Table(this=_reader(s.path)), copy=False))
         try:
             con.execute(to_sql(view, pretty=False))
         except duckdb.Error as err:
@@ -112,7 +112,7 @@ class DataChecker:
 
     def types(self, rel: exp.Table) -> dict[str, str]:
         try:
-            found = self.con.sql(to_sql(select(exp.Star()).from_(rel).limit(0), pretty=False))
+            found = self.con.sql(to_sql(select(exp.Star()).from_(rel, copy=False).limit(0, copy=False), pretty=False))
         except duckdb.Error as err:
             raise IdxError(Diagnostic("error", f"cannot read the data: {str(err).splitlines()[0]}")) from None
         return {name: str(kind) for name, kind in zip(found.columns, found.types)}
@@ -125,10 +125,10 @@ class DataChecker:
             self.fail(t.name, f"column '{c}' is missing", did_you_mean(c, types) or f"columns: {', '.join(types)}")
         if missing:
             return
-        numbered = exp.Subquery(this=select(exp.Window(this=exp.RowNumber()).as_(ROW), exp.Star()).from_(rel.copy()),
+        numbered = exp.Subquery(this=select(exp.Window(this=exp.RowNumber()).as_(ROW), exp.Star()).from_(rel.copy(), copy=False),
                                 alias=exp.TableAlias(this=ident("numbered")))
-        first_rows = lambda cond, *cols: (select(col(ROW), *cols).from_(numbered.copy()).where(cond)  # noqa: E731
-                                          .order_by(col(ROW)).limit(6))
+        first_rows = lambda cond, *cols: (select(col(ROW), *cols).from_(numbered.copy(), copy=False).where(cond, copy=False)  # noqa: E731
+                                          .order_by(col(ROW), copy=False).limit(6, copy=False))
         for c in t.columns:
             if not types[c].startswith(NUMERIC_TYPES):
                 text = exp.and_(exp.Not(this=is_null(col(c))),
@@ -145,24 +145,24 @@ class DataChecker:
 
     def check_keys(self, t: m.TableInfo, rel: exp.Table, keys: list[str], numbered: exp.Subquery, first_rows) -> None:  # type: ignore[no-untyped-def]
         counts = [binary(exp.Sub, exp.Count(this=exp.Star()), exp.Count(this=col(k))) for k in keys]
-        for k, n in zip(keys, self.q(select(*counts).from_(rel.copy()))[0]):
+        for k, n in zip(keys, self.q(select(*counts).from_(rel.copy(), copy=False))[0]):
             nulls = self.q(first_rows(is_null(col(k)))) if n else []
             if nulls:
                 self.fail(t.name, f"key column '{k}' is empty in rows {_rows([r[0] for r in nulls])}")
         twice = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
-        repeated = select(lit(1)).from_(rel.copy()).group_by(*[col(k) for k in keys]).having(twice)
-        if self.q(select(exp.Count(this=exp.Star())).from_(exp.Subquery(this=repeated)))[0][0]:
+        repeated = select(lit(1)).from_(rel.copy(), copy=False).group_by(*[col(k) for k in keys], copy=False).having(twice, copy=False)
+        if self.q(select(exp.Count(this=exp.Star())).from_(exp.Subquery(this=repeated), copy=False))[0][0]:
             rows = exp.ArrayAgg(this=exp.Order(this=col(ROW), expressions=[exp.Ordered(this=col(ROW))]))
-            dups = (select(*[col(k) for k in keys], rows).from_(numbered.copy()).group_by(*[col(k) for k in keys])
-                    .having(twice.copy()).order_by(*[col(k) for k in keys]).limit(5))
+            dups = (select(*[col(k) for k in keys], rows).from_(numbered.copy(), copy=False).group_by(*[col(k) for k in keys], copy=False)
+                    .having(twice.copy(), copy=False).order_by(*[col(k) for k in keys], copy=False).limit(5, copy=False))
             for *key, found in self.q(dups):
                 named = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
                 self.fail(t.name, f"duplicate key {named} in rows {_rows(found)}", "each key must appear once")
         for a in t.attributes:
             entity = col(t.entity or "")
             varying = exp.GT(this=exp.Count(this=exp.Distinct(expressions=[col(a)])), expression=lit(1))
-            found = self.q(select(entity).from_(rel.copy()).group_by(entity.copy()).having(varying)
-                           .order_by(entity.copy()).limit(5))
+            found = self.q(select(entity).from_(rel.copy(), copy=False).group_by(entity.copy(), copy=False).having(varying, copy=False)
+                           .order_by(entity.copy(), copy=False).limit(5, copy=False))
             if found:
                 self.fail(t.name, f"attribute '{a}' changes over time for {', '.join(str(v[0]) for v in found)}",
                           "an attribute must be constant for each entity")

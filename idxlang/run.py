@@ -74,7 +74,7 @@ def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, p
         header = exp.EQ(this=exp.column("header"), expression=exp.true())
         reader = exp.Anonymous(this="read_parquet", expressions=[lit(tmp)]) if fmt == "parquet" else \
             exp.ReadCSV(this=lit(tmp), expressions=[header])
-        rows = con.execute(to_sql(select(exp.Count(this=exp.Star())).from_(exp.Table(this=reader)), pretty=False))
+        rows = con.execute(to_sql(select(exp.Count(this=exp.Star())).from_(exp.Table(this=reader), copy=False), pretty=False))
         os.replace(tmp, path)
         return int(rows.fetchall()[0][0])
     finally:
@@ -134,7 +134,7 @@ def _screened(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[Dropped]:
     """The entities each screen drops, by name, with their availability."""
     found = []
     for screen in model.screens.values():
-        dropped = screened(screen, kept=False).order_by(col(screen.entity))
+        dropped = screened(screen, kept=False).order_by(col(screen.entity), copy=False)
         for entity, share in con.execute(to_sql(dropped, pretty=False)).fetchall():
             found.append(Dropped(screen, str(entity), float(share)))
     return found

@@ -54,12 +54,12 @@ class ExprBuilder:
 def _from(query: exp.Select, source: str | None, joins: tuple[s.Join, ...]) -> exp.Select:
     if source is None:
         return query
-    query = query.from_(table(source))
+    query = query.from_(table(source), copy=False)
     for j in joins:
         if j.keys:
-            query = query.join(table(j.source), using=[ident(k) for k in j.keys], join_type="left")
+            query = query.join(table(j.source), using=[ident(k) for k in j.keys], join_type="left", copy=False)
         else:
-            query = query.join(table(j.source), join_type="cross")
+            query = query.join(table(j.source), join_type="cross", copy=False)
     return query
 
 
@@ -75,10 +75,10 @@ def _merged(inner: exp.Select, name: str, keys: tuple[str, ...], into: str | Non
     if into is None:
         return inner
     sub = exp.Subquery(this=inner, alias=exp.TableAlias(this=ident(name)))
-    query = select(exp.Star()).from_(table(into))
+    query = select(exp.Star()).from_(table(into), copy=False)
     if keys:
-        return query.join(sub, using=[ident(k) for k in keys], join_type="full")
-    return query.join(sub, join_type="cross")
+        return query.join(sub, using=[ident(k) for k in keys], join_type="full", copy=False)
+    return query.join(sub, join_type="cross", copy=False)
 
 
 def _read(step: s.Read, steps: dict[str, s.Step]) -> exp.Select:
@@ -88,11 +88,11 @@ def _read(step: s.Read, steps: dict[str, s.Step]) -> exp.Select:
         cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c)) for c in t.columns]
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]
-    inner = select(*cols).from_(table(t.name, t.schema.value))
+    inner = select(*cols).from_(table(t.name, t.schema.value), copy=False)
     if t.extra_keys and t.schema is m.Schema.INPUT:  # every row once per draw (idxc sensitivity)
-        inner = inner.join(table("draws", INPUT_SCHEMA), join_type="cross")
+        inner = inner.join(table("draws", INPUT_SCHEMA), join_type="cross", copy=False)
     if step.screen is not None:
-        inner = inner.where(exp.In(this=col(step.screen.entity), query=exp.Subquery(this=screened(step.screen, True))))
+        inner = inner.where(exp.In(this=col(step.screen.entity), query=exp.Subquery(this=screened(step.screen, True))), copy=False)
     return _merged(inner, step.name, step.keys, step.merge_into)
 
 
@@ -106,14 +106,14 @@ def _derive(step: s.Derive, steps: dict[str, s.Step]) -> exp.Select:
 def _aggregate(step: s.Aggregate, steps: dict[str, s.Step]) -> exp.Select:
     built = ExprBuilder(step.source, grouped=True)
     keys = [col(k) for k in step.keys]
-    query = select(*keys, *[_column(c, built(c.expr)) for c in step.columns]).from_(table(step.source))
+    query = select(*keys, *[_column(c, built(c.expr)) for c in step.columns]).from_(table(step.source), copy=False)
     if keys:
-        query = query.group_by(*[k.copy() for k in keys])
+        query = query.group_by(*[k.copy() for k in keys], copy=False)
     return _merged(query, step.name, step.keys, step.merge_into)
 
 
 def _merge(step: s.Merge, steps: dict[str, s.Step]) -> exp.Select:
-    taken = select(*[col(k) for k in step.keys], *[col(c) for c in step.columns]).from_(table(step.pool))
+    taken = select(*[col(k) for k in step.keys], *[col(c) for c in step.columns]).from_(table(step.pool), copy=False)
     return _merged(taken, step.name, step.keys, step.merge_into)
 
 
@@ -127,7 +127,7 @@ def _unpivot(step: s.Unpivot, steps: dict[str, s.Step]) -> exp.Select:
               .as_(ident(column)) for column, exprs in step.values]
     slots = exp.Values(expressions=[exp.Tuple(expressions=[lit(n)]) for n in step.slots],
                        alias=exp.TableAlias(this=ident("slots"), columns=[ident(step.axis)]))
-    return select(*keys, slot, *values).from_(table(step.source)).join(slots, join_type="cross")
+    return select(*keys, slot, *values).from_(table(step.source), copy=False).join(slots, join_type="cross", copy=False)
 
 
 _STEPS: dict[type, Callable] = {s.Read: _read, s.Derive: _derive, s.Aggregate: _aggregate,  # type: ignore[type-arg]
@@ -170,7 +170,7 @@ def final(q: s.OutputQuery, ordered: bool = True) -> exp.Select:
         plain = isinstance(e, exp.Column) and e.name == alias and not built.qualify
         exprs.append(e if plain else e.as_(ident(alias)))
     query = name_windows(_from(select(*exprs), q.source, q.joins))
-    return query.order_by(*[built.key(k) for k in q.keys]) if q.keys and ordered else query
+    return query.order_by(*[built.key(k) for k in q.keys], copy=False) if q.keys and ordered else query
 
 
 def screened(screen: m.Screen, kept: bool) -> exp.Select:
@@ -178,11 +178,11 @@ def screened(screen: m.Screen, kept: bool) -> exp.Select:
     present, cells = present_cells(screen.columns)
     share = binary(exp.Div, present, cells)
     shares = (select(col(screen.entity), share.as_(ident("availability")))
-              .from_(table(screen.table, INPUT_SCHEMA)).group_by(col(screen.entity)))
+              .from_(table(screen.table, INPUT_SCHEMA), copy=False).group_by(col(screen.entity), copy=False))
     compare = exp.GTE if kept else exp.LT
     query = select(col(screen.entity), *([] if kept else [col("availability")]))
-    return (query.from_(exp.Subquery(this=shares, alias=exp.TableAlias(this=ident("screen"))))
-            .where(compare(this=col("availability"), expression=lit(screen.threshold))))
+    return (query.from_(exp.Subquery(this=shares, alias=exp.TableAlias(this=ident("screen"))), copy=False)
+            .where(compare(this=col("availability"), expression=lit(screen.threshold)), copy=False))
 
 
 def tally_queries(tallies: list[s.Tally]) -> list[tuple[tuple[int, ...], exp.Select]]:
@@ -208,9 +208,9 @@ def _tally(tallies: list[s.Tally], members: list[int]) -> exp.Select:
     query = _from(select(*exprs), first.source, first.joins)
     if first.within:
         axis, lo, hi = first.within
-        query = query.where(exp.Between(this=built.key(axis), low=lit(lo), high=lit(hi)))
+        query = query.where(exp.Between(this=built.key(axis), low=lit(lo), high=lit(hi)), copy=False)
     if first.slot_axis:
-        query = query.group_by(built.key(first.slot_axis))
+        query = query.group_by(built.key(first.slot_axis), copy=False)
     return query
 
 

@@ -69,23 +69,23 @@ def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], 
                                      order=exp.Order(expressions=[exp.Ordered(this=x.copy(), desc=desc)]))
     distinct = (select(*[col(p) for p in partition], x.copy().as_(ident("value")),
                        ranked(True).as_(ident("from_top")), ranked(False).as_(ident("from_bottom")))
-                .from_(table(source)).where(exp.Not(this=is_null(x.copy())))
-                .group_by(*[col(p) for p in partition], x.copy()))
+                .from_(table(source), copy=False).where(exp.Not(this=is_null(x.copy())), copy=False)
+                .group_by(*[col(p) for p in partition], x.copy(), copy=False))
     grid = (select(*[col(p, "t") for p in partition],
                    binary(exp.Sub, col("from_top", "t"), lit(1)).as_(ident("tops")),
                    binary(exp.Sub, col("from_bottom", "b"), lit(1)).as_(ident("bottoms")),
                    col("value", "b").as_(ident("lo")), col("value", "t").as_(ident("hi")))
-            .from_(_aliased(values, "t")).join(_aliased(values, "b"), on=_same(partition, "t", "b"), join_type="inner")
-            .where(exp.LTE(this=binary(exp.Add, col("from_top", "t"), col("from_bottom", "b")), expression=lit(winmax + 2))))
+            .from_(_aliased(values, "t"), copy=False).join(_aliased(values, "b"), on=_same(partition, "t", "b"), join_type="inner", copy=False)
+            .where(exp.LTE(this=binary(exp.Add, col("from_top", "t"), col("from_bottom", "b")), expression=lit(winmax + 2)), copy=False))
     clipped = exp.Least(this=exp.Greatest(this=col(column, "v"), expressions=[col("lo", "s")], ignore_nulls=True),
                         expressions=[col("hi", "s")], ignore_nulls=True)
     keys = [col(p, "s") for p in partition] + [col(c, "s") for c in ("tops", "bottoms", "lo", "hi")]
     statistics = (select(*keys, exp.Skewness(this=clipped).as_(ident("skew")), exp.Kurtosis(this=clipped.copy()).as_(ident("kurt")))
-                  .from_(_aliased(states, "s")).join(_aliased(source, "v"), on=_same(partition, "s", "v"), join_type="inner")
-                  .where(exp.Not(this=is_null(col(column, "v")))).group_by(*[k.copy() for k in keys]))
+                  .from_(_aliased(states, "s"), copy=False).join(_aliased(source, "v"), on=_same(partition, "s", "v"), join_type="inner", copy=False)
+                  .where(exp.Not(this=is_null(col(column, "v"))), copy=False).group_by(*[k.copy() for k in keys], copy=False))
     fails = exp.and_(exp.GTE(this=exp.Abs(this=col("skew")), expression=lit(2)), exp.GTE(this=col("kurt"), expression=lit(3.5)))
     move = case((exp.and_(fails, exp.GT(this=col("skew"), expression=lit(0))), lit(1)), (fails.copy(), lit(-1)), default=lit(0))
-    moving = select(exp.Star(), move.as_(ident("move"))).from_(table(stats))
+    moving = select(exp.Star(), move.as_(ident("move"))).from_(table(stats), copy=False)
     return [(values, distinct), (states, grid), (stats, statistics), (moves, moving), (name, _walk(name, moves, partition, winmax))]
 
 
@@ -96,15 +96,15 @@ def _walk(name: str, moves: str, partition: tuple[str, ...], winmax: int) -> exp
         col("lo", last).as_(ident(f"{name}_lo")), col("hi", last).as_(ident(f"{name}_hi")),
         case((exp.NEQ(this=col("move", last), expression=lit(0)), lit(1)), default=lit(0)).as_(ident(f"{name}_failing")),
         col("lo", "s0").as_(ident(f"{name}_low")), col("hi", "s0").as_(ident(f"{name}_high"))]
-    walk = select(*outputs).from_(_aliased(moves, "s0"))
+    walk = select(*outputs).from_(_aliased(moves, "s0"), copy=False)
     for k in range(1, winmax + 1):
         prev, here = f"s{k - 1}", f"s{k}"
         step = lambda c, way: exp.EQ(this=col(c, here), expression=binary(  # noqa: E731
             exp.Add, col(c, prev), case((exp.EQ(this=col("move", prev), expression=lit(way)), lit(1)), default=lit(0))))
         on = exp.and_(*_conditions(partition, prev, here), step("tops", 1), step("bottoms", -1))
-        walk = walk.join(_aliased(moves, here), on=on, join_type="inner")
+        walk = walk.join(_aliased(moves, here), on=on, join_type="inner", copy=False)
     return walk.where(exp.and_(exp.EQ(this=col("tops", "s0"), expression=lit(0)),
-                               exp.EQ(this=col("bottoms", "s0"), expression=lit(0))))
+                               exp.EQ(this=col("bottoms", "s0"), expression=lit(0))), copy=False)
 
 
 def _aliased(name: str, alias: str) -> exp.Table:
