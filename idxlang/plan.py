@@ -49,6 +49,7 @@ class Planner:
         self.tallies: list[tuple[s.Tally, str, str]] = []  # tally, its column's step and column
         self.deps: dict[tuple[str, str], set[tuple[str, str]]] = {}
         self.slot_base: dict[tuple[str, str], tuple] = {}  # type: ignore[type-arg]  # (output, axis) -> pipe key
+        self.named: dict[m.Expr, str] = {}  # a lifted expression's column name
         self.families: dict[tuple, tuple[Pipe, m.Ref]] = {}  # type: ignore[type-arg]  # (value, pipe) -> its column
         self.layout = Layout({*model.tables, *model.definitions, *model.axes.entities, *model.axes.times,
                               *model.axes.slots, *model.axes.attributes,
@@ -211,8 +212,9 @@ class Planner:
         pipe = pipe or self.pipe(ctx, e.grain)
         key = (pipe.key, e)
         name = self.memo.get(key)
-        if name is None:
-            name = self.memo[key] = self.layout.unique(slug(called or _lift_name(e, owner)), steps=False)
+        if name is None:  # one expression, one column name, whichever rows it is computed on
+            name = self.named.get(e) or self.layout.unique(slug(called or _lift_name(e, owner)), steps=False)
+            self.memo[key] = self.named[e] = name
             d = m.Definition(name, e, e.grain, self.describe(e, owner, called), line)
             self.place(ctx, d, pipe)
         else:
@@ -360,7 +362,7 @@ def _freeze(planner: Planner, queries: dict[str, s.OutputQuery], reached: dict[s
     closure_of = {o: _reach(planner.deps, r) for o, r in reached.items()}
     tallies = tuple(replace(moved(t), outputs=tuple(o for o in queries if (step, column) in closure_of[o]))
                     for t, step, column in planner.tallies)
-    return s.Plan(steps, {o: moved(q) for o, q in queries.items()}, tallies)
+    return s.Plan(steps, {o: moved(q) for o, q in queries.items()}, s.merge_tallies(tallies))
 
 
 def _reach(deps: dict[tuple[str, str], set[tuple[str, str]]], start: set[tuple[str, str]]) -> set[tuple[str, str]]:

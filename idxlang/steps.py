@@ -9,7 +9,7 @@ along). Steps are values: two equal steps compute the same relation. The planner
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Mapping, Union
 
 from . import model as m
@@ -183,6 +183,16 @@ class Plan:
     outputs: Mapping[str, OutputQuery]
     tallies: tuple[Tally, ...] = ()
     stages: tuple[Stage, ...] = ()  # in the order they are computed (passes/share.py)
+
+
+def merge_tallies(tallies: tuple[Tally, ...] | list[Tally]) -> tuple[Tally, ...]:
+    """One tally for a reduction counted over the same rows, reported under every
+    output that reaches it."""
+    found: dict[Tally, tuple[str, ...]] = {}
+    for t in tallies:
+        key = replace(t, outputs=())
+        found[key] = tuple(dict.fromkeys((*found.get(key, ()), *t.outputs)))
+    return tuple(replace(t, outputs=o) for t, o in found.items())
 
 
 def upstream(steps: Mapping[str, Step], starts: list[str] | tuple[str, ...]) -> set[str]:

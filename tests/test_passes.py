@@ -73,7 +73,8 @@ def test_pool_groups_reads_the_rows_once_but_never_itself(write):
     assert len(by_kind(before, steps.Aggregate)) == 3
     pool = next(s for s in by_kind(after, steps.Aggregate) if s.name.startswith("reductions_by"))
     assert {c.name for c in pool.columns} == {"b", "v"}  # `a` feeds dev, which the pool reads
-    assert {m.name for m in by_kind(after, steps.Merge)} == {"b", "v"}
+    (merged,) = by_kind(after, steps.Merge)  # both columns merged into the year's rows at once
+    assert set(merged.columns) == {"b", "v"} and merged.pool == pool.name
     same_results(spec, model, before, after)
 
 

@@ -38,4 +38,4 @@ def dedupe(plan: s.Plan) -> s.Plan:
                                  joins=tuple(replace(j, source=to.get(j.source, j.source)) for j in q.joins))
         plan = replace(plan, steps={n: _renamed(st, to) for n, st in plan.steps.items() if n not in to},
                        outputs={o: swap(q) for o, q in plan.outputs.items()},
-                       tallies=tuple(dict.fromkeys(swap(t) for t in plan.tallies)))
+                       tallies=s.merge_tallies([swap(t) for t in plan.tallies]))

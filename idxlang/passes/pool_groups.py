@@ -37,7 +37,42 @@ def pool_groups(plan: s.Plan) -> s.Plan:
                                   f"in one GROUP BY: {', '.join(g.name for g in members)}")
         for g in members:
             steps[g.name] = s.Merge(g.name, g.grain, g.keys, name, tuple(c.name for c in g.columns), g.note, g.merge_into)
-    return replace(plan, steps=s.ordered(steps)) if len(steps) != len(plan.steps) else plan
+    if len(steps) == len(plan.steps):
+        return plan
+    return _collapse(replace(plan, steps=s.ordered(steps)))
+
+
+def _collapse(plan: s.Plan) -> s.Plan:
+    """Members merged one after another into the same rows are one merge: the pool's
+    keys are the same for each, so the rows after the first are the rows after all."""
+    steps = dict(plan.steps)
+    to: dict[str, str] = {}
+    for name in list(steps):
+        step = steps.get(name)
+        before = steps.get(step.merge_into) if isinstance(step, s.Merge) and step.merge_into else None
+        if isinstance(before, s.Merge) and before.pool == step.pool and before.keys == step.keys:  # type: ignore[union-attr]
+            steps[name] = replace(step, merge_into=before.merge_into, columns=(*before.columns, *step.columns),  # type: ignore[type-var]
+                                  note=f"{before.note}; {step.note}")
+            del steps[before.name]
+            to[before.name] = name
+    if not to:
+        return plan
+    def swap(n: str | None) -> str | None:  # a chain collapses into its last member
+        while n in to:
+            n = to[n]
+        return n
+
+    moved = {n: _reads_from(st, swap) for n, st in steps.items()}
+    queries = lambda q: replace(q, source=swap(q.source), joins=tuple(replace(j, source=swap(j.source)) for j in q.joins))  # noqa: E731
+    return replace(plan, steps=s.ordered(moved), outputs={o: queries(q) for o, q in plan.outputs.items()},
+                   tallies=tuple(queries(t) for t in plan.tallies))
+
+
+def _reads_from(step: s.Step, swap) -> s.Step:  # type: ignore[no-untyped-def]
+    fields = {f: swap(getattr(step, f)) for f in ("source", "merge_into", "pool") if getattr(step, f, None)}
+    if isinstance(step, s.Derive):
+        fields["joins"] = tuple(replace(j, source=swap(j.source)) for j in step.joins)  # type: ignore[assignment]
+    return replace(step, **fields)  # type: ignore[type-var]
 
 
 def _compatible(members: list[s.Aggregate]) -> list[s.Aggregate]:

@@ -41,8 +41,9 @@ def share(plan: s.Plan) -> s.Plan:
     staged: list[str] = []
     for name in reversed(list(plan.steps)):
         step = plan.steps[name]
-        if isinstance(step, s.Read) and step.table.schema is m.Schema.INPUT and not step.merge_into:
-            continue  # reading the user's data again costs a scan, not a copy
+        if isinstance(step, s.Read) and step.table.schema is m.Schema.INPUT and not step.merge_into \
+                or isinstance(step, s.Merge):
+            continue  # reading the user's data again costs a scan, not a copy; a column of a pool, a join
         if len(_statements_computing(plan, name, staged)) >= 2:
             staged.append(name)
             plan = _read_through(plan, name)
