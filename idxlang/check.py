@@ -241,11 +241,12 @@ class Checker:
             if isinstance(st, ast.Output):
                 out = self.output(st, spec_name)
                 if out.name in outputs:
-                    raise d.error(f"two outputs are named '{out.name}'", st.span,
-                                  "give each output its own name: output <name> by ...")
+                    raise d.error(f"two outputs are named '{out.name}': the first is on line {outputs[out.name].line}",
+                                  st.span, "give each output its own name: output <name> by ...")
                 outputs[out.name] = out
         if not outputs:
-            raise IdxError(Diagnostic("error", "the spec has no output", d.module.path, hint="add: output by <axes>: <columns>"))
+            raise IdxError(Diagnostic("error", "the spec has no output", d.module.path, d.module.source,
+                                      hint="add: output by <axes>: <columns>"))
         return m.Model(spec_name, index.title if index else None, d.module.path, d.axes, d.tables,
                        self.resolved, outputs, d.params, tuple(d.warnings), d.screens)
 

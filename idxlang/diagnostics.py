@@ -21,8 +21,9 @@ class Diagnostic:
 
     def render(self) -> str:
         head = f"{self.severity}: {self.message}"
-        if self.span is None or not self.span.line:
-            return head + (f"\n  hint: {self.hint}" if self.hint else "")
+        if self.span is None or not self.span.line:  # about the whole spec: its file, when known
+            where = f"{self.path}: " if self.path and self.source is not None else ""
+            return where + head + (f"\n  hint: {self.hint}" if self.hint else "")
         where = f"{self.path or '<spec>'}:{self.span.line}:{self.span.column}"
         lines = [f"{where}: {head}"]
         if self.source is not None:

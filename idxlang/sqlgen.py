@@ -137,10 +137,13 @@ _STEPS: dict[type, Callable] = {s.Read: _read, s.Derive: _derive, s.Aggregate: _
 def ctes(plan_steps: dict[str, s.Step], names: list[str]) -> list[exp.CTE]:
     """The CTEs computing `names`, in the order given."""
     out: list[exp.CTE] = []
+    values: dict[tuple[str, str], str] = {}  # treatments of one column rank its values once
     for name in names:
         step = plan_steps[name]
         if isinstance(step, s.TreatBounds):
-            parts = bounds_sql(step.name, step.source, step.column, step.keys, step.winmax)
+            made = values.setdefault((step.source, step.column), f"{step.name}_values")
+            parts = bounds_sql(step.name, step.source, step.column, step.keys, step.winmax,
+                               None if made == f"{step.name}_values" else made)
             out += [_cte(n, q, step.note if n == step.name else "") for n, q in parts]
             continue
         out.append(_cte(name, name_windows(_STEPS[type(step)](step, plan_steps)), _note(step)))

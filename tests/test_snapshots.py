@@ -50,17 +50,12 @@ MAX_SQL_LINES = 600  # a target of the compiler: a spec in specs/ prints under t
 # Statements that repeat a CTE body today, each a known shortfall of the compiler (not
 # of the spec): the test is a strict xfail, so it fails once the compiler is fixed and
 # the entry is to be removed.
-KNOWN_REPEATED_CTES: dict[str, str] = {
-    "treat_one": "treat(x) and treat(x, 2) each build the same treat_x*_values CTE (the distinct "
-                 "values per period do not depend on winmax)",
-}
+KNOWN_REPEATED_CTES: dict[str, str] = {}
 
 # Bad specs on which the compiler crashes today instead of raising a user error: a strict
 # xfail on that exception only. Once it is fixed, the test fails for want of a snapshot
 # (or, under IDX_UPDATE_SNAPSHOTS, as XPASS): remove the entry and review the snapshot.
-KNOWN_CRASHES: dict[str, type[Exception]] = {
-    "minmax_one_bound": ValueError,  # lower() unpacks (lo, hi) from one bound; zscore(x, 1) too
-}
+KNOWN_CRASHES: dict[str, type[Exception]] = {}
 
 
 def rel(path: Path) -> str:

@@ -54,7 +54,9 @@ def require(ctx: CheckContext, e: ast.Call, lo: int, hi: int, clauses: set[str] 
         value = getattr(e, clause)
         if value not in (None, False) and clause not in clauses:
             shown = value if clause == "direction" else word
-            raise ctx.error(f"{e.func}() takes no '{shown}' clause", e.span)
+            takes = ", ".join(CLAUSE_WORDS[c] for c in CLAUSE_WORDS if c in clauses)
+            raise ctx.error(f"{e.func}() takes no '{shown}' clause", getattr(value, "span", None) or e.span,
+                            f"{e.func}() takes: {takes}" if takes else f"{e.func}() takes no clauses")
     if not weights:
         for a in e.args:
             if a.weight is not None:
@@ -62,7 +64,9 @@ def require(ctx: CheckContext, e: ast.Call, lo: int, hi: int, clauses: set[str] 
     n = len(e.args)
     if not lo <= n <= hi:
         want = str(lo) if lo == hi else f"{lo} to {hi}" if hi < 99 else f"at least {lo}"
-        raise ctx.error(f"{e.func}() takes {want} argument{'s' if hi != 1 else ''}, got {n}", e.span)
+        where = e.args[hi].span if n > hi else e.span  # the first argument too many, or the call
+        raise ctx.error(f"{e.func}() takes {want} argument{'s' if hi != 1 else ''}, got {n}", where,
+                        f"write {REGISTRY[e.func].signature}" if e.func in REGISTRY else None)
 
 
 def entity_axis(ctx: CheckContext, x: m.Expr, e: ast.Call) -> str:

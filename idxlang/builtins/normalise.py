@@ -16,6 +16,11 @@ ARITY = {"minmax": (1, 3), "zscore": (1, 3), "goalposts": (3, 3), "prank": (1, 1
 
 
 def _check(ctx: CheckContext, e: ast.Call) -> m.Expr:
+    if e.func in ("minmax", "zscore") and len(e.args) not in (1, 3):
+        both = "lo, hi" if e.func == "minmax" else "mean, sd"
+        raise ctx.error(f"{e.func}() takes 1 or 3 arguments: {e.func}(x) or {e.func}(x, {both}); got {len(e.args)}",
+                        e.args[min(len(e.args), 3) - 1 if len(e.args) > 3 else 1].span if len(e.args) > 1 else e.span,
+                        f"give both {both}, or neither" if len(e.args) == 2 else None)
     require(ctx, e, *ARITY[e.func], clauses={"polarity", "unclipped"} if e.func == "goalposts" else {"over", "by", "polarity"})
     x = ctx.expr(e.args[0].value)
     extra = [ctx.expr(a.value) for a in e.args[1:]]

@@ -59,11 +59,14 @@ def treated(x: m.Expr, bound: dict[str, m.Expr], span: ast.Span | None = None) -
     return m.Op("if", (op("known", x), value, m.Const(None)), x.grain, span, hint="treat")
 
 
-def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], winmax: int) -> list[tuple[str, exp.Select]]:
-    """The CTEs of one treatment: distinct values ranked from both ends; every state
-    (tops, bottoms) with its bounds; the statistics of the values clipped to each; the
-    rule's move in each state; and its path from (0, 0), `winmax` moves long."""
-    values, states, stats, moves = (f"{name}_{s}" for s in ("values", "states", "statistics", "moves"))
+def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], winmax: int,
+               values: str | None = None) -> list[tuple[str, exp.Select]]:
+    """The CTEs of one treatment: distinct values ranked from both ends (unless another
+    treatment of the column made them: `values`); every state (tops, bottoms) with its
+    bounds; the statistics of the values clipped to each; the rule's move in each state;
+    and its path from (0, 0), `winmax` moves long."""
+    shared, values = values is not None, values or f"{name}_values"
+    states, stats, moves = (f"{name}_{s}" for s in ("states", "statistics", "moves"))
     x = col(column)
     ranked = lambda desc: exp.Window(this=exp.Anonymous(this="DENSE_RANK"), partition_by=[col(p) for p in partition] or None,  # noqa: E731
                                      order=exp.Order(expressions=[exp.Ordered(this=x.copy(), desc=desc)]))
@@ -86,7 +89,8 @@ def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], 
     fails = exp.and_(exp.GTE(this=exp.Abs(this=col("skew")), expression=lit(2)), exp.GTE(this=col("kurt"), expression=lit(3.5)))
     move = case((exp.and_(fails, exp.GT(this=col("skew"), expression=lit(0))), lit(1)), (fails.copy(), lit(-1)), default=lit(0))
     moving = select(exp.Star(), move.as_(ident("move"))).from_(table(stats), copy=False)
-    return [(values, distinct), (states, grid), (stats, statistics), (moves, moving), (name, _walk(name, moves, partition, winmax))]
+    found = [(states, grid), (stats, statistics), (moves, moving), (name, _walk(name, moves, partition, winmax))]
+    return found if shared else [(values, distinct), *found]
 
 
 def _walk(name: str, moves: str, partition: tuple[str, ...], winmax: int) -> exp.Select:
