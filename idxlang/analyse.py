@@ -64,7 +64,7 @@ def _inputs(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[Group]:
     groups: list[Group] = []
     for number, t in enumerate(model.tables.values()):
         cols = [col(k) for k in (*t.keys, *t.attributes)]
-        cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c)) for c in t.columns]
+        cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c), copy=False) for c in t.columns]
         query = exp.select(*cols).from_(exp.Table(this=ident(t.name), db=ident(INPUT_SCHEMA)), copy=False)
         groups.append((f"table {t.name}", t.keys, _view(con, f"input_{number}", query)))
     return groups
@@ -105,29 +105,29 @@ def _union(selects: list[exp.Select]) -> exp.Expression | None:
 
 def _by_indicator(relation: str, columns: list[str]) -> exp.Expression | None:
     rows = exp.Count(this=exp.Star())
-    return _union([exp.select(lit(c).as_("indicator"), rows.copy().as_("cells"), exp.Count(this=col(c)).as_("present"),
-                              binary(exp.Div, exp.Count(this=col(c)), rows.copy()).as_("share"))
+    return _union([exp.select(lit(c).as_("indicator", copy=False), rows.copy().as_("cells", copy=False), exp.Count(this=col(c)).as_("present", copy=False),
+                              binary(exp.Div, exp.Count(this=col(c)), rows.copy()).as_("share", copy=False))
                    .from_(exp.Table(this=ident(relation)), copy=False) for c in columns])
 
 
 def _by_entity(relation: str, entity: str, columns: list[str]) -> exp.Select:
     """Per entity, over all its rows and indicators: the share of cells present, lowest first."""
     present, cells = present_cells(columns)
-    return (exp.select(col(entity).as_("entity"), cells.as_("cells"), present.as_("present"),
-                       binary(exp.Div, present.copy(), cells.copy()).as_("share"))
+    return (exp.select(col(entity).as_("entity", copy=False), cells.as_("cells", copy=False), present.as_("present", copy=False),
+                       binary(exp.Div, present.copy(), cells.copy()).as_("share", copy=False))
             .from_(exp.Table(this=ident(relation)), copy=False).group_by(col(entity), copy=False)
             .order_by(exp.Ordered(this=col("share")), exp.Ordered(this=col("entity")), copy=False))
 
 
 def _statistics(relation: str, columns: list[str]) -> exp.Expression | None:
-    return _union([exp.select(lit(c).as_("indicator"), *[f(this=col(c)).as_(name) for name, f in STATISTICS])
+    return _union([exp.select(lit(c).as_("indicator", copy=False), *[f(this=col(c)).as_(name, copy=False) for name, f in STATISTICS])
                    .from_(exp.Table(this=ident(relation)), copy=False) for c in columns])
 
 
 def _correlations(relation: str, columns: list[str]) -> exp.Expression | None:
     """Pearson correlations over the rows where both are present."""
-    return _union([exp.select(lit(a).as_("a"), lit(b).as_("b"), exp.Corr(this=col(a), expression=col(b)).as_("r"),
-                              exp.Count(this=exp.Add(this=col(a), expression=col(b))).as_("n"))
+    return _union([exp.select(lit(a).as_("a", copy=False), lit(b).as_("b", copy=False), exp.Corr(this=col(a), expression=col(b)).as_("r", copy=False),
+                              exp.Count(this=exp.Add(this=col(a), expression=col(b))).as_("n", copy=False))
                    .from_(exp.Table(this=ident(relation)), copy=False) for a, b in combinations(columns, 2)])
 
 
@@ -148,7 +148,7 @@ def _alpha(model: m.Model, relation: str, columns: list[str]) -> exp.Expression 
         alpha = binary(exp.Mul, lit(k / (k - 1)),
                        binary(exp.Sub, lit(1), binary(exp.Div, variances, exp.Variance(this=total))))
         complete = exp.and_(*[exp.Not(this=exp.Is(this=col(p), expression=exp.Null())) for p in parts])
-        selects.append(exp.select(lit(d.name).as_("aggregate"), lit(", ".join(parts)).as_("components"),
-                                  lit(k).as_("k"), exp.Count(this=exp.Star()).as_("rows"), alpha.as_("alpha"))
+        selects.append(exp.select(lit(d.name).as_("aggregate", copy=False), lit(", ".join(parts)).as_("components", copy=False),
+                                  lit(k).as_("k", copy=False), exp.Count(this=exp.Star()).as_("rows", copy=False), alpha.as_("alpha", copy=False))
                        .from_(exp.Table(this=ident(relation)), copy=False).where(complete, copy=False))
     return _union(selects)

@@ -125,7 +125,7 @@ class DataChecker:
             self.fail(t.name, f"column '{c}' is missing", did_you_mean(c, types) or f"columns: {', '.join(types)}")
         if missing:
             return
-        numbered = exp.Subquery(this=select(exp.Window(this=exp.RowNumber()).as_(ROW), exp.Star()).from_(rel.copy(), copy=False),
+        numbered = exp.Subquery(this=select(exp.Window(this=exp.RowNumber()).as_(ROW, copy=False), exp.Star()).from_(rel.copy(), copy=False),
                                 alias=exp.TableAlias(this=ident("numbered")))
         first_rows = lambda cond, *cols: (select(col(ROW), *cols).from_(numbered.copy(), copy=False).where(cond, copy=False)  # noqa: E731
                                           .order_by(col(ROW), copy=False).limit(6, copy=False))

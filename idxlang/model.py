@@ -71,6 +71,24 @@ class Mode(Enum):
     BY = "by"  # replaces the entity by a group
 
 
+def node(cls: type) -> type:
+    """A frozen dataclass whose hash is computed once: expressions are compared and
+    looked up by value (structural sharing, memos), and a stacked function's value is
+    a large tree reached from every application."""
+    cls = dataclass(frozen=True)(cls)
+    plain = cls.__hash__
+
+    def cached(self: object) -> int:
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = plain(self)  # type: ignore[misc]
+            object.__setattr__(self, "_hash", found)
+        return found
+
+    cls.__hash__ = cached  # type: ignore[method-assign,assignment]
+    return cls
+
+
 def _span() -> Span | None:
     return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
 
@@ -78,14 +96,14 @@ def _span() -> Span | None:
 # ---------------------------------------------------------------- checked nodes
 
 
-@dataclass(frozen=True)
+@node
 class Const:
     value: float | int | str | None  # None: missing
     grain: Grain = SCALAR
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@node
 class Param:
     """A param: a number with a name, which the SQL keeps beside the value."""
 
@@ -95,7 +113,7 @@ class Param:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@node
 class Ref:
     """A column: a table column, a key or attribute, or a definition."""
 
@@ -105,7 +123,7 @@ class Ref:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@node
 class Op:
     """An operator (+ - * / ^ neg not and or == != < <= > >= coalesce if present known
     clip) or a scalar function (ln exp abs sqrt round least greatest), row by row."""
@@ -118,7 +136,7 @@ class Op:
     label: str = field(default="", compare=False)  # that function's call as written
 
 
-@dataclass(frozen=True)
+@node
 class Clauses:
     """What a call's clauses say, resolved: axes by name, periods as numbers."""
 
@@ -134,7 +152,7 @@ class Clauses:
     where: Expr | None = None
 
 
-@dataclass(frozen=True)
+@node
 class Call:
     """A built-in function as written, checked; `lower.py` expands it."""
 
@@ -149,7 +167,7 @@ class Call:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@node
 class Placeholder:
     """A user function's i-th parameter inside the function's body (`Apply.body`)."""
 
@@ -157,7 +175,7 @@ class Placeholder:
     grain: Grain
 
 
-@dataclass(frozen=True)
+@node
 class Apply:
     """A user function applied to arguments. `body` is the function's body, checked for
     these argument grains, with `Placeholder`s for the parameters: two applications of
@@ -174,7 +192,7 @@ class Apply:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@node
 class At:
     """Value of `arg` in one period of its time axis."""
 
@@ -189,7 +207,7 @@ class At:
 # ---------------------------------------------------------------- core nodes
 
 
-@dataclass(frozen=True)
+@node
 class Reduce:
     """A reduction that removes `axis` (over) or replaces the entity by a group (by)."""
 
@@ -205,7 +223,7 @@ class Reduce:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@node
 class Window:
     """Along time (lag, cumulation, imputation) or across entities (rank); keeps the grain."""
 
@@ -221,7 +239,7 @@ class Window:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@node
 class Classify:
     arg: Expr
     scale: str
@@ -230,7 +248,7 @@ class Classify:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@node
 class Treat:
     """COINr's outlier treatment of `arg` across `axis`, within each cell of the other
     axes: planned as one family of steps (builtins/outliers.py), never unrolled."""
@@ -243,7 +261,7 @@ class Treat:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@node
 class Stack:
     """The `index`-th argument of each application of one function, laid out long:
     one row per application (its `slot`) along the axis `axis`."""
@@ -255,7 +273,7 @@ class Stack:
     grain: Grain
 
 
-@dataclass(frozen=True)
+@node
 class Pick:
     """The value of a long-form quantity at one slot: one application's result."""
 

@@ -59,8 +59,12 @@ def merges(defs: list[m.Definition]) -> dict[m.Grain, frozenset[m.Expr]]:
     whole definitions computed as a GROUP BY, and reductions lifted out of a
     definition of another grain (see plan.py)."""
     found: dict[m.Grain, set[m.Expr]] = {}
+    seen: set[tuple[int, m.Grain]] = set()  # a stacked value, read by each application: once
 
     def visit(e: m.Expr, at: m.Grain) -> None:
+        if (id(e), at) in seen:
+            return
+        seen.add((id(e), at))
         if isinstance(e, (m.Reduce, m.At)):
             if e.arg.grain == at:  # a window over the rows at hand
                 visit(e.arg, at)

@@ -148,27 +148,27 @@ def _queries(keys: tuple[str, ...], column: str) -> dict[str, exp.Select]:
     using = lambda *extra: [ident(x) for x in (*keys, *extra)]  # noqa: E731
     rank = col("_rank")
     draws = (select(*[col(x, "r") for x in keys], col("block", "d"), col("param", "d"), col("base", "d"),
-                    exp.Cast(this=col(column, "r"), to=exp.DataType.build("DOUBLE")).as_("_rank"))
+                    exp.Cast(this=col(column, "r"), to=exp.DataType.build("DOUBLE")).as_("_rank", copy=False))
              .from_(exp.Table(this=ident("ranked"), alias=exp.TableAlias(this=ident("r"))), copy=False)
              .join(exp.Table(this=ident("design"), alias=exp.TableAlias(this=ident("d"))), using=[ident(DRAW)], copy=False))
     in_ab = exp.In(this=col("block"), expressions=[lit("A"), lit("B")])
     quantile = lambda p: exp.Anonymous(this="quantile_cont", expressions=[rank.copy(), lit(p)])  # noqa: E731
-    ranks = (select(*k(), col(column, "n").as_("nominal"), exp.Median(this=rank.copy()).as_("median"),
-                    quantile(0.05).as_("q05"), quantile(0.95).as_("q95"), exp.Count(this=rank.copy()).as_("draws"))
+    ranks = (select(*k(), col(column, "n").as_("nominal", copy=False), exp.Median(this=rank.copy()).as_("median", copy=False),
+                    quantile(0.05).as_("q05", copy=False), quantile(0.95).as_("q95", copy=False), exp.Count(this=rank.copy()).as_("draws", copy=False))
              .from_("_draws", copy=False).join(exp.Table(this=ident("nominal"), alias=exp.TableAlias(this=ident("n"))),
                                    using=using(), copy=False).where(in_ab, copy=False).group_by(*k(), col(column, "n"), copy=False).order_by(*k(), copy=False))
 
     def block(name: str, value: str, *extra: str) -> exp.Select:
-        return (select(*k(), *[col(x) for x in extra], col("base"), rank.copy().as_(value)).from_("_draws", copy=False)
+        return (select(*k(), *[col(x) for x in extra], col("base"), rank.copy().as_(value, copy=False)).from_("_draws", copy=False)
                 .where(exp.EQ(this=col("block"), expression=lit(name)), copy=False))
 
-    spread = (select(*k(), exp.Anonymous(this="var_pop", expressions=[rank.copy()]).as_("v"),
-                     exp.Avg(this=rank.copy()).as_("m")).from_("_draws", copy=False).where(in_ab.copy(), copy=False).group_by(*k(), copy=False))
+    spread = (select(*k(), exp.Anonymous(this="var_pop", expressions=[rank.copy()]).as_("v", copy=False),
+                     exp.Avg(this=rank.copy()).as_("m", copy=False)).from_("_draws", copy=False).where(in_ab.copy(), copy=False).group_by(*k(), copy=False))
     over_v = lambda e: binary(exp.Div, e, exp.Nullif(this=col("v"), expression=lit(0)))  # noqa: E731
     diff = lambda a, b: exp.Paren(this=binary(exp.Sub, col(a), col(b)))  # noqa: E731
     first = over_v(exp.Avg(this=binary(exp.Mul, diff("yb", "m"), diff("yab", "ya"))))
     total = over_v(binary(exp.Div, exp.Avg(this=binary(exp.Mul, diff("ya", "yab"), diff("ya", "yab"))), lit(2)))
-    by_entity = (select(*k(), col("param"), first.as_("first_order"), total.as_("total")).from_("ab", copy=False)
+    by_entity = (select(*k(), col("param"), first.as_("first_order", copy=False), total.as_("total", copy=False)).from_("ab", copy=False)
                  .join("a", using=using("base"), copy=False).join("b", using=using("base"), copy=False).join("v", using=using(), copy=False)
                  .group_by(*k(), col("param"), col("v"), col("m"), copy=False).order_by(*k(), col("param"), copy=False))
     steps = [("_draws", draws), ("a", block("A", "ya")), ("b", block("B", "yb")), ("ab", block("AB", "yab", "param")),
@@ -176,8 +176,8 @@ def _queries(keys: tuple[str, ...], column: str) -> dict[str, exp.Select]:
     with_steps = lambda q, used: set_with(q, [exp.CTE(this=body.copy(), alias=exp.TableAlias(this=ident(n)))  # noqa: E731
                                               for n, body in steps if n in used])
     entity = with_steps(by_entity, {"_draws", "a", "b", "ab", "v"})
-    summary = (select(col("param"), exp.Avg(this=col("first_order")).as_("first_order"),
-                      exp.Avg(this=col("total")).as_("total"), exp.Count(this=col("first_order")).as_("entities"))
+    summary = (select(col("param"), exp.Avg(this=col("first_order")).as_("first_order", copy=False),
+                      exp.Avg(this=col("total")).as_("total", copy=False), exp.Count(this=col("first_order")).as_("entities", copy=False))
                .from_(exp.Subquery(this=entity.copy(), alias=exp.TableAlias(this=ident("by_entity"))), copy=False)
                .where(exp.Not(this=is_null(col("first_order"))), copy=False).group_by(col("param"), copy=False).order_by(col("param"), copy=False))
     return {"ranks": with_steps(ranks, {"_draws"}), "indices": summary, "indices_by_entity": entity}

@@ -64,7 +64,7 @@ def _from(query: exp.Select, source: str | None, joins: tuple[s.Join, ...]) -> e
 
 
 def _column(c: s.Column, built: exp.Expression) -> exp.Expression:
-    aliased = built.as_(ident(c.name))
+    aliased = built.as_(ident(c.name), copy=False)
     if c.note:
         aliased.add_comments([f" {c.note} "])
     return aliased
@@ -85,7 +85,7 @@ def _read(step: s.Read, steps: dict[str, s.Step]) -> exp.Select:
     t = step.table
     cols: list[exp.Expression] = [col(k) for k in step.keys]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
-        cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c)) for c in t.columns]
+        cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c), copy=False) for c in t.columns]
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]
     inner = select(*cols).from_(table(t.name, t.schema.value), copy=False)
@@ -124,7 +124,7 @@ def _unpivot(step: s.Unpivot, steps: dict[str, s.Step]) -> exp.Select:
     slot = col(step.axis, "slots")
     keys = [col(k) for k in step.keys if k != step.axis]
     values = [exp.Case(this=slot.copy(), ifs=[exp.If(this=lit(name), true=built(e)) for name, e in zip(step.slots, exprs)])
-              .as_(ident(column)) for column, exprs in step.values]
+              .as_(ident(column), copy=False) for column, exprs in step.values]
     slots = exp.Values(expressions=[exp.Tuple(expressions=[lit(n)]) for n in step.slots],
                        alias=exp.TableAlias(this=ident("slots"), columns=[ident(step.axis)]))
     return select(*keys, slot, *values).from_(table(step.source), copy=False).join(slots, join_type="cross", copy=False)
@@ -167,11 +167,11 @@ def _cte(name: str, query: exp.Expression, note: str) -> exp.CTE:
 
 def final(q: s.OutputQuery, ordered: bool = True) -> exp.Select:
     built = ExprBuilder(q.source, q.joins)
-    exprs: list[exp.Expression] = [built.key(k).as_(ident(k)) if built.qualify else col(k) for k in q.keys]
+    exprs: list[exp.Expression] = [built.key(k).as_(ident(k), copy=False) if built.qualify else col(k) for k in q.keys]
     for alias, value in q.columns:
         e = built(value)
         plain = isinstance(e, exp.Column) and e.name == alias and not built.qualify
-        exprs.append(e if plain else e.as_(ident(alias)))
+        exprs.append(e if plain else e.as_(ident(alias), copy=False))
     query = name_windows(_from(select(*exprs), q.source, q.joins))
     return query.order_by(*[built.key(k) for k in q.keys], copy=False) if q.keys and ordered else query
 
@@ -180,7 +180,7 @@ def screened(screen: m.Screen, kept: bool) -> exp.Select:
     """The entities a screen keeps (kept=True), or those it drops with their availability."""
     present, cells = present_cells(screen.columns)
     share = binary(exp.Div, present, cells)
-    shares = (select(col(screen.entity), share.as_(ident("availability")))
+    shares = (select(col(screen.entity), share.as_(ident("availability"), copy=False))
               .from_(table(screen.table, INPUT_SCHEMA), copy=False).group_by(col(screen.entity), copy=False))
     compare = exp.GTE if kept else exp.LT
     query = select(col(screen.entity), *([] if kept else [col("availability")]))
@@ -207,7 +207,7 @@ def _tally(tallies: list[s.Tally], members: list[int]) -> exp.Select:
     for k, i in enumerate(members):
         t = tallies[i]
         missing = lit(0) if t.never_missing else exp.Sub(this=rows.copy(), expression=exp.Count(this=built(t.arg)))
-        exprs += [rows.copy().as_(ident(f"cells_{k}")), missing.as_(ident(f"missing_{k}"))]
+        exprs += [rows.copy().as_(ident(f"cells_{k}"), copy=False), missing.as_(ident(f"missing_{k}"), copy=False)]
     query = _from(select(*exprs), first.source, first.joins)
     if first.within:
         axis, lo, hi = first.within

@@ -12,10 +12,9 @@ from sqlglot import exp
 from .sql import ident
 
 
-def _spec_key(w: exp.Window) -> str:
-    return "|".join(x.sql("duckdb") if isinstance(x, exp.Expression) else str(x)
-                    for x in (w.args.get("partition_by") and exp.Tuple(expressions=w.args["partition_by"]),
-                              w.args.get("order"), w.args.get("spec")) if x is not None)
+def _spec_key(w: exp.Window) -> tuple:  # type: ignore[type-arg]
+    """What makes two windows the same window (sqlglot compares trees by value)."""
+    return (tuple(w.args.get("partition_by") or ()), w.args.get("order"), w.args.get("spec"))
 
 
 def _frame(spec: exp.WindowSpec | None) -> str:

@@ -70,25 +70,25 @@ def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], 
     x = col(column)
     ranked = lambda desc: exp.Window(this=exp.Anonymous(this="DENSE_RANK"), partition_by=[col(p) for p in partition] or None,  # noqa: E731
                                      order=exp.Order(expressions=[exp.Ordered(this=x.copy(), desc=desc)]))
-    distinct = (select(*[col(p) for p in partition], x.copy().as_(ident("value")),
-                       ranked(True).as_(ident("from_top")), ranked(False).as_(ident("from_bottom")))
+    distinct = (select(*[col(p) for p in partition], x.copy().as_(ident("value"), copy=False),
+                       ranked(True).as_(ident("from_top"), copy=False), ranked(False).as_(ident("from_bottom"), copy=False))
                 .from_(table(source), copy=False).where(exp.Not(this=is_null(x.copy())), copy=False)
                 .group_by(*[col(p) for p in partition], x.copy(), copy=False))
     grid = (select(*[col(p, "t") for p in partition],
-                   binary(exp.Sub, col("from_top", "t"), lit(1)).as_(ident("tops")),
-                   binary(exp.Sub, col("from_bottom", "b"), lit(1)).as_(ident("bottoms")),
-                   col("value", "b").as_(ident("lo")), col("value", "t").as_(ident("hi")))
+                   binary(exp.Sub, col("from_top", "t"), lit(1)).as_(ident("tops"), copy=False),
+                   binary(exp.Sub, col("from_bottom", "b"), lit(1)).as_(ident("bottoms"), copy=False),
+                   col("value", "b").as_(ident("lo"), copy=False), col("value", "t").as_(ident("hi"), copy=False))
             .from_(_aliased(values, "t"), copy=False).join(_aliased(values, "b"), on=_same(partition, "t", "b"), join_type="inner", copy=False)
             .where(exp.LTE(this=binary(exp.Add, col("from_top", "t"), col("from_bottom", "b")), expression=lit(winmax + 2)), copy=False))
     clipped = exp.Least(this=exp.Greatest(this=col(column, "v"), expressions=[col("lo", "s")], ignore_nulls=True),
                         expressions=[col("hi", "s")], ignore_nulls=True)
     keys = [col(p, "s") for p in partition] + [col(c, "s") for c in ("tops", "bottoms", "lo", "hi")]
-    statistics = (select(*keys, exp.Skewness(this=clipped).as_(ident("skew")), exp.Kurtosis(this=clipped.copy()).as_(ident("kurt")))
+    statistics = (select(*keys, exp.Skewness(this=clipped).as_(ident("skew"), copy=False), exp.Kurtosis(this=clipped.copy()).as_(ident("kurt"), copy=False))
                   .from_(_aliased(states, "s"), copy=False).join(_aliased(source, "v"), on=_same(partition, "s", "v"), join_type="inner", copy=False)
                   .where(exp.Not(this=is_null(col(column, "v"))), copy=False).group_by(*[k.copy() for k in keys], copy=False))
     fails = exp.and_(exp.GTE(this=exp.Abs(this=col("skew")), expression=lit(2)), exp.GTE(this=col("kurt"), expression=lit(3.5)))
     move = case((exp.and_(fails, exp.GT(this=col("skew"), expression=lit(0))), lit(1)), (fails.copy(), lit(-1)), default=lit(0))
-    moving = select(exp.Star(), move.as_(ident("move"))).from_(table(stats), copy=False)
+    moving = select(exp.Star(), move.as_(ident("move"), copy=False)).from_(table(stats), copy=False)
     found = [(states, grid), (stats, statistics), (moves, moving), (name, _walk(name, moves, partition, winmax))]
     return found if shared else [(values, distinct), *found]
 
@@ -96,10 +96,10 @@ def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], 
 def _walk(name: str, moves: str, partition: tuple[str, ...], winmax: int) -> exp.Select:
     """The state the rule ends in: from (0, 0), each state moves to the next by its move."""
     last = f"s{winmax}"
-    outputs = [col(p, "s0").as_(ident(p)) for p in partition] + [
-        col("lo", last).as_(ident(f"{name}_lo")), col("hi", last).as_(ident(f"{name}_hi")),
-        case((exp.NEQ(this=col("move", last), expression=lit(0)), lit(1)), default=lit(0)).as_(ident(f"{name}_failing")),
-        col("lo", "s0").as_(ident(f"{name}_low")), col("hi", "s0").as_(ident(f"{name}_high"))]
+    outputs = [col(p, "s0").as_(ident(p), copy=False) for p in partition] + [
+        col("lo", last).as_(ident(f"{name}_lo"), copy=False), col("hi", last).as_(ident(f"{name}_hi"), copy=False),
+        case((exp.NEQ(this=col("move", last), expression=lit(0)), lit(1)), default=lit(0)).as_(ident(f"{name}_failing"), copy=False),
+        col("lo", "s0").as_(ident(f"{name}_low"), copy=False), col("hi", "s0").as_(ident(f"{name}_high"), copy=False)]
     walk = select(*outputs).from_(_aliased(moves, "s0"), copy=False)
     for k in range(1, winmax + 1):
         prev, here = f"s{k - 1}", f"s{k}"
