@@ -44,13 +44,12 @@ def compile_seconds(text: str, pretty: bool) -> float:
     """Parse, check, plan the run and print the SQL it executes: laid out for review
     (`idxc sql`), or on one line as `idxc run` sends it to the engine."""
     import idxlang
-    from idxlang.share import run_plan
-    from idxlang.sqlgen import script, to_sql
+    from idxlang.sql import to_sql
 
     def compile_all() -> None:
-        model = idxlang.loads(text, path="generated.idx").model
-        for query in script(run_plan(model, list(model.outputs))):
-            to_sql(query.tree, pretty=pretty)
+        compiled = idxlang.loads(text, path="generated.idx").compile()
+        for statement in compiled.statements:
+            to_sql(statement.tree, pretty=pretty)
 
     return median_seconds(compile_all)
 
@@ -58,22 +57,23 @@ def compile_seconds(text: str, pretty: bool) -> float:
 def phases(text: str) -> str:
     """Where compile time goes, one median each."""
     from idxlang.check import check
+    from idxlang.compile import core, plan, script
     from idxlang.parse import parse
-    from idxlang.plan import plan
-    from idxlang.share import run_plan
-    from idxlang.sqlgen import SqlBuilder, to_sql
+    from idxlang.sql import to_sql
 
     def median(work: Callable[[], object]) -> float:
         return 1000 * median_seconds(work)
 
     tree = parse(text, "generated.idx")
     model = check(tree, {})
-    out = next(iter(model.outputs))
-    p = plan(model, out)
-    statement = SqlBuilder(model, p).statement()
+    lowered = core(model)
+    outputs = list(model.outputs)
+    planned = plan(lowered, outputs)
+    statement = script(planned, lowered)[0].tree
     found = {"parse": median(lambda: parse(text, "generated.idx")), "check": median(lambda: check(tree, {})),
-             "plan one output": median(lambda: plan(model, out)),
-             "run plan (shared definitions)": median(lambda: run_plan(model, [out])), "sqlglot tree": median(lambda: SqlBuilder(model, p).statement()),
+             "lower and stack": median(lambda: core(model)),
+             "plan and passes": median(lambda: plan(lowered, outputs)),
+             "sqlglot trees": median(lambda: script(planned, lowered)),
              "print, laid out": median(lambda: to_sql(statement)),
              "print, one line": median(lambda: to_sql(statement, pretty=False))}
     return ", ".join(f"{k} {v:.0f} ms" for k, v in found.items())

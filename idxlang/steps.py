@@ -124,9 +124,15 @@ Step = Union[Read, Derive, Aggregate, Merge, Unpivot, TreatBounds]
 
 def reads(s: Step) -> tuple[str, ...]:
     """The steps s reads directly."""
-    found: list[str | None] = [getattr(s, "source", None), getattr(s, "merge_into", None), getattr(s, "pool", None)]
-    found += [j.source for j in getattr(s, "joins", ())]
-    return tuple(x for x in found if x)
+    if isinstance(s, Read):
+        return (s.merge_into,) if s.merge_into else ()
+    if isinstance(s, Derive):
+        return (*((s.source,) if s.source else ()), *(j.source for j in s.joins))
+    if isinstance(s, Merge):
+        return (s.pool, *((s.merge_into,) if s.merge_into else ()))
+    if isinstance(s, Aggregate):
+        return (s.source, *((s.merge_into,) if s.merge_into else ()))
+    return (s.source,)
 
 
 def provides(s: Step) -> tuple[str, ...]:

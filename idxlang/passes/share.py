@@ -39,14 +39,16 @@ def share(plan: s.Plan) -> s.Plan:
     """Stage, from the last step back, every step two statements still compute: the
     queries, and the statements that compute the stages already chosen."""
     staged: list[str] = []
+    counts = _computing(plan, staged)
     for name in reversed(list(plan.steps)):
         step = plan.steps[name]
         if isinstance(step, s.Read) and step.table.schema is m.Schema.INPUT and not step.merge_into \
                 or isinstance(step, s.Merge):
             continue  # reading the user's data again costs a scan, not a copy; a column of a pool, a join
-        if len(_statements_computing(plan, name, staged)) >= 2:
+        if counts.get(name, 0) >= 2:
             staged.append(name)
             plan = _read_through(plan, name)
+            counts = _computing(plan, staged)
     if not staged:
         return plan
     staged = [n for n in plan.steps if n in staged]
@@ -55,11 +57,15 @@ def share(plan: s.Plan) -> s.Plan:
     return replace(plan, stages=stages)
 
 
-def _statements_computing(plan: s.Plan, name: str, staged: list[str]) -> set[str]:
-    """The statements whose SQL computes `name`, when the steps in `staged` are tables
-    computed before them."""
-    starts = {**queries(plan), **{f"stage {n}": list(s.reads(plan.steps[n])) for n in staged}}
-    return {q for q, reads in starts.items() if name in _cut_upstream(plan, reads, set(staged))}
+def _computing(plan: s.Plan, staged: list[str]) -> dict[str, int]:
+    """For each step, how many statements compute it, when the steps in `staged` are
+    tables computed before them."""
+    starts = [*queries(plan).values(), *(list(s.reads(plan.steps[n])) for n in staged)]
+    counts: dict[str, int] = {}
+    for reads in starts:
+        for name in _cut_upstream(plan, reads, set(staged)):
+            counts[name] = counts.get(name, 0) + 1
+    return counts
 
 
 def _cut_upstream(plan: s.Plan, starts: list[str], staged: set[str]) -> set[str]:
@@ -113,11 +119,22 @@ def _read_through(plan: s.Plan, stage: str) -> s.Plan:
 def _kept(plan: s.Plan, stage: str) -> tuple[str, ...]:
     """The stage's columns that a statement after it reads: its keys and what any step
     or query downstream of it names."""
-    readers: list[Reader] = [st for st in plan.steps.values() if stage in s.upstream(plan.steps, s.reads(st))
-                             and st.name != stage]
-    readers += [q for q in (*plan.outputs.values(), *plan.tallies) if stage in s.upstream(plan.steps, s.query_reads(q))]
+    readers: dict[str, list[str]] = {}
+    for st in plan.steps.values():
+        for n in s.reads(st):
+            readers.setdefault(n, []).append(st.name)
+    below, todo = set(), [stage]
+    while todo:
+        n = todo.pop()
+        for r in readers.get(n, ()):
+            if r not in below:
+                below.add(r)
+                todo.append(r)
+    reach = below | {stage}
+    found: list[Reader] = [plan.steps[n] for n in below]
+    found += [q for q in (*plan.outputs.values(), *plan.tallies) if reach & set(s.query_reads(q))]
     named: set[str] = set(plan.steps[stage].keys)
-    for r in readers:
+    for r in found:
         named |= referenced(r)
         named |= {c for j in getattr(r, "joins", ()) for c in (*j.columns, *j.keys)}
     have = available(plan.steps, stage)
