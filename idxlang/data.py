@@ -132,8 +132,8 @@ class DataChecker:
         for c in t.columns:
             if not types[c].startswith(NUMERIC_TYPES):
                 text = exp.and_(exp.Not(this=is_null(col(c))),
-                                is_null(exp.TryCast(this=col(c), to=exp.DataType.build("DOUBLE"))))
-                bad = self.q(first_rows(text, exp.Cast(this=col(c), to=exp.DataType.build("VARCHAR"))))
+                                is_null(exp.TryCast(this=col(c), to=exp.DataType(this=exp.DataType.Type.DOUBLE))))
+                bad = self.q(first_rows(text, exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))
                 if bad:
                     self.fail(t.name, f"column '{c}' has text where numbers belong: rows {_rows([r[0] for r in bad])}"
                               f" ({', '.join(repr(r[1]) for r in bad[:3])})", "leave a cell empty for a missing value")

@@ -330,16 +330,19 @@ def transform(e: Expr, replace_node: Callable[[Expr], Expr | None], memo: Memo |
     new = replace_node(e)
     if new is None:
         rec = lambda x: transform(x, replace_node, memo)  # noqa: E731
-        if isinstance(e, (Op, Stack, Apply)):
-            new = replace(e, args=tuple(rec(a) for a in e.args))
+        kids = children(e)
+        done = tuple(rec(k) for k in kids)
+        if all(a is b for a, b in zip(done, kids)):
+            new = e  # nothing inside changed: the node itself, no copy
+        elif isinstance(e, (Op, Stack, Apply)):
+            new = replace(e, args=done)
         elif isinstance(e, Call):
-            where = e.clauses.where
-            clauses = replace(e.clauses, where=rec(where)) if where is not None else e.clauses
-            new = replace(e, args=tuple(rec(a) for a in e.args), weights=tuple(rec(w) for w in e.weights), clauses=clauses)
-        elif isinstance(e, _ONE_ARG):
-            new = replace(e, arg=rec(e.arg))
+            n, w = len(e.args), len(e.weights)
+            where = done[n + w] if e.clauses.where is not None else None
+            clauses = replace(e.clauses, where=where) if where is not None else e.clauses
+            new = replace(e, args=done[:n], weights=done[n:n + w], clauses=clauses)
         else:
-            new = e
+            new = replace(e, arg=done[0])  # type: ignore[call-arg]
     memo[id(e)] = (e, new)
     return new
 

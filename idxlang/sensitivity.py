@@ -148,7 +148,7 @@ def _queries(keys: tuple[str, ...], column: str) -> dict[str, exp.Select]:
     using = lambda *extra: [ident(x) for x in (*keys, *extra)]  # noqa: E731
     rank = col("_rank")
     draws = (select(*[col(x, "r") for x in keys], col("block", "d"), col("param", "d"), col("base", "d"),
-                    exp.Cast(this=col(column, "r"), to=exp.DataType.build("DOUBLE")).as_("_rank", copy=False))
+                    exp.Cast(this=col(column, "r"), to=exp.DataType(this=exp.DataType.Type.DOUBLE)).as_("_rank", copy=False))
              .from_(exp.Table(this=ident("ranked"), alias=exp.TableAlias(this=ident("r"))), copy=False)
              .join(exp.Table(this=ident("design"), alias=exp.TableAlias(this=ident("d"))), using=[ident(DRAW)], copy=False))
     in_ab = exp.In(this=col("block"), expressions=[lit("A"), lit("B")])

@@ -108,8 +108,9 @@ def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -
         Dialect.get_or_raise(dialect)
     except ValueError as err:  # sqlglot names the closest dialect
         raise IdxError(Diagnostic("error", f"--dialect: {err}")) from None
-    try:
-        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True)
+    try:  # DuckDB's generator rewrites nothing in place, so the tree need not be copied first
+        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True,
+                        copy=dialect != "duckdb")
     except UnsupportedError as err:
         first = str(err).splitlines()[0]
         raise IdxError(Diagnostic("error", f"the SQL cannot be written for {dialect}: {first}",

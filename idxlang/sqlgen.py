@@ -15,7 +15,7 @@ from . import model as m
 from . import steps as s
 from .builtins import operators, ranking, reductions, time
 from .builtins.outliers import bounds_sql
-from .sql import INPUT_SCHEMA, binary, col, ident, lit, named, present_cells, select, table
+from .sql import INPUT_SCHEMA, binary, col, ident, lit, named, present_cells, select, table, window
 from .windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
@@ -27,6 +27,7 @@ class ExprBuilder:
     def __init__(self, source: str | None, joins: tuple[s.Join, ...] = (), grouped: bool = False) -> None:
         self.source, self.grouped = source, grouped
         self.qualify = bool(joins)
+        self.windows: list[exp.Window] = []
         self.origin = {c: j.source for j in joins for c in j.columns}
         self.build: dict[type, Callable] = {  # type: ignore[type-arg]
             m.Const: lambda e: lit(e.value), m.Param: lambda e: named(e.value, e.name), m.Ref: self.ref,
@@ -49,6 +50,13 @@ class ExprBuilder:
 
     def partition(self, grain: m.Grain, drop: str | None = None) -> list[exp.Expression]:
         return [self.key(d) for d in grain.dims if d != drop]
+
+    def window(self, func: exp.Expression, partition: list[exp.Expression], order: list[exp.Ordered] | None = None,
+               spec: exp.WindowSpec | None = None) -> exp.Window:
+        """A window, kept in `windows` so that those used twice can be named (windows.py)."""
+        made = window(func, partition, order, spec)
+        self.windows.append(made)
+        return made
 
 
 def _from(query: exp.Select, source: str | None, joins: tuple[s.Join, ...]) -> exp.Select:
@@ -85,7 +93,7 @@ def _read(step: s.Read, steps: dict[str, s.Step]) -> exp.Select:
     t = step.table
     cols: list[exp.Expression] = [col(k) for k in step.keys]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
-        cols += [exp.Cast(this=col(c), to=exp.DataType.build("DOUBLE")).as_(ident(c), copy=False) for c in t.columns]
+        cols += [exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.DOUBLE)).as_(ident(c), copy=False) for c in t.columns]
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]
     inner = select(*cols).from_(table(t.name, t.schema.value), copy=False)
@@ -100,7 +108,7 @@ def _derive(step: s.Derive, steps: dict[str, s.Step]) -> exp.Select:
     built = ExprBuilder(step.source, step.joins)
     star = exp.Column(this=exp.Star(), table=ident(step.source)) if step.joins and step.source else exp.Star()
     values = [_column(c, built(c.expr)) for c in step.columns]
-    return _from(select(*([star] if step.source else []), *values), step.source, step.joins)
+    return name_windows(_from(select(*([star] if step.source else []), *values), step.source, step.joins), built.windows)
 
 
 def _aggregate(step: s.Aggregate, steps: dict[str, s.Step]) -> exp.Select:
@@ -146,7 +154,7 @@ def ctes(plan_steps: dict[str, s.Step], names: list[str]) -> list[exp.CTE]:
                                None if made == f"{step.name}_values" else made)
             out += [_cte(n, q, step.note if n == step.name else "") for n, q in parts]
             continue
-        out.append(_cte(name, name_windows(_STEPS[type(step)](step, plan_steps)), _note(step)))
+        out.append(_cte(name, _STEPS[type(step)](step, plan_steps), _note(step)))
     return out
 
 
@@ -172,7 +180,7 @@ def final(q: s.OutputQuery, ordered: bool = True) -> exp.Select:
         e = built(value)
         plain = isinstance(e, exp.Column) and e.name == alias and not built.qualify
         exprs.append(e if plain else e.as_(ident(alias), copy=False))
-    query = name_windows(_from(select(*exprs), q.source, q.joins))
+    query = name_windows(_from(select(*exprs), q.source, q.joins), built.windows)
     return query.order_by(*[built.key(k) for k in q.keys], copy=False) if q.keys and ordered else query
 
 

@@ -103,6 +103,8 @@ def stack(model: m.Model) -> m.Model:
 
 
 def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:  # type: ignore[type-arg]
+    if not any(len(dict.fromkeys(s.args for s in sites)) > 1 for sites in found.values()) and not _applies(model):
+        return model  # nothing to stack and nothing to inline
     families: dict[tuple, m.Pick] = {}  # type: ignore[type-arg]  # (site key, args) -> the application's value
     axes, stacks = model.axes, dict(model.stacks)
     taken = {*model.tables, *model.definitions, *(c for t in model.tables.values() for c in (*t.columns, *t.attributes)),
@@ -124,6 +126,10 @@ def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:  # type:
     stacked = replace(model, axes=axes, stacks=stacks)
     memo: m.Memo = {}  # one family's value is read by each application: rewritten once
     return stacked.map_exprs(lambda e: _replace_sites(e, families, memo))
+
+
+def _applies(model: m.Model) -> bool:
+    return any(isinstance(n, m.Apply) for d in model.all_definitions() for n in m.walk(d.expr))
 
 
 def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick], memo: m.Memo) -> m.Expr:  # type: ignore[type-arg]

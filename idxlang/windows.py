@@ -42,9 +42,11 @@ def _name(w: exp.Window) -> str:
     return name + _frame(w.args.get("spec"))
 
 
-def name_windows(query: exp.Select) -> exp.Select:
-    """query with every window spec used twice or more declared once by name."""
-    found = [w for e in query.expressions for w in e.find_all(exp.Window) if w.args.get("alias") is None]
+def name_windows(query: exp.Select, found: list[exp.Window]) -> exp.Select:
+    """query with every window spec used twice or more (of the windows `found` in it)
+    declared once by name."""
+    if len(found) < 2:
+        return query
     counts = Counter(_spec_key(w) for w in found)
     names: dict[str, str] = {}
     taken: set[str] = set()

@@ -8,7 +8,7 @@ from sqlglot import exp
 from .. import ast
 from .. import model as m
 from ..diagnostics import did_you_mean
-from ..sql import binary, case, is_null, lit, window
+from ..sql import binary, case, is_null, lit
 from . import Builtin, CheckContext, SqlContext, entity_axis, require
 
 TIE_RULES = ("min", "max", "dense", "first", "average")
@@ -61,9 +61,9 @@ def sql_rank(ctx: SqlContext, e: m.Window) -> exp.Expression:
     func = {"min": exp.Anonymous(this="RANK"), "max": exp.Anonymous(this="RANK"),
             "dense": exp.Anonymous(this="DENSE_RANK"), "first": exp.RowNumber(),
             "average": exp.Anonymous(this="RANK")}[e.ties]
-    ranked: exp.Expression = window(func, part, order)
+    ranked: exp.Expression = ctx.window(func, part, order)
     if e.ties in ("average", "max"):
-        peers = binary(exp.Sub, window(exp.Count(this=exp.Star()), part + [x.copy()]), lit(1))
+        peers = binary(exp.Sub, ctx.window(exp.Count(this=exp.Star()), part + [x.copy()]), lit(1))
         ranked = binary(exp.Add, ranked, binary(exp.Div, peers, lit(2.0)) if e.ties == "average" else peers)
     return case((is_null(x.copy()), exp.Null()), default=ranked)
 

@@ -12,7 +12,7 @@ from sqlglot import exp
 from .. import ast
 from .. import model as m
 from ..diagnostics import did_you_mean
-from ..sql import binary, case, lit, window
+from ..sql import binary, case, lit
 from . import Builtin, CheckContext, SqlContext, require
 from .means import check_row_wise, lower_row_wise
 
@@ -61,12 +61,12 @@ def sql_reduce(ctx: SqlContext, e: m.Reduce) -> exp.Expression:
     if ctx.grouped:
         return AGGREGATES[e.func](x, lambda a: a, e)
     part = ctx.partition(e.grain)
-    return AGGREGATES[e.func](x, lambda a: window(a, part), e)
+    return AGGREGATES[e.func](x, lambda a: ctx.window(a, part), e)
 
 
 def sql_at(ctx: SqlContext, e: m.At) -> exp.Expression:
     x = case((exp.EQ(this=ctx.key(e.time), expression=lit(e.period)), ctx(e.arg)))
-    return exp.Max(this=x) if ctx.grouped else window(exp.Max(this=x), ctx.partition(e.grain))
+    return exp.Max(this=x) if ctx.grouped else ctx.window(exp.Max(this=x), ctx.partition(e.grain))
 
 
 def reduction(axes: m.Axes, func: str, x: m.Expr, label: str, over: str | None = None, by: str | None = None,

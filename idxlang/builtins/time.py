@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from .. import ast
 from .. import model as m
-from ..sql import binary, case, is_null, lit, window
+from ..sql import binary, case, is_null, lit
 from . import Builtin, CheckContext, SqlContext, require
 from .reductions import AGGREGATES
 
@@ -69,11 +69,11 @@ def _lag(ctx: SqlContext, e: m.Window) -> exp.Expression:
     x, t = ctx(e.arg), ctx.key(e.axis)
     part, order = ctx.partition(e.grain, e.axis), [exp.Ordered(this=t)]
     if e.offset == 1:
-        same = exp.EQ(this=window(exp.Lag(this=t.copy()), part, order), expression=binary(exp.Sub, t.copy(), lit(1)))
-        return case((same, window(exp.Lag(this=x), part, order)))
+        same = exp.EQ(this=ctx.window(exp.Lag(this=t.copy()), part, order), expression=binary(exp.Sub, t.copy(), lit(1)))
+        return case((same, ctx.window(exp.Lag(this=x), part, order)))
     spec = exp.WindowSpec(kind="RANGE", start=lit(e.offset), start_side="PRECEDING",
                           end=lit(e.offset), end_side="PRECEDING")
-    return window(exp.FirstValue(this=x), part, order, spec)
+    return ctx.window(exp.FirstValue(this=x), part, order, spec)
 
 
 def _cumulative(ctx: SqlContext, e: m.Window) -> exp.Expression:
@@ -81,7 +81,7 @@ def _cumulative(ctx: SqlContext, e: m.Window) -> exp.Expression:
     order = [exp.Ordered(this=ctx.key(e.axis))]
     part = ctx.partition(e.grain, e.axis)
     func = "product" if e.kind == "cumprod" else "sum"
-    return AGGREGATES[func](ctx(e.arg), lambda a: window(a, part, order, spec), e)  # type: ignore[arg-type]
+    return AGGREGATES[func](ctx(e.arg), lambda a: ctx.window(a, part, order, spec), e)  # type: ignore[arg-type]
 
 
 def _nearest(ctx: SqlContext, e: m.Window, value: exp.Expression, after: bool, inclusive: bool) -> exp.Expression:
@@ -93,7 +93,7 @@ def _nearest(ctx: SqlContext, e: m.Window, value: exp.Expression, after: bool, i
             exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
                            end=near or "CURRENT ROW", end_side="PRECEDING" if near else None))
     func = exp.FirstValue if after else exp.LastValue
-    return window(exp.IgnoreNulls(this=func(this=value)), part, order, spec)
+    return ctx.window(exp.IgnoreNulls(this=func(this=value)), part, order, spec)
 
 
 def _fill(ctx: SqlContext, e: m.Window) -> exp.Expression:
@@ -105,10 +105,10 @@ def _interpolate(ctx: SqlContext, e: m.Window) -> exp.Expression:
     calendar period."""
     x, t = ctx(e.arg), ctx.key(e.axis)
     observed_at = case((exp.Not(this=is_null(x.copy())), t.copy()))
-    p, tp = _nearest(ctx, e, x.copy(), False, False), _nearest(ctx, e, observed_at.copy(), False, False)
-    n, tn = _nearest(ctx, e, x.copy(), True, False), _nearest(ctx, e, observed_at, True, False)
-    slope = binary(exp.Div, binary(exp.Sub, n, p.copy()), binary(exp.Sub, tn, tp.copy()))
-    line = binary(exp.Add, p, binary(exp.Mul, slope, binary(exp.Sub, t.copy(), tp)))
+    before = lambda v: _nearest(ctx, e, v.copy(), False, False)  # noqa: E731
+    after = lambda v: _nearest(ctx, e, v.copy(), True, False)  # noqa: E731
+    slope = binary(exp.Div, binary(exp.Sub, after(x), before(x)), binary(exp.Sub, after(observed_at), before(observed_at)))
+    line = binary(exp.Add, before(x), binary(exp.Mul, slope, binary(exp.Sub, t.copy(), before(observed_at))))
     return exp.Coalesce(this=x, expressions=[line])
 
 

@@ -21,9 +21,10 @@ def pool_groups(plan: s.Plan) -> s.Plan:
     steps = dict(plan.steps)
     position = {name: i for i, name in enumerate(steps)}
     pools: dict[tuple, list[s.Aggregate]] = {}  # type: ignore[type-arg]
+    bases: dict[str, str] = {}
     for step in steps.values():
         if isinstance(step, s.Aggregate) and step.source in steps:
-            pools.setdefault((step.grain, step.keys, base(steps, step.source)), []).append(step)
+            pools.setdefault((step.grain, step.keys, base(steps, step.source, bases)), []).append(step)
     for members in pools.values():
         latest = max((g.source for g in members), key=position.__getitem__)
         read = s.upstream(steps, [latest])

@@ -19,11 +19,11 @@ from .. import steps as s
 from .rows import available, base, columns_taken, unique
 
 
-def _poolable(plan: s.Plan, step: s.Derive, node: m.Reduce, rows: str) -> bool:
+def _poolable(plan: s.Plan, step: s.Derive, node: m.Reduce, rows: str, memo: dict[str, frozenset[str]]) -> bool:
     """True when node reduces columns the chain's first step already has."""
     if node.arg.grain != step.grain:
         return False
-    have = available(plan.steps, rows)
+    have = available(plan.steps, rows, memo)
     joined = {c for j in step.joins for c in j.columns}
     for n in m.walk(node.arg):
         if isinstance(n, _WINDOWED) or (isinstance(n, m.Ref) and (n.name not in have or n.name in joined)):
@@ -36,13 +36,15 @@ _WINDOWED = (m.Reduce, m.At, m.Window, m.Treat, m.Pick, m.Stack)
 
 def pool_reductions(plan: s.Plan) -> s.Plan:
     sites: dict[tuple[str, m.Grain], list[m.Reduce]] = {}
+    memo: dict[str, frozenset[str]] = {}
+    bases: dict[str, str] = {}
     for step in plan.steps.values():
         if not isinstance(step, s.Derive) or step.source is None:
             continue
-        rows = base(plan.steps, step.source)
+        rows = base(plan.steps, step.source, bases)
         for c in step.columns:
             for node in m.walk(c.expr):
-                if isinstance(node, m.Reduce) and _poolable(plan, step, node, rows):
+                if isinstance(node, m.Reduce) and _poolable(plan, step, node, rows, memo):
                     sites.setdefault((rows, node.grain), []).append(node)
     taken = columns_taken(plan)
     pools: dict[tuple[str, m.Grain], tuple[str, dict[m.Reduce, str]]] = {}
@@ -59,13 +61,13 @@ def pool_reductions(plan: s.Plan) -> s.Plan:
         pools[(rows, grain)] = (pool, names)
     if not pools:
         return plan
-    steps = {name: _rewrite(plan, step, pools) if isinstance(step, s.Derive) and step.source else step
+    steps = {name: _rewrite(plan, step, pools, bases) if isinstance(step, s.Derive) and step.source else step
              for name, step in plan.steps.items()}
     return replace(plan, steps=s.ordered({**steps, **new_steps}))
 
 
-def _rewrite(plan: s.Plan, step: s.Derive, pools: dict) -> s.Derive:  # type: ignore[type-arg]
-    rows = base(plan.steps, step.source)  # type: ignore[arg-type]
+def _rewrite(plan: s.Plan, step: s.Derive, pools: dict, bases: dict[str, str]) -> s.Derive:  # type: ignore[type-arg]
+    rows = base(plan.steps, step.source, bases)  # type: ignore[arg-type]
     joins = {j.source: j for j in step.joins}
 
     def swap(node: m.Expr) -> m.Expr | None:

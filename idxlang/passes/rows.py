@@ -9,20 +9,30 @@ from .. import model as m
 from .. import steps as s
 
 
-def base(steps: Mapping[str, s.Step], name: str) -> str:
-    """The step a chain of Derive steps starts from: every step of the chain has its rows."""
+def base(steps: Mapping[str, s.Step], name: str, memo: dict[str, str] | None = None) -> str:
+    """The step a chain of Derive steps starts from: every step of the chain has its
+    rows; `memo` spares a long chain being walked again for each step of it."""
+    if memo is not None and name in memo:
+        return memo[name]
     step = steps[name]
-    while isinstance(step, s.Derive) and step.source is not None and step.source in steps:
-        step = steps[step.source]
-    return step.name
+    found = base(steps, step.source, memo) if isinstance(step, s.Derive) and step.source in steps else name  # type: ignore[arg-type]
+    if memo is not None:
+        memo[name] = found
+    return found
 
 
-def available(steps: Mapping[str, s.Step], name: str) -> set[str]:
-    """The columns a step's rows carry (what `SELECT *` of it gives)."""
+def available(steps: Mapping[str, s.Step], name: str, memo: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
+    """The columns a step's rows carry (what `SELECT *` of it gives); `memo` spares a
+    long chain being walked again for each step of it."""
+    if memo is not None and name in memo:
+        return memo[name]
     step = steps[name]
-    own = set(s.provides(step)) | set(step.keys)
+    own = frozenset(s.provides(step)) | frozenset(step.keys)
     inherited = getattr(step, "merge_into", None) or (step.source if isinstance(step, s.Derive) else None)
-    return own | (available(steps, inherited) if inherited and inherited in steps else set())
+    found = own | (available(steps, inherited, memo) if inherited and inherited in steps else frozenset())
+    if memo is not None:
+        memo[name] = found
+    return found
 
 
 def referenced(step: s.Step | s.OutputQuery | s.Tally) -> set[str]:
