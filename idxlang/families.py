@@ -34,11 +34,6 @@ class Planning(Protocol):
              called: str | None = None) -> m.Ref: ...
 
 
-def value_column(st: m.Stack) -> str:
-    """The long-form column of a stacked function's argument."""
-    return f"{st.axis.removesuffix('_input')}_value" + (f"_{st.index + 1}" if st.index else "")
-
-
 def pick(p: Planning, ctx: object, e: m.Pick, pipe: Pipe) -> m.Ref:
     """One application's value from its stacked family: a column of the family's pivot."""
     found = p.families.get((id(e.arg), pipe.key))
@@ -79,7 +74,7 @@ def family(p: Planning, ctx: object, value: m.Expr, pipe: Pipe) -> Pipe:
     source = p.layout.earliest(pipe, {r.name for c in cols for r in c})
     long.keys = p.key_columns(ctx, first.grain)
     func = first.axis.removesuffix("_input")
-    values = tuple((value_column(st), tuple(c)) for st, c in zip(stacks, cols))
+    values = tuple((st.column, tuple(c)) for st, c in zip(stacks, cols))
     step = s.Unpivot(p.layout.unique(f"{func}_inputs"), first.grain, long.keys, source, first.axis, first.slots,
                      values, f"the arguments of {func}, one row per application")
     p.layout.add_base(long, step, (first.axis, *(v for v, _ in values)))

@@ -272,6 +272,11 @@ class Stack:
     index: int
     grain: Grain
 
+    @property
+    def column(self) -> str:
+        """Its column in the long form: `score_value` for score's argument."""
+        return f"{self.axis.removesuffix('_input')}_value" + (f"_{self.index + 1}" if self.index else "")
+
 
 @node
 class Pick:

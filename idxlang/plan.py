@@ -143,8 +143,8 @@ class Planner:
         if isinstance(e, m.Ref):
             return self.reference(ctx, e, pipe, needs)
         if isinstance(e, m.Stack):
-            needs.columns.add(families.value_column(e))
-            return m.Ref(families.value_column(e), e.grain, m.RefKind.COLUMN)
+            needs.columns.add(e.column)
+            return m.Ref(e.column, e.grain, m.RefKind.COLUMN)
         if isinstance(e, (m.Op, m.Classify)):
             return m.transform(e, lambda x: None if x is e else rec(x))
         if isinstance(e, m.Pick):
@@ -203,7 +203,7 @@ class Planner:
             self.reference(ctx, e, pipe, Needs())
             return e
         if isinstance(e, m.Stack):
-            return m.Ref(families.value_column(e), e.grain, m.RefKind.COLUMN)
+            return m.Ref(e.column, e.grain, m.RefKind.COLUMN)
         return self.lift(ctx, e, owner, line, pipe)
 
     def lift(self, ctx: _Output, e: m.Expr, owner: str, line: int, pipe: Pipe | None = None,
@@ -300,7 +300,7 @@ def _first_name(e: m.Expr) -> str | None:
     if isinstance(e, m.Ref):
         return e.name
     if isinstance(e, m.Stack):
-        return families.value_column(e)
+        return e.column
     return next((n for n in map(_first_name, m.children(e)) if n), None)
 
 

@@ -20,33 +20,25 @@ def _number(v: float | int | str | None) -> str:
 
 def text(e: m.Expr, parent: int = 0) -> str:
     """e in idx notation, with parentheses only where precedence needs them."""
-    if isinstance(e, m.Const):
-        return _number(e.value)
-    if isinstance(e, (m.Param, m.Ref)):
-        return e.name
-    if isinstance(e, m.Placeholder):
-        return f"#{e.index + 1}"
-    if isinstance(e, m.Op):
-        return _op(e, parent)
-    if isinstance(e, m.Call):
-        return _call(e)
-    if isinstance(e, m.Apply):
-        return f"{e.func}({', '.join(text(a) for a in e.args)})"
-    if isinstance(e, m.At):
-        return f"{text(e.arg, 10)} at {e.period:g}"
-    if isinstance(e, m.Reduce):
-        return _reduce(e)
-    if isinstance(e, m.Window):
-        return _window(e)
-    if isinstance(e, m.Classify):
-        return f"classify({text(e.arg)}, {e.scale})"
-    if isinstance(e, m.Treat):
-        return f"treat({text(e.arg)}{'' if e.winmax == 5 else f', {e.winmax}'} over {e.axis})"
-    if isinstance(e, m.Stack):
-        return e.axis.removesuffix("_input") + ("_value" if not e.index else f"_value_{e.index + 1}")
-    if isinstance(e, m.Pick):
-        return f"{e.axis.removesuffix('_input')}({e.slot})"
-    raise TypeError(e)
+    return _TEXT[type(e)](e, parent)
+
+
+_TEXT = {
+    m.Const: lambda e, p: _number(e.value),
+    m.Param: lambda e, p: e.name,
+    m.Ref: lambda e, p: e.name,
+    m.Placeholder: lambda e, p: f"#{e.index + 1}",
+    m.Op: lambda e, p: _op(e, p),
+    m.Call: lambda e, p: _call(e),
+    m.Apply: lambda e, p: f"{e.func}({', '.join(text(a) for a in e.args)})",
+    m.At: lambda e, p: f"{text(e.arg, 10)} at {e.period:g}",
+    m.Reduce: lambda e, p: _reduce(e),
+    m.Window: lambda e, p: _window(e),
+    m.Classify: lambda e, p: f"classify({text(e.arg)}, {e.scale})",
+    m.Treat: lambda e, p: f"treat({text(e.arg)}{'' if e.winmax == 5 else f', {e.winmax}'} over {e.axis})",
+    m.Stack: lambda e, p: e.column,
+    m.Pick: lambda e, p: f"{e.axis.removesuffix('_input')}({e.slot})",
+}
 
 
 def _op(e: m.Op, parent: int) -> str:

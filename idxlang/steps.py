@@ -73,7 +73,6 @@ class Aggregate:
     columns: tuple[Column, ...]
     note: str = field(default="", compare=False)
     merge_into: str | None = None
-    within: tuple[str, float | int, float | int] | None = None  # rows of these periods only
 
 
 @dataclass(frozen=True)
