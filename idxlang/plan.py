@@ -50,6 +50,7 @@ class Planner:
         self.deps: dict[tuple[str, str], set[tuple[str, str]]] = {}
         self.slot_base: dict[tuple[str, str], tuple] = {}  # type: ignore[type-arg]  # (output, axis) -> pipe key
         self.named: dict[m.Expr, str] = {}  # a lifted expression's column name
+        self.lifted: dict[str, m.Expr] = {}  # and back
         self.families: dict[tuple, tuple[Pipe, m.Ref]] = {}  # type: ignore[type-arg]  # (value, pipe) -> its column
         self.layout = Layout({*model.tables, *model.definitions, *model.axes.entities, *model.axes.times,
                               *model.axes.slots, *model.axes.attributes,
@@ -109,27 +110,27 @@ class Planner:
         layer = self.layout.add_column(pipe, s.Column(name, value, note), needs)
         self.record(ctx, pipe, layer, name, needs, line)
 
-    def record(self, ctx: _Output, pipe: Pipe, step: str, name: str, needs: Needs, line: int) -> None:
-        """What the new column reads, and the tallies of the reductions inside it,
-        each counted over the first step that has the rows and what it counts."""
+    def record(self, ctx: _Output, pipe: Pipe, step: str, name: str, needs: Needs, line: int,
+               rows: str | None = None) -> None:
+        """What the new column reads, and the tallies of the reductions inside it, each
+        counted over the rows it reduces: those the column's step reads (`rows` for a
+        GROUP BY); passes/rewind_tallies.py moves each to the first step that has them."""
         here = (step, name)
         self.deps[here] = {(pipe.where[c], c) for c in needs.columns if c in pipe.where}
         self.deps[here] |= {(j.source, c) for j in needs.joins.values() for c in j.columns}
         for node, arg in dict.fromkeys(needs.tallies):  # a reduction used twice is counted once
             used = {r.name for r in m.refs(arg)}
-            never = m.never_missing(arg, self.resolve)
-            # counted over the first step with the rows and what it counts; what is
-            # never missing is not counted at all, so only the rows matter
-            joins = () if never else tuple(j for j in needs.joins.values() if used & set(j.columns))
-            source = pipe.steps[pipe.base] if never else self.layout.earliest(pipe, used)
+            joins = tuple(j for j in needs.joins.values() if used & set(j.columns))
+            source = rows or self.layout.steps[step].source  # type: ignore[attr-defined]
             tally = s.Tally(node.label, line, source, joins, arg, (node.axis, *node.within) if node.within else None,  # type: ignore[arg-type]
-                            never, slot_axis=_slot(self.model, arg.grain))
+                            m.never_missing(arg, self.resolve), slot_axis=_slot(self.model, arg.grain))
             if all(t != tally for t, _, _ in self.tallies):
                 self.tallies.append((tally, step, name))
 
     def resolve(self, name: str) -> m.Expr | None:
+        """The expression a column computes: a definition's, or one the planner lifted."""
         d = self.model.definitions.get(name)
-        return d.expr if d else None
+        return d.expr if d else self.lifted.get(name)
 
     # ------------------------------------------------------------ expressions
     def rowify(self, ctx: _Output, e: m.Expr, pipe: Pipe, needs: Needs, owner: str, line: int,
@@ -215,6 +216,7 @@ class Planner:
         if name is None:  # one expression, one column name, whichever rows it is computed on
             name = self.named.get(e) or self.layout.unique(slug(called or _lift_name(e, owner)), steps=False)
             self.memo[key] = self.named[e] = name
+            self.lifted[name] = e
             d = m.Definition(name, e, e.grain, self.describe(e, owner, called), line)
             self.place(ctx, d, pipe)
         else:
@@ -252,7 +254,7 @@ class Planner:
         head = pipe.steps[-1] if pipe.steps else None
         step = Group(self.layout.unique(name), pipe.grain, pipe.keys, source, [s.Column(name, value, note)], note, head)
         self.layout.add_base(pipe, step, (name,))
-        self.record(ctx, fine, step.name, name, needs, line)
+        self.record(ctx, fine, step.name, name, needs, line, rows=source)
 
 def _needs_join(e: m.Expr, pipe: Pipe) -> bool:
     return any(r.grain != pipe.grain and r.kind not in (m.RefKind.KEY, m.RefKind.ATTRIBUTE) for r in m.refs(e))

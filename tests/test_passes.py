@@ -50,7 +50,7 @@ def by_kind(plan: steps.Plan, kind: type) -> list:  # type: ignore[type-arg]
 
 
 def test_the_passes_run_in_their_listed_order():
-    assert [name for name, _ in PASSES] == ["dedupe", "pool_reductions", "pool_groups", "share"]
+    assert [name for name, _ in PASSES] == ["dedupe", "pool_reductions", "pool_groups", "rewind_tallies", "share"]
 
 
 def test_pool_reductions_makes_two_windows_one_group_by(write):
@@ -96,6 +96,20 @@ def test_share_computes_what_two_statements_need_once(write):
     assert before.stages == () and len(after.stages) == 1
     (stage,) = after.stages
     assert stage.consumers == ("firms", "kinds") and "s" in stage.columns
+    same_results(spec, model, before, after)
+
+
+def test_rewind_tallies_counts_over_the_first_step_with_what_is_counted(write):
+    spec, model, before = planned(write, "let a = x * 2\nlet b = a + y\nlet c = b / max(b over firm) + mean(x over firm)\n"
+                                         "let d = sum(x ?? 0 over firm)\noutput one by firm, year: c\noutput two by year: d\n")
+    after = dict(PASSES)["rewind_tallies"](before)
+    found = {t.label: t for t in after.tallies}
+    table = next(st.name for st in by_kind(after, steps.Read))
+    b_layer = next(st.name for st in by_kind(after, steps.Derive) if any(c.name == "b" for c in st.columns))
+    assert found["mean(x over firm)"].source == table  # x is a column of the table
+    assert found["max(b over firm)"].source == b_layer  # the first step that has b
+    assert found["sum(x ?? 0 over firm)"].source == table and found["sum(x ?? 0 over firm)"].joins == ()
+    assert any(t.source != table for t in before.tallies if t.label == "mean(x over firm)")
     same_results(spec, model, before, after)
 
 

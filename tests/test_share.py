@@ -111,14 +111,16 @@ def test_no_stage_where_it_would_change_the_rows_an_output_sees(write):
     _compare(spec)
 
 
-def test_an_output_reading_the_same_table_reads_it_through_the_stage(write):
+def test_an_output_reading_only_the_data_reads_the_data_not_the_stage(write):
     write("a.csv", "firm,year,x\nA,1,1\nB,1,\nA,2,3\n")
     write("b.csv", "firm,year,z\nA,1,10\n")
     spec = idxlang.load(write("s.idx", TWO_TABLES + "output one by firm, year: s\noutput two by year: mean(s over firm) as m\n"
                                                     "output raw by firm, year: x\n"))
     plan = spec.compile().plan
     (stage,) = plan.stages
-    assert {"s", "x"} <= set(stage.columns) and plan.outputs["raw"].source == stage.step  # same rows, read once
+    # the raw column is read from the data, not copied into the stage: scanning it again
+    # is cheaper than writing it
+    assert "s" in stage.columns and "x" not in stage.columns and plan.outputs["raw"].source != stage.step
     _compare(spec)
 
 

@@ -9,11 +9,13 @@ from ..steps import Plan
 from .dedupe import dedupe
 from .pool_groups import pool_groups
 from .pool_reductions import pool_reductions
+from .rewind_tallies import rewind_tallies
 from .share import share
 
 PASSES: tuple[tuple[str, Callable[[Plan], Plan]], ...] = (
     ("dedupe", dedupe),  # steps equal but for their names: one step
     ("pool_reductions", pool_reductions),  # reductions of the same rows inside row-wise columns: one GROUP BY
     ("pool_groups", pool_groups),  # GROUP BYs of the same rows onto one grain: one GROUP BY
+    ("rewind_tallies", rewind_tallies),  # a count of skipped values reads the first step with what it counts
     ("share", share),  # what two statements of a run compute: once, into a table
 )

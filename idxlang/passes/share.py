@@ -42,8 +42,7 @@ def share(plan: s.Plan) -> s.Plan:
     counts = _computing(plan, staged)
     for name in reversed(list(plan.steps)):
         step = plan.steps[name]
-        if isinstance(step, s.Read) and step.table.schema is m.Schema.INPUT and not step.merge_into \
-                or isinstance(step, s.Merge):
+        if _input(step) or isinstance(step, s.Merge):
             continue  # reading the user's data again costs a scan, not a copy; a column of a pool, a join
         if counts.get(name, 0) >= 2:
             staged.append(name)
@@ -82,6 +81,10 @@ def _cut_upstream(plan: s.Plan, starts: list[str], staged: set[str]) -> set[str]
     return seen
 
 
+def _input(step: s.Step) -> bool:
+    return isinstance(step, s.Read) and step.table.schema is m.Schema.INPUT and not step.merge_into
+
+
 def _chain(plan: s.Plan, name: str) -> list[str]:
     """The steps before `name` with the same rows: its Derive sources, back to the first."""
     found = []
@@ -94,8 +97,9 @@ def _chain(plan: s.Plan, name: str) -> list[str]:
 
 def _read_through(plan: s.Plan, stage: str) -> s.Plan:
     """Readers of an earlier step of the stage's chain read the stage (same rows, more
-    columns), unless the stage is computed from them."""
-    earlier = set(_chain(plan, stage))
+    columns), unless the stage is computed from them, or the step is the user's data
+    (scanning it again is cheaper than copying its columns into the stage)."""
+    earlier = {n for n in _chain(plan, stage) if not _input(plan.steps[n])}
     before = s.upstream(plan.steps, [stage])
     swap = lambda n: stage if n in earlier else n  # noqa: E731
 
