@@ -123,7 +123,8 @@ class Planner:
             joins = tuple(j for j in needs.joins.values() if used & set(j.columns))
             source = rows or self.layout.steps[step].source  # type: ignore[attr-defined]
             tally = s.Tally(node.label, line, source, joins, arg, (node.axis, *node.within) if node.within else None,  # type: ignore[arg-type]
-                            m.never_missing(arg, self.resolve), slot_axis=_slot(self.model, arg.grain))
+                            m.never_missing(arg, self.resolve), slot_axis=_slot(self.model, arg.grain),
+                            reduce=replace(node, arg=arg))
             if all(t != tally for t, _, _ in self.tallies):
                 self.tallies.append((tally, step, name))
 
@@ -229,7 +230,7 @@ class Planner:
         if info is not None and info.definition:
             return info.definition
         label = getattr(e, "label", "") or pretty.text(e)
-        return f"{_display(self.model, label)}, in {owner}"
+        return f"{_display(self.model, label, e.grain)}, in {owner}"
 
     # ------------------------------------------------------------ groups
     def group(self, ctx: _Output, pipe: Pipe, name: str, e: m.Expr, sites: list, note: str, line: int) -> None:  # type: ignore[type-arg]
@@ -256,20 +257,15 @@ class Planner:
         self.layout.add_base(pipe, step, (name,))
         self.record(ctx, fine, step.name, name, needs, line, rows=source)
 
-def _needs_join(e: m.Expr, pipe: Pipe) -> bool:
-    return any(r.grain != pipe.grain and r.kind not in (m.RefKind.KEY, m.RefKind.ATTRIBUTE) for r in m.refs(e))
-
 
 def _slot(model: m.Model, grain: m.Grain) -> str | None:
     return next((d for d in grain.dims if d in model.axes.slots), None)
 
 
-def _display(model: m.Model, text: str) -> str:
-    """Text of a stacked function's body with its parameters' names in their places."""
-    for info in model.stacks.values():
-        if MARK.format(0) in text:
-            return fill(text, info.params)
-    return text
+def _display(model: m.Model, text: str, grain: m.Grain) -> str:
+    """Text from a stacked function's body, its parameters' names in their places."""
+    slot = _slot(model, grain)
+    return fill(text, model.stacks[slot].params) if slot and MARK.format(0) in text else text
 
 
 def _where(model: m.Model, line: int) -> str:

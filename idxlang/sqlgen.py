@@ -203,7 +203,7 @@ def tally_queries(tallies: list[s.Tally]) -> list[tuple[tuple[int, ...], exp.Sel
     order of its columns."""
     groups: dict[tuple, list[int]] = {}  # type: ignore[type-arg]
     for i, t in enumerate(tallies):
-        groups.setdefault((t.source, t.joins, t.within, t.slot_axis), []).append(i)
+        groups.setdefault((t.source, t.joins, t.within, t.slot_axis, t.counted is None), []).append(i)
     return [(tuple(members), _tally(tallies, members)) for members in groups.values()]
 
 
@@ -214,8 +214,13 @@ def _tally(tallies: list[s.Tally], members: list[int]) -> exp.Select:
     exprs: list[exp.Expression] = [built.key(first.slot_axis)] if first.slot_axis else []
     for k, i in enumerate(members):
         t = tallies[i]
-        missing = lit(0) if t.never_missing else exp.Sub(this=rows.copy(), expression=exp.Count(this=built(t.arg)))
-        exprs += [rows.copy().as_(ident(f"cells_{k}"), copy=False), missing.as_(ident(f"missing_{k}"), copy=False)]
+        if t.counted is not None:  # counted by the GROUP BY that reduced them: add the groups up
+            cells, present = (exp.Sum(this=col(c)) for c in t.counted)
+            missing: exp.Expression = binary(exp.Sub, cells.copy(), present)
+        else:
+            cells = rows.copy()
+            missing = lit(0) if t.never_missing else exp.Sub(this=rows.copy(), expression=exp.Count(this=built(t.arg)))
+        exprs += [cells.as_(ident(f"cells_{k}"), copy=False), missing.as_(ident(f"missing_{k}"), copy=False)]
     query = _from(select(*exprs), first.source, first.joins)
     if first.within:
         axis, lo, hi = first.within

@@ -171,6 +171,8 @@ class Tally:
     never_missing: bool = False  # nothing to count: the engine need not compute arg
     outputs: tuple[str, ...] = ()  # reported under these outputs
     slot_axis: str | None = None  # in a stacked function: counted per application
+    reduce: m.Reduce | None = field(default=None, compare=False)  # the reduction, as its step computes it
+    counted: tuple[str, str] | None = None  # columns of `source` already holding its cells and present cells
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def by_kind(plan: steps.Plan, kind: type) -> list:  # type: ignore[type-arg]
 
 
 def test_the_passes_run_in_their_listed_order():
-    assert [name for name, _ in PASSES] == ["dedupe", "pool_reductions", "pool_groups", "rewind_tallies", "share"]
+    assert [name for name, _ in PASSES] == ["dedupe", "pool_reductions", "pool_groups", "rewind_tallies",
+                                                   "fold_tallies", "share"]
 
 
 def test_pool_reductions_makes_two_windows_one_group_by(write):
@@ -111,6 +112,21 @@ def test_rewind_tallies_counts_over_the_first_step_with_what_is_counted(write):
     assert found["sum(x ?? 0 over firm)"].source == table and found["sum(x ?? 0 over firm)"].joins == ()
     assert any(t.source != table for t in before.tallies if t.label == "mean(x over firm)")
     same_results(spec, model, before, after)
+
+
+def test_fold_tallies_counts_in_the_group_by_that_reduces_the_rows(write):
+    spec, model, before = planned(write, "let rx = x / max(x over firm)\nlet ry = y / max(y over firm)\n"
+                                         "let m = mean(x over year in 2014..2014)\n"
+                                         "output by firm, year: rx, ry\noutput firms by firm: m\n")
+    pooled = dict(PASSES)["pool_reductions"](before)
+    after = dict(PASSES)["fold_tallies"](pooled)
+    pool = next(st for st in by_kind(after, steps.Aggregate) if st.name.startswith("reductions_by"))
+    counted = {t.label: t for t in after.tallies if t.counted}
+    assert set(counted) == {"max(x over firm)", "max(y over firm)", "mean(x over year in 2014..2014)"}
+    assert counted["max(x over firm)"].source == pool.name
+    assert {c for t in counted.values() for c in t.counted} <= {c.name for st in by_kind(after, steps.Aggregate)
+                                                                for c in st.columns}
+    same_results(spec, model, pooled, after)  # counts equal, within a period range too
 
 
 @pytest.mark.parametrize("rule", [rule for _, rule in PASSES], ids=[name for name, _ in PASSES])

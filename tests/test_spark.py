@@ -71,7 +71,7 @@ def test_analysis_runs_no_spark_job(spark: SparkSession) -> None:  # noqa: F811
         sc.setJobGroup("idx-plan", "analysis only")
         frames = run_script(spark, spec.script(dialect="spark"))
         sc.setJobGroup("idx-run", "execution")
-        (stage,) = spec.compile().plan.stages
+        stage = spec.compile().plan.stages[-1]
         rows = run_in_spark(spark, f"SELECT * FROM `shared`.`{stage.step}`")
     finally:
         sc.setLocalProperty("spark.jobGroup.id", None)

@@ -7,6 +7,7 @@ from typing import Callable
 
 from ..steps import Plan
 from .dedupe import dedupe
+from .fold_tallies import fold_tallies
 from .pool_groups import pool_groups
 from .pool_reductions import pool_reductions
 from .rewind_tallies import rewind_tallies
@@ -17,5 +18,6 @@ PASSES: tuple[tuple[str, Callable[[Plan], Plan]], ...] = (
     ("pool_reductions", pool_reductions),  # reductions of the same rows inside row-wise columns: one GROUP BY
     ("pool_groups", pool_groups),  # GROUP BYs of the same rows onto one grain: one GROUP BY
     ("rewind_tallies", rewind_tallies),  # a count of skipped values reads the first step with what it counts
+    ("fold_tallies", fold_tallies),  # ... or adds up the counts of the GROUP BY that reduces those rows
     ("share", share),  # what two statements of a run compute: once, into a table
 )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import model as m
+from ..ast import fill
 from .. import steps as s
 from .rows import available, base, columns_taken, unique
 
@@ -55,7 +56,7 @@ def pool_reductions(plan: s.Plan) -> s.Plan:
             continue
         names = {n: unique(_name(n), taken) for n in distinct}
         pool = unique(f"reductions_by_{'_'.join(grain.dims) or 'all'}", set(plan.steps) | set(new_steps))
-        labels = ", ".join(n.label for n in distinct)
+        labels = ", ".join(fill(n.label, ("x", "y", "z")) for n in distinct)  # in a stacked body: its parameters
         new_steps[pool] = s.Aggregate(pool, grain, grain.dims, rows,
                                       tuple(s.Column(names[n], n) for n in distinct), f"in one GROUP BY: {labels}")
         pools[(rows, grain)] = (pool, names)

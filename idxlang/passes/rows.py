@@ -50,7 +50,8 @@ def referenced(step: s.Step | s.OutputQuery | s.Tally) -> set[str]:
     elif isinstance(step, s.OutputQuery):
         exprs = [e for _, e in step.columns]
     elif isinstance(step, s.Tally):
-        exprs = [step.arg]
+        exprs = [] if step.counted else [step.arg]
+        names |= set(step.counted or ())
         names |= {step.within[0]} if step.within else set()
         names |= {step.slot_axis} if step.slot_axis else set()
     for e in exprs:

@@ -31,7 +31,7 @@ def queries(plan: s.Plan) -> dict[str, list[str]]:
     """Each statement of a run and the steps it reads directly (as compile.script forms them)."""
     found = {f"output {o}": s.query_reads(q) for o, q in plan.outputs.items()}
     for t in plan.tallies:
-        found.setdefault(f"count {t.source} {t.joins} {t.within} {t.slot_axis}", s.query_reads(t))
+        found.setdefault(f"count {t.source} {t.joins} {t.within} {t.slot_axis} {t.counted is None}", s.query_reads(t))
     return found
 
 
