@@ -160,6 +160,8 @@ class Planner:
         inline = e.arg.grain == pipe.grain if isinstance(e, (m.Reduce, m.At)) else e.grain == pipe.grain
         if not inline:
             return rec(self.lift(ctx, e, owner, line))
+        if not top and _earlier_period(e, pipe):  # all of them in the first layer: one window pass, one sort
+            return rec(self.lift(ctx, e, owner, line, pipe))
         arg = self.plain(ctx, e.arg, pipe, needs, owner, line)
         if isinstance(e, m.Reduce) and e.report:
             needs.tallies.append((e, arg))
@@ -240,10 +242,9 @@ class Planner:
         mapping: dict[int, m.Expr] = {}
         needs = Needs()
         for site in sites:
-            arg, plain = site.arg, Needs()
-            if not has_window(arg):
-                arg = self.rowify(ctx, arg, fine, plain, name, line)
-            if has_window(site.arg) or plain.joins:  # an Aggregate joins nothing: give it a column
+            plain = Needs()
+            arg = self.rowify(ctx, site.arg, fine, plain, name, line)
+            if has_window(arg) or plain.joins:  # an Aggregate joins nothing and nests no window: a column
                 arg, plain = self.column(ctx, site.arg, fine, name, line), Needs()
                 plain.columns.add(arg.name)
             needs.columns |= plain.columns
@@ -256,6 +257,14 @@ class Planner:
         step = Group(self.layout.unique(name), pipe.grain, pipe.keys, source, [s.Column(name, value, note)], note, head)
         self.layout.add_base(pipe, step, (name,))
         self.record(ctx, fine, step.name, name, needs, line, rows=source)
+
+
+def _earlier_period(e: m.Expr, pipe: Pipe) -> bool:
+    """A table column in an earlier period (`lag(x)`, inside `chain(x)`): a column of its
+    own, so every such column of the rows is taken in the same window pass and what
+    uses it (a chain index inside a product) is a plain expression."""
+    return isinstance(e, m.Window) and e.kind == "lag" and isinstance(e.arg, m.Ref) \
+        and e.arg.kind is m.RefKind.COLUMN and e.arg.grain == pipe.grain
 
 
 def _slot(model: m.Model, grain: m.Grain) -> str | None:
@@ -284,6 +293,8 @@ def _lift_name(e: m.Expr, owner: str) -> str:
         return f"{e.func}_{first}_{e.mode.value}_{e.axis}" + (f"_{e.within[0]:g}_{e.within[1]:g}" if e.within else "")
     if isinstance(e, m.At):
         return f"{first}_at_{e.period:g}"
+    if isinstance(e, m.Window) and e.kind == "lag":
+        return f"{first}_previous" if e.offset == 1 else f"{first}_lag_{e.offset}"
     if isinstance(e, m.Window):
         return f"{e.kind}_{first}"
     if isinstance(e, m.Treat):
