@@ -62,7 +62,9 @@ def pool_reductions(plan: s.Plan) -> s.Plan:
         pools[(rows, grain)] = (pool, names)
     if not pools:
         return plan
-    steps = {name: _rewrite(plan, step, pools, bases) if isinstance(step, s.Derive) and step.source else step
+    pooled = {rows for rows, _ in pools}
+    steps = {name: _rewrite(plan, step, pools, bases)
+             if isinstance(step, s.Derive) and step.source and base(plan.steps, step.source, bases) in pooled else step
              for name, step in plan.steps.items()}
     return replace(plan, steps=s.ordered({**steps, **new_steps}))
 

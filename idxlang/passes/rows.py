@@ -55,11 +55,14 @@ def referenced(step: s.Step | s.OutputQuery | s.Tally) -> set[str]:
         names |= {step.within[0]} if step.within else set()
         names |= {step.slot_axis} if step.slot_axis else set()
     for e in exprs:
-        names |= {n.name for n in m.walk(e) if isinstance(n, m.Ref)}
-        names |= {n.time for n in m.walk(e) if isinstance(n, m.At)}
-        names |= {n.axis for n in m.walk(e) if isinstance(n, (m.Window, m.Reduce))}
-        names |= {n.group for n in m.walk(e) if isinstance(n, m.Window) and n.group}
-        names |= {d for n in m.walk(e) if isinstance(n, (m.Window, m.Reduce, m.At)) for d in n.grain.dims}
+        for n in m.walk(e):  # once over each expression: the names it reads, the axes it works along
+            if isinstance(n, m.Ref):
+                names.add(n.name)
+            elif isinstance(n, (m.Window, m.Reduce, m.At)):
+                names.update(n.grain.dims)
+                names.add(n.time if isinstance(n, m.At) else n.axis)
+                if isinstance(n, m.Window) and n.group:
+                    names.add(n.group)
     return names
 
 

@@ -52,7 +52,8 @@ def share(plan: s.Plan) -> s.Plan:
         return plan
     staged = [n for n in plan.steps if n in staged]
     outputs = {o: s.upstream(plan.steps, s.query_reads(q)) for o, q in plan.outputs.items()}
-    stages = tuple(s.Stage(n, _kept(plan, n), tuple(o for o, up in outputs.items() if n in up)) for n in staged)
+    names: dict[int, set[str]] = {}  # what each step or query names, found once for all stages
+    stages = tuple(s.Stage(n, _kept(plan, n, names), tuple(o for o, up in outputs.items() if n in up)) for n in staged)
     return replace(plan, stages=stages)
 
 
@@ -120,7 +121,7 @@ def _read_through(plan: s.Plan, stage: str) -> s.Plan:
                    tallies=tuple(moved(t) for t in plan.tallies))  # type: ignore[misc]
 
 
-def _kept(plan: s.Plan, stage: str) -> tuple[str, ...]:
+def _kept(plan: s.Plan, stage: str, names: dict[int, set[str]]) -> tuple[str, ...]:
     """The stage's columns that a statement after it reads: its keys and what any step
     or query downstream of it names."""
     readers: dict[str, list[str]] = {}
@@ -139,8 +140,9 @@ def _kept(plan: s.Plan, stage: str) -> tuple[str, ...]:
     found += [q for q in (*plan.outputs.values(), *plan.tallies) if reach & set(s.query_reads(q))]
     named: set[str] = set(plan.steps[stage].keys)
     for r in found:
-        named |= referenced(r)
-        named |= {c for j in getattr(r, "joins", ()) for c in (*j.columns, *j.keys)}
+        if id(r) not in names:
+            names[id(r)] = referenced(r) | {c for j in getattr(r, "joins", ()) for c in (*j.columns, *j.keys)}
+        named |= names[id(r)]
     have = available(plan.steps, stage)
     return tuple(c for c in _in_order(plan, stage) if c in named and c in have)
 
