@@ -69,13 +69,13 @@ def phases(text: str) -> str:
     lowered = core(model)
     outputs = list(model.outputs)
     planned = plan(lowered, outputs)
-    statement = script(planned, lowered)[0].tree
+    trees = [st.tree for st in script(planned, lowered)]
     found = {"parse": median(lambda: parse(text, "generated.idx")), "check": median(lambda: check(tree, {})),
              "lower and stack": median(lambda: core(model)),
              "plan and passes": median(lambda: plan(lowered, outputs)),
              "sqlglot trees": median(lambda: script(planned, lowered)),
-             "print, laid out": median(lambda: to_sql(statement)),
-             "print, one line": median(lambda: to_sql(statement, pretty=False))}
+             "print, laid out": median(lambda: [to_sql(t) for t in trees]),
+             "print, one line": median(lambda: [to_sql(t, pretty=False) for t in trees])}
     return ", ".join(f"{k} {v:.0f} ms" for k, v in found.items())
 
 

@@ -18,7 +18,7 @@ from sqlglot import exp
 from . import model as m
 from .data import Source
 from .engine import session
-from .sql import INPUT_SCHEMA, binary, col, ident, lit, present_cells, to_sql
+from .sql import INPUT_SCHEMA, binary, col, ident, join, lit, present_cells, to_sql
 
 STATISTICS = (("n", exp.Count), ("mean", exp.Avg), ("sd", exp.StddevSamp), ("min", exp.Min), ("max", exp.Max),
               ("skew", exp.Skewness), ("kurt", exp.Kurtosis))
@@ -87,8 +87,7 @@ def _outputs(con: duckdb.DuckDBPyConnection, model: m.Model, tables: dict[str, p
             seen.update(fresh)
             sub = exp.Subquery(this=exp.select(*[col(k) for k in keys], *[col(c) for c in fresh]).from_(ident(part), copy=False),
                                alias=exp.TableAlias(this=ident(f"p{i}")))
-            query = exp.select(exp.Star()).from_(sub, copy=False) if query is None else query.join(
-                sub, using=[ident(k) for k in keys], join_type="full", copy=False)
+            query = exp.select(exp.Star()).from_(sub, copy=False) if query is None else join(query, sub, "full", using=keys)
         assert query is not None
         groups.append(("outputs " + ", ".join(names), keys, _view(con, f"outputs_{number}", query)))
     return groups

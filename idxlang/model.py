@@ -323,6 +323,16 @@ def walk(e: Expr) -> Iterator[Expr]:
 Memo = dict[int, tuple["Expr", "Expr"]]
 
 
+def _with(e: Expr, **changes: object) -> Expr:
+    """`dataclasses.replace` for a node whose fields need no checks: copied without
+    running `__init__` (a third of planning went to it), the cached hash dropped."""
+    made = object.__new__(type(e))
+    made.__dict__.update(e.__dict__)
+    made.__dict__.pop("_hash", None)
+    made.__dict__.update(changes)
+    return made
+
+
 def transform(e: Expr, replace_node: Callable[[Expr], Expr | None], memo: Memo | None = None) -> Expr:
     """e with every node for which `replace_node` gives a replacement replaced, outermost
     first (a replaced node's insides are not visited). A node shared by several parents
@@ -334,20 +344,19 @@ def transform(e: Expr, replace_node: Callable[[Expr], Expr | None], memo: Memo |
         return found[1]
     new = replace_node(e)
     if new is None:
-        rec = lambda x: transform(x, replace_node, memo)  # noqa: E731
         kids = children(e)
-        done = tuple(rec(k) for k in kids)
+        done = tuple([transform(k, replace_node, memo) for k in kids])
         if all(a is b for a, b in zip(done, kids)):
             new = e  # nothing inside changed: the node itself, no copy
         elif isinstance(e, (Op, Stack, Apply)):
-            new = replace(e, args=done)
+            new = _with(e, args=done)
         elif isinstance(e, Call):
             n, w = len(e.args), len(e.weights)
             where = done[n + w] if e.clauses.where is not None else None
             clauses = replace(e.clauses, where=where) if where is not None else e.clauses
-            new = replace(e, args=done[:n], weights=done[n:n + w], clauses=clauses)
+            new = _with(e, args=done[:n], weights=done[n:n + w], clauses=clauses)
         else:
-            new = replace(e, arg=done[0])  # type: ignore[call-arg]
+            new = _with(e, arg=done[0])
     memo[id(e)] = (e, new)
     return new
 

@@ -89,6 +89,19 @@ def select(*expressions: exp.Expression) -> exp.Select:
     return exp.Select(expressions=list(expressions))
 
 
+_JOINS = {"left": {"side": "LEFT"}, "full": {"side": "FULL"}, "cross": {"kind": "CROSS"}, "inner": {"kind": "INNER"}}
+
+
+def join(query: exp.Select, source: exp.Expression, how: str, using: tuple[str, ...] | list[str] = (),
+         on: exp.Expression | None = None) -> exp.Select:
+    """Append a join built as a tree (sqlglot's `Select.join` parses its `join_type` text)."""
+    if isinstance(source, exp.Select):
+        source = source.subquery()
+    made = exp.Join(this=source, on=on, using=[ident(k) for k in using] or None, **_JOINS[how])
+    query.append("joins", made)
+    return query
+
+
 def set_with(select_: exp.Select, ctes: list[exp.CTE]) -> exp.Select:
     if ctes:
         select_.set("with_" if "with_" in exp.Select.arg_types else "with", exp.With(expressions=ctes))

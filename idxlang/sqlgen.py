@@ -15,7 +15,7 @@ from . import model as m
 from . import steps as s
 from .builtins import operators, ranking, reductions, time
 from .builtins.outliers import bounds_sql
-from .sql import INPUT_SCHEMA, binary, col, ident, lit, named, present_cells, select, table, window
+from .sql import INPUT_SCHEMA, binary, col, ident, join, lit, named, present_cells, select, table, window
 from .windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
@@ -65,9 +65,9 @@ def _from(query: exp.Select, source: str | None, joins: tuple[s.Join, ...]) -> e
     query = query.from_(table(source), copy=False)
     for j in joins:
         if j.keys:
-            query = query.join(table(j.source), using=[ident(k) for k in j.keys], join_type="left", copy=False)
+            query = join(query, table(j.source), "left", using=j.keys)
         else:
-            query = query.join(table(j.source), join_type="cross", copy=False)
+            query = join(query, table(j.source), "cross")
     return query
 
 
@@ -84,9 +84,7 @@ def _merged(inner: exp.Select, name: str, keys: tuple[str, ...], into: str | Non
         return inner
     sub = exp.Subquery(this=inner, alias=exp.TableAlias(this=ident(name)))
     query = select(exp.Star()).from_(table(into), copy=False)
-    if keys:
-        return query.join(sub, using=[ident(k) for k in keys], join_type="full", copy=False)
-    return query.join(sub, join_type="cross", copy=False)
+    return join(query, sub, "full" if keys else "cross", using=keys)
 
 
 def _read(step: s.Read, steps: dict[str, s.Step]) -> exp.Select:
@@ -98,7 +96,7 @@ def _read(step: s.Read, steps: dict[str, s.Step]) -> exp.Select:
         cols += [col(c) for c in t.columns]
     inner = select(*cols).from_(table(t.name, t.schema.value), copy=False)
     if t.extra_keys and t.schema is m.Schema.INPUT:  # every row once per draw (idxc sensitivity)
-        inner = inner.join(table("draws", INPUT_SCHEMA), join_type="cross", copy=False)
+        inner = join(inner, table("draws", INPUT_SCHEMA), "cross")
     if step.screen is not None:
         inner = inner.where(exp.In(this=col(step.screen.entity), query=exp.Subquery(this=screened(step.screen, True))), copy=False)
     return _merged(inner, step.name, step.keys, step.merge_into)
@@ -135,7 +133,7 @@ def _unpivot(step: s.Unpivot, steps: dict[str, s.Step]) -> exp.Select:
               .as_(ident(column), copy=False) for column, exprs in step.values]
     slots = exp.Values(expressions=[exp.Tuple(expressions=[lit(n)]) for n in step.slots],
                        alias=exp.TableAlias(this=ident("slots"), columns=[ident(step.axis)]))
-    return select(*keys, slot, *values).from_(table(step.source), copy=False).join(slots, join_type="cross", copy=False)
+    return join(select(*keys, slot, *values).from_(table(step.source), copy=False), slots, "cross")
 
 
 _STEPS: dict[type, Callable] = {s.Read: _read, s.Derive: _derive, s.Aggregate: _aggregate,  # type: ignore[type-arg]

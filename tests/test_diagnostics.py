@@ -135,3 +135,38 @@ def test_a_keyword_used_as_a_name_inside_a_call_gets_the_backquote_hint(write):
     assert "k.idx:3:27: error: syntax error" in text and "write it in backquotes: `power`" in text
     fixed = write("k.idx", 'table t: r by y from "k.csv"\n  power, b\noutput by r, y: mean(`power`, b) as m\n')
     assert idxlang.load(fixed).table().to_pylist() == [{"r": "A", "y": 1, "m": 1.5}]
+
+
+SPANNED = """table t: e by y
+  x, w "weight"
+let s = if not x > 1 then rank(x desc direction -1) else mean(x in 2001..2003)
+"""
+
+
+def _at(text: str, piece: str) -> tuple[int, int, int]:
+    """(line, first column, column after the end) of `piece` in `text`, 1-based."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if piece in line:
+            col = line.index(piece) + 1
+            return number, col, col + len(piece)
+    raise AssertionError(piece)
+
+
+def test_spans_run_from_the_keyword_to_the_closing_parenthesis() -> None:
+    """The parser builds the AST as it reduces, with no parse tree: a node's span is
+    the text it came from, keyword and `)` included, which carets are drawn under."""
+    from idxlang.parse import parse
+
+    table, let = parse(SPANNED, "spec.idx").statements
+    assert (table.span.line, table.span.column, table.span.end_line) == (1, 1, 2)
+    assert table.span.end_column == _at(SPANNED, '"weight"')[2]
+    cond = let.value
+    assert (let.span.line, let.span.column, let.span.end_column) == (3, 1, len(SPANNED.splitlines()[2]) + 1)
+    assert (cond.span.column, cond.span.end_column) == _at(SPANNED, "if not")[1:2] + (let.span.end_column,)
+    assert (cond.cond.span.column, cond.cond.span.end_column) == _at(SPANNED, "not x > 1")[1:]
+    rank = cond.then
+    assert (rank.span.column, rank.span.end_column) == _at(SPANNED, "rank(x desc direction -1)")[1:]
+    assert (rank.polarity.span.column, rank.polarity.span.end_column) == _at(SPANNED, "direction -1")[1:]
+    assert rank.polarity.value == -1
+    window = cond.orelse.within
+    assert (window.span.column, window.span.end_column) == _at(SPANNED, "in 2001..2003")[1:]

@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from .. import ast
 from .. import model as m
-from ..sql import binary, case, col, ident, is_null, lit, select, table
+from ..sql import binary, case, col, ident, is_null, join, lit, select, table
 from . import Builtin, CheckContext, entity_axis, require
 from .reductions import probability, reduction
 
@@ -78,13 +78,15 @@ def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], 
                    binary(exp.Sub, col("from_top", "t"), lit(1)).as_(ident("tops"), copy=False),
                    binary(exp.Sub, col("from_bottom", "b"), lit(1)).as_(ident("bottoms"), copy=False),
                    col("value", "b").as_(ident("lo"), copy=False), col("value", "t").as_(ident("hi"), copy=False))
-            .from_(_aliased(values, "t"), copy=False).join(_aliased(values, "b"), on=_same(partition, "t", "b"), join_type="inner", copy=False)
+            .from_(_aliased(values, "t"), copy=False))
+    grid = (join(grid, _aliased(values, "b"), "inner", on=_same(partition, "t", "b"))
             .where(exp.LTE(this=binary(exp.Add, col("from_top", "t"), col("from_bottom", "b")), expression=lit(winmax + 2)), copy=False))
     clipped = exp.Least(this=exp.Greatest(this=col(column, "v"), expressions=[col("lo", "s")], ignore_nulls=True),
                         expressions=[col("hi", "s")], ignore_nulls=True)
     keys = [col(p, "s") for p in partition] + [col(c, "s") for c in ("tops", "bottoms", "lo", "hi")]
     statistics = (select(*keys, exp.Skewness(this=clipped).as_(ident("skew"), copy=False), exp.Kurtosis(this=clipped.copy()).as_(ident("kurt"), copy=False))
-                  .from_(_aliased(states, "s"), copy=False).join(_aliased(source, "v"), on=_same(partition, "s", "v"), join_type="inner", copy=False)
+                  .from_(_aliased(states, "s"), copy=False))
+    statistics = (join(statistics, _aliased(source, "v"), "inner", on=_same(partition, "s", "v"))
                   .where(exp.Not(this=is_null(col(column, "v"))), copy=False).group_by(*[k.copy() for k in keys], copy=False))
     fails = exp.and_(exp.GTE(this=exp.Abs(this=col("skew")), expression=lit(2)), exp.GTE(this=col("kurt"), expression=lit(3.5)))
     move = case((exp.and_(fails, exp.GT(this=col("skew"), expression=lit(0))), lit(1)), (fails.copy(), lit(-1)), default=lit(0))
@@ -106,7 +108,7 @@ def _walk(name: str, moves: str, partition: tuple[str, ...], winmax: int) -> exp
         step = lambda c, way: exp.EQ(this=col(c, here), expression=binary(  # noqa: E731
             exp.Add, col(c, prev), case((exp.EQ(this=col("move", prev), expression=lit(way)), lit(1)), default=lit(0))))
         on = exp.and_(*_conditions(partition, prev, here), step("tops", 1), step("bottoms", -1))
-        walk = walk.join(_aliased(moves, here), on=on, join_type="inner", copy=False)
+        walk = join(walk, _aliased(moves, here), "inner", on=on)
     return walk.where(exp.and_(exp.EQ(this=col("tops", "s0"), expression=lit(0)),
                                exp.EQ(this=col("bottoms", "s0"), expression=lit(0))), copy=False)
 
