@@ -7,6 +7,7 @@ for the arguments' grains. Nothing is expanded here: that is `lower.py`'s job.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -17,6 +18,7 @@ from . import model as m
 from .builtins import REGISTRY, require
 from .declare import Declarations, declare
 from .diagnostics import Diagnostic, IdxError, did_you_mean
+from .names import fresh
 
 @dataclass
 class _Scope:
@@ -222,12 +224,8 @@ class Checker:
         """The name of an output's own column: its alias, unless a let, a column or a
         table (whose steps share the one namespace of CTEs) has it already."""
         d = self.decl
-        taken = lambda n: n in d.lets or n in d.columns or n in d.tables  # noqa: E731
-        base = alias if not taken(alias) else f"{output}_{alias}"
-        source, n = base, 2
-        while taken(source):
-            source, n = f"{base}_{n}", n + 1
-        return source
+        taken = ChainMap(d.lets, d.columns, d.tables)  # type: ignore[arg-type]
+        return fresh(alias if alias not in taken else f"{output}_{alias}", taken)
 
     # ------------------------------------------------------------ driver
     def run(self) -> m.Model:

@@ -14,7 +14,8 @@ from typing import Protocol
 from . import model as m
 from . import steps as s
 from .builtins import outliers
-from .layout import Group, Layout, Pipe, slug
+from .layout import Group, Layout, Pipe
+from .names import slug
 
 
 class Planning(Protocol):

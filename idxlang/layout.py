@@ -9,15 +9,11 @@ not into a layer that what it joins is itself computed from.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from . import model as m
 from . import steps as s
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_").lower()[:48] or "value"
+from .names import reserve
 
 
 @dataclass
@@ -83,12 +79,7 @@ class Layout:
         self.step_names: set[str] = set()
 
     def unique(self, base: str, steps: bool = True) -> str:
-        taken = self.step_names if steps else self.columns
-        name, n = base, 2
-        while name in taken:
-            name, n = f"{base}_{n}", n + 1
-        taken.add(name)
-        return name
+        return reserve(base, self.step_names if steps else self.columns)
 
     def add_base(self, pipe: Pipe, step: object, columns: tuple[str, ...]) -> None:
         """A step that sets the pipeline's rows: later columns are computed after it."""

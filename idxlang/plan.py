@@ -21,7 +21,8 @@ from . import steps as s
 from .ast import MARK, fill
 from .builtins import outliers
 from .diagnostics import Diagnostic, IdxError
-from .layout import Group, Layout, Needs, Pipe, slug
+from .layout import Group, Layout, Needs, Pipe
+from .names import slug
 from .rows import Rows, closure, group_sites, rows
 
 _WINDOWED = (m.Reduce, m.At, m.Window, m.Treat, m.Pick)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from . import model as m
 from .ast import fill
+from .names import reserve
 
 _WINDOWED = (m.Reduce, m.Window, m.At, m.Treat)
 
@@ -113,8 +114,7 @@ def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:  # type:
         distinct = list(dict.fromkeys((s.args, s.texts) for s in sites))
         if len(distinct) < 2:
             continue
-        axis = _unique(f"{sites[0].func}_input", taken)
-        taken.add(axis)
+        axis = reserve(f"{sites[0].func}_input", taken)
         slots = _distinct_slots(tuple(", ".join(texts) for _, texts in distinct))
         axes = replace(axes, slots=axes.slots | {axis})
         first = sites[0]
@@ -174,18 +174,6 @@ def _with_children(e: m.Expr, kids: list[m.Expr]) -> m.Expr:
     return replace(e, arg=kids[0])  # type: ignore[call-arg]
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    return name
-
-
 def _distinct_slots(slots: tuple[str, ...]) -> tuple[str, ...]:
     seen: set[str] = set()
-    out = []
-    for s in slots:
-        s = _unique(s, seen)
-        seen.add(s)
-        out.append(s)
-    return tuple(out)
+    return tuple(reserve(s, seen) for s in slots)

@@ -9,6 +9,7 @@ from collections import Counter
 
 from sqlglot import exp
 
+from .names import reserve
 from .sql import ident
 
 
@@ -56,12 +57,7 @@ def name_windows(query: exp.Select, found: list[exp.Window]) -> exp.Select:
         if counts[key] < 2:
             continue
         if key not in names:
-            base, n = _name(w), 2
-            name = base
-            while name in taken:
-                name, n = f"{base}_{n}", n + 1
-            taken.add(name)
-            names[key] = name
+            name = names[key] = reserve(_name(w), taken)
             declared.append(exp.Window(this=ident(name), partition_by=w.args.get("partition_by"),
                                        order=w.args.get("order"), spec=w.args.get("spec")))
         w.set("partition_by", None)

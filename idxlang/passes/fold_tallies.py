@@ -17,7 +17,8 @@ from dataclasses import replace
 
 from .. import model as m
 from .. import steps as s
-from .rows import base, columns_taken, unique
+from ..names import reserve
+from .rows import base, columns_taken
 
 
 def fold_tallies(plan: s.Plan) -> s.Plan:
@@ -31,7 +32,7 @@ def fold_tallies(plan: s.Plan) -> s.Plan:
         if found is None:
             tallies.append(t)
             continue
-        stem = unique(_stem(t.reduce), taken)  # type: ignore[arg-type]
+        stem = reserve(_stem(t.reduce), taken)  # type: ignore[arg-type]
         cells, present = f"{stem}_cells", f"{stem}_present"
         taken |= {cells, present}
         added.setdefault(found.name, []).extend(_counts(t, cells, present))

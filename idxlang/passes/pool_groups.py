@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import steps as s
+from ..names import fresh
 from .rows import base
 
 
@@ -32,7 +33,7 @@ def pool_groups(plan: s.Plan) -> s.Plan:
         if len(members) < 2:
             continue
         first = members[0]
-        name = _unique(f"reductions_by_{'_'.join(first.grain.dims) or 'all'}", steps)
+        name = fresh(f"reductions_by_{'_'.join(first.grain.dims) or 'all'}", steps)
         columns = tuple({c.name: c for g in members for c in g.columns}.values())
         steps[name] = s.Aggregate(name, first.grain, first.keys, latest, columns,
                                   f"in one GROUP BY: {', '.join(g.name for g in members)}")
@@ -87,9 +88,3 @@ def _compatible(members: list[s.Aggregate]) -> list[s.Aggregate]:
             seen.update({c.name: c for c in g.columns})
     return kept
 
-
-def _unique(base_name: str, taken: dict) -> str:  # type: ignore[type-arg]
-    name, n = base_name, 2
-    while name in taken:
-        name, n = f"{base_name}_{n}", n + 1
-    return name

@@ -17,7 +17,8 @@ from dataclasses import replace
 from .. import model as m
 from ..ast import fill
 from .. import steps as s
-from .rows import available, base, columns_taken, unique
+from ..names import fresh, reserve
+from .rows import available, base, columns_taken
 
 
 def _poolable(plan: s.Plan, step: s.Derive, node: m.Reduce, rows: str, memo: dict[str, frozenset[str]]) -> bool:
@@ -54,8 +55,8 @@ def pool_reductions(plan: s.Plan) -> s.Plan:
         distinct = list(dict.fromkeys(nodes))
         if len(distinct) < 2:
             continue
-        names = {n: unique(_name(n), taken) for n in distinct}
-        pool = unique(f"reductions_by_{'_'.join(grain.dims) or 'all'}", set(plan.steps) | set(new_steps))
+        names = {n: reserve(_name(n), taken) for n in distinct}
+        pool = fresh(f"reductions_by_{'_'.join(grain.dims) or 'all'}", set(plan.steps) | set(new_steps))
         labels = ", ".join(fill(n.label, ("x", "y", "z")) for n in distinct)  # in a stacked body: its parameters
         new_steps[pool] = s.Aggregate(pool, grain, grain.dims, rows,
                                       tuple(s.Column(names[n], n) for n in distinct), f"in one GROUP BY: {labels}")

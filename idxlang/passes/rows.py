@@ -70,10 +70,3 @@ def columns_taken(plan: s.Plan) -> set[str]:
     return {c for name in plan.steps for c in s.provides(plan.steps[name])} | \
         {k for st in plan.steps.values() for k in st.keys}
 
-
-def unique(base_name: str, taken: set[str]) -> str:
-    name, n = base_name, 2
-    while name in taken:
-        name, n = f"{base_name}_{n}", n + 1
-    taken.add(name)
-    return name
