@@ -41,7 +41,7 @@ def with_draws(model: m.Model, names: tuple[str, ...]) -> m.Model:
         if isinstance(e, m.Ref):
             return replace(e, grain=per_draw(e.grain)), True
         kids = [rewrite(c) for c in m.children(e)]
-        rebuilt = _with_children(e, [k for k, _ in kids])
+        rebuilt = m.with_children(e, [k for k, _ in kids])
         if not any(v for _, v in kids):
             return rebuilt, False
         return replace(rebuilt, grain=per_draw(rebuilt.grain)), True  # type: ignore[arg-type]
@@ -53,11 +53,3 @@ def with_draws(model: m.Model, names: tuple[str, ...]) -> m.Model:
                for k, o in model.outputs.items()}
     drawn = replace(model, axes=axes, tables=tables, outputs=outputs)
     return drawn.map_exprs(lambda e: rewrite(e)[0])
-
-
-def _with_children(e: m.Expr, kids: list[m.Expr]) -> m.Expr:
-    if not kids:
-        return e
-    if isinstance(e, (m.Op, m.Stack)):
-        return replace(e, args=tuple(kids))
-    return replace(e, arg=kids[0])  # type: ignore[call-arg]

@@ -333,6 +333,20 @@ def _with(e: Expr, **changes: object) -> Expr:
     return made
 
 
+def with_children(e: Expr, kids: list[Expr]) -> Expr:
+    """e with `kids` in place of its children (in the order `children` gives them);
+    e itself when nothing changed."""
+    if all(a is b for a, b in zip(kids, children(e))):
+        return e
+    if isinstance(e, (Op, Stack, Apply)):
+        return _with(e, args=tuple(kids))
+    if isinstance(e, Call):
+        n, w = len(e.args), len(e.weights)
+        clauses = replace(e.clauses, where=kids[n + w]) if e.clauses.where is not None else e.clauses
+        return _with(e, args=tuple(kids[:n]), weights=tuple(kids[n:n + w]), clauses=clauses)
+    return _with(e, arg=kids[0])
+
+
 def transform(e: Expr, replace_node: Callable[[Expr], Expr | None], memo: Memo | None = None) -> Expr:
     """e with every node for which `replace_node` gives a replacement replaced, outermost
     first (a replaced node's insides are not visited). A node shared by several parents
@@ -344,19 +358,7 @@ def transform(e: Expr, replace_node: Callable[[Expr], Expr | None], memo: Memo |
         return found[1]
     new = replace_node(e)
     if new is None:
-        kids = children(e)
-        done = tuple([transform(k, replace_node, memo) for k in kids])
-        if all(a is b for a, b in zip(done, kids)):
-            new = e  # nothing inside changed: the node itself, no copy
-        elif isinstance(e, (Op, Stack, Apply)):
-            new = _with(e, args=done)
-        elif isinstance(e, Call):
-            n, w = len(e.args), len(e.weights)
-            where = done[n + w] if e.clauses.where is not None else None
-            clauses = replace(e.clauses, where=where) if where is not None else e.clauses
-            new = _with(e, args=done[:n], weights=done[n:n + w], clauses=clauses)
-        else:
-            new = _with(e, arg=done[0])
+        new = with_children(e, [transform(k, replace_node, memo) for k in children(e)])
     memo[id(e)] = (e, new)
     return new
 

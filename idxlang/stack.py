@@ -66,15 +66,26 @@ def heavy(body: m.Expr) -> bool:
     return nested(body, False)
 
 
+def _family(node: m.Expr) -> tuple | None:  # type: ignore[type-arg]
+    """What an application computes but for its arguments, which its family is found
+    by: a function's name and flattened body, or a treatment with a placeholder."""
+    if isinstance(node, m.Apply):
+        return ("apply", node.func, _flat_body(node))
+    if isinstance(node, m.Treat):
+        return ("treat", replace(node, arg=m.Placeholder(0, node.arg.grain)))
+    return None
+
+
 def _applications(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[type-arg]
     """Applications of heavy functions, grouped by what they compute."""
     found: dict[tuple, list[_Site]] = {}  # type: ignore[type-arg]
     for d in model.all_definitions():
         for node in m.walk(d.expr):
             if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1:
-                body = _flat_body(node)
+                key = _family(node)
+                body = key[2]  # type: ignore[index]
                 if heavy(body):
-                    found.setdefault(("apply", node.func, body), []).append(_Site(node.func, body, node.args, node.texts, node.params, node.line, node.definition))
+                    found.setdefault(key, []).append(_Site(node.func, body, node.args, node.texts, node.params, node.line, node.definition))  # type: ignore[arg-type]
     return found
 
 
@@ -84,10 +95,10 @@ def _treatments(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[typ
     for d in model.all_definitions():
         for node in m.walk(d.expr):
             if isinstance(node, m.Treat):
-                template = replace(node, arg=m.Placeholder(0, node.arg.grain))
+                key = _family(node)
                 text = node.arg.name if isinstance(node.arg, m.Ref) else node.label
                 line = node.span.line if node.span else 0
-                found.setdefault(("treat", template), []).append(_Site("treat", template, (node.arg,), (text,), ("x",), line))
+                found.setdefault(key, []).append(_Site("treat", key[1], (node.arg,), (text,), ("x",), line))  # type: ignore[arg-type,index]
     return found
 
 
@@ -134,22 +145,15 @@ def _applies(model: m.Model) -> bool:
 
 def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick], memo: m.Memo) -> m.Expr:  # type: ignore[type-arg]
     def rewrite(node: m.Expr) -> m.Expr | None:
-        if isinstance(node, m.Apply):
-            body = _flat_body(node)
-            pick = families.get((("apply", node.func, body), node.args))
-            return _grain_of(pick, node) if pick is not None else _replace_sites(_flat(node), families, memo)
-        if isinstance(node, m.Treat):
-            template = replace(node, arg=m.Placeholder(0, node.arg.grain))
-            pick = families.get((("treat", template), (node.arg,)))
-            if pick is not None:
-                return _grain_of(pick, node)
-        return None
+        key = _family(node)
+        if key is None:
+            return None
+        pick = families.get((key, node.args if isinstance(node, m.Apply) else (node.arg,)))  # type: ignore[attr-defined]
+        if pick is not None:
+            return replace(pick, grain=node.grain)
+        return _replace_sites(_flat(node), families, memo) if isinstance(node, m.Apply) else None
 
     return m.transform(e, rewrite, memo)
-
-
-def _grain_of(pick: m.Pick, node: m.Expr) -> m.Pick:
-    return replace(pick, grain=node.grain)
 
 
 def _long(template: m.Expr, apps: list[tuple[m.Expr, ...]], slots: tuple[str, ...], axis: str, axes: m.Axes) -> m.Expr:
@@ -162,16 +166,10 @@ def _long(template: m.Expr, apps: list[tuple[m.Expr, ...]], slots: tuple[str, ..
         kids = [extend(c) for c in m.children(e)]
         if not any(long for _, long in kids):
             return e, False
-        rebuilt = _with_children(e, [k for k, _ in kids])
+        rebuilt = m.with_children(e, [k for k, _ in kids])
         return replace(rebuilt, grain=m.make_grain(axes, (*rebuilt.grain.dims, axis))), True  # type: ignore[arg-type]
 
     return extend(template)[0]
-
-
-def _with_children(e: m.Expr, kids: list[m.Expr]) -> m.Expr:
-    if isinstance(e, (m.Op, m.Stack)):
-        return replace(e, args=tuple(kids))
-    return replace(e, arg=kids[0])  # type: ignore[call-arg]
 
 
 def _distinct_slots(slots: tuple[str, ...]) -> tuple[str, ...]:
