@@ -124,15 +124,7 @@ def _label(t: s.Tally, core_model: m.Model) -> str:
 def _with(query: exp.Select, p: s.Plan, starts: list[str], staged: set[str]) -> exp.Select:
     """The query with the CTEs it needs, in plan order: what it reads, up to the staged
     tables, which it reads from schema `shared` by the same name."""
-    needed: set[str] = set()
-    todo = [x for x in starts if x]
-    while todo:
-        name = todo.pop()
-        if name in needed:
-            continue
-        needed.add(name)
-        if name not in staged:
-            todo += s.reads(p.steps[name])
+    needed = s.upstream(p.steps, starts, stop=staged)
     tree = set_with(query, ctes(p.steps, [n for n in p.steps if n in needed and n not in staged]))
     for t in tree.find_all(exp.Table):
         if not t.args.get("db") and t.name in staged:

@@ -160,5 +160,4 @@ def _frozen(step: object, rename) -> s.Step:  # type: ignore[no-untyped-def]
     if isinstance(step, Group):
         return s.Aggregate(step.name, step.grain, step.keys, rename(step.source), tuple(step.columns), step.note,
                            rename(step.merge_into))
-    fields = {f: rename(getattr(step, f)) for f in ("source", "merge_into") if hasattr(step, f)}
-    return replace(step, **fields)  # type: ignore[type-var]
+    return s.redirect(step, rename)  # type: ignore[arg-type,return-value]

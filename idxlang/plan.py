@@ -368,11 +368,10 @@ def _freeze(planner: Planner, queries: dict[str, s.OutputQuery], reached: dict[s
     """The plan as values; each tally reported under the outputs that reach its column."""
     steps, names = planner.layout.freeze()
     rename = lambda n: names.get(n, n)  # noqa: E731
-    moved = lambda q: replace(q, source=rename(q.source), joins=tuple(replace(j, source=rename(j.source)) for j in q.joins))  # noqa: E731
     closure_of = {o: _reach(planner.deps, r) for o, r in reached.items()}
-    tallies = tuple(replace(moved(t), outputs=tuple(o for o in queries if (step, column) in closure_of[o]))
+    tallies = tuple(replace(s.redirect(t, rename), outputs=tuple(o for o in queries if (step, column) in closure_of[o]))
                     for t, step, column in planner.tallies)
-    return s.Plan(steps, {o: moved(q) for o, q in queries.items()}, s.merge_tallies(tallies))
+    return s.Plan(steps, {o: s.redirect(q, rename) for o, q in queries.items()}, s.merge_tallies(tallies))  # type: ignore[misc]
 
 
 def _reach(deps: dict[tuple[str, str], set[tuple[str, str]]], start: set[tuple[str, str]]) -> set[tuple[str, str]]:

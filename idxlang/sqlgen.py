@@ -201,7 +201,7 @@ def tally_queries(tallies: list[s.Tally]) -> list[tuple[tuple[int, ...], exp.Sel
     order of its columns."""
     groups: dict[tuple, list[int]] = {}  # type: ignore[type-arg]
     for i, t in enumerate(tallies):
-        groups.setdefault((t.source, t.joins, t.within, t.slot_axis, t.counted is None), []).append(i)
+        groups.setdefault(s.tally_group(t), []).append(i)
     return [(tuple(members), _tally(tallies, members)) for members in groups.values()]
 
 

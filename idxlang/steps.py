@@ -10,9 +10,11 @@ along). Steps are values: two equal steps compute the same relation. The planner
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Mapping, Union
+from collections.abc import Callable, Container, Iterator, Mapping
+from typing import Union
 
 from . import model as m
+from .builtins.outliers import BOUNDS
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ def provides(s: Step) -> tuple[str, ...]:
         return s.columns
     if isinstance(s, Unpivot):
         return (s.axis, *(v for v, _ in s.values))
-    return tuple(f"{s.name}_{b}" for b in ("lo", "hi", "failing", "low", "high"))
+    return tuple(f"{s.name}_{b}" for b in BOUNDS)
 
 
 @dataclass(frozen=True)
@@ -202,8 +204,10 @@ def merge_tallies(tallies: tuple[Tally, ...] | list[Tally]) -> tuple[Tally, ...]
     return tuple(replace(t, outputs=o) for t, o in found.items())
 
 
-def upstream(steps: Mapping[str, Step], starts: list[str] | tuple[str, ...]) -> set[str]:
-    """The steps that `starts` read, directly or through others, themselves included."""
+def upstream(steps: Mapping[str, Step], starts: list[str] | tuple[str, ...],
+             stop: Container[str] = frozenset()) -> set[str]:
+    """The steps that `starts` read, directly or through others, themselves included;
+    not past the steps in `stop` (tables computed earlier, which a statement reads)."""
     seen: set[str] = set()
     todo = [s for s in starts if s]
     while todo:
@@ -211,8 +215,32 @@ def upstream(steps: Mapping[str, Step], starts: list[str] | tuple[str, ...]) -> 
         if n in seen or n not in steps:
             continue
         seen.add(n)
-        todo += reads(steps[n])
+        if n not in stop:
+            todo += reads(steps[n])
     return seen
+
+
+Reader = Union[Step, OutputQuery, Tally]
+
+
+def redirect(r: Reader, swap: Callable[[str], str]) -> Reader:
+    """r reading step `swap(n)` wherever it read step n."""
+    fields: dict[str, object] = {f: swap(getattr(r, f)) for f in ("source", "merge_into", "pool") if getattr(r, f, None)}
+    if isinstance(r, (Derive, OutputQuery, Tally)):
+        fields["joins"] = tuple(replace(j, source=swap(j.source)) for j in r.joins)
+    return replace(r, **fields)  # type: ignore[type-var,arg-type]
+
+
+def redirect_plan(plan: Plan, swap: Callable[[str], str]) -> Plan:
+    """The plan with every step, output and count redirected (`redirect`)."""
+    return replace(plan, steps={n: redirect(st, swap) for n, st in plan.steps.items()},  # type: ignore[misc]
+                   outputs={o: redirect(q, swap) for o, q in plan.outputs.items()},  # type: ignore[misc]
+                   tallies=tuple(redirect(t, swap) for t in plan.tallies))  # type: ignore[misc]
+
+
+def tally_group(t: Tally) -> tuple:  # type: ignore[type-arg]
+    """What makes tallies one statement: the same rows, counted the same way."""
+    return (t.source, t.joins, t.within, t.slot_axis, t.counted is None)
 
 
 def query_reads(q: OutputQuery | Tally) -> list[str]:

@@ -14,14 +14,6 @@ from dataclasses import replace
 from .. import steps as s
 
 
-def _renamed(step: s.Step, to: dict[str, str]) -> s.Step:
-    swap = lambda n: to.get(n, n) if n else n  # noqa: E731
-    fields = {f: swap(getattr(step, f)) for f in ("source", "merge_into", "pool") if getattr(step, f, None)}
-    if isinstance(step, s.Derive):
-        fields["joins"] = tuple(replace(j, source=swap(j.source)) for j in step.joins)  # type: ignore[assignment]
-    return replace(step, **fields)  # type: ignore[type-var]
-
-
 def dedupe(plan: s.Plan) -> s.Plan:
     while True:
         first: dict[s.Step, str] = {}
@@ -34,8 +26,6 @@ def dedupe(plan: s.Plan) -> s.Plan:
                 first[body] = name
         if not to:
             return plan
-        swap = lambda q: replace(q, source=to.get(q.source, q.source),  # noqa: E731
-                                 joins=tuple(replace(j, source=to.get(j.source, j.source)) for j in q.joins))
-        plan = replace(plan, steps={n: _renamed(st, to) for n, st in plan.steps.items() if n not in to},
-                       outputs={o: swap(q) for o, q in plan.outputs.items()},
-                       tallies=s.merge_tallies([swap(t) for t in plan.tallies]))
+        kept = replace(plan, steps={n: st for n, st in plan.steps.items() if n not in to})
+        plan = s.redirect_plan(kept, lambda n: to.get(n, n))
+        plan = replace(plan, tallies=s.merge_tallies(plan.tallies))

@@ -59,22 +59,13 @@ def _collapse(plan: s.Plan) -> s.Plan:
             to[before.name] = name
     if not to:
         return plan
-    def swap(n: str | None) -> str | None:  # a chain collapses into its last member
+    def swap(n: str) -> str:  # a chain collapses into its last member
         while n in to:
             n = to[n]
         return n
 
-    moved = {n: _reads_from(st, swap) for n, st in steps.items()}
-    queries = lambda q: replace(q, source=swap(q.source), joins=tuple(replace(j, source=swap(j.source)) for j in q.joins))  # noqa: E731
-    return replace(plan, steps=s.ordered(moved), outputs={o: queries(q) for o, q in plan.outputs.items()},
-                   tallies=tuple(queries(t) for t in plan.tallies))
-
-
-def _reads_from(step: s.Step, swap) -> s.Step:  # type: ignore[no-untyped-def]
-    fields = {f: swap(getattr(step, f)) for f in ("source", "merge_into", "pool") if getattr(step, f, None)}
-    if isinstance(step, s.Derive):
-        fields["joins"] = tuple(replace(j, source=swap(j.source)) for j in step.joins)  # type: ignore[assignment]
-    return replace(step, **fields)  # type: ignore[type-var]
+    moved = s.redirect_plan(replace(plan, steps=steps), swap)  # type: ignore[arg-type]
+    return replace(moved, steps=s.ordered(moved.steps))
 
 
 def _compatible(members: list[s.Aggregate]) -> list[s.Aggregate]:

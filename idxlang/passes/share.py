@@ -18,20 +18,15 @@ never copied into a stage for its own sake: reading it again costs a scan.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Union
-
 from .. import model as m
 from .. import steps as s
 from .rows import available, referenced
 
-Reader = Union[s.Step, s.OutputQuery, s.Tally]
-
-
-def queries(plan: s.Plan) -> dict[str, list[str]]:
+def queries(plan: s.Plan) -> dict[object, list[str]]:
     """Each statement of a run and the steps it reads directly (as compile.script forms them)."""
     found = {f"output {o}": s.query_reads(q) for o, q in plan.outputs.items()}
     for t in plan.tallies:
-        found.setdefault(f"count {t.source} {t.joins} {t.within} {t.slot_axis} {t.counted is None}", s.query_reads(t))
+        found.setdefault(("count", *s.tally_group(t)), s.query_reads(t))
     return found
 
 
@@ -63,23 +58,9 @@ def _computing(plan: s.Plan, staged: list[str]) -> dict[str, int]:
     starts = [*queries(plan).values(), *(list(s.reads(plan.steps[n])) for n in staged)]
     counts: dict[str, int] = {}
     for reads in starts:
-        for name in _cut_upstream(plan, reads, set(staged)):
+        for name in s.upstream(plan.steps, reads, stop=set(staged)):  # up to the staged tables, which it reads
             counts[name] = counts.get(name, 0) + 1
     return counts
-
-
-def _cut_upstream(plan: s.Plan, starts: list[str], staged: set[str]) -> set[str]:
-    """What a statement reading `starts` computes: up to the staged tables, which it reads."""
-    seen: set[str] = set()
-    todo = list(starts)
-    while todo:
-        n = todo.pop()
-        if n in seen or n not in plan.steps:
-            continue
-        seen.add(n)
-        if n not in staged:
-            todo += s.reads(plan.steps[n])
-    return seen
 
 
 def _input(step: s.Step) -> bool:
@@ -103,22 +84,9 @@ def _read_through(plan: s.Plan, stage: str) -> s.Plan:
     earlier = {n for n in _chain(plan, stage) if not _input(plan.steps[n])}
     before = s.upstream(plan.steps, [stage])
     swap = lambda n: stage if n in earlier else n  # noqa: E731
-
-    def moved(r: Reader) -> Reader:
-        if isinstance(r, (s.OutputQuery, s.Tally)):
-            return replace(r, source=swap(r.source), joins=tuple(replace(j, source=swap(j.source)) for j in r.joins))
-        if r.name in before:
-            return r
-        fields = {f: swap(getattr(r, f)) for f in ("source", "merge_into", "pool") if getattr(r, f, None)}
-        if isinstance(r, s.Derive):
-            fields["joins"] = tuple(replace(j, source=swap(j.source)) for j in r.joins)  # type: ignore[assignment]
-            if r.source in earlier:  # a branch of the chain continues from the stage itself
-                fields["source"] = stage
-        return replace(r, **fields)  # type: ignore[type-var]
-
-    steps = {n: moved(st) for n, st in plan.steps.items()}  # type: ignore[misc]
-    return replace(plan, steps=s.ordered(steps), outputs={o: moved(q) for o, q in plan.outputs.items()},  # type: ignore[misc]
-                   tallies=tuple(moved(t) for t in plan.tallies))  # type: ignore[misc]
+    moved = s.redirect_plan(plan, swap)
+    steps = {n: plan.steps[n] if n in before else st for n, st in moved.steps.items()}  # what the stage is computed from stays
+    return replace(moved, steps=s.ordered(steps))
 
 
 def _kept(plan: s.Plan, stage: str, names: dict[int, set[str]]) -> tuple[str, ...]:
@@ -136,7 +104,7 @@ def _kept(plan: s.Plan, stage: str, names: dict[int, set[str]]) -> tuple[str, ..
                 below.add(r)
                 todo.append(r)
     reach = below | {stage}
-    found: list[Reader] = [plan.steps[n] for n in below]
+    found: list[s.Reader] = [plan.steps[n] for n in below]
     found += [q for q in (*plan.outputs.values(), *plan.tallies) if reach & set(s.query_reads(q))]
     named: set[str] = set(plan.steps[stage].keys)
     for r in found:
