@@ -16,6 +16,8 @@ from . import ast
 from .ast import MARK
 from . import model as m
 from .builtins import REGISTRY, require
+from .builtins.means import ROW_WISE
+from .builtins.time import time_axis
 from .declare import Declarations, declare
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .names import fresh
@@ -155,10 +157,8 @@ class Checker:
 
     def at(self, e: ast.At, scope: _Scope) -> m.Expr:
         arg = self.expr(e.value, scope)
-        times = [d for d in arg.grain.dims if self.decl.axes.is_time(d)]
-        if not times:
-            raise self.decl.error(f"'at' needs a quantity with a time axis; this one is {arg.grain}", e.span)
-        return m.At(arg, times[0], self.period(e.period), arg.grain.without(times[0]),
+        time = time_axis(_Context(self, scope), arg, "'at'", e.span)
+        return m.At(arg, time, self.period(e.period), arg.grain.without(time),
                     ast.unparse(e, names=scope.texts), e.span)
 
     def call(self, e: ast.Call, scope: _Scope) -> m.Expr:
@@ -251,7 +251,7 @@ class Checker:
 
 def _components(v: ast.Expr) -> tuple[str, ...]:
     """An aggregate's named components, `mean(a, b, c)`, for Cronbach's alpha (idxc analyse)."""
-    if not (isinstance(v, ast.Call) and v.func in ("sum", "mean", "product", "geomean", "hmean", "genmean")
+    if not (isinstance(v, ast.Call) and v.func in ROW_WISE
             and not (v.over or v.by) and len(v.args) > 1):
         return ()
     parts = tuple(a.value.id for a in v.args if isinstance(a.value, ast.Name))

@@ -54,7 +54,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from .run import execute
 
     spec = _load(args)
-    names = [spec.output(args.output)] if args.output else spec.outputs
+    names = spec.names([args.output] if args.output else None)
     sources = resolve_sources(spec.model, args.data)
     result = execute(spec.compile(names), sources)
     found = analyse(spec.model, sources, result.tables)
@@ -111,7 +111,7 @@ def cmd_debug(args: argparse.Namespace) -> int:
     from .debug import show
 
     spec = _load(args)
-    names = [spec.output(args.output)] if args.output else spec.outputs
+    names = spec.names([args.output] if args.output else None)
     print(show(spec.compile(names), load_module(args.spec), args.stage))
     return 0
 
@@ -168,7 +168,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .run import execute
 
     spec = _load(args)
-    names = [spec.output(args.output)] if args.output else spec.outputs
+    names = spec.names([args.output] if args.output else None)
     sources = resolve_sources(spec.model, args.data)
     targets = _targets(args, names, [s.path for s in sources] + [Path(args.spec)]) if args.out else None
     result = execute(spec.compile(names), sources, targets, check=not args.no_check, settings=_settings(args))

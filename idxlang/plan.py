@@ -13,6 +13,7 @@ its own first ("lifted"), computed once however often it is reached. Stacked fun
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from . import families
 from . import model as m
@@ -279,8 +280,6 @@ def _display(model: m.Model, text: str, grain: m.Grain) -> str:
 
 
 def _where(model: m.Model, line: int) -> str:
-    from pathlib import Path
-
     return f"{Path(model.path).name}:{line}" if line else Path(model.path).name
 
 

@@ -8,6 +8,7 @@ from . import model as m
 _PRECEDENCE = {"coalesce": 1, "or": 2, "and": 3, "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5,
                "+": 6, "-": 6, "*": 7, "/": 7, "^": 9}
 _SYMBOL = {"coalesce": "??"}
+_ACROSS = ("minmax", "zscore", "distance", "prank", "rank", "treat", "clip")  # their `over` is the axis resolved
 
 
 def _number(v: float | int | str | None) -> str:
@@ -60,14 +61,13 @@ def _call(e: m.Call) -> str:
     args = [text(a) + (f": {text(w)}" if e.weights and not (isinstance(w, m.Const) and w.value == 1) else "")
             for a, w in zip(e.args, e.weights or [None] * len(e.args))]  # type: ignore[list-item]
     c = e.clauses
-    clauses = [f"over {c.over}" if c.over and e.func not in ("minmax", "zscore", "distance", "prank", "rank", "treat",
-                                                               "clip") else "",
+    clauses = [f"over {c.over}" if c.over and e.func not in _ACROSS else "",
                f"by {c.by}" if c.by else "", f"in {c.within[0]:g}..{c.within[1]:g}" if c.within else "",
                ("desc" if c.descending else "asc") if c.descending is not None else "",
                f"ties {c.ties}" if c.ties and c.ties != "min" else "", "direction -1" if c.direction == -1 else "",
                f"present {c.present:g}" if c.present is not None else "", f"power {c.power:g}" if c.power else "",
                "unclipped" if c.unclipped else "", f"where {text(c.where)}" if c.where is not None else ""]
-    if e.axis and e.func in ("minmax", "zscore", "distance", "prank", "rank", "treat", "clip"):
+    if e.axis and e.func in _ACROSS:
         clauses.append(f"over {e.axis}")
     return f"{e.func}({' '.join([', '.join(args), *(x for x in clauses if x)])})"
 

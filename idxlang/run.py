@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+from sqlglot import exp
 
 from . import model as m
 from . import steps as s
@@ -18,8 +19,6 @@ from .compile import Compiled, Kind, Statement
 from .data import Source, check_data
 from .diagnostics import Diagnostic, IdxError
 from .engine import session
-from sqlglot import exp
-
 from .sql import col, lit, select, to_sql
 from .sqlgen import screened
 

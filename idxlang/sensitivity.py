@@ -36,7 +36,7 @@ from .data import Source, check_data
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .draws import DRAW, DRAWS
 from .engine import session
-from .sql import INPUT_SCHEMA, binary, col, ident, is_null, lit, select, set_with, table, to_sql
+from .sql import INPUT_SCHEMA, as_double, binary, col, ident, is_null, lit, select, set_with, table, to_sql
 
 _VARY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(uniform|choice)\s*\(([^)]*)\)\s*$")
 
@@ -148,28 +148,28 @@ def _queries(keys: tuple[str, ...], column: str) -> dict[str, exp.Select]:
     using = lambda *extra: [ident(x) for x in (*keys, *extra)]  # noqa: E731
     rank = col("_rank")
     draws = (select(*[col(x, "r") for x in keys], col("block", "d"), col("param", "d"), col("base", "d"),
-                    exp.Cast(this=col(column, "r"), to=exp.DataType(this=exp.DataType.Type.DOUBLE)).as_("_rank", copy=False))
+                    as_double(col(column, "r")).as_("_rank", copy=False))
              .from_(exp.Table(this=ident("ranked"), alias=exp.TableAlias(this=ident("r"))), copy=False)
              .join(exp.Table(this=ident("design"), alias=exp.TableAlias(this=ident("d"))), using=[ident(DRAW)], copy=False))
     in_ab = exp.In(this=col("block"), expressions=[lit("A"), lit("B")])
     quantile = lambda p: exp.Anonymous(this="quantile_cont", expressions=[rank.copy(), lit(p)])  # noqa: E731
     ranks = (select(*k(), col(column, "n").as_("nominal", copy=False), exp.Median(this=rank.copy()).as_("median", copy=False),
                     quantile(0.05).as_("q05", copy=False), quantile(0.95).as_("q95", copy=False), exp.Count(this=rank.copy()).as_("draws", copy=False))
-             .from_("_draws", copy=False).join(exp.Table(this=ident("nominal"), alias=exp.TableAlias(this=ident("n"))),
+             .from_(table("_draws"), copy=False).join(exp.Table(this=ident("nominal"), alias=exp.TableAlias(this=ident("n"))),
                                    using=using(), copy=False).where(in_ab, copy=False).group_by(*k(), col(column, "n"), copy=False).order_by(*k(), copy=False))
 
     def block(name: str, value: str, *extra: str) -> exp.Select:
-        return (select(*k(), *[col(x) for x in extra], col("base"), rank.copy().as_(value, copy=False)).from_("_draws", copy=False)
+        return (select(*k(), *[col(x) for x in extra], col("base"), rank.copy().as_(value, copy=False)).from_(table("_draws"), copy=False)
                 .where(exp.EQ(this=col("block"), expression=lit(name)), copy=False))
 
     spread = (select(*k(), exp.Anonymous(this="var_pop", expressions=[rank.copy()]).as_("v", copy=False),
-                     exp.Avg(this=rank.copy()).as_("m", copy=False)).from_("_draws", copy=False).where(in_ab.copy(), copy=False).group_by(*k(), copy=False))
+                     exp.Avg(this=rank.copy()).as_("m", copy=False)).from_(table("_draws"), copy=False).where(in_ab.copy(), copy=False).group_by(*k(), copy=False))
     over_v = lambda e: binary(exp.Div, e, exp.Nullif(this=col("v"), expression=lit(0)))  # noqa: E731
     diff = lambda a, b: exp.Paren(this=binary(exp.Sub, col(a), col(b)))  # noqa: E731
     first = over_v(exp.Avg(this=binary(exp.Mul, diff("yb", "m"), diff("yab", "ya"))))
     total = over_v(binary(exp.Div, exp.Avg(this=binary(exp.Mul, diff("ya", "yab"), diff("ya", "yab"))), lit(2)))
-    by_entity = (select(*k(), col("param"), first.as_("first_order", copy=False), total.as_("total", copy=False)).from_("ab", copy=False)
-                 .join("a", using=using("base"), copy=False).join("b", using=using("base"), copy=False).join("v", using=using(), copy=False)
+    by_entity = (select(*k(), col("param"), first.as_("first_order", copy=False), total.as_("total", copy=False)).from_(table("ab"), copy=False)
+                 .join(table("a"), using=using("base"), copy=False).join(table("b"), using=using("base"), copy=False).join(table("v"), using=using(), copy=False)
                  .group_by(*k(), col("param"), col("v"), col("m"), copy=False).order_by(*k(), col("param"), copy=False))
     steps = [("_draws", draws), ("a", block("A", "ya")), ("b", block("B", "yb")), ("ab", block("AB", "yab", "param")),
              ("v", spread)]

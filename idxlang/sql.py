@@ -69,6 +69,11 @@ def paren(e: exp.Expression, level: int = 8) -> exp.Expression:
     return exp.Paren(this=e) if _prec(e) < level else e
 
 
+def as_double(e: exp.Expression) -> exp.Cast:
+    """The user's numbers as DOUBLE, whatever type the file gave them."""
+    return exp.Cast(this=e, to=exp.DataType(this=exp.DataType.Type.DOUBLE))
+
+
 def is_null(e: exp.Expression) -> exp.Expression:
     return exp.Is(this=e, expression=exp.Null())
 

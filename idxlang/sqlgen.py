@@ -15,7 +15,7 @@ from . import model as m
 from . import steps as s
 from .builtins import operators, ranking, reductions, time
 from .builtins.outliers import bounds_sql
-from .sql import INPUT_SCHEMA, binary, col, ident, join, lit, named, present_cells, select, table, window
+from .sql import INPUT_SCHEMA, as_double, binary, col, ident, join, lit, named, present_cells, select, table, window
 from .windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
@@ -87,11 +87,11 @@ def _merged(inner: exp.Select, name: str, keys: tuple[str, ...], into: str | Non
     return join(query, sub, "full" if keys else "cross", using=keys)
 
 
-def _read(step: s.Read, steps: dict[str, s.Step]) -> exp.Select:
+def _read(step: s.Read) -> exp.Select:
     t = step.table
     cols: list[exp.Expression] = [col(k) for k in step.keys]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
-        cols += [exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.DOUBLE)).as_(ident(c), copy=False) for c in t.columns]
+        cols += [as_double(col(c)).as_(ident(c), copy=False) for c in t.columns]
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]
     inner = select(*cols).from_(table(t.name, t.schema.value), copy=False)
@@ -102,14 +102,14 @@ def _read(step: s.Read, steps: dict[str, s.Step]) -> exp.Select:
     return _merged(inner, step.name, step.keys, step.merge_into)
 
 
-def _derive(step: s.Derive, steps: dict[str, s.Step]) -> exp.Select:
+def _derive(step: s.Derive) -> exp.Select:
     built = ExprBuilder(step.source, step.joins)
     star = exp.Column(this=exp.Star(), table=ident(step.source)) if step.joins and step.source else exp.Star()
     values = [_column(c, built(c.expr)) for c in step.columns]
     return name_windows(_from(select(*([star] if step.source else []), *values), step.source, step.joins), built.windows)
 
 
-def _aggregate(step: s.Aggregate, steps: dict[str, s.Step]) -> exp.Select:
+def _aggregate(step: s.Aggregate) -> exp.Select:
     built = ExprBuilder(step.source, grouped=True)
     keys = [col(k) for k in step.keys]
     query = select(*keys, *[_column(c, built(c.expr)) for c in step.columns]).from_(table(step.source), copy=False)
@@ -118,12 +118,12 @@ def _aggregate(step: s.Aggregate, steps: dict[str, s.Step]) -> exp.Select:
     return _merged(query, step.name, step.keys, step.merge_into)
 
 
-def _merge(step: s.Merge, steps: dict[str, s.Step]) -> exp.Select:
+def _merge(step: s.Merge) -> exp.Select:
     taken = select(*[col(k) for k in step.keys], *[col(c) for c in step.columns]).from_(table(step.pool), copy=False)
     return _merged(taken, step.name, step.keys, step.merge_into)
 
 
-def _unpivot(step: s.Unpivot, steps: dict[str, s.Step]) -> exp.Select:
+def _unpivot(step: s.Unpivot) -> exp.Select:
     """One row per application: the source's rows crossed with the slots, each slot
     taking its own arguments."""
     built = ExprBuilder(step.source)
@@ -152,7 +152,7 @@ def ctes(plan_steps: dict[str, s.Step], names: list[str]) -> list[exp.CTE]:
                                None if made == f"{step.name}_values" else made)
             out += [_cte(n, q, step.note if n == step.name else "") for n, q in parts]
             continue
-        out.append(_cte(name, _STEPS[type(step)](step, plan_steps), _note(step)))
+        out.append(_cte(name, _STEPS[type(step)](step), _note(step)))
     return out
 
 

@@ -12,6 +12,11 @@ from .. import model as m
 from . import Builtin, CheckContext, require
 
 
+# every function that combines components row by row: sum, mean, product and geomean
+# are reductions too when given one argument and an axis (reductions.py)
+ROW_WISE = frozenset({"sum", "mean", "product", "geomean", "hmean", "genmean"})
+
+
 def check_row_wise(ctx: CheckContext, e: ast.Call) -> m.Call:
     clauses = {"sum": set(), "product": set(), "genmean": {"present", "power"}}.get(e.func, {"present"})
     require(ctx, e, 0, 999, clauses, weights=e.func not in ("sum", "product"))

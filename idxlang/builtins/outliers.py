@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from .. import ast
 from .. import model as m
-from ..sql import binary, case, col, ident, is_null, join, lit, select, table
+from ..sql import binary, case, col, ident, is_null, join, lit, select, table, window
 from . import Builtin, CheckContext, entity_axis, require
 from .reductions import probability, reduction
 
@@ -68,8 +68,8 @@ def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], 
     shared, values = values is not None, values or f"{name}_values"
     states, stats, moves = (f"{name}_{s}" for s in ("states", "statistics", "moves"))
     x = col(column)
-    ranked = lambda desc: exp.Window(this=exp.Anonymous(this="DENSE_RANK"), partition_by=[col(p) for p in partition] or None,  # noqa: E731
-                                     order=exp.Order(expressions=[exp.Ordered(this=x.copy(), desc=desc)]))
+    ranked = lambda desc: window(exp.Anonymous(this="DENSE_RANK"), [col(p) for p in partition],  # noqa: E731
+                                 [exp.Ordered(this=x.copy(), desc=desc)])
     distinct = (select(*[col(p) for p in partition], x.copy().as_(ident("value"), copy=False),
                        ranked(True).as_(ident("from_top"), copy=False), ranked(False).as_(ident("from_bottom"), copy=False))
                 .from_(table(source), copy=False).where(exp.Not(this=is_null(x.copy())), copy=False)

@@ -14,7 +14,7 @@ from .. import model as m
 from ..diagnostics import did_you_mean
 from ..sql import binary, case, lit
 from . import Builtin, CheckContext, SqlContext, require
-from .means import check_row_wise, lower_row_wise
+from .means import ROW_WISE, check_row_wise, lower_row_wise
 
 Wrap = Callable[[exp.Expression], exp.Expression]
 
@@ -50,7 +50,6 @@ AGGREGATES: dict[str, Callable[[exp.Expression, Wrap, m.Reduce], exp.Expression]
     # interpolated, as R's default (type 7) and DuckDB's quantile_cont
     "quantile": lambda x, wrap, e: wrap(exp.PercentileCont(this=x, expression=lit(e.param or 0))),
 }
-ROW_WISE = {"sum", "mean", "product", "geomean"}
 
 
 def sql_reduce(ctx: SqlContext, e: m.Reduce) -> exp.Expression:
@@ -70,14 +69,15 @@ def sql_at(ctx: SqlContext, e: m.At) -> exp.Expression:
 
 
 def reduction(axes: m.Axes, func: str, x: m.Expr, label: str, over: str | None = None, by: str | None = None,
-              within: tuple[float, float] | None = None, param: float | None = None, report: bool = True) -> m.Reduce:
+              within: tuple[float, float] | None = None, param: float | None = None, report: bool = True,
+              span: ast.Span | None = None) -> m.Reduce:
     """A reduction node: over an axis, or by the group an attribute names."""
     if by is not None:
         entity = axes.attributes[by]
         grain = m.make_grain(axes, x.grain.replace(entity, by).dims)
-        return m.Reduce(func, x, grain, by, m.Mode.BY, None, param, label, report)
+        return m.Reduce(func, x, grain, by, m.Mode.BY, None, param, label, report, span)
     assert over is not None
-    return m.Reduce(func, x, x.grain.without(over), over, m.Mode.OVER, within, param, label, report)
+    return m.Reduce(func, x, x.grain.without(over), over, m.Mode.OVER, within, param, label, report, span)
 
 
 def probability(ctx: CheckContext, e: ast.Expr) -> float:
@@ -148,10 +148,8 @@ def _lower(call: m.Call, axes: m.Axes) -> m.Expr:
     if call.clauses.over is None and call.clauses.by is None:
         return lower_row_wise(call, axes)
     param = call.args[1].value if len(call.args) > 1 else None  # type: ignore[union-attr]
-    node = reduction(axes, call.func, call.args[0], call.label, call.clauses.over, call.clauses.by,
-                     call.clauses.within, param)  # type: ignore[arg-type]
-    return m.Reduce(node.func, node.arg, node.grain, node.axis, node.mode, node.within, node.param, node.label,
-                    span=call.span)
+    return reduction(axes, call.func, call.args[0], call.label, call.clauses.over, call.clauses.by,
+                     call.clauses.within, param, span=call.span)  # type: ignore[arg-type]
 
 
 BUILTINS = tuple(Builtin(f, f"{f}(x over AXIS [in a..b]) | {f}(x by ATTRIBUTE)" if f != "quantile" else
