@@ -16,7 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from .composite import DIMENSIONS, INDICATORS, PILLARS, WINMAX, denominator
+from .coinr import WINMAX
+from .composite import DIMENSIONS, INDICATORS, PILLARS, denominator
 
 FAILS = "abs(skewness(v)) >= 2 AND kurtosis(v) >= 3.5"   # NULL (never fails) under 4 values or all equal
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import statistics
 
 import pytest
+from conftest import idxc, read_csv
 
 import idxlang
-from conftest import idxc, read_csv
+from bench.coinr import kurt, skew
 from idxlang.analyse import analyse
 from idxlang.data import resolve_sources
-from test_treat import kurt, skew
 
 PANEL = """region,year,a,b,c
 A,1,1,2,10

@@ -8,10 +8,10 @@ import math
 import statistics
 
 import pytest
+from conftest import SPECS, read_csv
 
 import idxlang
-from conftest import SPECS, read_csv
-from test_treat import treat
+from bench.coinr import treat
 
 SPEC = SPECS / "composite_example.idx"
 DATA = SPECS / "demo" / "composite_example" / "regions_synthetic.csv"

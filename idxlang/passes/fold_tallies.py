@@ -18,7 +18,7 @@ from dataclasses import replace
 from .. import model as m
 from .. import steps as s
 from ..names import reserve
-from .rows import base, columns_taken
+from .rows import base, columns_taken, reduction_name
 
 
 def fold_tallies(plan: s.Plan) -> s.Plan:
@@ -32,7 +32,8 @@ def fold_tallies(plan: s.Plan) -> s.Plan:
         if found is None:
             tallies.append(t)
             continue
-        stem = reserve(_stem(t.reduce), taken)  # type: ignore[arg-type]
+        # the counts' columns are named after the reduction, without its periods
+        stem = reserve(reduction_name(replace(t.reduce, within=None)), taken)  # type: ignore[type-var]
         cells, present = f"{stem}_cells", f"{stem}_present"
         taken |= {cells, present}
         added.setdefault(found.name, []).extend(_counts(t, cells, present))
@@ -77,8 +78,3 @@ def _within(node: m.Reduce) -> m.Expr:
     key = m.Ref(node.axis, m.Grain((node.axis,)), m.RefKind.KEY)
     lo, hi = node.within  # type: ignore[misc]
     return m.Op("and", (m.Op(">=", (key, m.Const(lo)), key.grain), m.Op("<=", (key, m.Const(hi)), key.grain)), key.grain)
-
-
-def _stem(node: m.Reduce) -> str:
-    what = node.arg.name if isinstance(node.arg, m.Ref) else "value"
-    return f"{node.func}_{what}_{node.mode.value}_{node.axis}"

@@ -18,7 +18,7 @@ from .. import model as m
 from ..ast import fill
 from .. import steps as s
 from ..names import fresh, reserve
-from .rows import available, base, columns_taken
+from .rows import available, base, columns_taken, reduction_name
 
 
 def _poolable(plan: s.Plan, step: s.Derive, node: m.Reduce, rows: str, memo: dict[str, frozenset[str]]) -> bool:
@@ -55,7 +55,7 @@ def pool_reductions(plan: s.Plan) -> s.Plan:
         distinct = list(dict.fromkeys(nodes))
         if len(distinct) < 2:
             continue
-        names = {n: reserve(_name(n), taken) for n in distinct}
+        names = {n: reserve(reduction_name(n), taken) for n in distinct}
         pool = fresh(f"reductions_by_{'_'.join(grain.dims) or 'all'}", set(plan.steps) | set(new_steps))
         labels = ", ".join(fill(n.label, ("x", "y", "z")) for n in distinct)  # in a stacked body: its parameters
         new_steps[pool] = s.Aggregate(pool, grain, grain.dims, rows,
@@ -85,8 +85,3 @@ def _rewrite(plan: s.Plan, step: s.Derive, pools: dict, bases: dict[str, str]) -
 
     columns = tuple(replace(c, expr=m.transform(c.expr, swap)) for c in step.columns)
     return replace(step, columns=columns, joins=tuple(joins.values()))
-
-
-def _name(n: m.Reduce) -> str:
-    what = n.arg.name if isinstance(n.arg, m.Ref) else "value"
-    return f"{n.func}_{what}_{n.mode.value}_{n.axis}" + (f"_{n.within[0]:g}_{n.within[1]:g}" if n.within else "")

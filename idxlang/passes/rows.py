@@ -66,6 +66,12 @@ def referenced(step: s.Step | s.OutputQuery | s.Tally) -> set[str]:
     return names
 
 
+def reduction_name(n: m.Reduce) -> str:
+    """A column holding a reduction (or its counts), named after it: `max_x_over_region`."""
+    what = n.arg.name if isinstance(n.arg, m.Ref) else "value"
+    return f"{n.func}_{what}_{n.mode.value}_{n.axis}" + (f"_{n.within[0]:g}_{n.within[1]:g}" if n.within else "")
+
+
 def columns_taken(plan: s.Plan) -> set[str]:
     return {c for name in plan.steps for c in s.provides(plan.steps[name])} | \
         {k for st in plan.steps.values() for k in st.keys}
