@@ -15,7 +15,7 @@ def measure(spec: Path, runs: int = 5) -> dict[str, float]:
     import idxlang
     from idxlang.compile import Kind
     from idxlang.data import check_data, resolve_sources
-    from idxlang.engine import session
+    from idxlang.engines.duckdb import session
     from idxlang.sql import to_sql
 
     totals, counts = [], []

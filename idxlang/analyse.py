@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from . import model as m
 from .data import Source
-from .engine import session
+from .engines.duckdb import session
 from .sql import INPUT_SCHEMA, as_double, binary, col, ident, join, lit, present_cells, to_sql
 
 STATISTICS = (("n", exp.Count), ("mean", exp.Avg), ("sd", exp.StddevSamp), ("min", exp.Min), ("max", exp.Max),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from . import model as m
 from .compile import Compiled, check, compile_model, load_module, standalone
 from .declare import parse_param_values
+from .dialects import dialect as profile
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .sql import to_sql
 
@@ -30,26 +31,32 @@ class Spec:
     def warnings(self) -> list[str]:
         return [w.render() for w in self.model.warnings]
 
-    def compile(self, outputs: list[str] | None = None, share: bool = True) -> Compiled:
-        return compile_model(self.model, self.names(outputs), share)
+    def compile(self, outputs: list[str] | None = None, share: bool = True, dialect: str = "duckdb") -> Compiled:
+        return compile_model(self.model, self.names(outputs), share, dialect=profile(dialect))
 
     def sql(self, output: str | None = None, dialect: str = "duckdb") -> str:
         """One output (the first when not named) as one self-contained statement."""
-        return to_sql(standalone(self.model, self.output(output)), dialect)
+        return to_sql(standalone(self.model, self.output(output), dialect=profile(dialect)), profile(dialect).name)
 
     def script(self, outputs: list[str] | None = None, dialect: str = "duckdb") -> str:
         """The statements `run` executes for these outputs (all by default), in order:
-        what several of them need is computed once into schema `shared`."""
-        return self.compile(outputs).sql(dialect)
+        what several of them need is computed once into a temporary table."""
+        return self.compile(outputs, dialect=dialect).sql()
 
     def run(self, data: dict[str, str] | list[str] | None = None, outputs: list[str] | None = None,
-            check: bool = True, share: bool = True) -> Result:
-        """Run outputs (all by default) and return them as Arrow tables in `Result.tables`;
-        share=False runs each output as its own statement, as `sql()` prints it."""
+            check: bool = True, share: bool = True, engine: str = "duckdb", dsn: str | None = None,
+            spark_master: str = "local[*]", tables: dict[str, str] | None = None) -> Result:
+        """Run outputs (all by default) on `engine` (duckdb, postgres with `dsn`, spark)
+        and return them as Arrow tables in `Result.tables`; share=False runs each output
+        as its own statement, as `sql()` prints it. `tables` names spec tables already in
+        the engine (NAME: schema.table) instead of files."""
         from .data import resolve_sources  # DuckDB loads only when something runs
+        from .engines import EngineOptions, check_engine
         from .run import execute
 
-        return execute(self.compile(outputs, share), resolve_sources(self.model, data), check=check)
+        options = EngineOptions(check_engine(engine), dsn, spark_master, tables=dict(tables or {}))
+        sources = resolve_sources(self.model, data, skip=set(options.tables))
+        return execute(self.compile(outputs, share, engine), sources, check=check, engine=options)
 
     def table(self, output: str | None = None, data: dict[str, str] | list[str] | None = None) -> "pa.Table":
         name = self.output(output)

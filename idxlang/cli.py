@@ -64,7 +64,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
 def _emit(tables: dict, out: str | None, inputs: list[Path], quiet: tuple[str, ...] = ()) -> None:  # type: ignore[type-arg]
     """Analysis tables: printed, or written atomically as OUT/<name>.csv (never over an input)."""
-    from .engine import connect
+    from .engines.duckdb import connect
     from .run import atomic_write
 
     con = connect()
@@ -120,7 +120,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     spec = _load(args)
     if args.data or all(t.source for t in spec.model.tables.values()):
         from .data import check_data, resolve_sources
-        from .engine import session
+        from .engines.duckdb import session
 
         sources = resolve_sources(spec.model, args.data)
         check_data(session(sources), spec.model, sources)
@@ -163,15 +163,40 @@ def _settings(args: argparse.Namespace) -> dict[str, str | int]:
     return {k: v for k, v in given.items() if v is not None}
 
 
+def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The engine and how to reach it; options of another engine are refused, not ignored."""
+    from .engines import EngineOptions, check_engine
+
+    engine = check_engine(args.engine)
+    foreign = {"--dsn": args.dsn is not None and engine != "postgres",
+               "--spark-master": args.spark_master is not None and engine != "spark",
+               "--memory-limit/--threads/--temp-dir": bool(_settings(args)) and engine != "duckdb"}
+    for option, wrong in foreign.items():
+        if wrong:
+            raise IdxError(Diagnostic("error", f"{option} does not apply to --engine {engine}"))
+    tables = {}
+    for item in args.table:
+        if "=" not in item:
+            raise IdxError(Diagnostic("error", f"--table {item}: write it as NAME=schema.table"))
+        name, qualified = item.split("=", 1)
+        tables[name.strip()] = qualified.strip()
+    if tables and engine == "duckdb":
+        raise IdxError(Diagnostic("error", "--table names a table already in PostgreSQL or Spark",
+                                  hint="for DuckDB, pass the file with --data NAME=FILE"))
+    return EngineOptions(engine, args.dsn, args.spark_master or "local[*]", _settings(args), tables)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .data import resolve_sources
     from .run import execute
 
     spec = _load(args)
+    engine = _engine(args)
     names = spec.names([args.output] if args.output else None)
-    sources = resolve_sources(spec.model, args.data)
+    sources = resolve_sources(spec.model, args.data, skip=set(engine.tables))
     targets = _targets(args, names, [s.path for s in sources] + [Path(args.spec)]) if args.out else None
-    result = execute(spec.compile(names), sources, targets, check=not args.no_check, settings=_settings(args))
+    compiled = spec.compile(names, dialect=engine.engine)
+    result = execute(compiled, sources, targets, check=not args.no_check, engine=engine)
     for name in names:
         if name in result.written:
             print(f"wrote {result.written[name]} ({result.rows[name]} rows)", file=sys.stderr)
@@ -241,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB; larger work spills to disk")
     run.add_argument("--threads", type=int, metavar="N", help="DuckDB worker threads (default: all cores)")
     run.add_argument("--temp-dir", metavar="DIR", help="where DuckDB spills when over the memory limit")
+    run.add_argument("--engine", default="duckdb", metavar="ENGINE",
+                     help="where the SQL runs: duckdb (default), postgres (with --dsn) or spark")
+    run.add_argument("--dsn", metavar="DSN", help="PostgreSQL connection: 'host=... dbname=... user=...' or a URI")
+    run.add_argument("--spark-master", metavar="URL", help="Spark master (default local[*])")
+    run.add_argument("--table", action="append", default=[], metavar="NAME=SCHEMA.TABLE",
+                     help="a spec table already in the engine, instead of a data file")
     run.set_defaults(func=cmd_run)
 
     sql = sub.add_parser("sql", help="print the SQL that run executes")
@@ -248,7 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--output", metavar="NAME", help="only what running this output executes")
     sql.add_argument("--standalone", action="store_true",
                      help="each output as one self-contained statement, recomputing what outputs share")
-    sql.add_argument("--dialect", default="duckdb", help="transpile for another engine (postgres, spark, ...)")
+    sql.add_argument("--dialect", default="duckdb",
+                     help="write for another engine: postgres, spark, bigquery, snowflake, trino")
     sql.set_defaults(func=cmd_sql)
 
     ana = sub.add_parser("analyse", help="data availability, statistics, correlations and Cronbach's alpha")

@@ -24,7 +24,8 @@ from .lower import lower
 from .parse import parse, parse_file
 from .passes import PASSES
 from .plan import plan as make_plan
-from .sql import SHARED_SCHEMA, col, ident, select, set_with, table, to_sql
+from .dialects import DUCKDB, Dialect, Staging
+from .sql import col, ident, select, set_with, table, to_sql
 from .sqlgen import ctes, final, tally_queries
 from .stack import stack
 
@@ -42,6 +43,7 @@ class Statement:
     kind: Kind
     output: str | None = None
     tallies: tuple[int, ...] = ()  # a TALLY statement's tallies (Plan.tallies), in its columns' order
+    step: str | None = None  # a STAGE statement's step, kept under this name
 
 
 @dataclass(frozen=True)
@@ -50,28 +52,27 @@ class Compiled:
     core: m.Model  # lowered and stacked: what was planned
     plan: s.Plan  # after the passes
     statements: tuple[Statement, ...]
+    dialect: Dialect = DUCKDB  # the engine the statements were written for
 
-    def sql(self, dialect: str = "duckdb", pretty: bool = True) -> str:
-        parts = [to_sql(st.tree, dialect, pretty) + ";" for st in self.setup()]
-        parts += [f"-- {st.label}\n{to_sql(st.tree, dialect, pretty)};" for st in self.statements]
+    def sql(self, pretty: bool = True) -> str:
+        """The script: each statement under its label (a stage's several statements once)."""
+        parts, last = [], None
+        for st in self.statements:
+            text = to_sql(st.tree, self.dialect.name, pretty)
+            parts.append(text + ";" if st.label == last else f"-- {st.label}\n{text};")
+            last = st.label
         return "\n\n".join(parts)
-
-    def setup(self) -> list[Statement]:
-        """What the engine needs before the statements: the schema stages are written to."""
-        if not self.plan.stages:
-            return []
-        schema = exp.Create(this=table(SHARED_SCHEMA), kind="SCHEMA", exists=True)
-        return [Statement("schema", schema, Kind.STAGE)]
 
 
 def load_module(path: str | Path | None = None, text: str | None = None) -> Module:
     return parse(text, str(path or "<spec>")) if text is not None else parse_file(path)  # type: ignore[arg-type]
 
 
-def core(model: m.Model, drawn: tuple[str, ...] = ()) -> m.Model:
-    """The model the planner reads: built-ins expanded, stacked functions laid out long,
-    and with `drawn` params varying per draw (idxc sensitivity)."""
-    lowered = stack(lower(model))
+def core(model: m.Model, drawn: tuple[str, ...] = (), dialect: Dialect = DUCKDB) -> m.Model:
+    """The model the planner reads: built-ins expanded (into what `dialect` takes),
+    stacked functions laid out long, and with `drawn` params varying per draw
+    (idxc sensitivity)."""
+    lowered = stack(lower(model, dialect))
     return with_draws(lowered, drawn) if drawn else lowered
 
 
@@ -85,32 +86,33 @@ def plan(model: m.Model, outputs: list[str], share: bool = True) -> s.Plan:
 
 
 def compile_model(model: m.Model, outputs: list[str] | None = None, share: bool = True,
-                  drawn: tuple[str, ...] = ()) -> Compiled:
-    """Everything a run executes, as statements: stages, then outputs, then the counts."""
+                  drawn: tuple[str, ...] = (), dialect: Dialect = DUCKDB) -> Compiled:
+    """Everything a run executes on `dialect`'s engine, as statements: stages, then
+    outputs, then the counts."""
     names = outputs or list(model.outputs)
-    planned_model = core(model, drawn)
-    p = plan(planned_model, names, share)
-    return Compiled(model, planned_model, p, tuple(script(p, planned_model)))
+    planned_model = core(model, drawn, dialect)
+    p = plan(planned_model, names, share and dialect.staging is not Staging.NONE)
+    return Compiled(model, planned_model, p, tuple(script(p, planned_model, dialect)), dialect)
 
 
 def compile_file(path: str | Path, params: dict[str, float | int] | None = None, **kw) -> Compiled:  # type: ignore[no-untyped-def]
     return compile_model(check(load_module(path), params), **kw)
 
 
-def script(p: s.Plan, core_model: m.Model) -> list[Statement]:
+def script(p: s.Plan, core_model: m.Model, dialect: Dialect = DUCKDB) -> list[Statement]:
     staged = {st.step for st in p.stages}
     out: list[Statement] = []
     for st in p.stages:
         body = select(*[col(c) for c in st.columns]).from_(table(st.step), copy=False)
-        tree = exp.Create(this=table(st.step, SHARED_SCHEMA), kind="TABLE",
-                          expression=_with(body, p, [st.step], staged - {st.step}))
-        out.append(Statement(f"shared {st.step}: computed once, read by {', '.join(st.consumers)}", tree, Kind.STAGE))
+        label = f"shared {st.step}: computed once, read by {', '.join(st.consumers)}"
+        for tree in stage(st.step, _with(body, p, [st.step], staged - {st.step}, dialect), dialect):
+            out.append(Statement(label, tree, Kind.STAGE, step=st.step))
     for name, q in p.outputs.items():
-        tree = _with(final(q), p, s.query_reads(q), staged)
+        tree = _with(final(q, dialect=dialect), p, s.query_reads(q), staged, dialect)
         out.append(Statement(f"output {name}", tree, Kind.OUTPUT, output=name))
-    for members, query in tally_queries(list(p.tallies)):
+    for members, query in tally_queries(list(p.tallies), dialect):
         first = p.tallies[members[0]]
-        tree = _with(query, p, s.query_reads(first), staged)
+        tree = _with(query, p, s.query_reads(first), staged, dialect)
         labels = ", ".join(_label(p.tallies[i], core_model) for i in members)
         out.append(Statement(f"missing values skipped by {labels}", tree, Kind.TALLY, tallies=members))
     return out
@@ -121,20 +123,30 @@ def _label(t: s.Tally, core_model: m.Model) -> str:
     return fill(t.label, core_model.stacks[t.slot_axis].params) if t.slot_axis else t.label
 
 
-def _with(query: exp.Select, p: s.Plan, starts: list[str], staged: set[str]) -> exp.Select:
+def _with(query: exp.Select, p: s.Plan, starts: list[str], staged: set[str], dialect: Dialect) -> exp.Select:
     """The query with the CTEs it needs, in plan order: what it reads, up to the staged
-    tables, which it reads from schema `shared` by the same name."""
+    steps, which it reads from the run's temporary tables of the same name."""
     needed = s.upstream(p.steps, starts, stop=staged)
-    tree = set_with(query, ctes(p.steps, [n for n in p.steps if n in needed and n not in staged]))
-    for t in tree.find_all(exp.Table):
-        if not t.args.get("db") and t.name in staged:
-            t.set("db", ident(SHARED_SCHEMA))
-    return tree
+    return set_with(query, ctes(p.steps, [n for n in p.steps if n in needed and n not in staged], dialect))
 
 
-def standalone(model: m.Model, output: str, drawn: tuple[str, ...] = ()) -> exp.Select:
+def stage(name: str, query: exp.Select, dialect: Dialect) -> list[exp.Expression]:
+    """Keep a step's rows for the rest of the run in what the engine drops at the end of
+    the session: a rerun replaces them, and concurrent runs never see each other's."""
+    if dialect.staging is Staging.CACHED_VIEW:  # Spark: a temporary view, computed once by CACHE
+        view = exp.Create(this=table(name), kind="VIEW", replace=True, expression=query,
+                          properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+        return [view, exp.Cache(this=table(name), lazy=False)]
+    temporary = exp.Properties(expressions=[exp.TemporaryProperty()])
+    if dialect.temp_schema is None:
+        return [exp.Create(this=table(name), kind="TABLE", replace=True, expression=query, properties=temporary)]
+    drop = exp.Drop(tables=[table(name, dialect.temp_schema)], kind="TABLE", exists=True)  # the temporary one only
+    return [drop, exp.Create(this=table(name), kind="TABLE", expression=query, properties=temporary)]
+
+
+def standalone(model: m.Model, output: str, drawn: tuple[str, ...] = (), dialect: Dialect = DUCKDB) -> exp.Select:
     """One output as one self-contained statement: everything it needs as CTEs."""
-    return compile_model(model, [output], share=False, drawn=drawn).statements[0].tree  # type: ignore[return-value]
+    return compile_model(model, [output], False, drawn, dialect).statements[0].tree  # type: ignore[return-value]
 
 
 __all__ = ["Compiled", "Statement", "Kind", "compile_model", "compile_file", "core", "plan", "script",

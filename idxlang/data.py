@@ -27,9 +27,10 @@ class Source:
     path: Path
 
 
-def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None) -> list[Source]:
+def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, skip: set[str] = frozenset()) -> list[Source]:  # type: ignore[assignment]
     """Which file feeds which table: --data NAME=FILE, a bare FILE for a one-table
-    spec, else the file the table names itself (relative to the spec)."""
+    spec, else the file the table names itself (relative to the spec); none for the
+    tables in `skip` (already in the engine: --table)."""
     given: dict[str, str] = {}
     items = list(data.items()) if isinstance(data, dict) else [(None, d) for d in (data or [])]
     for name, value in items:
@@ -46,6 +47,8 @@ def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None) -> 
         given[name] = value
     sources = []
     for t in model.tables.values():
+        if t.name in skip:
+            continue
         path = given.get(t.name) or t.source
         if path is None:
             raise IdxError(Diagnostic("error", f"no data for table {t.name}: pass --data {t.name}=FILE"))

@@ -48,7 +48,10 @@ def pick(p: Planning, ctx: object, e: m.Pick, pipe: Pipe) -> m.Ref:
     pivot_name = p.memo.get((pipe.key, ("pivot", e.axis, source)))
     if pivot_name is None:
         pivot_name = p.memo[(pipe.key, ("pivot", e.axis, source))] = p.layout.unique(f"{func}_results")
-        p.layout.steps[pivot_name] = Group(pivot_name, pipe.grain, pipe.keys, source,
+        # by the grain's own keys: an attribute the rows carry would be a second copy of
+        # it beside the rows the pivot is joined to, ambiguous to a later join on it
+        keys = tuple(k for k in pipe.keys if k in pipe.grain.dims)
+        p.layout.steps[pivot_name] = Group(pivot_name, pipe.grain, keys, source,
                                            note=f"each application of {func} in its own column")
     pivot = p.layout.steps[pivot_name]
     assert isinstance(pivot, Group)

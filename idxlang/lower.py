@@ -8,6 +8,8 @@ from dataclasses import replace
 
 from . import model as m
 from .builtins import REGISTRY
+from .builtins.reductions import quantile_by_rank
+from .dialects import DUCKDB, Dialect
 
 
 def lower_expr(e: m.Expr, axes: m.Axes) -> m.Expr:
@@ -26,5 +28,19 @@ def lower_expr(e: m.Expr, axes: m.Axes) -> m.Expr:
     return m.transform(e, rewrite)
 
 
-def lower(model: m.Model) -> m.Model:
-    return model.map_exprs(lambda e: lower_expr(e, model.axes))
+def lower(model: m.Model, dialect: Dialect = DUCKDB) -> m.Model:
+    lowered = model.map_exprs(lambda e: lower_expr(e, model.axes))
+    return lowered if dialect.quantile else lowered.map_exprs(lambda e: _portable(e, model.axes))
+
+
+def _portable(e: m.Expr, axes: m.Axes) -> m.Expr:
+    """Core nodes an engine lacks, rewritten into ones it has (dialects.py): quantiles
+    and medians from ranks."""
+    def rewrite(node: m.Expr) -> m.Expr | None:
+        if isinstance(node, m.Apply):
+            return replace(node, args=tuple(_portable(a, axes) for a in node.args), body=_portable(node.body, axes))
+        if isinstance(node, m.Reduce) and node.func in ("quantile", "median"):
+            return quantile_by_rank(replace(node, arg=_portable(node.arg, axes)), axes)
+        return None
+
+    return m.transform(e, rewrite)

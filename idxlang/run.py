@@ -18,7 +18,8 @@ from .ast import fill
 from .compile import Compiled, Kind, Statement
 from .data import Source, check_data
 from .diagnostics import Diagnostic, IdxError
-from .engine import session
+from .engines import EngineOptions, Keeping, Session, first_line, open_session, relocate
+from .engines.duckdb import DuckDBSession, session
 from .sql import col, lit, select, to_sql
 from .sqlgen import screened
 
@@ -83,35 +84,48 @@ def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, p
 
 def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[Path, str]] | None = None,
             check: bool = True, settings: dict[str, str | int] | None = None,
-            con: duckdb.DuckDBPyConnection | None = None) -> Result:
-    """Run the compiled statements; write the outputs in `targets` (path, format), return
-    the rest as Arrow tables."""
-    con = con or session(sources, settings)
+            con: duckdb.DuckDBPyConnection | None = None, engine: EngineOptions | None = None) -> Result:
+    """Run the compiled statements on the engine they were compiled for (DuckDB unless
+    `engine` says otherwise); write the outputs in `targets` (path, format), return the
+    rest as Arrow tables. The files are read and checked by DuckDB either way."""
+    options = engine or EngineOptions(settings=settings or {})
+    con = con or session(sources, options.settings)
     if check:
         check_data(con, compiled.model, sources)
-    result = Result(screened=_screened(con, compiled.model))
-    for st in [*compiled.setup(), *compiled.statements]:
-        try:
-            _statement(con, compiled, st, targets or {}, result)
-        except duckdb.Error as err:
-            raise IdxError(Diagnostic("error", f"DuckDB failed on {st.label.split(':')[0]}: {str(err).splitlines()[0]}",
-                                      hint=f"inspect the queries with: idxc sql {compiled.model.path}")) from None
-    return result
+    place, places = open_session(options, compiled.model, sources, con)
+    try:
+        result = Result(screened=_screened(place, places, compiled))
+        for st in compiled.statements:
+            try:
+                _statement(place, con, compiled, st, relocate(st.tree, places), targets or {}, result)
+            except place.error as err:  # type: ignore[misc]
+                raise IdxError(Diagnostic("error", f"{place.name} failed on {st.label.split(':')[0]}: {first_line(err)}",
+                                          hint=f"inspect the queries with: idxc sql {compiled.model.path}"
+                                          f"{'' if options.engine == 'duckdb' else ' --dialect ' + compiled.dialect.name}")) from None
+        result.skipped.sort(key=lambda k: (k.line, k.label))  # by spec line, whatever order the engine planned
+        return result
+    finally:
+        place.close()
 
 
-def _statement(con: duckdb.DuckDBPyConnection, compiled: Compiled, st: Statement,
-               targets: dict[str, tuple[Path, str]], result: Result) -> None:
-    sql = to_sql(st.tree, pretty=False)  # the engine needs no layout
+def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compiled, st: Statement,
+               tree: exp.Expression, targets: dict[str, tuple[Path, str]], result: Result) -> None:
+    if st.kind is Kind.STAGE and isinstance(place, Keeping):  # Spark: kept as computed rows, not as SQL text
+        if isinstance(tree, exp.Create):  # the view; the CACHE after it is what keep does
+            place.keep(st.step, to_sql(tree.expression, compiled.dialect.name, pretty=False))  # type: ignore[arg-type]
+        return
+    sql = to_sql(tree, compiled.dialect.name, pretty=False)  # the engine needs no layout
     if st.kind is Kind.STAGE:
-        con.execute(sql)
+        place.execute(sql)
     elif st.kind is Kind.TALLY:
-        result.skipped.extend(_skipped(compiled, st, con.execute(sql).fetchall()))
+        result.skipped.extend(_skipped(compiled, st, place.rows(sql)))
     elif st.output in targets:
         path, fmt = targets[st.output]  # type: ignore[index]
-        result.rows[st.output] = atomic_write(con, con.sql(sql), path, fmt)  # type: ignore[index]
+        rel = place.relation(sql) if isinstance(place, DuckDBSession) else con.from_arrow(place.arrow(sql))
+        result.rows[st.output] = atomic_write(con, rel, path, fmt)  # type: ignore[index]
         result.written[st.output] = path  # type: ignore[index]
     else:
-        table = con.sql(sql).to_arrow_table()
+        table = place.arrow(sql)
         result.tables[st.output] = table  # type: ignore[index]
         result.rows[st.output] = table.num_rows  # type: ignore[index]
 
@@ -129,11 +143,11 @@ def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipp
     return found
 
 
-def _screened(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[Dropped]:
+def _screened(place: Session, places: dict[str, exp.Table], compiled: Compiled) -> list[Dropped]:
     """The entities each screen drops, by name, with their availability."""
     found = []
-    for screen in model.screens.values():
-        dropped = screened(screen, kept=False).order_by(col(screen.entity), copy=False)
-        for entity, share in con.execute(to_sql(dropped, pretty=False)).fetchall():
+    for screen in compiled.model.screens.values():
+        dropped = relocate(screened(screen, kept=False).order_by(col(screen.entity), copy=False), places)
+        for entity, share in place.rows(to_sql(dropped, compiled.dialect.name, pretty=False)):
             found.append(Dropped(screen, str(entity), float(share)))
     return found

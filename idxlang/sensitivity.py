@@ -35,7 +35,7 @@ from .compile import Compiled, Kind, compile_model
 from .data import Source, check_data
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .draws import DRAW, DRAWS
-from .engine import session
+from .engines.duckdb import session
 from .sql import INPUT_SCHEMA, as_double, binary, col, ident, is_null, lit, select, set_with, table, to_sql
 
 _VARY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(uniform|choice)\s*\(([^)]*)\)\s*$")

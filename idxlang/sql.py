@@ -13,7 +13,6 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 from .diagnostics import Diagnostic, IdxError
 
 INPUT_SCHEMA = "input"
-SHARED_SCHEMA = "shared"
 
 
 def ident(name: str) -> exp.Identifier:
@@ -121,16 +120,29 @@ def present_cells(columns: list[str] | tuple[str, ...]) -> tuple[exp.Expression,
     return present, binary(exp.Mul, exp.Count(this=exp.Star()), lit(len(columns)))
 
 
+def _keys_in_native_order(node: exp.Expression, ordering: str) -> exp.Expression:
+    """An ORDER BY term that leaves the place of NULLs unsaid orders by a key, which is
+    never missing (the data checks see to it): in another dialect, it takes that
+    dialect's own default rather than DuckDB's, so that no NULLS FIRST/LAST is written
+    (BigQuery refuses one in most windows). Where NULLs can occur, the builders say
+    where they go (ranks: last)."""
+    if not isinstance(node, exp.Ordered) or node.args.get("nulls_first") is not None:
+        return node
+    desc = bool(node.args.get("desc"))
+    first = {"nulls_are_small": not desc, "nulls_are_large": desc}.get(ordering, False)
+    return exp.Ordered(this=node.this, desc=node.args.get("desc"), nulls_first=first)
+
+
 def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:
     try:
         Dialect.get_or_raise(dialect)
     except ValueError as err:  # sqlglot names the closest dialect
         raise IdxError(Diagnostic("error", f"--dialect: {err}")) from None
+    if dialect != "duckdb":
+        tree = tree.transform(_keys_in_native_order, Dialect.get_or_raise(dialect).NULL_ORDERING)
     try:  # DuckDB's generator rewrites nothing in place, so the tree need not be copied first
         return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True,
-                        copy=dialect != "duckdb")
+                        copy=False)
     except UnsupportedError as err:
         first = str(err).splitlines()[0]
-        raise IdxError(Diagnostic("error", f"the SQL cannot be written for {dialect}: {first}",
-                                  hint="imputation along time (fill_forward, fill_backward, interpolate) needs "
-                                       "IGNORE NULLS" if "IGNORE NULLS" in first else None)) from None
+        raise IdxError(Diagnostic("error", f"the SQL cannot be written for {dialect}: {first}")) from None

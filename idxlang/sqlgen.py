@@ -15,6 +15,7 @@ from . import model as m
 from . import steps as s
 from .builtins import operators, ranking, reductions, time
 from .builtins.outliers import bounds_sql
+from .dialects import DUCKDB, Dialect
 from .sql import INPUT_SCHEMA, as_double, binary, col, ident, join, lit, named, present_cells, select, table, window
 from .windows import name_windows
 
@@ -24,8 +25,9 @@ _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # ty
 class ExprBuilder:
     """Model expressions → SQL over one FROM clause: a source and the steps joined to it."""
 
-    def __init__(self, source: str | None, joins: tuple[s.Join, ...] = (), grouped: bool = False) -> None:
-        self.source, self.grouped = source, grouped
+    def __init__(self, source: str | None, joins: tuple[s.Join, ...] = (), grouped: bool = False,
+                 dialect: Dialect = DUCKDB) -> None:
+        self.source, self.grouped, self.dialect = source, grouped, dialect
         self.qualify = bool(joins)
         self.windows: list[exp.Window] = []
         self.origin = {c: j.source for j in joins for c in j.columns}
@@ -87,7 +89,7 @@ def _merged(inner: exp.Select, name: str, keys: tuple[str, ...], into: str | Non
     return join(query, sub, "full" if keys else "cross", using=keys)
 
 
-def _read(step: s.Read) -> exp.Select:
+def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     t = step.table
     cols: list[exp.Expression] = [col(k) for k in step.keys]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
@@ -102,15 +104,15 @@ def _read(step: s.Read) -> exp.Select:
     return _merged(inner, step.name, step.keys, step.merge_into)
 
 
-def _derive(step: s.Derive) -> exp.Select:
-    built = ExprBuilder(step.source, step.joins)
+def _derive(step: s.Derive, dialect: Dialect) -> exp.Select:
+    built = ExprBuilder(step.source, step.joins, dialect=dialect)
     star = exp.Column(this=exp.Star(), table=ident(step.source)) if step.joins and step.source else exp.Star()
     values = [_column(c, built(c.expr)) for c in step.columns]
     return name_windows(_from(select(*([star] if step.source else []), *values), step.source, step.joins), built.windows)
 
 
-def _aggregate(step: s.Aggregate) -> exp.Select:
-    built = ExprBuilder(step.source, grouped=True)
+def _aggregate(step: s.Aggregate, dialect: Dialect) -> exp.Select:
+    built = ExprBuilder(step.source, grouped=True, dialect=dialect)
     keys = [col(k) for k in step.keys]
     query = select(*keys, *[_column(c, built(c.expr)) for c in step.columns]).from_(table(step.source), copy=False)
     if keys:
@@ -118,15 +120,15 @@ def _aggregate(step: s.Aggregate) -> exp.Select:
     return _merged(query, step.name, step.keys, step.merge_into)
 
 
-def _merge(step: s.Merge) -> exp.Select:
+def _merge(step: s.Merge, dialect: Dialect) -> exp.Select:
     taken = select(*[col(k) for k in step.keys], *[col(c) for c in step.columns]).from_(table(step.pool), copy=False)
     return _merged(taken, step.name, step.keys, step.merge_into)
 
 
-def _unpivot(step: s.Unpivot) -> exp.Select:
+def _unpivot(step: s.Unpivot, dialect: Dialect) -> exp.Select:
     """One row per application: the source's rows crossed with the slots, each slot
     taking its own arguments."""
-    built = ExprBuilder(step.source)
+    built = ExprBuilder(step.source, dialect=dialect)
     slot = col(step.axis, "slots")
     keys = [col(k) for k in step.keys if k != step.axis]
     values = [exp.Case(this=slot.copy(), ifs=[exp.If(this=lit(name), true=built(e)) for name, e in zip(step.slots, exprs)])
@@ -140,7 +142,7 @@ _STEPS: dict[type, Callable] = {s.Read: _read, s.Derive: _derive, s.Aggregate: _
                                 s.Merge: _merge, s.Unpivot: _unpivot}
 
 
-def ctes(plan_steps: dict[str, s.Step], names: list[str]) -> list[exp.CTE]:
+def ctes(plan_steps: dict[str, s.Step], names: list[str], dialect: Dialect = DUCKDB) -> list[exp.CTE]:
     """The CTEs computing `names`, in the order given."""
     out: list[exp.CTE] = []
     values: dict[tuple[str, str], str] = {}  # treatments of one column rank its values once
@@ -152,7 +154,7 @@ def ctes(plan_steps: dict[str, s.Step], names: list[str]) -> list[exp.CTE]:
                                None if made == f"{step.name}_values" else made)
             out += [_cte(n, q, step.note if n == step.name else "") for n, q in parts]
             continue
-        out.append(_cte(name, _STEPS[type(step)](step), _note(step)))
+        out.append(_cte(name, _STEPS[type(step)](step, dialect), _note(step)))
     return out
 
 
@@ -171,8 +173,8 @@ def _cte(name: str, query: exp.Expression, note: str) -> exp.CTE:
     return cte
 
 
-def final(q: s.OutputQuery, ordered: bool = True) -> exp.Select:
-    built = ExprBuilder(q.source, q.joins)
+def final(q: s.OutputQuery, ordered: bool = True, dialect: Dialect = DUCKDB) -> exp.Select:
+    built = ExprBuilder(q.source, q.joins, dialect=dialect)
     exprs: list[exp.Expression] = [built.key(k).as_(ident(k), copy=False) if built.qualify else col(k) for k in q.keys]
     for alias, value in q.columns:
         e = built(value)
@@ -185,7 +187,7 @@ def final(q: s.OutputQuery, ordered: bool = True) -> exp.Select:
 def screened(screen: m.Screen, kept: bool) -> exp.Select:
     """The entities a screen keeps (kept=True), or those it drops with their availability."""
     present, cells = present_cells(screen.columns)
-    share = binary(exp.Div, present, cells)
+    share = binary(exp.Div, as_double(present), cells)  # not an integer division (PostgreSQL)
     shares = (select(col(screen.entity), share.as_(ident("availability"), copy=False))
               .from_(table(screen.table, INPUT_SCHEMA), copy=False).group_by(col(screen.entity), copy=False))
     compare = exp.GTE if kept else exp.LT
@@ -194,7 +196,7 @@ def screened(screen: m.Screen, kept: bool) -> exp.Select:
             .where(compare(this=col("availability"), expression=lit(screen.threshold)), copy=False))
 
 
-def tally_queries(tallies: list[s.Tally]) -> list[tuple[tuple[int, ...], exp.Select]]:
+def tally_queries(tallies: list[s.Tally], dialect: Dialect = DUCKDB) -> list[tuple[tuple[int, ...], exp.Select]]:
     """The counts of what the reductions skipped: per set of rows they reduce, one pass
     giving each reduction's cells and missing cells (per slot for a stacked function's,
     whose slot then comes first). Each query comes with the tallies it counts, in the
@@ -202,12 +204,12 @@ def tally_queries(tallies: list[s.Tally]) -> list[tuple[tuple[int, ...], exp.Sel
     groups: dict[tuple, list[int]] = {}  # type: ignore[type-arg]
     for i, t in enumerate(tallies):
         groups.setdefault(s.tally_group(t), []).append(i)
-    return [(tuple(members), _tally(tallies, members)) for members in groups.values()]
+    return [(tuple(members), _tally(tallies, members, dialect)) for members in groups.values()]
 
 
-def _tally(tallies: list[s.Tally], members: list[int]) -> exp.Select:
+def _tally(tallies: list[s.Tally], members: list[int], dialect: Dialect) -> exp.Select:
     first = tallies[members[0]]
-    built = ExprBuilder(first.source, first.joins)
+    built = ExprBuilder(first.source, first.joins, dialect=dialect)
     rows = exp.Count(this=exp.Star())
     exprs: list[exp.Expression] = [built.key(first.slot_axis)] if first.slot_axis else []
     for k, i in enumerate(members):

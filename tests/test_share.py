@@ -70,7 +70,7 @@ def test_scores_two_outputs_read_are_computed_once():
     (stage,) = [st for st in stages if "score" in st.columns]
     assert {"activity", "receptivity", "score"} <= set(stage.columns) and stage.consumers == ("regions", "districts")
     script = spec.script()
-    assert script.count('CREATE TABLE "shared".') == len(stages)
+    assert script.count('CREATE OR REPLACE TEMPORARY TABLE') == len(stages)
     assert script.count('MAX("rd_costs")') == 1  # the leader, once for the whole run
     # each output on its own recomputes it
     assert sum(spec.sql(o).count('MAX("rd_costs")') for o in spec.outputs) == 2

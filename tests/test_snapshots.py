@@ -45,7 +45,8 @@ LIBRARY = sorted(SPECS.glob("*.idx"))
 FEATURES = sorted(CORPUS.glob("*.idx"))
 GOOD = LIBRARY + FEATURES
 BAD = sorted((CORPUS / "errors").glob("*.idx"))
-MAX_SQL_LINES = 600  # a target of the compiler: a spec in specs/ prints under this many lines of SQL
+MAX_SQL_LINES = 720  # a target of the compiler: a spec in specs/ prints under this many lines of SQL
+# (600 before skewness and kurtosis were written out portably: about 60 lines per treatment family)
 
 # Statements that repeat a CTE body today, each a known shortfall of the compiler (not
 # of the spec): the test is a strict xfail, so it fails once the compiler is fixed and
@@ -204,7 +205,7 @@ def test_no_statement_computes_one_cte_body_twice(spec: Path) -> None:
 
 
 @pytest.mark.parametrize("spec", LIBRARY, ids=lambda p: p.stem)
-def test_library_spec_prints_under_600_lines_of_sql(spec: Path) -> None:
+def test_library_spec_prints_under_max_lines_of_sql(spec: Path) -> None:
     """A target of the compiler: the SQL a methodology runs stays readable."""
     lines = len(_sql_snapshot(spec).splitlines())
     assert lines < MAX_SQL_LINES, f"{spec.name}: {lines} lines of SQL"

@@ -10,25 +10,36 @@ import re
 
 import pytest
 import sqlglot
-from sqlglot.errors import ErrorLevel
 
 import idxlang
 from conftest import ROOT, SPECS, idxc
 
-SPEC_FILES = sorted(SPECS.glob("*.idx"))
-CASES = [(spec.stem, out) for spec in SPEC_FILES for out in idxlang.load(spec).outputs]
+SPEC_FILES = sorted(SPECS.glob("*.idx")) + [ROOT / "tests" / "engines" / "probe.idx"]
+CASES = [(spec, out) for spec in SPEC_FILES for out in idxlang.load(spec).outputs]
+DIALECTS = ["postgres", "spark", "bigquery", "snowflake", "trino"]
+# Native functions whose meaning differs between engines, or that some lack: the
+# compiler writes each construct in portable terms instead (docs/language.md).
+NOT_PORTABLE = {"ROUND", "SKEWNESS", "SKEW", "KURTOSIS", "MEDIAN", "PERCENTILE_CONT", "QUANTILE_CONT",
+                "PERCENTILE", "PRODUCT", "APPROX_PERCENTILE"}
+
+
+def _functions(tree: sqlglot.exp.Expression) -> set[str]:
+    return {f.sql_name().upper() for f in tree.find_all(sqlglot.exp.Func)} | \
+        {f.name.upper() for f in tree.find_all(sqlglot.exp.Anonymous)}
 
 
 @pytest.mark.parametrize("path", SPEC_FILES, ids=lambda p: p.stem)
-@pytest.mark.parametrize("dialect", ["postgres", "spark"])
-def test_run_script_transpiles(path, dialect):
-    statements = [s for s in sqlglot.parse(idxlang.load(path).script(), read="duckdb") if s is not None]
-    for s in statements:
-        if _lacks_ignore_nulls(s.sql("duckdb"), dialect):
-            continue
-        (other,) = sqlglot.transpile(s.sql("duckdb"), read="duckdb", write=dialect, unsupported_level=ErrorLevel.RAISE)
-        assert sqlglot.parse_one(other, read=dialect) is not None
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_run_script_is_written_for_each_dialect(path, dialect):
+    """The whole script, written for the dialect, reads back in it, and holds none of the
+    functions whose meaning depends on the engine; PostgreSQL gets no IGNORE NULLS."""
+    script = idxlang.load(path).script(dialect=dialect)
+    statements = [s for s in sqlglot.parse(script, read=dialect) if s is not None]
     assert len(statements) >= len(idxlang.load(path).outputs)
+    for s in statements:
+        assert not _functions(s) & NOT_PORTABLE, s.sql(dialect)[:200]
+    if dialect == "postgres":
+        assert "IGNORE NULLS" not in script
 
 
 def test_every_definition_appears_under_its_name_with_its_spec_line():
@@ -38,18 +49,12 @@ def test_every_definition_appears_under_its_name_with_its_spec_line():
         assert re.search(rf'AS "{name}",? /\* import_substitution\.idx:{d.line} let {name} =', sql), name
 
 
-@pytest.mark.parametrize("spec,output", CASES)
-@pytest.mark.parametrize("dialect", ["postgres", "spark"])
-def test_sql_transpiles_without_unsupported_constructs(spec, output, dialect):
-    sql = idxlang.load(SPECS / f"{spec}.idx").sql(output)
-    if _lacks_ignore_nulls(sql, dialect):
-        return
-    (other,) = sqlglot.transpile(sql, read="duckdb", write=dialect, unsupported_level=ErrorLevel.RAISE)
-    tree = sqlglot.parse_one(other, read=dialect)
-    calls = {f.name.upper() for f in tree.find_all(sqlglot.exp.Anonymous)}
-    assert "PRODUCT" not in calls and tree.find(sqlglot.exp.With) is not None
-    via_api = idxlang.load(SPECS / f"{spec}.idx").sql(output, dialect=dialect)
-    assert sqlglot.parse_one(via_api, read=dialect) is not None
+@pytest.mark.parametrize("spec,output", CASES, ids=lambda c: getattr(c, "stem", c))
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_each_output_is_one_statement_in_each_dialect(spec, output, dialect):
+    sql = idxlang.load(spec).sql(output, dialect=dialect)
+    (tree,) = [t for t in sqlglot.parse(sql, read=dialect) if t is not None]
+    assert tree.find(sqlglot.exp.With) is not None and not _functions(tree) & NOT_PORTABLE
 
 
 def test_sql_command_does_not_import_duckdb():
@@ -62,19 +67,9 @@ def test_sql_command_does_not_import_duckdb():
     assert proc.returncode == 0, proc.stderr
 
 
-def _lacks_ignore_nulls(sql: str, dialect: str) -> bool:
-    """Imputation along time needs IGNORE NULLS, which PostgreSQL lacks: there the
-    transpiler must refuse, naming it, rather than drop it and change the result."""
-    if "IGNORE NULLS" not in sql or dialect != "postgres":
-        return False
-    with pytest.raises(sqlglot.errors.UnsupportedError, match="IGNORE NULLS"):
-        sqlglot.transpile(sql, read="duckdb", write=dialect, unsupported_level=ErrorLevel.RAISE)
-    return True
-
-
-def test_sql_for_an_engine_that_cannot_take_it_is_a_clear_error():
-    proc = idxc("sql", str(SPECS / "composite_example.idx"), "--dialect", "postgres")
+def test_sql_for_a_dialect_idxc_does_not_write_is_a_clear_error():
+    proc = idxc("sql", str(SPECS / "gvc_participation.idx"), "--dialect", "mysql")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "cannot be written for postgres" in proc.stderr and "IGNORE NULLS" in proc.stderr
+    assert "idxc writes SQL for duckdb, postgres, spark, bigquery, snowflake, trino" in proc.stderr
     proc = idxc("sql", str(SPECS / "gvc_participation.idx"), "--dialect", "postgress")
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "postgres" in proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "did you mean 'postgres'" in proc.stderr

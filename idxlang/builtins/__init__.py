@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from .. import ast
 from .. import model as m
+from ..dialects import Dialect
 from ..diagnostics import IdxError
 
 
@@ -85,6 +86,7 @@ class SqlContext(Protocol):
     """What a construct's SQL may ask of the expression builder (sqlgen.py)."""
 
     grouped: bool  # inside a GROUP BY: aggregates, not windows
+    dialect: Dialect  # what the target engine takes (dialects.py)
 
     def __call__(self, e: m.Expr) -> exp.Expression: ...
     def key(self, name: str) -> exp.Column: ...

@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from .. import ast
 from .. import model as m
-from ..sql import binary, case, is_null, lit, paren
+from ..sql import as_double, binary, case, is_null, lit, paren
 from . import Builtin, CheckContext, require
 
 _BINARY = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "^": exp.Pow, "==": exp.EQ, "!=": exp.NEQ,
@@ -41,6 +41,28 @@ def _ln(a: list[exp.Expression]) -> exp.Expression:
     return exp.Ln(this=exp.Nullif(this=exp.Greatest(this=x, expressions=[lit(0)], ignore_nulls=True), expression=lit(0)))
 
 
+def _digits(e: exp.Expression) -> int:
+    """round's digits, a number or a param (check.py allows no other)."""
+    return -int(e.this.this) if isinstance(e, exp.Neg) else int(float(e.this))
+
+
+def _round(x: exp.Expression, digits: int) -> exp.Expression:
+    """The one rounding rule (docs/language.md): half away from zero, a tie decided as
+    if x had the 15 significant digits a spreadsheet shows, so that binary
+    representation never decides it: round(1.005, 2) = 1.01 (1.005 is stored as
+    1.00499999999999989…). Written out in plain double arithmetic, the same on every
+    engine: y = |x|·10^d rounds up when its fraction is within 5·10⁻¹⁵·y of a half
+    or above (the tolerance stops growing at y = 10¹³, past 15 digits)."""
+    scale = as_double(lit(10 ** abs(digits)))
+    y = binary(exp.Mul if digits >= 0 else exp.Div, exp.Abs(this=x.copy()), scale)
+    whole = exp.Floor(this=y.copy())
+    slack = binary(exp.Mul, as_double(lit(5e-15)), exp.Least(this=y.copy(), expressions=[as_double(lit(1e13))]))
+    up = exp.GTE(this=binary(exp.Sub, y, whole.copy()), expression=binary(exp.Sub, lit(0.5), slack))
+    rounded = case((up, binary(exp.Add, whole.copy(), lit(1))), default=whole)
+    back = binary(exp.Div if digits >= 0 else exp.Mul, rounded, scale.copy())
+    return binary(exp.Mul, exp.Sign(this=x), back)
+
+
 def _sqrt(a: list[exp.Expression]) -> exp.Expression:
     return exp.Sqrt(this=case((exp.GTE(this=a[0], expression=lit(0)), a[0].copy())))
 
@@ -54,7 +76,7 @@ OPERATORS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "if": lambda a: case((a[0], a[1]), default=None if isinstance(a[2], exp.Null) else a[2]),
     "present": lambda a: case((is_null(a[0]), lit(0)), default=lit(1)),
     "known": lambda a: exp.Not(this=is_null(a[0])),
-    "round": lambda a: exp.Round(this=a[0], decimals=a[1] if len(a) > 1 else None),
+    "round": lambda a: _round(a[0], _digits(a[1]) if len(a) > 1 else 0),
     "least": _extreme(exp.Least),
     "greatest": _extreme(exp.Greatest),
     "ln": _ln,

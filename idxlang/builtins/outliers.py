@@ -22,9 +22,11 @@ from .. import ast
 from .. import model as m
 from ..sql import binary, case, col, ident, is_null, join, lit, select, table, window
 from . import Builtin, CheckContext, entity_axis, require
-from .reductions import probability, reduction
+from .reductions import kurt_of, moments, power_sums, probability, reduction, skew_of
 
 BOUNDS = ("lo", "hi", "failing", "low", "high")  # the columns a treatment's bounds step gives each cell
+SUMS = ("n", "s1", "s2", "s3", "s4")  # n and the power sums of the clipped values, per state
+MOMENTS = ("n", "mean_square", "m2", "m3", "m4")  # and from them, the central moments
 
 
 def _check_treat(ctx: CheckContext, e: ast.Call) -> m.Expr:
@@ -83,14 +85,22 @@ def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], 
             .where(exp.LTE(this=binary(exp.Add, col("from_top", "t"), col("from_bottom", "b")), expression=lit(winmax + 2)), copy=False))
     clipped = exp.Least(this=exp.Greatest(this=col(column, "v"), expressions=[col("lo", "s")], ignore_nulls=True),
                         expressions=[col("hi", "s")], ignore_nulls=True)
-    keys = [col(p, "s") for p in partition] + [col(c, "s") for c in ("tops", "bottoms", "lo", "hi")]
-    statistics = (select(*keys, exp.Skewness(this=clipped).as_(ident("skew"), copy=False), exp.Kurtosis(this=clipped.copy()).as_(ident("kurt"), copy=False))
-                  .from_(_aliased(states, "s"), copy=False))
-    statistics = (join(statistics, _aliased(source, "v"), "inner", on=_same(partition, "s", "v"))
-                  .where(exp.Not(this=is_null(col(column, "v"))), copy=False).group_by(*[k.copy() for k in keys], copy=False))
+    names = [*partition, "tops", "bottoms", "lo", "hi"]
+    each = (select(*[col(k, "s") for k in names], clipped.as_(ident("clipped"), copy=False))
+            .from_(_aliased(states, "s"), copy=False))
+    each = (join(each, _aliased(source, "v"), "inner", on=_same(partition, "s", "v"))
+            .where(exp.Not(this=is_null(col(column, "v"))), copy=False))
+    sums = [s.as_(ident(n), copy=False) for s, n in zip(power_sums(col("clipped"), lambda a: a, 4), SUMS)]
+    summed = (select(*[col(k) for k in names], *sums).from_(each.subquery("clipped"), copy=False)
+              .group_by(*[col(k) for k in names], copy=False))
+    central = [v.as_(ident(c), copy=False) for v, c in zip(moments([col(n) for n in SUMS]), MOMENTS)]
+    statistics = select(*[col(k) for k in names], *central).from_(summed.subquery("sums"), copy=False)
+    n, square, m2, m3, m4 = (col(c) for c in MOMENTS)
+    measured = select(exp.Star(), skew_of(n, square, m2, m3).as_(ident("skew"), copy=False),
+                      kurt_of(n, square, m2, m4).as_(ident("kurt"), copy=False)).from_(table(stats), copy=False)
     fails = exp.and_(exp.GTE(this=exp.Abs(this=col("skew")), expression=lit(2)), exp.GTE(this=col("kurt"), expression=lit(3.5)))
     move = case((exp.and_(fails, exp.GT(this=col("skew"), expression=lit(0))), lit(1)), (fails.copy(), lit(-1)), default=lit(0))
-    moving = select(exp.Star(), move.as_(ident("move"), copy=False)).from_(table(stats), copy=False)
+    moving = select(exp.Star(), move.as_(ident("move"), copy=False)).from_(measured.subquery("measured"), copy=False)
     found = [(states, grid), (stats, statistics), (moves, moving), (name, _walk(name, moves, partition, winmax))]
     return found if shared else [(values, distinct), *found]
 

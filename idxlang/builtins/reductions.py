@@ -5,6 +5,7 @@ period, a reduction of the time axis to one of its values."""
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 from sqlglot import exp
@@ -12,7 +13,7 @@ from sqlglot import exp
 from .. import ast
 from .. import model as m
 from ..diagnostics import did_you_mean
-from ..sql import binary, case, lit
+from ..sql import as_double, binary, case, lit
 from . import Builtin, CheckContext, SqlContext, require
 from .means import ROW_WISE, check_row_wise, lower_row_wise
 
@@ -38,6 +39,72 @@ def _geomean(x: exp.Expression, wrap: Wrap, e: m.Reduce) -> exp.Expression:
     return case((undefined, exp.Null()), default=exp.Exp(this=wrap(exp.Avg(this=exp.Ln(this=positive)))))
 
 
+def power_sums(x: exp.Expression, wrap: Wrap, upto: int) -> list[exp.Expression]:
+    """n (as a double) and the sums of x, x², … x^upto: plain SUMs every engine has,
+    where native SKEWNESS and KURTOSIS differ (Spark's are population estimators,
+    PostgreSQL has none)."""
+    return [as_double(wrap(exp.Count(this=x.copy())))] + [wrap(exp.Sum(this=_power(x, k))) for k in range(1, upto + 1)]
+
+
+def _power(x: exp.Expression, k: int) -> exp.Expression:
+    """x·x·…·x: exact products, the same on every engine (POWER's precision is not)."""
+    out = x.copy()
+    for _ in range(k - 1):
+        out = binary(exp.Mul, out, x.copy())
+    return out
+
+
+def moments(sums: list[exp.Expression]) -> list[exp.Expression]:
+    """n, E[x²] and the central moments m2, m3 (, m4), each divided by n, from n and
+    the power sums."""
+    n, *s = sums
+    raw = [binary(exp.Div, v.copy(), n.copy()) for v in s]  # E[x^k]
+    mean = lambda: raw[0].copy()  # noqa: E731
+    times = lambda *a: functools.reduce(lambda l, r: binary(exp.Mul, l, r), a)  # noqa: E731
+    found = [n.copy(), raw[1].copy(), binary(exp.Sub, raw[1].copy(), _power(mean(), 2)),
+             binary(exp.Add, binary(exp.Sub, raw[2].copy(), times(lit(3), mean(), raw[1].copy())),
+                    times(lit(2), _power(mean(), 3)))]
+    if len(raw) == 4:
+        found.append(binary(exp.Sub, binary(exp.Add, binary(exp.Sub, raw[3].copy(), times(lit(4), mean(), raw[2].copy())),
+                                            times(lit(6), _power(mean(), 2), raw[1].copy())),
+                            times(lit(3), _power(mean(), 4))))
+    return found
+
+
+def _spread(n: exp.Expression, square: exp.Expression, m2: exp.Expression, at_least: int) -> exp.Expression:
+    """Enough values, and a variance above rounding error (10⁻¹² of the mean square):
+    constant values have no skew or kurtosis, whatever the last bits of their sums say."""
+    return exp.and_(exp.GTE(this=n.copy(), expression=lit(at_least)),
+                    exp.GT(this=m2.copy(), expression=binary(exp.Mul, lit(1e-12), square.copy())))
+
+
+def skew_of(n: exp.Expression, square: exp.Expression, m2: exp.Expression, m3: exp.Expression) -> exp.Expression:
+    """The sample skewness, as Excel's SKEW (and COINr): √(n(n−1))/(n−2) · m3/m2^1.5."""
+    factor = binary(exp.Div, exp.Sqrt(this=binary(exp.Mul, n.copy(), binary(exp.Sub, n.copy(), lit(1)))),
+                    binary(exp.Sub, n.copy(), lit(2)))
+    value = binary(exp.Div, binary(exp.Mul, factor, m3.copy()), binary(exp.Mul, m2.copy(), exp.Sqrt(this=m2.copy())))
+    return case((_spread(n, square, m2, 3), value))
+
+
+def kurt_of(n: exp.Expression, square: exp.Expression, m2: exp.Expression, m4: exp.Expression) -> exp.Expression:
+    """The sample excess kurtosis, as Excel's KURT (and COINr):
+    (n−1)((n+1)·m4/m2² − 3(n−1)) / ((n−2)(n−3))."""
+    less = lambda k: binary(exp.Sub, n.copy(), lit(k))  # noqa: E731
+    ratio = binary(exp.Div, binary(exp.Mul, binary(exp.Add, n.copy(), lit(1)), m4.copy()), _power(m2, 2))
+    top = binary(exp.Mul, less(1), binary(exp.Sub, ratio, binary(exp.Mul, lit(3), less(1))))
+    return case((_spread(n, square, m2, 4), binary(exp.Div, top, binary(exp.Mul, less(2), less(3)))))
+
+
+def _skew(x: exp.Expression, wrap: Wrap, e: m.Reduce) -> exp.Expression:
+    n, square, m2, m3 = moments(power_sums(x, wrap, 3))
+    return skew_of(n, square, m2, m3)
+
+
+def _kurt(x: exp.Expression, wrap: Wrap, e: m.Reduce) -> exp.Expression:
+    n, square, m2, _, m4 = moments(power_sums(x, wrap, 4))
+    return kurt_of(n, square, m2, m4)
+
+
 def _simple(cls: type) -> Callable[[exp.Expression, Wrap, m.Reduce], exp.Expression]:
     return lambda x, wrap, e: wrap(cls(this=x))
 
@@ -45,7 +112,7 @@ def _simple(cls: type) -> Callable[[exp.Expression, Wrap, m.Reduce], exp.Express
 AGGREGATES: dict[str, Callable[[exp.Expression, Wrap, m.Reduce], exp.Expression]] = {
     "sum": _simple(exp.Sum), "mean": _simple(exp.Avg), "min": _simple(exp.Min), "max": _simple(exp.Max),
     "count": _simple(exp.Count), "sd": _simple(exp.StddevSamp), "median": _simple(exp.Median),
-    "skew": _simple(exp.Skewness), "kurt": _simple(exp.Kurtosis),
+    "skew": _skew, "kurt": _kurt,
     "product": _product, "geomean": _geomean,
     # interpolated, as R's default (type 7) and DuckDB's quantile_cont
     "quantile": lambda x, wrap, e: wrap(exp.PercentileCont(this=x, expression=lit(e.param or 0))),
@@ -78,6 +145,36 @@ def reduction(axes: m.Axes, func: str, x: m.Expr, label: str, over: str | None =
         return m.Reduce(func, x, grain, by, m.Mode.BY, None, param, label, report, span)
     assert over is not None
     return m.Reduce(func, x, x.grain.without(over), over, m.Mode.OVER, within, param, label, report, span)
+
+
+def quantile_by_rank(e: m.Reduce, axes: m.Axes) -> m.Expr:
+    """quantile (and median) from the values' places, for engines without an exact
+    interpolated quantile usable as a window (dialects.py): with n values and
+    h = (n − 1)·p, the value in place ⌊h⌋ + 1, plus the fraction of h past it times the
+    step to the next (R's type 7, DuckDB's quantile_cont). Ranks and maxima every
+    engine has; the count carries the reduction's report of skipped values."""
+    x, span = e.arg, e.span
+    op = lambda o, *a: m.Op(o, tuple(a), _finest(a), span)  # noqa: E731
+    if e.within is not None:
+        t = m.Ref(e.axis, x.grain, m.RefKind.KEY, span)
+        inside = op("and", op(">=", t, m.Const(e.within[0])), op("<=", t, m.Const(e.within[1])))
+        x = op("if", inside, x, m.Const(None))
+    by = e.mode is m.Mode.BY
+    reduce = lambda func, arg, report=False: m.Reduce(func, arg, e.grain, e.axis, e.mode,  # noqa: E731
+                                                       label=e.label, report=report, span=span)
+    n = m.Reduce("count", e.arg, e.grain, e.axis, e.mode, e.within, label=e.label, report=e.report, span=span)
+    h = op("*", op("-", n, m.Const(1)), m.Const(0.5 if e.param is None else e.param))
+    place = m.Window("rank", x, x.grain, axes.attributes[e.axis] if by else e.axis, ties="first",
+                     group=e.axis if by else None, label=e.label, span=span)
+    at = lambda k: op("and", op(">", place, op("+", h, m.Const(k - 1))), op("<=", place, op("+", h, m.Const(k))))  # noqa: E731
+    below = reduce("max", op("if", at(1), x, m.Const(None)))
+    above = reduce("max", op("if", at(2), x, m.Const(None)))
+    fraction = reduce("max", op("if", at(1), op("-", op("+", h, m.Const(1)), place), m.Const(None)))
+    return op("+", below, op("*", fraction, op("-", op("coalesce", above, below), below)))
+
+
+def _finest(args: tuple[m.Expr, ...]) -> m.Grain:
+    return max((a.grain for a in args), key=lambda g: len(g.dims))
 
 
 def probability(ctx: CheckContext, e: ast.Expr) -> float:

@@ -86,14 +86,29 @@ def _cumulative(ctx: SqlContext, e: m.Window) -> exp.Expression:
 
 def _nearest(ctx: SqlContext, e: m.Window, value: exp.Expression, after: bool, inclusive: bool) -> exp.Expression:
     """The last observed value before t (or the next after t), t itself included or not."""
-    part, order = ctx.partition(e.grain, e.axis), [exp.Ordered(this=ctx.key(e.axis))]
+    part = ctx.partition(e.grain, e.axis)
+    if not ctx.dialect.ignore_nulls:
+        return _nearest_by_array(ctx, e, part, value, after, inclusive)
     near = None if inclusive else lit(1)
     spec = (exp.WindowSpec(kind="ROWS", start=near or "CURRENT ROW", start_side="FOLLOWING" if near else None,
                            end="UNBOUNDED", end_side="FOLLOWING") if after else
             exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
                            end=near or "CURRENT ROW", end_side="PRECEDING" if near else None))
     func = exp.FirstValue if after else exp.LastValue
-    return ctx.window(exp.IgnoreNulls(this=func(this=value)), part, order, spec)
+    return ctx.window(exp.IgnoreNulls(this=func(this=value)), part, [exp.Ordered(this=ctx.key(e.axis))], spec)
+
+
+def _nearest_by_array(ctx: SqlContext, e: m.Window, part: list[exp.Expression], value: exp.Expression,
+                      after: bool, inclusive: bool) -> exp.Expression:
+    """Without IGNORE NULLS (PostgreSQL): the values from t (or the period next to it)
+    on, in the direction looked, gathered in order into an array; its first element once
+    the missing are removed. Quadratic in an entity's periods, which panels keep short."""
+    spec = exp.WindowSpec(kind="ROWS", start="CURRENT ROW" if inclusive else lit(1),
+                          start_side=None if inclusive else "FOLLOWING", end="UNBOUNDED", end_side="FOLLOWING")
+    order = [exp.Ordered(this=ctx.key(e.axis), desc=not after)]
+    gathered = ctx.window(exp.ArrayAgg(this=value), part, order, spec)
+    # sqlglot's subscripts count from 0 and print in the dialect's own base
+    return exp.Bracket(this=exp.Paren(this=exp.ArrayRemove(this=gathered, expression=exp.Null())), expressions=[lit(0)])
 
 
 def _fill(ctx: SqlContext, e: m.Window) -> exp.Expression:

@@ -1,0 +1,189 @@
+"""Where a run executes: DuckDB (default), PostgreSQL or Spark, behind one small
+interface, so that `run.py` takes the same statements through any of them.
+
+Every engine gets the spec's data the same way: the files are read and checked by
+DuckDB where they lie (data.py), then only the columns the spec uses are handed to
+the engine as temporary tables; a table already in the engine is named with
+`--table NAME=schema.table`. Nothing a run creates outlives its session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import sqlglot
+from sqlglot import exp
+
+from .. import model as m
+from ..dialects import ENGINES, dialect
+from ..diagnostics import Diagnostic, IdxError, did_you_mean
+from ..sql import INPUT_SCHEMA, as_double, col, ident, lit, select, table, to_sql
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+    from ..data import Source
+
+
+class Session(Protocol):
+    name: str  # as messages name the engine
+    error: type[BaseException] | tuple[type[BaseException], ...]  # what the engine raises on a bad statement
+
+    def execute(self, sql: str) -> None: ...
+    def rows(self, sql: str) -> list[tuple]: ...  # type: ignore[type-arg]
+    def arrow(self, sql: str) -> "pa.Table": ...
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class Keeping(Protocol):
+    """An engine that keeps a shared step's rows itself (Spark: a view on a SQL text is
+    analysed again at every read, a kept DataFrame once)."""
+
+    def keep(self, name: str, sql: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    engine: str = "duckdb"
+    dsn: str | None = None  # PostgreSQL: a libpq connection string or URI
+    spark_master: str = "local[*]"
+    settings: dict[str, str | int] = field(default_factory=dict)  # DuckDB's memory_limit, threads, ...
+    tables: dict[str, str] = field(default_factory=dict)  # spec table -> schema.table already in the engine
+
+
+def check_engine(name: str) -> str:
+    if name not in ENGINES:
+        raise IdxError(Diagnostic("error", f"--engine {name}: idxc runs on {', '.join(ENGINES)}",
+                                  hint=did_you_mean(name, ENGINES)))
+    return name
+
+
+def engine_table(model: m.Model, name: str, qualified: str, engine: str) -> exp.Table:
+    """`--table NAME=schema.table`: where the spec's table NAME already is in the engine."""
+    if name not in model.tables:
+        raise IdxError(Diagnostic("error", f"--table {name}=...: the spec has no table '{name}'",
+                                  hint=did_you_mean(name, model.tables)))
+    try:
+        found = exp.to_table(qualified, dialect=dialect(engine).name)
+    except sqlglot.errors.ParseError:
+        found = None
+    parts = [found.args.get(p) for p in ("catalog", "db", "this")] if isinstance(found, exp.Table) else [None]
+    if not all(p is None or isinstance(p, exp.Identifier) for p in parts) or not isinstance(parts[-1], exp.Identifier):
+        raise IdxError(Diagnostic("error", f"--table {name}={qualified}: write the engine's table as schema.table"))
+    assert isinstance(found, exp.Table)
+    for part in ("this", "db", "catalog"):  # quoted, so a name is never read as SQL
+        if isinstance(found.args.get(part), exp.Identifier):
+            found.set(part, ident(found.args[part].name))
+    return found
+
+
+def used_columns(t: m.TableInfo) -> list[str]:
+    return [c for c in dict.fromkeys([*t.keys, *t.attributes, *t.columns])]
+
+
+def export(con: "duckdb.DuckDBPyConnection", t: m.TableInfo, path: Path, fmt: str) -> list[tuple[str, str]]:
+    """Write the columns the spec uses of input table `t`, typed as the run reads them
+    (numbers DOUBLE), to `path`; return (column, DuckDB type) in order."""
+    cols = [as_double(col(c)).as_(ident(c), copy=False) if c in t.columns else col(c) for c in used_columns(t)]
+    query = to_sql(select(*cols).from_(table(t.name, INPUT_SCHEMA), copy=False), pretty=False)
+    rel = con.sql(query)
+    if fmt == "parquet":
+        rel.write_parquet(str(path))
+    else:
+        rel.write_csv(str(path), header=True)
+    return [(name, str(kind)) for name, kind in zip(rel.columns, rel.types)]
+
+
+def relocate(tree: exp.Expression, places: dict[str, exp.Table]) -> exp.Expression:
+    """The statement reading each input table where this engine has it."""
+    if not places:
+        return tree
+
+    def move(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Table) and node.args.get("db") is not None and node.text("db") == INPUT_SCHEMA \
+                and node.name in places:
+            moved = places[node.name].copy()
+            if node.alias:
+                moved.set("alias", node.args["alias"].copy())
+            return moved
+        return node
+
+    return tree.transform(move)
+
+
+def open_session(options: EngineOptions, model: m.Model, sources: list["Source"],
+                 con: "duckdb.DuckDBPyConnection") -> tuple[Session, dict[str, exp.Table]]:
+    """A session on the chosen engine with the spec's data in it, and where each input
+    table is (for `relocate`). `con` is the DuckDB connection that read and checked the files."""
+    given = {name: engine_table(model, name, q, options.engine) for name, q in options.tables.items()}
+    if options.engine == "duckdb":
+        from .duckdb import DuckDBSession
+
+        return DuckDBSession(sources, con=con), given
+    if options.engine == "postgres":
+        from .postgres import PostgresSession
+
+        place: Session = PostgresSession(options.dsn)
+    else:
+        from .spark import SparkEngineSession
+
+        place = SparkEngineSession(options.spark_master)
+    try:
+        check_tables(place, dialect(options.engine).name, model, given, options.tables)
+        return place, {**place.load(con, model, [s for s in sources if s.table not in given]), **given}  # type: ignore[attr-defined]
+    except BaseException:
+        place.close()
+        raise
+
+
+def check_tables(place: Session, dialect_name: str, model: m.Model, given: dict[str, exp.Table],
+                 shown: dict[str, str]) -> None:
+    """The checks data.py makes of a file, made of a table already in the engine: every
+    column the spec reads is there, numbers are numbers, and each key is there once."""
+    import pyarrow as pa
+
+    problems = []
+    for name, where in given.items():
+        t, label = model.tables[name], f"--table {name}={shown[name]}"
+        try:
+            found = place.arrow(to_sql(select(exp.Star()).from_(where.copy(), copy=False).limit(0, copy=False),
+                                       dialect_name, pretty=False)).schema
+        except place.error as err:  # type: ignore[misc]
+            raise IdxError(Diagnostic("error", f"{label}: {place.name} cannot read it: {first_line(err)}")) from None
+        missing = [c for c in used_columns(t) if c not in found.names]
+        problems += [Diagnostic("error", f"{label}: column '{c}' is missing",
+                                hint=did_you_mean(c, found.names) or f"columns: {', '.join(found.names)}") for c in missing]
+        text = [c for c in t.columns if c in found.names and not pa.types.is_integer(found.field(c).type)
+                and not pa.types.is_floating(found.field(c).type) and not pa.types.is_decimal(found.field(c).type)]
+        problems += [Diagnostic("error", f"{label}: column '{c}' holds {found.field(c).type}, where numbers belong")
+                     for c in text]
+        if missing:
+            continue
+        keys = [col(k) for k in t.keys]
+        twice = (select(*keys).from_(where.copy(), copy=False).group_by(*[k.copy() for k in keys], copy=False)
+                 .having(exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1)), copy=False).limit(5, copy=False))
+        for row in place.rows(to_sql(twice, dialect_name, pretty=False)):
+            named = ", ".join(f"{k}={v}" for k, v in zip(t.keys, row))
+            problems.append(Diagnostic("error", f"{label}: duplicate key {named}", hint="each key must appear once"))
+    if problems:
+        raise IdxError(*problems)
+
+
+def first_line(err: BaseException) -> str:
+    """What the engine said, its first line: Spark's without Py4J's wrapper."""
+    java = getattr(err, "java_exception", None)
+    text = str(java.toString()) if java is not None else str(err)
+    return (text.strip().splitlines() or [type(err).__name__])[0]
+
+
+def input_name(table_name: str) -> str:
+    """The temporary table an input is loaded into: apart from the steps' names."""
+    return f"idx_input_{table_name}"
+
+
+__all__ = ["EngineOptions", "Keeping", "Session", "check_engine", "check_tables", "first_line", "export", "input_name", "open_session", "relocate",
+           "used_columns"]

@@ -1,0 +1,57 @@
+"""The one place that opens DuckDB: a connection set up for panels larger than memory,
+with the spec's data files registered as views in schema `input`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from ..data import Source, register
+from ..diagnostics import Diagnostic, IdxError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+def connect(settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConnection:
+    """Every output is ORDER BY'd, so the engine need not keep insertion order;
+    `settings` are DuckDB options such as memory_limit, threads and temp_directory
+    (passed as config, never as SQL text)."""
+    try:
+        return duckdb.connect(config={"preserve_insertion_order": False, **(settings or {})})
+    except duckdb.Error as err:
+        raise IdxError(Diagnostic("error", f"DuckDB refused a setting: {str(err).splitlines()[0]}")) from None
+
+
+def session(sources: list[Source], settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConnection:
+    con = connect(settings)
+    register(con, sources)
+    return con
+
+
+class DuckDBSession:
+    """The default engine: the files are read where they lie, as views in `input`."""
+
+    name = "DuckDB"
+
+    def __init__(self, sources: list[Source], settings: dict[str, str | int] | None = None,
+                 con: duckdb.DuckDBPyConnection | None = None) -> None:
+        self.con = con or session(sources, settings)
+        self.error = duckdb.Error
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def rows(self, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+        return self.con.execute(sql).fetchall()
+
+    def arrow(self, sql: str) -> "pa.Table":
+        return self.con.sql(sql).to_arrow_table()
+
+    def relation(self, sql: str) -> duckdb.DuckDBPyRelation:
+        """An output streamed to its file without passing through memory."""
+        return self.con.sql(sql)
+
+    def close(self) -> None:
+        """The caller's connection stays open; temporary tables go with it."""

@@ -1,0 +1,159 @@
+"""Spark through pyspark: the inputs are handed over as Parquet files read into
+temporary views, the statements run in one Spark session (ANSI on), outputs come back
+as Arrow. A session idxc started is stopped at the end; its temporary views and
+cached tables go with it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from .. import model as m
+from ..diagnostics import Diagnostic, IdxError
+from ..sql import table
+from . import export, first_line, input_name
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+    from ..data import Source
+
+
+def java_problem() -> str | None:
+    """Why Spark's JVM cannot start here, or None: checked first, so that the message
+    names the cause instead of pyspark's 'Java gateway process exited'."""
+    home = os.environ.get("JAVA_HOME")
+    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
+    if home and not os.access(java, os.X_OK):  # type: ignore[arg-type]
+        return f"Spark needs Java 17+: JAVA_HOME={home} has no executable bin/java"
+    if java is None:
+        return "Spark needs Java 17+: no `java` on PATH and JAVA_HOME is not set"
+    try:
+        proc = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"Spark needs Java 17+: `{java} -version` failed: {err}"
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', proc.stderr)
+    if proc.returncode != 0 or found is None:
+        return f"Spark needs Java 17+: `{java} -version` exited {proc.returncode}"
+    major = int(found[2]) if found[1] == "1" else int(found[1])  # "1.8.0" is Java 8
+    return f"Spark needs Java 17+: {java} is Java {major}" if major < 17 else None
+
+
+# Errors only: Spark's INFO and WARN lines at start-up would bury idxc's own report.
+LOG4J2 = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+"""
+
+
+def start(master: str, scratch: Path) -> object:
+    """A Spark session as idxc needs it: ANSI on, UTC, no Hive metastore, errors only in
+    the log, everything it writes under `scratch`."""
+    try:
+        with warnings.catch_warnings():  # pyspark warns on import that pandas >= 3 is untested: not used here
+            warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+            from pyspark.sql import SparkSession
+            import pyspark.testing.utils  # noqa: F401  (the module that warns; pyspark imports it lazily)
+    except ImportError:
+        raise IdxError(Diagnostic("error", "--engine spark needs pyspark", hint="pip install 'idxlang[spark]'")) from None
+    if problem := java_problem():
+        raise IdxError(Diagnostic("error", f"--engine spark: {problem}", hint="apt install openjdk-17-jre-headless"))
+    log4j = scratch / "log4j2.properties"
+    log4j.write_text(LOG4J2, encoding="utf-8")
+    java_options = f"-Dlog4j2.configurationFile=file:{log4j} -Dderby.system.home={scratch / 'derby'}"
+    return (SparkSession.builder.master(master).appName("idxc")
+            .config("spark.sql.ansi.enabled", "true")
+            .config("spark.sql.catalogImplementation", "in-memory")
+            .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
+            .config("spark.local.dir", str(scratch / "local"))
+            .config("spark.driver.extraJavaOptions", java_options)
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate())
+
+
+def _active() -> object | None:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()
+
+
+class SparkEngineSession:
+    name = "Spark"
+
+    def __init__(self, master: str = "local[*]", spark: object | None = None) -> None:
+        self.scratch = Path(tempfile.mkdtemp(prefix="idx-spark-"))
+        spark = spark or _active()
+        self.owned = spark is None  # a session the caller has (a notebook's, the tests') is left running
+        try:
+            self.spark = spark or start(master, self.scratch)
+        except IdxError:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
+        except Exception as err:  # pyspark raises its own types for a JVM that dies at launch
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise IdxError(Diagnostic("error", f"Spark did not start: {first_line(err)}")) from None
+        self.spark.sparkContext.setLogLevel("ERROR")  # type: ignore[attr-defined]
+        from pyspark.errors import PySparkException
+        from py4j.protocol import Py4JJavaError
+
+        self.error = (PySparkException, Py4JJavaError)
+        self.views: list[str] = []
+        self.before = self._temporary()
+
+    def load(self, con: "duckdb.DuckDBPyConnection", model: m.Model, sources: list["Source"]) -> dict[str, exp.Table]:
+        """Each input's used columns as Parquet under the scratch folder, read as a view."""
+        places = {}
+        for s in sources:
+            path = self.scratch / f"{s.table}.parquet"
+            export(con, model.tables[s.table], path, "parquet")
+            name = input_name(s.table)
+            self.spark.read.parquet(str(path)).createOrReplaceTempView(name)  # type: ignore[attr-defined]
+            self.views.append(name)
+            places[s.table] = table(name)
+        return places
+
+    def _temporary(self) -> set[str]:
+        return {t.name for t in self.spark.catalog.listTables() if t.isTemporary}  # type: ignore[attr-defined]
+
+    def keep(self, name: str, sql: str) -> None:
+        """The step's rows computed now and held by Spark (lineage cut), under its name."""
+        kept = self.spark.sql(sql).localCheckpoint(eager=True)  # type: ignore[attr-defined]
+        kept.createOrReplaceTempView(name)
+
+    def execute(self, sql: str) -> None:
+        self.spark.sql(sql)  # type: ignore[attr-defined]  (a command runs at once; CACHE TABLE computes)
+
+    def rows(self, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+        return [tuple(r) for r in self.spark.sql(sql).collect()]  # type: ignore[attr-defined]
+
+    def arrow(self, sql: str) -> "pa.Table":
+        return self.spark.sql(sql).toArrow()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        try:
+            self.spark.catalog.clearCache()  # type: ignore[attr-defined]
+            for view in self._temporary() - self.before:  # the inputs and the staged steps
+                self.spark.catalog.dropTempView(view)  # type: ignore[attr-defined]
+            if self.owned:
+                self.spark.stop()  # type: ignore[attr-defined]
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+

@@ -1,0 +1,53 @@
+"""Writes probe.csv and world.csv, the probe spec's data: every case an engine could
+get wrong, chosen by hand (run `python tests/engines/make_probe.py` after a change).
+
+- h: half-way decimals for round() (1.005, 2.675, -2.5, 0.125, ...), which binary
+  floating point stores just below or above the half.
+- t: ties, for every tie rule of rank().
+- o: one outlier per year (treat() must Winsorise it), plus missing cells.
+- x, y: ordinary values with missing cells; region r03 has no row for 2012 (a gap in
+  time, for lag, interpolate), r08 is mostly missing (the screen drops it).
+"""
+
+import csv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REGIONS = [f"r{i:02d}" for i in range(1, 9)]
+YEARS = range(2010, 2016)
+HALVES = [1.005, 2.675, -2.5, 0.125, 1.255, 10.005, -1.005, 0.5, 2.5, 1234.5675, 0.285, 4.35]
+
+
+def row(i: int, year: int) -> dict[str, object]:
+    k = (year - 2010) * 8 + i
+    x = round(10 + 3.7 * i + 1.9 * (year - 2010) + (i * year) % 5, 3)
+    y = round(2 + (i * 7 + year) % 9 + 0.25 * i, 3)
+    o = float(i + 1 + (year - 2010) % 3) if i != 6 else 100.0 + year - 2010  # r07 is the outlier
+    out = {"region": REGIONS[i], "year": year, "grp": "A" if i < 4 else "B", "h": HALVES[k % len(HALVES)],
+           "t": float((i // 2) * 10 + (year - 2010) % 2), "o": o, "x": x, "y": y}
+    if (i + year) % 7 == 0:
+        out["x"] = ""
+    if (i * 3 + year) % 11 == 0:
+        out["y"] = ""
+    if i == 2 and year == 2014:
+        out["o"] = ""
+    if i == 7 and year != 2010:
+        out["x"] = out["y"] = ""
+    return out
+
+
+def main() -> None:
+    rows = [row(i, year) for i in range(len(REGIONS)) for year in YEARS if not (i == 2 and year == 2012)]
+    with open(HERE / "probe.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with open(HERE / "world.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["year", "deflator"])
+        for year in YEARS:
+            w.writerow([year, round(100 * 1.021 ** (year - 2010), 4)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+"""The same specs run on PostgreSQL and Spark give DuckDB's results: every spec in
+specs/ and the probe spec (tests/engines/probe.idx: half-way decimals, ties, missing
+cells, a gap in time, an outlier that treat() must Winsorise, a screen), every output
+cell compared, and the skipped-value and screen reports.
+
+Floats agree to 1e-9 relative: the engines add the same numbers in another order
+(and a value that is zero up to that reordering is compared to 1e-12 absolute).
+Ranks, classes and missing cells must be equal. The servers are real: PostgreSQL
+started by pg_server.py, Spark local by spark_session.py; a test whose engine cannot
+start is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+import idxlang
+from conftest import ROOT, SPECS
+from pg_server import postgres  # noqa: F401  (the session-scoped fixture)
+from spark_session import spark  # noqa: F401
+
+PROBE = ROOT / "tests" / "engines" / "probe.idx"
+SPEC_FILES = [*sorted(SPECS.glob("*.idx")), PROBE]
+REL, ZERO = 1e-9, 1e-12
+
+
+def same(a: object, b: object) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=REL, abs_tol=ZERO)
+    return a == b
+
+
+def assert_same_results(spec: idxlang.Spec, have, want, engine: str) -> None:  # type: ignore[no-untyped-def]
+    for output in spec.outputs:
+        h, w = have.tables[output], want.tables[output]
+        assert h.column_names == w.column_names, f"{engine} {output}: columns"
+        assert h.num_rows == w.num_rows, f"{engine} {output}: rows"
+        keys = spec.model.outputs[output].keys
+        for hr, wr in zip(h.to_pylist(), w.to_pylist()):
+            bad = {c: (hr[c], wr[c]) for c in wr if not same(hr[c], wr[c])}
+            assert not bad, f"{engine} {output} at {[wr[k] for k in keys]}: ({engine}, DuckDB) {bad}"
+    assert have.skipped == want.skipped, f"{engine}: the skipped-value report differs"
+    assert [(d.entity, round(d.availability, 12)) for d in have.screened] == \
+        [(d.entity, round(d.availability, 12)) for d in want.screened]
+
+
+@pytest.fixture(scope="module")
+def duckdb_results() -> dict[Path, object]:
+    return {}
+
+
+def _duckdb(cache: dict[Path, object], path: Path) -> tuple[idxlang.Spec, object]:
+    spec = idxlang.load(path)
+    if path not in cache:
+        cache[path] = spec.run()
+    return spec, cache[path]
+
+
+@pytest.mark.parametrize("path", SPEC_FILES, ids=lambda p: p.stem)
+def test_postgres_gives_duckdbs_results(postgres: str, duckdb_results, path: Path) -> None:  # noqa: F811
+    spec, want = _duckdb(duckdb_results, path)
+    assert_same_results(spec, spec.run(engine="postgres", dsn=postgres), want, "PostgreSQL")
+
+
+@pytest.mark.parametrize("path", SPEC_FILES, ids=lambda p: p.stem)
+def test_spark_gives_duckdbs_results(spark, duckdb_results, path: Path) -> None:  # noqa: F811
+    spec, want = _duckdb(duckdb_results, path)
+    assert_same_results(spec, spec.run(engine="spark"), want, "Spark")
+
+
+INNOVATION = SPECS / "innovation_competitiveness.idx"  # two outputs sharing staged steps
+
+
+def _input_schema_on_postgres(dsn: str, spec: idxlang.Spec) -> None:
+    """The spec's demo data as tables in schema `input`, where a printed script reads them."""
+    import psycopg
+
+    from idxlang.data import resolve_sources
+    from idxlang.engines.duckdb import session
+    from idxlang.engines.postgres import PostgresSession
+
+    sources = resolve_sources(spec.model, None)
+    pg = PostgresSession(dsn)
+    try:
+        pg.load(session(sources), spec.model, sources)
+        with psycopg.connect(dsn, autocommit=True) as con:
+            con.execute("DROP SCHEMA IF EXISTS input CASCADE")
+            con.execute("CREATE SCHEMA input")
+        for s in sources:  # from this session's temporary copy into a table others see
+            pg.execute(f'CREATE TABLE input."{s.table}" AS SELECT * FROM "idx_input_{s.table}"')
+    finally:
+        pg.close()
+
+
+def _run_script(con, script: str) -> list[list[tuple]]:  # type: ignore[no-untyped-def]
+    """Every result set the script returns, in order (outputs, then counts)."""
+    found = []
+    with con.cursor() as cur:
+        cur.execute(script.encode())
+        while True:
+            if cur.description is not None:
+                found.append(cur.fetchall())
+            if not cur.nextset():
+                break
+    return found
+
+
+def test_printed_postgres_script_reruns_and_sees_new_data(postgres: str) -> None:  # noqa: F811
+    """`idxc sql --dialect postgres` as printed runs twice in one session (shared steps go to
+    temporary tables, replaced on a rerun), two sessions run it at once without meeting,
+    and after the data changes a rerun shows the change: no stale outputs."""
+    import psycopg
+
+    spec = idxlang.load(INNOVATION)
+    _input_schema_on_postgres(postgres, spec)
+    script = spec.script(dialect="postgres")
+    with psycopg.connect(postgres, autocommit=True) as a, psycopg.connect(postgres, autocommit=True) as b:
+        first = _run_script(a, script)
+        assert _run_script(b, script) == first  # another session: its own temporary tables
+        assert _run_script(a, script) == first  # rerun in the same session
+        want = spec.run().tables
+        assert [len(rows) for rows in first[:2]] == [want[o].num_rows for o in spec.outputs]
+        a.execute('UPDATE input."regions" SET "rd_costs" = "rd_costs" * 3 WHERE "region" = \'Synthetic region 01\'')
+        again = _run_script(a, script)
+    assert again[0] != first[0]
+    # the changed data, read where it is (--table), gives the same as the rerun script
+    fresh = spec.run(engine="postgres", dsn=postgres, tables={"regions": "input.regions"}).tables
+    assert [tuple(r.values()) for r in fresh["regions"].to_pylist()] == [tuple(r) for r in again[0]]
+
+
+def test_tables_already_in_postgres(postgres: str) -> None:  # noqa: F811
+    """--table NAME=schema.table reads the engine's own table instead of a file."""
+    spec = idxlang.load(INNOVATION)
+    _input_schema_on_postgres(postgres, spec)
+    have = spec.run(engine="postgres", dsn=postgres, tables={"regions": "input.regions"})
+    assert_same_results(spec, have, spec.run(), "PostgreSQL (--table)")
+
+
+def test_printed_spark_script_reruns(spark, tmp_path: Path) -> None:  # noqa: F811
+    """`idxc sql --dialect spark` as printed (temporary views kept by CACHE TABLE) runs
+    twice in one session and gives DuckDB's rows."""
+    import sqlglot
+
+    from idxlang.data import resolve_sources
+    from idxlang.engines import export
+    from idxlang.engines.duckdb import session
+
+    spec = idxlang.load(INNOVATION)
+    sources = resolve_sources(spec.model, None)
+    con = session(sources)
+    spark.sql("DROP DATABASE IF EXISTS input CASCADE")
+    spark.sql("CREATE DATABASE input")
+    for s in sources:
+        path = tmp_path / f"{s.table}.parquet"
+        export(con, spec.model.tables[s.table], path, "parquet")
+        spark.read.parquet(str(path)).write.saveAsTable(f"input.{s.table}")
+    statements = [t.sql("spark") for t in sqlglot.parse(spec.script(dialect="spark"), read="spark") if t is not None]
+    runs = []
+    for _ in range(2):
+        frames = [spark.sql(sql) for sql in statements]
+        runs.append([df.collect() for df in frames if not df.isEmpty() or df.columns][:len(spec.outputs)])
+    want = spec.run().tables
+    for rows, output in zip(runs[1], spec.outputs):
+        have = [r.asDict() for r in rows]
+        assert len(have) == want[output].num_rows
+        for h, w in zip(have, want[output].to_pylist()):
+            assert all(same(h[c], w[c]) for c in w), (output, h, w)
+    assert runs[0] == runs[1]
+    for name in [t.name for t in spark.catalog.listTables() if t.isTemporary]:
+        spark.catalog.dropTempView(name)
+    spark.sql("DROP DATABASE input CASCADE")
+
+
+def test_idxc_run_on_postgres_writes_duckdbs_files(postgres: str, tmp_path: Path) -> None:  # noqa: F811
+    """The command line: the same files, written atomically, whichever engine computed them."""
+    import csv
+
+    from conftest import idxc
+
+    spec = str(SPECS / "import_substitution.idx")
+    on_pg = idxc("run", spec, "--engine", "postgres", "--dsn", postgres, "--out", str(tmp_path / "pg"))
+    on_duckdb = idxc("run", spec, "--out", str(tmp_path / "duckdb"))
+    assert on_pg.returncode == 0 and on_duckdb.returncode == 0, on_pg.stderr
+    assert on_pg.stderr.replace("/pg/", "/duckdb/") == on_duckdb.stderr  # rows written, skipped values
+    for path in sorted((tmp_path / "duckdb").iterdir()):
+        want = list(csv.reader(path.open()))
+        have = list(csv.reader((tmp_path / "pg" / path.name).open()))
+        assert have[0] == want[0] and len(have) == len(want)
+        for h, w in zip(have[1:], want[1:]):
+            assert all(same(_number(a), _number(b)) for a, b in zip(h, w)), (path.name, h, w)
+
+
+def _number(text: str) -> object:
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--engine", "postgres"], "--engine postgres needs a connection: --dsn"),
+    (["--engine", "postgres", "--dsn", "host=/nonexistent port=1 user=x dbname=x"], "cannot connect to PostgreSQL"),
+    (["--engine", "oracle"], "--engine oracle: idxc runs on duckdb, postgres, spark"),
+    (["--dsn", "host=x"], "--dsn does not apply to --engine duckdb"),
+    (["--engine", "postgres", "--dsn", "host=x", "--threads", "2"], "does not apply to --engine postgres"),
+    (["--table", "tiva=public.tiva"], "--table names a table already in PostgreSQL or Spark"),
+    (["--engine", "postgres", "--dsn", "host=x", "--table", "tiv=public.tiva"], "the spec has no table 'tiv'"),
+    (["--engine", "spark", "--table", "tiva=a.b.c.d"], "write the engine's table as schema.table"),
+])
+def test_engine_options_are_checked(args: list[str], message: str) -> None:
+    from conftest import idxc
+
+    proc = idxc("run", str(SPECS / "gvc_participation.idx"), *args)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert message in proc.stderr, proc.stderr
+
+
+def test_a_bad_table_in_postgres_is_reported_by_column_and_key(postgres: str) -> None:  # noqa: F811
+    import psycopg
+
+    spec = idxlang.load(SPECS / "gvc_participation.idx")
+    with psycopg.connect(postgres, autocommit=True) as con:
+        con.execute("DROP SCHEMA IF EXISTS bad CASCADE")
+        con.execute("CREATE SCHEMA bad")
+        con.execute('CREATE TABLE bad.tiva (country TEXT, year BIGINT, gross_exports TEXT, foreign_va FLOAT8)')
+        con.execute("INSERT INTO bad.tiva VALUES ('A', 2018, '1', 2), ('A', 2018, '3', 4)")
+    with pytest.raises(idxlang.IdxError) as err:
+        spec.run(engine="postgres", dsn=postgres, tables={"tiva": "bad.tiva"})
+    text = err.value.render()
+    assert "--table tiva=bad.tiva: column 'domestic_va_in_partner_exports' is missing" in text
+    assert "column 'gross_exports' holds string, where numbers belong" in text
+    with psycopg.connect(postgres, autocommit=True) as con:
+        con.execute('ALTER TABLE bad.tiva ADD COLUMN domestic_va_in_partner_exports FLOAT8')
+    with pytest.raises(idxlang.IdxError, match="duplicate key country=A, year=2018"):
+        spec.run(engine="postgres", dsn=postgres, tables={"tiva": "bad.tiva"})
+    with pytest.raises(idxlang.IdxError, match="--table tiva=bad.nothere: PostgreSQL cannot read it"):
+        spec.run(engine="postgres", dsn=postgres, tables={"tiva": "bad.nothere"})
