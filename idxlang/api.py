@@ -51,10 +51,10 @@ class Spec:
         as its own statement, as `sql()` prints it. `tables` names spec tables already in
         the engine (NAME: schema.table) instead of files."""
         from .data import resolve_sources  # DuckDB loads only when something runs
-        from .engines import EngineOptions, check_engine
+        from .engines import EngineOptions
         from .run import execute
 
-        options = EngineOptions(check_engine(engine), dsn, spark_master, tables=dict(tables or {}))
+        options = EngineOptions(engine, dsn, spark_master, tables=dict(tables or {}))
         sources = resolve_sources(self.model, data, skip=set(options.tables))
         return execute(self.compile(outputs, share, engine), sources, check=check, engine=options)
 

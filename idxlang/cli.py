@@ -180,9 +180,6 @@ def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
             raise IdxError(Diagnostic("error", f"--table {item}: write it as NAME=schema.table"))
         name, qualified = item.split("=", 1)
         tables[name.strip()] = qualified.strip()
-    if tables and engine == "duckdb":
-        raise IdxError(Diagnostic("error", "--table names a table already in PostgreSQL or Spark",
-                                  hint="for DuckDB, pass the file with --data NAME=FILE"))
     return EngineOptions(engine, args.dsn, args.spark_master or "local[*]", _settings(args), tables)
 
 

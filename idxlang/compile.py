@@ -8,7 +8,7 @@ and never assemble stages themselves. `idxc debug ast|model|plan` prints a stage
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from . import steps as s
 from .ast import Module
 from .ast import fill
 from .check import check
+from .diagnostics import IdxError
 from .draws import with_draws
 from .lower import lower
 from .parse import parse, parse_file
@@ -58,7 +59,10 @@ class Compiled:
         """The script: each statement under its label (a stage's several statements once)."""
         parts, last = [], None
         for st in self.statements:
-            text = to_sql(st.tree, self.dialect.name, pretty)
+            try:
+                text = to_sql(st.tree, self.dialect.name, pretty)
+            except IdxError as err:  # which statement: the message alone names no output
+                raise IdxError(*[replace(d, message=f"{st.label.split(':')[0]}: {d.message}") for d in err.diagnostics]) from None
             parts.append(text + ";" if st.label == last else f"-- {st.label}\n{text};")
             last = st.label
         return "\n\n".join(parts)

@@ -17,8 +17,9 @@ from . import steps as s
 from .ast import fill
 from .compile import Compiled, Kind, Statement
 from .data import Source, check_data
+from .dialects import dialect
 from .diagnostics import Diagnostic, IdxError
-from .engines import EngineOptions, Keeping, Session, first_line, open_session, relocate
+from .engines import EngineOptions, Keeping, Session, Spilling, first_line, open_session, relocate
 from .engines.duckdb import DuckDBSession, session
 from .sql import col, lit, select, to_sql
 from .sqlgen import screened
@@ -89,6 +90,9 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
     `engine` says otherwise); write the outputs in `targets` (path, format), return the
     rest as Arrow tables. The files are read and checked by DuckDB either way."""
     options = engine or EngineOptions(settings=settings or {})
+    if dialect(options.engine) is not compiled.dialect:  # a caller's slip: the trees are one engine's
+        raise IdxError(Diagnostic("error", f"compiled for {compiled.dialect.name}, asked to run on {options.engine}",
+                                  hint=f"compile with spec.compile(dialect={options.engine!r})"))
     con = con or session(sources, options.settings)
     if check:
         check_data(con, compiled.model, sources)
@@ -121,7 +125,15 @@ def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compile
         result.skipped.extend(_skipped(compiled, st, place.rows(sql)))
     elif st.output in targets:
         path, fmt = targets[st.output]  # type: ignore[index]
-        rel = place.relation(sql) if isinstance(place, DuckDBSession) else con.from_arrow(place.arrow(sql))
+        if isinstance(place, DuckDBSession):
+            rel = place.relation(sql)
+        elif isinstance(place, Spilling):  # read back in DuckDB, in the output's order
+            parts = exp.Anonymous(this="read_parquet", expressions=[lit(place.spill(sql))])
+            keys = [col(k) for k in compiled.model.outputs[st.output].keys]  # type: ignore[index]
+            rel = con.sql(to_sql(select(exp.Star()).from_(exp.Table(this=parts), copy=False)
+                                 .order_by(*keys, copy=False), pretty=False))
+        else:
+            rel = con.from_arrow(place.arrow(sql))
         result.rows[st.output] = atomic_write(con, rel, path, fmt)  # type: ignore[index]
         result.written[st.output] = path  # type: ignore[index]
     else:

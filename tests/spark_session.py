@@ -10,65 +10,24 @@ from __future__ import annotations
 
 import os
 import shutil
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from idxlang.engines.spark import java_problem
+from idxlang.engines.spark import java_problem, start
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 
-# Only errors: Spark's INFO/WARN lines at start-up and on queries would bury pytest's output.
-LOG4J2 = """\
-rootLogger.level = error
-rootLogger.appenderRef.stderr.ref = console
-appender.console.type = Console
-appender.console.name = console
-appender.console.target = SYSTEM_ERR
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
-"""
-
-
 def start_spark(tmp: Path) -> SparkSession:
-    """A local Spark with ANSI on and default analyser limits; everything it writes
-    (warehouse, Derby, scratch, logs config) goes under `tmp`, nothing into the repo."""
-    with warnings.catch_warnings():  # pyspark warns on import that pandas >= 3 is untested: not used here
-        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
-        from pyspark.sql import SparkSession
-        import pyspark.testing.utils  # noqa: F401  (the module that warns; pyspark imports it lazily)
-
-    log4j = tmp / "log4j2.properties"
-    log4j.write_text(LOG4J2, encoding="utf-8")
-    # The JVM lives for one test run of small queries: the quick JIT tier alone cuts about
-    # a quarter of the run (start-up and warm-up dominate it).
-    java_options = (f"-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile=file:{log4j} "
-                    f"-Dderby.system.home={tmp / 'derby'}")
-    spark = (SparkSession.builder.master("local[2]").appName("idxlang-tests")
-             .config("spark.sql.ansi.enabled", "true")
-             .config("spark.sql.catalogImplementation", "in-memory")  # no Hive metastore
-             .config("spark.sql.warehouse.dir", str(tmp / "warehouse"))
-             .config("spark.local.dir", str(tmp / "scratch"))
-             .config("spark.driver.extraJavaOptions", java_options)
-             .config("spark.sql.shuffle.partitions", "2")
-             .config("spark.default.parallelism", "2")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.ui.enabled", "false")
-             .config("spark.ui.showConsoleProgress", "false")
-             .getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
-    from pyspark.logger import PySparkLogger
-
-    # pyspark also logs each failed query's error with its whole Java stack as JSON on
-    # stderr; the test's own message already carries Spark's error.
-    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
-        PySparkLogger.getLogger(name).disabled = True
-    return spark
+    """idxc's own Spark session, sized for one test run of small queries: two cores and
+    two shuffle partitions; the JVM's quick JIT tier alone cuts about a quarter of the
+    run (start-up and warm-up dominate it)."""
+    return start("local[2]", tmp, {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"},  # type: ignore[return-value]
+                 java="-XX:TieredStopAtLevel=1")
 
 
 @pytest.fixture(scope="session")

@@ -238,3 +238,24 @@ def test_a_bad_table_in_postgres_is_reported_by_column_and_key(postgres: str) ->
         spec.run(engine="postgres", dsn=postgres, tables={"tiva": "bad.tiva"})
     with pytest.raises(idxlang.IdxError, match="--table tiva=bad.nothere: PostgreSQL cannot read it"):
         spec.run(engine="postgres", dsn=postgres, tables={"tiva": "bad.nothere"})
+
+
+def test_spark_writes_outputs_without_collecting_them(spark, tmp_path: Path) -> None:  # noqa: F811
+    """An output written to a file is written by Spark itself and read back in order, so
+    a large one never passes through the driver: the files equal DuckDB's."""
+    import pyarrow.parquet as pq
+
+    from idxlang.data import resolve_sources
+    from idxlang.engines import EngineOptions
+    from idxlang.run import execute
+
+    spec = idxlang.load(INNOVATION)
+    sources = resolve_sources(spec.model, None)
+    for engine in ("duckdb", "spark"):
+        targets = {o: (tmp_path / engine / f"{o}.parquet", "parquet") for o in spec.outputs}
+        result = execute(spec.compile(dialect=engine), sources, targets, engine=EngineOptions(engine))
+        assert result.rows == {o: pq.read_metadata(p).num_rows for o, (p, _) in targets.items()}
+    for output in spec.outputs:
+        have = pq.read_table(tmp_path / "spark" / f"{output}.parquet").to_pylist()
+        want = pq.read_table(tmp_path / "duckdb" / f"{output}.parquet").to_pylist()
+        assert len(have) == len(want) and all(same(h[c], w[c]) for h, w in zip(have, want) for c in w)

@@ -280,3 +280,15 @@ def test_rank_within_a_subset_and_of_a_rounded_score(write):
                                  'rank(round(x, 0) desc where firm != "World") as rounded\n', csv_text)
     got = {r["firm"]: (r["place"], r["rounded"]) for r in rows}
     assert got == {"World": (None, None), "B": (1, 1), "C": (2, 1), "A": (3, 3)}
+
+
+@pytest.mark.parametrize("x,digits,want", [
+    (1.005, 2, 1.01),  # stored as 1.00499999999999989...: the tie is decided on 1.005
+    (2.675, 2, 2.68), (-1.005, 2, -1.01), (-2.5, 0, -3.0), (2.5, 0, 3.0), (0.125, 2, 0.13),
+    (1.00499999, 2, 1.0),  # not a tie at 15 digits: to the nearest
+    (123456.785, 2, 123456.79), (0.0, 2, 0.0), (7.0, 0, 7.0), (-0.004, 2, 0.0),
+])
+def test_round_is_half_away_from_zero_on_the_value_a_spreadsheet_shows(write, x, digits, want):
+    """docs/language.md "Rounding": the stated rule, exact values (the rule is exact)."""
+    rows, _ = run(write, PANEL + f"output by firm, year: round(x, {digits}) as r\n", f"firm,year,x,y\nA,2014,{x!r},1\n")
+    assert rows[0]["r"] == want

@@ -46,6 +46,14 @@ class Keeping(Protocol):
     def keep(self, name: str, sql: str) -> None: ...
 
 
+@runtime_checkable
+class Spilling(Protocol):
+    """An engine that writes a large output to files itself (Spark), rather than
+    sending its rows through the driver."""
+
+    def spill(self, sql: str) -> str: ...
+
+
 @dataclass(frozen=True)
 class EngineOptions:
     engine: str = "duckdb"
@@ -53,6 +61,12 @@ class EngineOptions:
     spark_master: str = "local[*]"
     settings: dict[str, str | int] = field(default_factory=dict)  # DuckDB's memory_limit, threads, ...
     tables: dict[str, str] = field(default_factory=dict)  # spec table -> schema.table already in the engine
+
+    def __post_init__(self) -> None:
+        check_engine(self.engine)
+        if self.tables and self.engine == "duckdb":
+            raise IdxError(Diagnostic("error", "--table names a table already in PostgreSQL or Spark",
+                                      hint="for DuckDB, pass the file with --data NAME=FILE"))
 
 
 def check_engine(name: str) -> str:
@@ -185,5 +199,5 @@ def input_name(table_name: str) -> str:
     return f"idx_input_{table_name}"
 
 
-__all__ = ["EngineOptions", "Keeping", "Session", "check_engine", "check_tables", "first_line", "export", "input_name", "open_session", "relocate",
+__all__ = ["EngineOptions", "Keeping", "Session", "Spilling", "check_engine", "check_tables", "first_line", "export", "input_name", "open_session", "relocate",
            "used_columns"]

@@ -60,9 +60,10 @@ appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
 """
 
 
-def start(master: str, scratch: Path) -> object:
+def start(master: str, scratch: Path, settings: dict[str, str] | None = None, java: str = "") -> object:
     """A Spark session as idxc needs it: ANSI on, UTC, no Hive metastore, errors only in
-    the log, everything it writes under `scratch`."""
+    the log, everything it writes under `scratch`; `settings` and `java` (JVM options)
+    add to it."""
     try:
         with warnings.catch_warnings():  # pyspark warns on import that pandas >= 3 is untested: not used here
             warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
@@ -74,17 +75,22 @@ def start(master: str, scratch: Path) -> object:
         raise IdxError(Diagnostic("error", f"--engine spark: {problem}", hint="apt install openjdk-17-jre-headless"))
     log4j = scratch / "log4j2.properties"
     log4j.write_text(LOG4J2, encoding="utf-8")
-    java_options = f"-Dlog4j2.configurationFile=file:{log4j} -Dderby.system.home={scratch / 'derby'}"
-    return (SparkSession.builder.master(master).appName("idxc")
-            .config("spark.sql.ansi.enabled", "true")
-            .config("spark.sql.catalogImplementation", "in-memory")
-            .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
-            .config("spark.local.dir", str(scratch / "local"))
-            .config("spark.driver.extraJavaOptions", java_options)
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .getOrCreate())
+    java_options = f"{java} -Dlog4j2.configurationFile=file:{log4j} -Dderby.system.home={scratch / 'derby'}".strip()
+    builder = SparkSession.builder.master(master).appName("idxc")
+    for key, value in {"spark.sql.ansi.enabled": "true", "spark.sql.catalogImplementation": "in-memory",
+                       "spark.sql.warehouse.dir": str(scratch / "warehouse"), "spark.local.dir": str(scratch / "local"),
+                       "spark.driver.extraJavaOptions": java_options, "spark.sql.session.timeZone": "UTC",
+                       "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false", **(settings or {})}.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    from pyspark.logger import PySparkLogger
+
+    # pyspark also logs each failed query's error with its whole Java stack as JSON on
+    # stderr; idxc's own message carries Spark's error.
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).disabled = True
+    return spark
 
 
 def _active() -> object | None:
@@ -137,6 +143,14 @@ class SparkEngineSession:
         """The step's rows computed now and held by Spark (lineage cut), under its name."""
         kept = self.spark.sql(sql).localCheckpoint(eager=True)  # type: ignore[attr-defined]
         kept.createOrReplaceTempView(name)
+
+    def spill(self, sql: str) -> str:
+        """An output written by Spark itself as Parquet files under the scratch folder
+        (never collected into the driver, whose memory a large output would exceed);
+        the glob that reads them back."""
+        folder = self.scratch / f"output_{len(list(self.scratch.glob('output_*')))}"
+        self.spark.sql(sql).write.parquet(str(folder))  # type: ignore[attr-defined]
+        return str(folder / "*.parquet")
 
     def execute(self, sql: str) -> None:
         self.spark.sql(sql)  # type: ignore[attr-defined]  (a command runs at once; CACHE TABLE computes)
