@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -57,6 +58,8 @@ appender.console.name = console
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = error
 """
 
 
@@ -76,6 +79,8 @@ def start(master: str, scratch: Path, settings: dict[str, str] | None = None, ja
     log4j = scratch / "log4j2.properties"
     log4j.write_text(LOG4J2, encoding="utf-8")
     java_options = f"{java} -Dlog4j2.configurationFile=file:{log4j} -Dderby.system.home={scratch / 'derby'}".strip()
+    if "PYSPARK_SUBMIT_ARGS" not in os.environ:  # the driver's JVM starts before the builder's options reach it
+        os.environ["PYSPARK_SUBMIT_ARGS"] = f"--driver-java-options {shlex.quote(java_options)} pyspark-shell"
     builder = SparkSession.builder.master(master).appName("idxc")
     for key, value in {"spark.sql.ansi.enabled": "true", "spark.sql.catalogImplementation": "in-memory",
                        "spark.sql.warehouse.dir": str(scratch / "warehouse"), "spark.local.dir": str(scratch / "local"),
