@@ -18,7 +18,8 @@ from sqlglot import exp
 from . import model as m
 from .data import Source
 from .engines.duckdb import session
-from .sql import INPUT_SCHEMA, as_double, binary, col, ident, join, lit, present_cells, to_sql
+from .sqlgen import input_rows
+from .sql import as_double, binary, col, ident, join, lit, present_cells, to_sql
 
 STATISTICS = (("n", exp.Count), ("mean", exp.Avg), ("sd", exp.StddevSamp), ("min", exp.Min), ("max", exp.Max),
               ("skew", exp.Skewness), ("kurt", exp.Kurtosis))
@@ -65,7 +66,7 @@ def _inputs(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[Group]:
     for number, t in enumerate(model.tables.values()):
         cols = [col(k) for k in (*t.keys, *t.attributes)]
         cols += [as_double(col(c)).as_(ident(c), copy=False) for c in t.columns]
-        query = exp.select(*cols).from_(exp.Table(this=ident(t.name), db=ident(INPUT_SCHEMA)), copy=False)
+        query = exp.select(*cols).from_(input_rows(t), copy=False)
         groups.append((f"table {t.name}", t.keys, _view(con, f"input_{number}", query)))
     return groups
 

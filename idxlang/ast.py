@@ -135,6 +135,20 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Layout:
+    """How the file lays out the table, when not one column per variable: `long(variable,
+    value)`, one row per entity, period and variable; `wide("{variable}_{period}",
+    first..last)`, one row per entity and a column per variable and period."""
+
+    kind: str  # "long" or "wide"
+    variable: Name | None = None
+    value: Name | None = None
+    pattern: String | None = None
+    periods: tuple[int, int] | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     title: str | None
@@ -143,6 +157,7 @@ class Table:
     source: String | None
     columns: tuple[Column, ...]
     span: Span = _span()
+    layout: Layout | None = None
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ class DataChecker:
     def check_table(self, t: m.TableInfo) -> None:
         rel = table(t.name, INPUT_SCHEMA)
         types = self.types(rel)
-        missing = [c for c in (*t.keys, *t.attributes, *t.columns) if c not in types]
+        missing = [c for c in t.raw_columns if c not in types]
         for c in missing:
             self.fail(t.name, f"column '{c}' is missing", did_you_mean(c, types) or f"columns: {', '.join(types)}")
         if missing:
@@ -132,7 +132,7 @@ class DataChecker:
                                 alias=exp.TableAlias(this=ident("numbered")))
         first_rows = lambda cond, *cols: (select(col(ROW), *cols).from_(numbered.copy(), copy=False).where(cond, copy=False)  # noqa: E731
                                           .order_by(col(ROW), copy=False).limit(6, copy=False))
-        for c in t.columns:
+        for c in t.raw_values:
             if not types[c].startswith(NUMERIC_TYPES):
                 text = exp.and_(exp.Not(this=is_null(col(c))),
                                 is_null(exp.TryCast(this=col(c), to=exp.DataType(this=exp.DataType.Type.DOUBLE))))
@@ -140,11 +140,26 @@ class DataChecker:
                 if bad:
                     self.fail(t.name, f"column '{c}' has text where numbers belong: rows {_rows([r[0] for r in bad])}"
                               f" ({', '.join(repr(r[1]) for r in bad[:3])})", "leave a cell empty for a missing value")
-        if t.time and not types[t.time].startswith(INTEGER_TYPES):
+        if t.time and t.time in types and not types[t.time].startswith(INTEGER_TYPES):
             self.fail(t.name, f"time axis '{t.time}' must hold whole periods (e.g. years), not {types[t.time]}")
         keys = [k for k in t.keys if k in types]
+        if isinstance(t.layout, m.Long):
+            self.check_variables(t, rel)
+            keys.append(t.layout.variable)
         if keys:
             self.check_keys(t, rel, keys, numbered, first_rows)
+
+    def check_variables(self, t: m.TableInfo, rel: exp.Table) -> None:
+        """A long file: every column the spec names is a variable in it."""
+        assert t.layout is not None
+        variable = col(t.layout.variable)
+        found = [str(r[0]) for r in self.q(select(variable).from_(rel.copy(), copy=False).distinct()
+                                           .where(exp.Not(this=is_null(variable.copy())), copy=False))]
+        for c in t.columns:
+            if c not in found:
+                shown = ", ".join(sorted(found)[:8]) + (", ..." if len(found) > 8 else "")
+                self.fail(t.name, f"variable '{c}' is not in column '{t.layout.variable}'",
+                          did_you_mean(c, found) or f"variables: {shown}")
 
     def check_keys(self, t: m.TableInfo, rel: exp.Table, keys: list[str], numbered: exp.Subquery, first_rows) -> None:  # type: ignore[no-untyped-def]
         counts = [binary(exp.Sub, exp.Count(this=exp.Star()), exp.Count(this=col(k))) for k in keys]

@@ -95,11 +95,34 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
                 numeric.append(col.name)
         source = str(Path(d.module.path).parent / st.source.value) if st.source else None
         docs = {c.name: c.doc for c in st.columns if c.doc}
+        layout = _layout(d, st, keys, attrs)
         d.tables[st.name] = m.TableInfo(st.name, st.entity.id if st.entity else None, st.time.id if st.time else None,
-                                        source, tuple(numeric), tuple(attrs), st.span, docs=docs)
+                                        source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout)
     d.axes = m.Axes(frozenset(entities), frozenset(times), attributes)
     for key in entities | times:
         d.columns.setdefault(key, (m.Grain((key,)), m.RefKind.KEY))
+
+
+def _layout(d: Declarations, st: ast.Table, keys: list[str], attrs: list[str]) -> m.Long | m.Wide | None:
+    """The file's layout as declared, checked against the table's axes."""
+    lay = st.layout
+    if lay is None:
+        return None
+    if lay.kind == "long":
+        assert lay.variable is not None and lay.value is not None
+        if lay.variable.id == lay.value.id or {lay.variable.id, lay.value.id} & {*keys, *attrs}:
+            raise d.error("long(variable, value): two columns of the file, apart from the keys and attributes", lay.span)
+        return m.Long(lay.variable.id, lay.value.id)
+    assert lay.pattern is not None and lay.periods is not None
+    if st.time is None or st.entity is None:
+        raise d.error("wide(...) lays out periods as columns: the table needs an entity and a time axis", lay.span)
+    if "{variable}" not in lay.pattern.value or "{period}" not in lay.pattern.value:
+        raise d.error('wide("..."): the column pattern names {variable} and {period}, as "{variable}_{period}"',
+                      lay.pattern.span)
+    first, last = lay.periods
+    if not (isinstance(first, int) and isinstance(last, int) and first <= last and last - first < 10000):
+        raise d.error("wide(pattern, first..last): whole periods, first no later than last", lay.span)
+    return m.Wide(lay.pattern.value, tuple(range(first, last + 1)))
 
 
 def _screen(d: Declarations, st: ast.Screen) -> None:
@@ -117,7 +140,7 @@ def _screen(d: Declarations, st: ast.Screen) -> None:
     if table.entity in d.screens:
         raise d.error(f"'{table.entity}' is screened twice", st.span)
     columns = tuple(c.id for c in st.columns) or table.columns
-    d.screens[table.entity] = m.Screen(table.name, table.entity, st.threshold.value, columns)
+    d.screens[table.entity] = m.Screen(table.name, table.entity, st.threshold.value, columns, table)
 
 
 def _override(d: Declarations, params: dict[str, float | int]) -> None:

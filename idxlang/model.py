@@ -413,6 +413,28 @@ class Schema(Enum):
 
 
 @dataclass(frozen=True)
+class Long:
+    """The file holds one row per entity, period and variable: the variable's name in
+    column `variable`, its value in `value`. The table's columns are variables."""
+
+    variable: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Wide:
+    """The file holds one row per entity and a column per variable and period, named by
+    `pattern` ("{variable}_{period}": `le_1990`); the periods are stated, so that every
+    column read is named in the SQL."""
+
+    pattern: str
+    periods: tuple[int, ...]
+
+    def column(self, variable: str, period: int) -> str:
+        return self.pattern.replace("{variable}", variable).replace("{period}", str(period))
+
+
+@dataclass(frozen=True)
 class TableInfo:
     name: str
     entity: str | None
@@ -424,6 +446,23 @@ class TableInfo:
     schema: Schema = Schema.INPUT
     docs: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)  # column -> doc string
     extra_keys: tuple[str, ...] = ()  # keys every row carries besides the axes (a draw)
+    layout: Long | Wide | None = None  # None: one column per variable
+
+    @property
+    def raw_columns(self) -> tuple[str, ...]:
+        """The file's columns the spec reads, as laid out in the file."""
+        keys = tuple(k for k in self.keys if not (isinstance(self.layout, Wide) and k == self.time))
+        named = (self.layout.variable,) if isinstance(self.layout, Long) else ()
+        return tuple(dict.fromkeys((*keys, *self.attributes, *named, *self.raw_values)))
+
+    @property
+    def raw_values(self) -> tuple[str, ...]:
+        """The file's columns holding numbers, as laid out in the file."""
+        if isinstance(self.layout, Long):
+            return (self.layout.value,)
+        if isinstance(self.layout, Wide):
+            return tuple(self.layout.column(c, p) for c in self.columns for p in self.layout.periods)
+        return self.columns
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -444,6 +483,12 @@ class Screen:
     entity: str
     threshold: float
     columns: tuple[str, ...]
+    source: TableInfo | None = field(default=None, compare=False)  # the table, as its file lays it out
+
+    @property
+    def rows(self) -> TableInfo:
+        assert self.source is not None
+        return self.source
 
 
 @dataclass(frozen=True)

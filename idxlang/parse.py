@@ -157,7 +157,17 @@ class _ToAst(Transformer):
         return (None, _ident(time))
 
     def source(self, items):
-        return ast.String(_string(items[0]), _tspan(items[0]))
+        path, layout = items
+        return ast.String(_string(path), _tspan(path)), layout
+
+    def long_layout(self, items):
+        variable, value = _kept(items)
+        return ast.Layout("long", _ident(variable), _ident(value), span=_cover(items))
+
+    def wide_layout(self, items):
+        pattern, first, last = _kept(items)
+        return ast.Layout("wide", pattern=ast.String(_string(pattern), _tspan(pattern)),
+                          periods=(_number(first), _number(last)), span=_cover(items))
 
     def column(self, items):
         name, attr, doc = items
@@ -169,7 +179,9 @@ class _ToAst(Transformer):
     def table_decl(self, items):
         name, title, axes, source, *lines = _kept(items)
         columns = tuple(c.node for line in lines for c in line)
-        return ast.Table(_name(name), _string(title) if title else None, axes[0], axes[1], source, columns, _cover(items))
+        path, layout = source or (None, None)
+        return ast.Table(_name(name), _string(title) if title else None, axes[0], axes[1], path, columns, _cover(items),
+                         layout)
 
     def signed_number(self, items):
         sign, num = items

@@ -9,7 +9,7 @@ the same reductions share that grain's steps in a run; otherwise each has its ow
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import model as m
 
@@ -121,7 +121,6 @@ def rows(model: m.Model, output: str, defs: list[m.Definition]) -> Rows:
         for_rows = any(k in out.keys or k in used for k in t.keys) and t.grain not in have and t.grain == out.grain
         if not cols and not any(a in used for a in t.attributes) and not for_rows:
             continue
-        tables.append(m.TableInfo(t.name, t.entity, t.time, t.source, cols, t.attributes, t.span, t.schema, t.docs,
-                                  t.extra_keys))
+        tables.append(replace(t, columns=cols))
         have.add(t.grain)
     return Rows(tuple(tables), carried, merges(defs))

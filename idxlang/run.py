@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, IdxError
 from .engines import EngineOptions, Keeping, Session, Spilling, first_line, open_session, relocate
 from .engines.duckdb import DuckDBSession, session
 from .sql import col, lit, select, to_sql
-from .sqlgen import screened
+from .sqlgen import input_rows, screened
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
     import pyarrow as pa
@@ -159,7 +159,8 @@ def _screened(place: Session, places: dict[str, exp.Table], compiled: Compiled) 
     """The entities each screen drops, by name, with their availability."""
     found = []
     for screen in compiled.model.screens.values():
-        dropped = relocate(screened(screen, kept=False).order_by(col(screen.entity), copy=False), places)
+        rows = input_rows(screen.rows, screen.columns)
+        dropped = relocate(screened(screen, False, rows).order_by(col(screen.entity), copy=False), places)
         for entity, share in place.rows(to_sql(dropped, compiled.dialect.name, pretty=False)):
             found.append(Dropped(screen, str(entity), float(share)))
     return found

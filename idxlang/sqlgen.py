@@ -16,7 +16,7 @@ from . import steps as s
 from .builtins import operators, ranking, reductions, time
 from .builtins.outliers import bounds_sql
 from .dialects import DUCKDB, Dialect
-from .sql import INPUT_SCHEMA, as_double, binary, col, ident, join, lit, named, present_cells, select, table, window
+from .sql import INPUT_SCHEMA, as_double, binary, case, col, ident, join, lit, named, present_cells, select, table, window
 from .windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
@@ -89,18 +89,55 @@ def _merged(inner: exp.Select, name: str, keys: tuple[str, ...], into: str | Non
     return join(query, sub, "full" if keys else "cross", using=keys)
 
 
+def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None) -> exp.Expression:
+    """An input table as the spec sees it: one row per key, one column per variable.
+    A file laid out `long(variable, value)` is pivoted here, in the SQL, each variable
+    named: `MAX(CASE WHEN variable = 'x' THEN value END) AS x`, one row per key the file
+    holds (whatever its variables: the rows a wide file would have)."""
+    source = table(t.name, INPUT_SCHEMA)
+    if t.layout is None:
+        return source
+    if isinstance(t.layout, m.Wide):
+        return _unpivot_periods(t, t.layout, t.columns if columns is None else columns)
+    value = as_double(col(t.layout.value))
+    names = t.columns if columns is None else columns
+    pivot = [exp.Max(this=case((exp.EQ(this=col(t.layout.variable), expression=lit(c)), value.copy())))
+             .as_(ident(c), copy=False) for c in names]
+    groups = [col(k) for k in (*t.keys, *t.attributes) if k not in t.extra_keys]
+    query = select(*[g.copy() for g in groups], *pivot).from_(source, copy=False)
+    return query.group_by(*groups, copy=False).subquery(t.name)
+
+
+def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...]) -> exp.Expression:
+    """A file with a column per variable and period (`le_1990`), one row per entity,
+    turned into one row per entity and period: the entity's row crossed with the
+    periods, each variable taking its period's column."""
+    assert t.time is not None
+    period = col(t.time, "periods")
+    values = [exp.Case(this=period.copy(), ifs=[exp.If(this=lit(p), true=as_double(col(wide.column(c, p))))
+                                                for p in wide.periods]).as_(ident(c), copy=False) for c in names]
+    keys = [col(k) for k in (*t.keys, *t.attributes) if k != t.time and k not in t.extra_keys]
+    periods = exp.Values(expressions=[exp.Tuple(expressions=[lit(p)]) for p in wide.periods],
+                         alias=exp.TableAlias(this=ident("periods"), columns=[ident(t.time)]))
+    query = select(*keys, period.as_(ident(t.time), copy=False), *values).from_(table(t.name, INPUT_SCHEMA), copy=False)
+    return join(query, periods, "cross").subquery(t.name)
+
+
 def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     t = step.table
     cols: list[exp.Expression] = [col(k) for k in step.keys]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
         cols += [as_double(col(c)).as_(ident(c), copy=False) for c in t.columns]
+        rows = input_rows(t)
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]
-    inner = select(*cols).from_(table(t.name, t.schema.value), copy=False)
+        rows = table(t.name, t.schema.value)
+    inner = select(*cols).from_(rows, copy=False)
     if t.extra_keys and t.schema is m.Schema.INPUT:  # every row once per draw (idxc sensitivity)
         inner = join(inner, table("draws", INPUT_SCHEMA), "cross")
     if step.screen is not None:
-        inner = inner.where(exp.In(this=col(step.screen.entity), query=exp.Subquery(this=screened(step.screen, True))), copy=False)
+        kept = screened(step.screen, True, input_rows(step.screen.rows, step.screen.columns))
+        inner = inner.where(exp.In(this=col(step.screen.entity), query=exp.Subquery(this=kept)), copy=False)
     return _merged(inner, step.name, step.keys, step.merge_into)
 
 
@@ -184,12 +221,13 @@ def final(q: s.OutputQuery, ordered: bool = True, dialect: Dialect = DUCKDB) -> 
     return query.order_by(*[built.key(k) for k in q.keys], copy=False) if q.keys and ordered else query
 
 
-def screened(screen: m.Screen, kept: bool) -> exp.Select:
-    """The entities a screen keeps (kept=True), or those it drops with their availability."""
+def screened(screen: m.Screen, kept: bool, rows: exp.Expression) -> exp.Select:
+    """The entities a screen keeps (kept=True), or those it drops with their availability,
+    among the table's `rows` (input_rows)."""
     present, cells = present_cells(screen.columns)
     share = binary(exp.Div, as_double(present), cells)  # not an integer division (PostgreSQL)
     shares = (select(col(screen.entity), share.as_(ident("availability"), copy=False))
-              .from_(table(screen.table, INPUT_SCHEMA), copy=False).group_by(col(screen.entity), copy=False))
+              .from_(rows, copy=False).group_by(col(screen.entity), copy=False))
     compare = exp.GTE if kept else exp.LT
     query = select(col(screen.entity), *([] if kept else [col("availability")]))
     return (query.from_(exp.Subquery(this=shares, alias=exp.TableAlias(this=ident("screen"))), copy=False)
@@ -230,4 +268,4 @@ def _tally(tallies: list[s.Tally], members: list[int], dialect: Dialect) -> exp.
     return query
 
 
-__all__ = ["ExprBuilder", "ctes", "final", "screened", "tally_queries"]
+__all__ = ["ExprBuilder", "ctes", "final", "input_rows", "screened", "tally_queries"]

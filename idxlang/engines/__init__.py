@@ -96,13 +96,14 @@ def engine_table(model: m.Model, name: str, qualified: str, engine: str) -> exp.
 
 
 def used_columns(t: m.TableInfo) -> list[str]:
-    return [c for c in dict.fromkeys([*t.keys, *t.attributes, *t.columns])]
+    return list(t.raw_columns)
 
 
 def export(con: "duckdb.DuckDBPyConnection", t: m.TableInfo, path: Path, fmt: str) -> list[tuple[str, str]]:
-    """Write the columns the spec uses of input table `t`, typed as the run reads them
-    (numbers DOUBLE), to `path`; return (column, DuckDB type) in order."""
-    cols = [as_double(col(c)).as_(ident(c), copy=False) if c in t.columns else col(c) for c in used_columns(t)]
+    """Write the columns the spec uses of input table `t`, as laid out in the file and
+    typed as the run reads them (numbers DOUBLE), to `path`; return (column, DuckDB type)."""
+    numbers = t.raw_values
+    cols = [as_double(col(c)).as_(ident(c), copy=False) if c in numbers else col(c) for c in used_columns(t)]
     query = to_sql(select(*cols).from_(table(t.name, INPUT_SCHEMA), copy=False), pretty=False)
     rel = con.sql(query)
     if fmt == "parquet":
@@ -171,17 +172,17 @@ def check_tables(place: Session, dialect_name: str, model: m.Model, given: dict[
         missing = [c for c in used_columns(t) if c not in found.names]
         problems += [Diagnostic("error", f"{label}: column '{c}' is missing",
                                 hint=did_you_mean(c, found.names) or f"columns: {', '.join(found.names)}") for c in missing]
-        text = [c for c in t.columns if c in found.names and not pa.types.is_integer(found.field(c).type)
+        text = [c for c in t.raw_values if c in found.names and not pa.types.is_integer(found.field(c).type)
                 and not pa.types.is_floating(found.field(c).type) and not pa.types.is_decimal(found.field(c).type)]
         problems += [Diagnostic("error", f"{label}: column '{c}' holds {found.field(c).type}, where numbers belong")
                      for c in text]
         if missing:
             continue
-        keys = [col(k) for k in t.keys]
+        keys = [col(k) for k in t.raw_columns if k in t.keys or (isinstance(t.layout, m.Long) and k == t.layout.variable)]
         twice = (select(*keys).from_(where.copy(), copy=False).group_by(*[k.copy() for k in keys], copy=False)
                  .having(exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1)), copy=False).limit(5, copy=False))
         for row in place.rows(to_sql(twice, dialect_name, pretty=False)):
-            named = ", ".join(f"{k}={v}" for k, v in zip(t.keys, row))
+            named = ", ".join(f"{k.name}={v}" for k, v in zip(keys, row))
             problems.append(Diagnostic("error", f"{label}: duplicate key {named}", hint="each key must appear once"))
     if problems:
         raise IdxError(*problems)

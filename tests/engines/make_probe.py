@@ -7,6 +7,10 @@ get wrong, chosen by hand (run `python tests/engines/make_probe.py` after a chan
 - o: one outlier per year (treat() must Winsorise it), plus missing cells.
 - x, y: ordinary values with missing cells; region r03 has no row for 2012 (a gap in
   time, for lag, interpolate), r08 is mostly missing (the screen drops it).
+
+probe_long.csv holds x, y and t of probe.csv laid out long (one row per region, year and
+variable, a missing cell an absent row, plus a variable no spec reads), for long.idx;
+probe_wide.csv holds x and y a column per year (`x_2010`), UTF-8 with a BOM, for wide.idx.
 """
 
 import csv
@@ -42,6 +46,20 @@ def main() -> None:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
+    with open(HERE / "probe_long.csv", "w", newline="", encoding="utf-8") as f:  # the same, one row per variable
+        w = csv.writer(f)
+        w.writerow(["region", "year", "grp", "indicator", "value"])
+        for r in rows:
+            for name in ("x", "y", "t"):
+                if r[name] != "":  # a missing cell is an absent row, as long files have it
+                    w.writerow([r["region"], r["year"], r["grp"], name, r[name]])
+            w.writerow([r["region"], r["year"], r["grp"], "unused", 1])
+    with open(HERE / "probe_wide.csv", "w", newline="", encoding="utf-8-sig") as f:  # a column per variable and year
+        w = csv.writer(f)
+        w.writerow(["region", "grp", *(f"{v}_{year}" for v in ("x", "y") for year in YEARS)])
+        for i, region in enumerate(REGIONS):
+            cells = {(r["year"], v): r[v] for r in rows if r["region"] == region for v in ("x", "y")}
+            w.writerow([region, "A" if i < 4 else "B", *(cells.get((year, v), "") for v in ("x", "y") for year in YEARS)])
     with open(HERE / "world.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["year", "deflator"])

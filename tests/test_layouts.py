@@ -1,0 +1,128 @@
+"""Data as offices publish it (issue 11): a file laid out long, one row per entity,
+period and variable, is pivoted inside the generated SQL (visible in `idxc sql`) and
+gives what the same numbers laid out wide give; its problems are reported by column,
+variable and row."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import idxlang
+from conftest import ROOT, idxc
+
+ENGINES = ROOT / "tests" / "engines"
+LONG = ENGINES / "long.idx"
+
+
+def wide_twin() -> idxlang.Spec:
+    """long.idx reading probe.csv, where the same numbers are laid out one column each."""
+    text = LONG.read_text(encoding="utf-8").replace('"probe_long.csv" long(indicator, value)', '"probe.csv"')
+    return idxlang.loads(text, path=str(ENGINES / "wide_twin.idx"))
+
+
+def test_a_long_file_gives_what_the_wide_file_gives() -> None:
+    long, wide = idxlang.load(LONG), wide_twin()
+    have, want = long.run(), wide.run()
+    for output in long.outputs:  # the same numbers, summed in another order: to 1e-12
+        h, w = have.tables[output].to_pylist(), want.tables[output].to_pylist()
+        assert len(h) == len(w) and all(
+            math.isclose(a[c], b[c], rel_tol=1e-12) if isinstance(b[c], float) and a[c] is not None else a[c] == b[c]
+            for a, b in zip(h, w) for c in b), output
+    assert have.skipped == want.skipped and [d.entity for d in have.screened] == [d.entity for d in want.screened]
+
+
+def test_the_pivot_is_in_the_sql() -> None:
+    sql = idxc("sql", str(LONG)).stdout
+    assert """MAX(CASE WHEN "indicator" = 'x' THEN CAST("value" AS DOUBLE) END) AS "x\"""" in sql
+    assert 'GROUP BY\n      "region",\n      "year",\n      "grp"' in sql  # one row per key the file holds
+
+
+LONG_SPEC = 'table p: firm by year from "long.csv" long(variable, value)\n  gdp, pop\n\noutput by firm, year: gdp / pop as pc\n'
+
+
+@pytest.mark.parametrize("csv_text,message", [
+    ("firm,year,variable,value\nA,2020,gdp,1\nA,2020,popp,2\n",
+     "variable 'pop' is not in column 'variable'"),
+    ("firm,year,variable,value\nA,2020,gdp,1\nA,2020,pop,2\nA,2020,gdp,3\n",
+     "duplicate key firm=A, year=2020, variable=gdp in rows 1, 3"),
+    ("firm,year,variable,value\nA,2020,gdp,1\nA,2020,pop,n/a\n",
+     "column 'value' has text where numbers belong: rows 2 ('n/a')"),
+    ("firm,year,indicator,value\nA,2020,gdp,1\n", "column 'variable' is missing"),
+])
+def test_a_bad_long_file_is_reported(write, csv_text: str, message: str) -> None:
+    write("long.csv", csv_text)
+    proc = idxc("run", str(write("s.idx", LONG_SPEC)))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert message in proc.stderr, proc.stderr
+
+
+def test_a_misspelt_variable_gets_the_closest_suggested(write) -> None:
+    write("long.csv", "firm,year,variable,value\nA,2020,gdp,1\nA,2020,popul,2\n")
+    spec = LONG_SPEC.replace("gdp, pop", "gdp, popu").replace("gdp / pop", "gdp * popu")
+    proc = idxc("run", str(write("s.idx", spec)))
+    assert "variable 'popu' is not in column 'variable'" in proc.stderr and "popul" in proc.stderr
+
+
+def test_long_takes_two_columns_apart_from_the_keys(write) -> None:
+    proc = idxc("check", str(write("s.idx", LONG_SPEC.replace("long(variable, value)", "long(year, value)"))))
+    assert proc.returncode == 2 and "long(variable, value): two columns of the file" in proc.stderr
+    assert "^" in proc.stderr  # a caret under the clause
+
+
+UN = ("\ufeffiso3,country,le_1990,le_1991,le_1992,gnipc_1990,gnipc_1991,gnipc_1992,other_1990\n"
+      "RUS,Россия,68.9,68.5,67.9,10000,9500,,1\nFRA,France,76.6,76.8,77.0,20000,20500,21000,2\n")
+WIDE_SPEC = """table un: iso3 by year from "un.csv" wide("{{variable}}_{{period}}", {periods})
+  country attribute
+  le, gnipc
+
+output by iso3, year: country, le, gnipc, chain(gnipc) as growth, rank(le desc) as place
+"""
+
+
+def test_a_file_with_a_column_per_variable_and_year_and_a_bom(write) -> None:
+    """`VAR_YEAR` columns, as a UN statistics file has them, UTF-8 with a byte-order mark
+    and a Cyrillic name: one row per country and year, unpivoted in the SQL."""
+    write("un.csv", UN)
+    spec = idxlang.load(write("s.idx", WIDE_SPEC.format(periods="1990..1992")))
+    rows = spec.run().tables[spec.outputs[0]].to_pylist()
+    got = {(r["iso3"], r["year"]): r for r in rows}
+    assert len(rows) == 6 and got[("RUS", 1991)]["country"] == "Россия"
+    assert got[("RUS", 1991)]["le"] == 68.5 and got[("RUS", 1991)]["growth"] == pytest.approx(0.95)
+    assert got[("RUS", 1992)]["gnipc"] is None and got[("FRA", 1990)]["place"] == 1
+    sql = spec.sql()
+    assert 'WHEN 1991\n        THEN CAST("le_1991" AS DOUBLE)' in sql and '"other_1990"' not in sql
+    assert 'CROSS JOIN (VALUES\n      (1990),\n      (1991),\n      (1992)) AS "periods"("year")' in sql
+
+
+def test_a_period_the_wide_file_lacks_is_named_with_the_closest(write) -> None:
+    write("un.csv", UN)
+    proc = idxc("run", str(write("s.idx", WIDE_SPEC.format(periods="1990..1993"))))
+    assert proc.returncode == 2 and "column 'le_1993' is missing" in proc.stderr
+    assert "did you mean 'le_1992'?" in proc.stderr and "column 'gnipc_1993' is missing" in proc.stderr
+
+
+@pytest.mark.parametrize("layout,message", [
+    ('wide("{variable}", 1990..1992)', "the column pattern names {variable} and {period}"),
+    ('wide("{variable}_{period}", 1992..1990)', "whole periods, first no later than last"),
+])
+def test_a_bad_wide_layout_is_refused(write, layout: str, message: str) -> None:
+    text = WIDE_SPEC.replace('wide("{{variable}}_{{period}}", {periods})', layout)
+    proc = idxc("check", str(write("s.idx", text)))
+    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+
+
+def test_unicode_names_end_to_end(write) -> None:
+    """Cyrillic in a file name, entity names, spec identifiers and band labels; the
+    printed table stays aligned."""
+    write("регионы.csv", "регион,год,доход\nМосква,2020,10.5\nТверь,2020,3.25\n")
+    spec = ('table регионы: регион by год from "регионы.csv"\n  доход\n\n'
+            'scale уровень "Уровень"\n  "высокий" (5, inf) "Высокий"\n  "низкий" [0, 5] "Низкий"\n\n'
+            'output by регион, год: доход, classify(доход, уровень) as класс\n')
+    proc = idxc("run", str(write("индекс.idx", spec)))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["регион", "год", "доход", "класс"]
+    assert lines[1].split() == ["Москва", "2020", "10.5000", "высокий"] and lines[2].split()[-1] == "низкий"
+    assert len({line.index("2020") for line in lines[1:]}) == 1  # columns line up
