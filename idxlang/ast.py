@@ -158,6 +158,7 @@ class Table:
     columns: tuple[Column, ...]
     span: Span = _span()
     layout: Layout | None = None
+    encoding: String | None = None  # the file's text encoding, when stated
 
 
 @dataclass(frozen=True)

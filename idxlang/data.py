@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 from sqlglot import exp
 
+from . import formats
 from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .sql import INPUT_SCHEMA, binary, col, ident, is_null, lit, select, table, to_sql
@@ -25,6 +26,8 @@ INTEGER_TYPES = NUMERIC_TYPES[:10]
 class Source:
     table: str
     path: Path
+    numbers: tuple[str, ...] = ()  # the file's columns that hold numbers (a decimal comma is looked for there)
+    encoding: str | None = None  # as stated in the spec; else read off the file
 
 
 def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, skip: set[str] = frozenset()) -> list[Source]:  # type: ignore[assignment]
@@ -56,27 +59,40 @@ def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, ski
         if not p.exists():
             where = "named by the spec" if t.name not in given else "given with --data"
             raise IdxError(Diagnostic("error", f"data file for table {t.name} not found: {p} ({where})"))
-        sources.append(Source(t.name, p))
+        sources.append(Source(t.name, p, t.raw_values, t.encoding))
     return sources
 
 
-def _reader(path: Path) -> exp.Expression:
-    suffix = path.suffix.lower()
-    func = "read_parquet" if suffix in (".parquet", ".pq") else "read_csv"
-    if suffix not in (".parquet", ".pq", ".csv", ".tsv", ".txt", ".gz"):
-        raise IdxError(Diagnostic("error", f"{path}: unknown data format '{suffix}' (use .csv or .parquet)"))
-    return exp.Anonymous(this=func, expressions=[exp.Literal.string(str(path))])
-
-
 def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    """Each file as a view in `input`, read as published: a legacy encoding through a
+    UTF-8 copy, a decimal comma where the numbers have one (formats.py)."""
     con.execute(to_sql(exp.Create(this=exp.Table(this=ident(INPUT_SCHEMA)), kind="SCHEMA", exists=True), pretty=False))
     for s in sources:
-        view = exp.Create(this=table(s.table, INPUT_SCHEMA), kind="VIEW", replace=True,
-                          expression=select(exp.Star()).from_(exp.Table(this=_reader(s.path)), copy=False))
-        try:
-            con.execute(to_sql(view, pretty=False))
-        except duckdb.Error as err:
-            raise IdxError(Diagnostic("error", f"cannot read {s.path}: {str(err).splitlines()[0]}")) from None
+        path = formats.as_utf8(s.path, s.encoding)
+        _view(con, s, formats.reader(path))
+        if formats.is_csv(path) and formats.delimiter(con, path) != ",":  # "1,234" between commas is not a decimal
+            texts = [c for c, kind in _types(con, s).items() if c in s.numbers and kind == "VARCHAR"]
+            comma, thousands = formats.decimal_comma(con, table(s.table, INPUT_SCHEMA), texts)
+            if comma:
+                _view(con, s, formats.reader(path, True, thousands))
+
+
+def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression) -> None:
+    view = exp.Create(this=table(s.table, INPUT_SCHEMA), kind="VIEW", replace=True,
+                      expression=select(exp.Star()).from_(exp.Table(this=reader), copy=False))
+    try:
+        con.execute(to_sql(view, pretty=False))
+    except duckdb.Error as err:
+        raise IdxError(Diagnostic("error", f"cannot read {s.path}: {str(err).splitlines()[0]}")) from None
+
+
+def _types(con: duckdb.DuckDBPyConnection, s: Source) -> dict[str, str]:
+    try:
+        found = con.sql(to_sql(select(exp.Star()).from_(table(s.table, INPUT_SCHEMA), copy=False).limit(0, copy=False),
+                               pretty=False))
+    except duckdb.Error as err:
+        raise IdxError(Diagnostic("error", f"cannot read {s.path}: {str(err).splitlines()[0]}")) from None
+    return {name: str(kind) for name, kind in zip(found.columns, found.types)}
 
 
 def _rows(values: list[int]) -> str:
@@ -136,6 +152,9 @@ class DataChecker:
             if not types[c].startswith(NUMERIC_TYPES):
                 text = exp.and_(exp.Not(this=is_null(col(c))),
                                 is_null(exp.TryCast(this=col(c), to=exp.DataType(this=exp.DataType.Type.DOUBLE))))
+                if self.read_with_decimal_comma(t.name):  # such a number is not what is wrong in the column
+                    comma = exp.Anonymous(this="regexp_full_match", expressions=[col(c), lit(formats.DECIMAL_COMMA)])
+                    text = exp.and_(text, exp.Not(this=comma))
                 bad = self.q(first_rows(text, exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))
                 if bad:
                     self.fail(t.name, f"column '{c}' has text where numbers belong: rows {_rows([r[0] for r in bad])}"
@@ -148,6 +167,15 @@ class DataChecker:
             keys.append(t.layout.variable)
         if keys:
             self.check_keys(t, rel, keys, numbered, first_rows)
+
+    def read_with_decimal_comma(self, name: str) -> bool:
+        """Whether register() found decimal commas in the table's file (its view says so)."""
+        views = exp.Table(this=exp.Anonymous(this="duckdb_views"))
+        query = select(col("sql")).from_(views, copy=False).where(exp.and_(
+            exp.EQ(this=col("schema_name"), expression=lit(INPUT_SCHEMA)),
+            exp.EQ(this=col("view_name"), expression=lit(name))), copy=False)
+        found = self.q(query)
+        return bool(found) and "decimal_separator" in str(found[0][0])
 
     def check_variables(self, t: m.TableInfo, rel: exp.Table) -> None:
         """A long file: every column the spec names is a variable in it."""

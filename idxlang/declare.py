@@ -97,7 +97,8 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
         docs = {c.name: c.doc for c in st.columns if c.doc}
         layout = _layout(d, st, keys, attrs)
         d.tables[st.name] = m.TableInfo(st.name, st.entity.id if st.entity else None, st.time.id if st.time else None,
-                                        source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout)
+                                        source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout,
+                                        encoding=st.encoding.value if st.encoding else None)
     d.axes = m.Axes(frozenset(entities), frozenset(times), attributes)
     for key in entities | times:
         d.columns.setdefault(key, (m.Grain((key,)), m.RefKind.KEY))

@@ -447,6 +447,7 @@ class TableInfo:
     docs: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)  # column -> doc string
     extra_keys: tuple[str, ...] = ()  # keys every row carries besides the axes (a draw)
     layout: Long | Wide | None = None  # None: one column per variable
+    encoding: str | None = None  # the file's text encoding, when the spec states it
 
     @property
     def raw_columns(self) -> tuple[str, ...]:

@@ -126,3 +126,36 @@ def test_unicode_names_end_to_end(write) -> None:
     assert lines[0].split() == ["регион", "год", "доход", "класс"]
     assert lines[1].split() == ["Москва", "2020", "10.5000", "высокий"] and lines[2].split()[-1] == "низкий"
     assert len({line.index("2020") for line in lines[1:]}) == 1  # columns line up
+
+
+RU = "регион;год;доход;расход\nМосква;2020;10,5;3,25\nТверь;2020;3,25;1\nТверь;2021;1 204,5;\n"
+RU_SPEC = 'table регионы: регион by год from "ru.csv"{encoding}\n  доход, расход\n\noutput by регион, год: доход / расход as отношение, доход\n'
+
+
+@pytest.mark.parametrize("encoding,stated", [("utf-8", ""), ("utf-8-sig", ""), ("cp1251", ""),
+                                             ("koi8_r", ' encoding "koi8_r"')])
+def test_semicolons_decimal_commas_and_a_legacy_encoding(tmp_path, encoding: str, stated: str) -> None:
+    """Russian statistics as published: `;` between fields, decimal commas (and a space
+    grouping thousands), Cyrillic, UTF-8 or Windows-1251 (read off the file) or stated."""
+    (tmp_path / "ru.csv").write_bytes(RU.encode(encoding))
+    (tmp_path / "s.idx").write_text(RU_SPEC.format(encoding=stated), encoding="utf-8")
+    spec = idxlang.load(tmp_path / "s.idx")
+    rows = spec.run().tables[spec.outputs[0]].to_pylist()
+    assert [r["регион"] for r in rows] == ["Москва", "Тверь", "Тверь"]
+    assert rows[0]["отношение"] == pytest.approx(10.5 / 3.25) and rows[2]["доход"] == 1204.5
+    assert (tmp_path / "ru.csv").read_bytes() == RU.encode(encoding)  # the input is never written
+
+
+def test_text_in_a_decimal_comma_file_is_still_reported_by_row(tmp_path) -> None:
+    (tmp_path / "ru.csv").write_text(RU.replace("3,25;1", "3,25;н/д"), encoding="utf-8")
+    (tmp_path / "s.idx").write_text(RU_SPEC.format(encoding=""), encoding="utf-8")
+    proc = idxc("run", str(tmp_path / "s.idx"))
+    assert proc.returncode == 2 and "column 'расход' has text where numbers belong: rows 2 ('н/д')" in proc.stderr
+
+
+def test_numbers_between_commas_are_not_read_as_decimal_commas(write) -> None:
+    """A quoted "1,234" in a comma-separated file is text (a thousands separator or a
+    mistake), never silently 1.234."""
+    write("p.csv", 'firm,year,x\nA,2020,"1,234"\nB,2020,"2,5"\n')
+    proc = idxc("run", str(write("s.idx", 'table p: firm by year from "p.csv"\n  x\n\noutput by firm, year: x\n')))
+    assert proc.returncode == 2 and "column 'x' has text where numbers belong: rows 1, 2 ('1,234', '2,5')" in proc.stderr

@@ -1,0 +1,125 @@
+"""Files as statistics offices publish them: the reader of each format, and for CSV
+the two things DuckDB's sniffer does not settle, the encoding (Windows-1251 and other
+legacy code pages) and the decimal comma (`10,5` beside a `;` delimiter).
+
+Both are read off the file, or stated in the spec (`encoding "cp1251"`). A file in a
+legacy encoding is copied once, as UTF-8, to a temporary file that the run reads; the
+user's file is never written.
+"""
+
+from __future__ import annotations
+
+import atexit
+import codecs
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+from sqlglot import exp
+
+from .diagnostics import Diagnostic, IdxError
+from .sql import col, is_null, lit, select, to_sql
+
+PARQUET = (".parquet", ".pq")
+CSV = (".csv", ".tsv", ".txt", ".gz")
+# Legacy code pages met in statistics files, the first that decodes a sample wins
+# by charset-normalizer's measure of how plausible the text is.
+LEGACY = ("cp1251", "koi8_r", "cp1252", "cp1250", "iso8859_15", "utf_16")
+SAMPLE = 1 << 20
+# A number written with a decimal comma: digits, a space or a dot grouping thousands, a comma
+DECIMAL_COMMA = r"\s*[-+]?[0-9]{1,3}([ .]?[0-9]{3})*(,[0-9]+)?\s*"
+
+_copies: Path | None = None
+
+
+def reader(path: Path, decimal_comma: bool = False, thousands: str | None = None) -> exp.Expression:
+    """The table function that reads `path` (CSV with a decimal comma, and a character
+    grouping thousands, if asked)."""
+    suffix = path.suffix.lower()
+    if suffix not in (*PARQUET, *CSV):
+        raise IdxError(Diagnostic("error", f"{path}: unknown data format '{suffix}' (use .csv or .parquet)"))
+    if suffix in PARQUET:
+        return exp.Anonymous(this="read_parquet", expressions=[lit(str(path))])
+    options = [exp.EQ(this=col("decimal_separator"), expression=lit(","))] if decimal_comma else []
+    if thousands:
+        options.append(exp.EQ(this=col("thousands"), expression=lit(thousands)))
+    return exp.Anonymous(this="read_csv", expressions=[lit(str(path)), *options])
+
+
+def is_csv(path: Path) -> bool:
+    return path.suffix.lower() in CSV
+
+
+def as_utf8(path: Path, stated: str | None) -> Path:
+    """`path` itself when it is UTF-8 (a byte-order mark is fine), else a UTF-8 copy of
+    it, decoded as `stated` or as the legacy code page its bytes read best in."""
+    if not is_csv(path) or path.suffix.lower() == ".gz":
+        return path
+    encoding = stated or _detected(path)
+    if encoding is None:
+        return path
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise IdxError(Diagnostic("error", f"{path}: unknown encoding '{encoding}'",
+                                  hint="a Python codec name: cp1251, koi8_r, cp1252, latin-1, utf-16 ...")) from None
+    copy = _copy_folder() / f"{len(list(_copy_folder().iterdir()))}_{path.name}"
+    try:
+        with open(path, encoding=encoding, newline="") as src, open(copy, "w", encoding="utf-8", newline="") as dst:
+            shutil.copyfileobj(src, dst, SAMPLE)
+    except UnicodeDecodeError as err:
+        raise IdxError(Diagnostic("error", f"{path}: not {encoding} text at byte {err.start}",
+                                  hint="state the file's encoding: from \"file.csv\" encoding \"...\"")) from None
+    return copy
+
+
+def _detected(path: Path) -> str | None:
+    """None for UTF-8 (the sample decodes, a character cut at its end aside), else the
+    legacy code page the sample reads best in."""
+    with open(path, "rb") as f:
+        sample = f.read(SAMPLE)
+    try:
+        sample.decode("utf-8")
+        return None
+    except UnicodeDecodeError as err:
+        if err.start >= len(sample) - 3 and len(sample) == SAMPLE:
+            return None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_isolation=list(LEGACY)).best()
+    if best is None:
+        raise IdxError(Diagnostic("error", f"{path}: the text is neither UTF-8 nor a common legacy encoding",
+                                  hint="state it: from \"file.csv\" encoding \"cp1251\""))
+    return best.encoding
+
+
+def _copy_folder() -> Path:
+    global _copies
+    if _copies is None:
+        _copies = Path(tempfile.mkdtemp(prefix="idx-utf8-"))
+        atexit.register(shutil.rmtree, _copies, True)
+    return _copies
+
+
+def delimiter(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """The field delimiter DuckDB's sniffer reads off the file."""
+    sniffed = exp.Table(this=exp.Anonymous(this="sniff_csv", expressions=[lit(str(path))]))
+    found = con.execute(to_sql(select(col("Delimiter")).from_(sniffed, copy=False), pretty=False)).fetchall()
+    return str(found[0][0]) if found else ","
+
+
+def decimal_comma(con: duckdb.DuckDBPyConnection, view: exp.Table, columns: list[str]) -> tuple[bool, str | None]:
+    """Whether the file writes numbers with a decimal comma: some numeric column that
+    DuckDB read as text holds nothing else (and has a comma); and the character that
+    groups thousands there, if any (a space or a dot). The file is then read again so;
+    a column still holding text is reported by row as usual."""
+    for c in columns:
+        blank = exp.or_(is_null(col(c)), exp.EQ(this=exp.Trim(this=col(c)), expression=lit("")))
+        number = exp.Anonymous(this="regexp_full_match", expressions=[col(c), lit(DECIMAL_COMMA)])
+        has = lambda text: exp.LogicalOr(this=exp.Anonymous(this="contains", expressions=[col(c), lit(text)]))  # noqa: E731
+        query = select(exp.LogicalAnd(this=exp.or_(blank, number)), has(","), has(" "), has(".")).from_(view.copy(), copy=False)
+        (found,) = con.execute(to_sql(query, pretty=False)).fetchall()  # fetched to the end: the connection is free
+        if found[0] and found[1]:
+            return True, " " if found[2] else "." if found[3] else None
+    return False, None
