@@ -23,6 +23,7 @@ from .sql import col, is_null, lit, select, to_sql
 
 PARQUET = (".parquet", ".pq")
 CSV = (".csv", ".tsv", ".txt", ".gz")
+JSON_LINES = (".jsonl", ".ndjson")
 # Legacy code pages met in statistics files, the first that decodes a sample wins
 # by charset-normalizer's measure of how plausible the text is.
 LEGACY = ("cp1251", "koi8_r", "cp1252", "cp1250", "iso8859_15", "utf_16")
@@ -37,10 +38,12 @@ def reader(path: Path, decimal_comma: bool = False, thousands: str | None = None
     """The table function that reads `path` (CSV with a decimal comma, and a character
     grouping thousands, if asked)."""
     suffix = path.suffix.lower()
-    if suffix not in (*PARQUET, *CSV):
-        raise IdxError(Diagnostic("error", f"{path}: unknown data format '{suffix}' (use .csv or .parquet)"))
+    if suffix not in (*PARQUET, *CSV, *JSON_LINES):
+        raise IdxError(Diagnostic("error", f"{path}: unknown data format '{suffix}' (use .csv, .parquet or .jsonl)"))
     if suffix in PARQUET:
         return exp.Anonymous(this="read_parquet", expressions=[lit(str(path))])
+    if suffix in JSON_LINES:  # one JSON object per line, keys as columns
+        return exp.Anonymous(this="read_json", expressions=[lit(str(path))])
     options = [exp.EQ(this=col("decimal_separator"), expression=lit(","))] if decimal_comma else []
     if thousands:
         options.append(exp.EQ(this=col("thousands"), expression=lit(thousands)))

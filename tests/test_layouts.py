@@ -159,3 +159,13 @@ def test_numbers_between_commas_are_not_read_as_decimal_commas(write) -> None:
     write("p.csv", 'firm,year,x\nA,2020,"1,234"\nB,2020,"2,5"\n')
     proc = idxc("run", str(write("s.idx", 'table p: firm by year from "p.csv"\n  x\n\noutput by firm, year: x\n')))
     assert proc.returncode == 2 and "column 'x' has text where numbers belong: rows 1, 2 ('1,234', '2,5')" in proc.stderr
+
+
+def test_json_lines(write) -> None:
+    """One JSON object per line, as APIs of statistics offices export them."""
+    write("p.jsonl", '{"firm": "A", "year": 2020, "x": 1.5}\n{"firm": "B", "year": 2020, "x": null}\n'
+                     '{"firm": "A", "year": 2021, "x": 3}\n')
+    spec = idxlang.load(write("s.idx", 'table p: firm by year from "p.jsonl"\n  x\n\noutput by firm, year: x, chain(x) as ch\n'))
+    rows = spec.run().tables[spec.outputs[0]].to_pylist()
+    assert [(r["firm"], r["year"], r["x"], r["ch"]) for r in rows] == [("A", 2020, 1.5, None), ("A", 2021, 3.0, 2.0),
+                                                                       ("B", 2020, None, None)]
