@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .panel import PanelShape
+from . import panel
 from .scenarios import SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,15 +31,9 @@ def _seconds(cmd: list[str], pythonpath: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.against", description=__doc__.split("\n\n")[0])
     parser.add_argument("other", type=Path, help="another checkout of idxlang (git worktree add DIR REV)")
-    parser.add_argument("--entities", type=int, default=1_000_000)
-    parser.add_argument("--periods", type=int, default=20)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "idxlang-bench")
+    panel.add_arguments(parser, 1_000_000)
     args = parser.parse_args(argv)
-    shape = PanelShape(entities=args.entities, periods=args.periods)
-    data = args.data_dir / f"{shape.entities}x{shape.periods}"
-    subprocess.run([sys.executable, "-m", "bench.panel", str(shape.entities), str(shape.periods), str(data)],
-                   check=True, cwd=ROOT)
+    shape, data = panel.generated(args)
     found: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="idxlang-against-", dir=args.data_dir) as tmp:
         for name, scenario in SCENARIOS.items():

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .compare import compare
+from . import panel
 from .panel import PanelShape
 from .scenarios import SCENARIOS, command
 from .timed import timed
@@ -291,9 +292,8 @@ def _memory_gb() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.engines", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--entities", type=int, default=50_000)
-    parser.add_argument("--periods", type=int, default=20)
-    parser.add_argument("--runs", type=int, default=1)
+    panel.add_arguments(parser, 50_000)
+    parser.set_defaults(runs=1)
     parser.add_argument("--engines", default=",".join(ENGINES), help="of duckdb,postgres,spark (DuckDB always runs)")
     parser.add_argument("--timeout", type=float, metavar="MINUTES",
                         help="stop a run after this long and report the engine as not finished")
@@ -302,8 +302,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spark-memory", default="default",
                         help="Spark driver heap and its result limit (local mode: the driver is the executor); "
                              "'default' keeps Spark's 1g")
-    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "idxlang-bench",
-                        help="where the generated panels are kept between runs")
     args = parser.parse_args(argv)
     engines = args.engines.split(",")
     unknown = [e for e in engines if e not in ENGINES]
@@ -312,12 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     spark_memory = None if args.spark_memory == "default" else args.spark_memory
     engines = ["duckdb", *(e for e in dict.fromkeys(engines) if e != "duckdb")]  # the baseline first
 
-    shape = PanelShape(entities=args.entities, periods=args.periods)
-    data = args.data_dir / f"{shape.entities}x{shape.periods}"
-    print(f"panel {data} ...", file=sys.stderr, flush=True)
-    # in a process of its own, as bench/__main__.py does, so this one stays small
-    subprocess.run([sys.executable, "-m", "bench.panel", str(shape.entities), str(shape.periods), str(data)],
-                   check=True, cwd=ROOT)
+    shape, data = panel.generated(args)
     # a TERM unwinds like Ctrl-C, so the cluster is stopped and its folder deleted
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server = PostgresServer(args.pg_port, PG_SETTINGS) if "postgres" in engines else None

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from .compare import compare
-from .panel import PanelShape
+from . import panel
 from .scenarios import SCENARIOS, Scenario, command
 from .timed import timed
 
@@ -55,15 +54,9 @@ def long_scenario(work: Path) -> Scenario:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.layouts", description=__doc__.splitlines()[0])
-    parser.add_argument("--entities", type=int, default=100_000)
-    parser.add_argument("--periods", type=int, default=20)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "idxlang-bench")
+    panel.add_arguments(parser, 100_000)
     args = parser.parse_args(argv)
-    shape = PanelShape(entities=args.entities, periods=args.periods)
-    data = args.data_dir / f"{shape.entities}x{shape.periods}"
-    subprocess.run([sys.executable, "-m", "bench.panel", str(shape.entities), str(shape.periods), str(data)],
-                   check=True, cwd=ROOT)
+    shape, data = panel.generated(args)
     long_rows = duckdb.connect().execute(f"SELECT COUNT(*) FROM '{long_file(data / 'panel.parquet')}'").fetchall()[0][0]
     with tempfile.TemporaryDirectory(prefix="idxlang-layouts-") as tmp:
         work = Path(tmp)

@@ -9,6 +9,10 @@ finite; `missing` is the share of indicator cells left empty.
 
 from __future__ import annotations
 
+import argparse
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,3 +92,22 @@ if __name__ == "__main__":  # python -m bench.panel ENTITIES PERIODS FOLDER
     import sys
 
     write(PanelShape(entities=int(sys.argv[1]), periods=int(sys.argv[2])), Path(sys.argv[3]))
+
+
+def add_arguments(parser: "argparse.ArgumentParser", entities: int) -> None:
+    """The panel options every benchmark takes."""
+    parser.add_argument("--entities", type=int, default=entities)
+    parser.add_argument("--periods", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "idxlang-bench",
+                        help="where the generated panels are kept between runs")
+
+
+def generated(args: "argparse.Namespace") -> tuple[PanelShape, Path]:
+    """The panel the arguments ask for, generated once (in a process of its own, so that
+    the caller stays small) and kept in --data-dir."""
+    shape = PanelShape(entities=args.entities, periods=args.periods)
+    data = args.data_dir / f"{shape.entities}x{shape.periods}"
+    subprocess.run([sys.executable, "-m", "bench.panel", str(shape.entities), str(shape.periods), str(data)],
+                   check=True, cwd=Path(__file__).resolve().parent.parent)
+    return shape, data
