@@ -196,11 +196,12 @@ class DataChecker:
             if nulls:
                 self.fail(t.name, f"key column '{k}' is empty in rows {_rows([r[0] for r in nulls])}")
         twice = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
-        repeated = select(lit(1)).from_(rel.copy(), copy=False).group_by(*[col(k) for k in keys], copy=False).having(twice, copy=False)
-        if self.q(select(exp.Count(this=exp.Star())).from_(exp.Subquery(this=repeated), copy=False))[0][0]:
+        if self.q(select(exp.Count(this=exp.Star())).from_(exp.Subquery(this=_repeated(t, rel, keys)), copy=False))[0][0]:
             rows = exp.ArrayAgg(this=exp.Order(this=col(ROW), expressions=[exp.Ordered(this=col(ROW))]))
             dups = (select(*[col(k) for k in keys], rows).from_(numbered.copy(), copy=False).group_by(*[col(k) for k in keys], copy=False)
                     .having(twice.copy(), copy=False).order_by(*[col(k) for k in keys], copy=False).limit(5, copy=False))
+            if isinstance(t.layout, m.Long):  # only the variables the spec reads
+                dups = dups.where(exp.In(this=col(t.layout.variable), expressions=[lit(c) for c in t.columns]), copy=False)
             for *key, found in self.q(dups):
                 named = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
                 self.fail(t.name, f"duplicate key {named} in rows {_rows(found)}", "each key must appear once")
@@ -212,6 +213,28 @@ class DataChecker:
             if found:
                 self.fail(t.name, f"attribute '{a}' changes over time for {', '.join(str(v[0]) for v in found)}",
                           "an attribute must be constant for each entity")
+
+
+def _repeated(t: m.TableInfo, rel: exp.Table, keys: list[str]) -> exp.Select:
+    """A row per key held twice. In a long file, a key is an entity and period (2M for a
+    20M-row file, where grouping by the variable too would hash 20M): repeated when one
+    of the spec's variables appears twice for it; the others do not matter."""
+    if not isinstance(t.layout, m.Long):
+        twice = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
+        return select(lit(1)).from_(rel.copy(), copy=False).group_by(*[col(k) for k in keys], copy=False).having(twice, copy=False)
+    per_key = [k for k in keys if k != t.layout.variable]
+    return (select(lit(1)).from_(rel.copy(), copy=False).group_by(*[col(k) for k in per_key], copy=False)
+            .having(exp.or_(*[_twice(t.layout.variable, t.columns[i:i + 63]) for i in range(0, len(t.columns), 63)]),
+                    copy=False))
+
+
+def _twice(variable: str, names: tuple[str, ...]) -> exp.Expression:
+    """One of `names` (63 at most) appears twice among a key's rows: more of them than
+    distinct ones, counted as the bits of a BIGINT (half the time of a count each)."""
+    place = exp.Case(this=col(variable), ifs=[exp.If(this=lit(c), true=lit(i)) for i, c in enumerate(names)])
+    bits = exp.Anonymous(this="bit_or", expressions=[exp.BitwiseLeftShift(
+        this=exp.Cast(this=lit(1), to=exp.DataType.build("BIGINT")), expression=place.copy())])
+    return exp.GT(this=exp.Count(this=place), expression=exp.Anonymous(this="bit_count", expressions=[bits]))
 
 
 def check_data(con: duckdb.DuckDBPyConnection, model: m.Model, sources: list[Source]) -> None:

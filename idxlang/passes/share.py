@@ -64,7 +64,10 @@ def _computing(plan: s.Plan, staged: list[str]) -> dict[str, int]:
 
 
 def _input(step: s.Step) -> bool:
-    return isinstance(step, s.Read) and step.table.schema is m.Schema.INPUT and not step.merge_into
+    """A plain read of the user's data: read again rather than copied. A file laid out
+    long or wide by period is reshaped when read, which is worth doing once."""
+    return isinstance(step, s.Read) and step.table.schema is m.Schema.INPUT and not step.merge_into \
+        and step.table.layout is None
 
 
 def _chain(plan: s.Plan, name: str) -> list[str]:
