@@ -168,6 +168,21 @@ class DataChecker:
         if keys:
             self.check_keys(t, rel, keys, numbered, first_rows)
 
+    def check_joined(self, t: m.TableInfo, rel: exp.Table) -> None:
+        """Every entity of the table has its value of an attribute held by another table."""
+        for owner, attributes in t.joined_by_table.items():
+            if owner not in self.sources or t.entity is None:
+                continue
+            known = select(col(t.entity)).from_(table(owner, INPUT_SCHEMA), copy=False)
+            missing = (select(col(t.entity)).from_(rel.copy(), copy=False).distinct()
+                       .where(exp.Not(this=exp.In(this=col(t.entity), query=known.subquery())), copy=False)
+                       .order_by(col(t.entity), copy=False).limit(5, copy=False))
+            found = [str(r[0]) for r in self.q(missing)]
+            if found:
+                self.fail(t.name, f"{', '.join(found)} ha{'s' if len(found) == 1 else 've'} no {', '.join(attributes)} "
+                          f"in table {owner} ({self.sources[owner].path})",
+                          f"every {t.entity} needs one row there")
+
     def read_with_decimal_comma(self, name: str) -> bool:
         """Whether register() found decimal commas in the table's file (its view says so)."""
         views = exp.Table(this=exp.Anonymous(this="duckdb_views"))
@@ -205,7 +220,8 @@ class DataChecker:
             for *key, found in self.q(dups):
                 named = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
                 self.fail(t.name, f"duplicate key {named} in rows {_rows(found)}", "each key must appear once")
-        for a in t.attributes:
+        self.check_joined(t, rel)
+        for a in t.own_attributes:
             entity = col(t.entity or "")
             varying = exp.GT(this=exp.Count(this=exp.Distinct(expressions=[col(a)])), expression=lit(1))
             found = self.q(select(entity).from_(rel.copy(), copy=False).group_by(entity.copy(), copy=False).having(varying, copy=False)

@@ -3,6 +3,8 @@ screens, each declared once. `check.py` resolves expressions against them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,9 +101,20 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
         d.tables[st.name] = m.TableInfo(st.name, st.entity.id if st.entity else None, st.time.id if st.time else None,
                                         source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout,
                                         encoding=st.encoding.value if st.encoding else None)
+    _join_attributes(d)
     d.axes = m.Axes(frozenset(entities), frozenset(times), attributes)
     for key in entities | times:
         d.columns.setdefault(key, (m.Grain((key,)), m.RefKind.KEY))
+
+
+def _join_attributes(d: Declarations) -> None:
+    """An attribute declared in another table of the same entity (region → district in
+    a table of regions) reaches every table of that entity, joined by the entity key."""
+    owners = {a: t for t in d.tables.values() for a in t.attributes}
+    for name, t in list(d.tables.items()):
+        joined = tuple((a, o.name) for a, o in owners.items() if o.entity == t.entity and o is not t)
+        if t.entity and joined:
+            d.tables[name] = replace(t, attributes=(*t.attributes, *(a for a, _ in joined)), joined=joined)
 
 
 def _layout(d: Declarations, st: ast.Table, keys: list[str], attrs: list[str]) -> m.Long | m.Wide | None:

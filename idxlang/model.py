@@ -448,13 +448,28 @@ class TableInfo:
     extra_keys: tuple[str, ...] = ()  # keys every row carries besides the axes (a draw)
     layout: Long | Wide | None = None  # None: one column per variable
     encoding: str | None = None  # the file's text encoding, when the spec states it
+    joined: tuple[tuple[str, str], ...] = ()  # attributes from another table of the entity: (attribute, table)
 
     @property
     def raw_columns(self) -> tuple[str, ...]:
         """The file's columns the spec reads, as laid out in the file."""
         keys = tuple(k for k in self.keys if not (isinstance(self.layout, Wide) and k == self.time))
         named = (self.layout.variable,) if isinstance(self.layout, Long) else ()
-        return tuple(dict.fromkeys((*keys, *self.attributes, *named, *self.raw_values)))
+        return tuple(dict.fromkeys((*keys, *self.own_attributes, *named, *self.raw_values)))
+
+    @property
+    def joined_by_table(self) -> dict[str, list[str]]:
+        """The joined attributes by the table holding them."""
+        found: dict[str, list[str]] = {}
+        for attribute, owner in self.joined:
+            found.setdefault(owner, []).append(attribute)
+        return found
+
+    @property
+    def own_attributes(self) -> tuple[str, ...]:
+        """The attributes the table's own file holds (not joined from another table)."""
+        joined = {a for a, _ in self.joined}
+        return tuple(a for a in self.attributes if a not in joined)
 
     @property
     def raw_values(self) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ constructs' own SQL lives with their family in `builtins/`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from sqlglot import exp
@@ -94,6 +95,8 @@ def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None) -> exp.Ex
     A file laid out `long(variable, value)` is pivoted here, in the SQL, each variable
     named: `MAX(CASE WHEN variable = 'x' THEN value END) AS x`, one row per key the file
     holds (whatever its variables: the rows a wide file would have)."""
+    if t.joined:
+        return _with_attributes(t, columns)
     source = table(t.name, INPUT_SCHEMA)
     if t.layout is None:
         return source
@@ -106,6 +109,23 @@ def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None) -> exp.Ex
     groups = [col(k) for k in (*t.keys, *t.attributes) if k not in t.extra_keys]
     query = select(*[g.copy() for g in groups], *pivot).from_(source, copy=False)
     return query.group_by(*groups, copy=False).subquery(t.name)
+
+
+def _with_attributes(t: m.TableInfo, columns: tuple[str, ...] | None) -> exp.Expression:
+    """The table's rows with the attributes another table of its entity holds, joined by
+    the entity key (every entity has one value there: data.py checks it)."""
+    assert t.entity is not None
+    own = replace(t, attributes=t.own_attributes, joined=())
+    query = select(exp.Star()).from_(_aliased_rows(input_rows(own, columns), t.name), copy=False)
+    for owner, attrs in t.joined_by_table.items():
+        values = select(col(t.entity), *[col(a) for a in attrs]).from_(table(owner, INPUT_SCHEMA), copy=False)
+        query = join(query, values.subquery(owner), "left", using=(t.entity,))
+    return query.subquery(t.name)
+
+
+def _aliased_rows(rows: exp.Expression, name: str) -> exp.Expression:
+    return rows if isinstance(rows, exp.Subquery) else exp.Table(this=rows.this, db=rows.args.get("db"),
+                                                                 alias=exp.TableAlias(this=ident(name)))
 
 
 def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...]) -> exp.Expression:

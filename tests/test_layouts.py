@@ -169,3 +169,38 @@ def test_json_lines(write) -> None:
     rows = spec.run().tables[spec.outputs[0]].to_pylist()
     assert [(r["firm"], r["year"], r["x"], r["ch"]) for r in rows] == [("A", 2020, 1.5, None), ("A", 2021, 3.0, 2.0),
                                                                        ("B", 2020, None, None)]
+
+
+ATTR_SPEC = """table p: region by year from "p.csv"
+  x
+table regions: region from "d.csv"
+  district attribute
+
+output cells by region, year: x, mean(x by district) as dm, district
+output districts by district, year: sum(x by district) as total
+"""
+PANEL = "region,year,x\nA,2020,1\nB,2020,3\nC,2020,5\nA,2021,2\nB,2021,4\nC,2021,6\n"
+
+
+def test_an_attribute_from_its_own_table(write) -> None:
+    """region → district held by a table of regions, joined to the panel by the key."""
+    write("p.csv", PANEL)
+    write("d.csv", "region,district\nA,North\nB,North\nC,South\n")
+    spec = idxlang.load(write("s.idx", ATTR_SPEC))
+    got = spec.run().tables
+    assert [(r["region"], r["year"], r["dm"], r["district"]) for r in got["cells"].to_pylist()][:3] == [
+        ("A", 2020, 2.0, "North"), ("A", 2021, 3.0, "North"), ("B", 2020, 2.0, "North")]
+    assert [(r["district"], r["year"], r["total"]) for r in got["districts"].to_pylist()] == [
+        ("North", 2020, 4.0), ("North", 2021, 6.0), ("South", 2020, 5.0), ("South", 2021, 6.0)]
+    assert 'LEFT JOIN (\n' in spec.sql("cells") and 'FROM "input"."regions"' in spec.sql("cells")
+
+
+@pytest.mark.parametrize("districts,message", [
+    ("region,district\nA,North\nB,North\n", "C has no district in table regions"),
+    ("region,district\nA,North\nA,South\nB,North\nC,South\n", "duplicate key region=A in rows 1, 2"),
+])
+def test_every_entity_has_exactly_one_value_of_a_joined_attribute(write, districts: str, message: str) -> None:
+    write("p.csv", PANEL)
+    write("d.csv", districts)
+    proc = idxc("run", str(write("s.idx", ATTR_SPEC)))
+    assert proc.returncode == 2 and message in proc.stderr, proc.stderr

@@ -10,7 +10,8 @@ get wrong, chosen by hand (run `python tests/engines/make_probe.py` after a chan
 
 probe_long.csv holds x, y and t of probe.csv laid out long (one row per region, year and
 variable, a missing cell an absent row, plus a variable no spec reads), for long.idx;
-probe_wide.csv holds x and y a column per year (`x_2010`), UTF-8 with a BOM, for wide.idx.
+probe_wide.csv holds x and y a column per year (`x_2010`), UTF-8 with a BOM, for wide.idx;
+regions.csv a region's macro-region, an attribute in a table of its own, for wide.idx.
 """
 
 import csv
@@ -60,6 +61,10 @@ def main() -> None:
         for i, region in enumerate(REGIONS):
             cells = {(r["year"], v): r[v] for r in rows if r["region"] == region for v in ("x", "y")}
             w.writerow([region, "A" if i < 4 else "B", *(cells.get((year, v), "") for v in ("x", "y") for year in YEARS)])
+    with open(HERE / "regions.csv", "w", newline="", encoding="utf-8") as f:  # an attribute in its own table
+        w = csv.writer(f)
+        w.writerow(["region", "macro"])
+        w.writerows([region, "north" if i % 3 else "south"] for i, region in enumerate(REGIONS))
     with open(HERE / "world.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["year", "deflator"])
