@@ -159,6 +159,7 @@ class Table:
     span: Span = _span()
     layout: Layout | None = None
     encoding: String | None = None  # the file's text encoding, when stated
+    sheet: String | None = None  # a workbook's sheet, when not the first
 
 
 @dataclass(frozen=True)

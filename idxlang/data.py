@@ -28,6 +28,7 @@ class Source:
     path: Path
     numbers: tuple[str, ...] = ()  # the file's columns that hold numbers (a decimal comma is looked for there)
     encoding: str | None = None  # as stated in the spec; else read off the file
+    sheet: str | None = None  # a workbook's sheet, when not the first
 
 
 def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, skip: set[str] = frozenset()) -> list[Source]:  # type: ignore[assignment]
@@ -59,7 +60,7 @@ def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, ski
         if not p.exists():
             where = "named by the spec" if t.name not in given else "given with --data"
             raise IdxError(Diagnostic("error", f"data file for table {t.name} not found: {p} ({where})"))
-        sources.append(Source(t.name, p, t.raw_values, t.encoding))
+        sources.append(Source(t.name, p, t.raw_values, t.encoding, t.sheet))
     return sources
 
 
@@ -68,6 +69,9 @@ def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     UTF-8 copy, a decimal comma where the numbers have one (formats.py)."""
     con.execute(to_sql(exp.Create(this=exp.Table(this=ident(INPUT_SCHEMA)), kind="SCHEMA", exists=True), pretty=False))
     for s in sources:
+        if formats.is_workbook(s.path):  # read by openpyxl, handed to DuckDB as Arrow
+            _view(con, s, formats.sheet(con, s.path, s.sheet, f"{INPUT_SCHEMA}_{s.table}_sheet"))
+            continue
         path = formats.as_utf8(s.path, s.encoding)
         _view(con, s, formats.reader(path))
         if formats.is_csv(path) and formats.delimiter(con, path) != ",":  # "1,234" between commas is not a decimal

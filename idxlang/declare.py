@@ -100,7 +100,8 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
         layout = _layout(d, st, keys, attrs)
         d.tables[st.name] = m.TableInfo(st.name, st.entity.id if st.entity else None, st.time.id if st.time else None,
                                         source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout,
-                                        encoding=st.encoding.value if st.encoding else None)
+                                        encoding=st.encoding.value if st.encoding else None,
+                                        sheet=st.sheet.value if st.sheet else None)
     _join_attributes(d)
     d.axes = m.Axes(frozenset(entities), frozenset(times), attributes)
     for key in entities | times:

@@ -24,6 +24,7 @@ from .sql import col, is_null, lit, select, to_sql
 PARQUET = (".parquet", ".pq")
 CSV = (".csv", ".tsv", ".txt", ".gz")
 JSON_LINES = (".jsonl", ".ndjson")
+WORKBOOK = (".xlsx", ".xlsm")
 # Legacy code pages met in statistics files, the first that decodes a sample wins
 # by charset-normalizer's measure of how plausible the text is.
 LEGACY = ("cp1251", "koi8_r", "cp1252", "cp1250", "iso8859_15", "utf_16")
@@ -39,7 +40,7 @@ def reader(path: Path, decimal_comma: bool = False, thousands: str | None = None
     grouping thousands, if asked)."""
     suffix = path.suffix.lower()
     if suffix not in (*PARQUET, *CSV, *JSON_LINES):
-        raise IdxError(Diagnostic("error", f"{path}: unknown data format '{suffix}' (use .csv, .parquet or .jsonl)"))
+        raise IdxError(Diagnostic("error", f"{path}: unknown data format '{suffix}' (use .csv, .parquet, .jsonl or .xlsx)"))
     if suffix in PARQUET:
         return exp.Anonymous(this="read_parquet", expressions=[lit(str(path))])
     if suffix in JSON_LINES:  # one JSON object per line, keys as columns
@@ -48,6 +49,43 @@ def reader(path: Path, decimal_comma: bool = False, thousands: str | None = None
     if thousands:
         options.append(exp.EQ(this=col("thousands"), expression=lit(thousands)))
     return exp.Anonymous(this="read_csv", expressions=[lit(str(path)), *options])
+
+
+def is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in WORKBOOK
+
+
+def sheet(con: duckdb.DuckDBPyConnection, path: Path, name: str | None, view: str) -> exp.Expression:
+    """A workbook's sheet (the first unless named), its first row the header, registered
+    with DuckDB as an Arrow table under `view`; what reads it. Cells keep their types
+    (numbers, text, dates); a column mixing numbers and text is text, which the data
+    checks then report by row."""
+    import openpyxl
+    import pyarrow as pa
+
+    from .diagnostics import did_you_mean
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises zipfile's, KeyError, InvalidFileException ...
+        raise IdxError(Diagnostic("error", f"cannot read {path}: {type(err).__name__}: {err}")) from None
+    try:
+        if name is not None and name not in book.sheetnames:
+            raise IdxError(Diagnostic("error", f"{path}: no sheet '{name}'",
+                                      hint=did_you_mean(name, book.sheetnames) or f"sheets: {', '.join(book.sheetnames)}"))
+        rows = list(book[name or book.sheetnames[0]].iter_rows(values_only=True))
+    finally:
+        book.close()
+    header = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(rows[0] if rows else ())]
+    columns = {}
+    for i, h in enumerate(header):
+        values = [r[i] if i < len(r) else None for r in rows[1:]]
+        try:
+            columns[h] = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed: text, for the checks to report
+            columns[h] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
+    con.register(view, pa.table(columns))
+    return exp.Table(this=exp.to_identifier(view, quoted=True))
 
 
 def is_csv(path: Path) -> bool:

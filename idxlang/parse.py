@@ -157,8 +157,9 @@ class _ToAst(Transformer):
         return (None, _ident(time))
 
     def source(self, items):
-        path, layout, encoding = _kept(items)
-        return ast.String(_string(path), _tspan(path)), layout, ast.String(_string(encoding), _tspan(encoding)) if encoding else None
+        path, layout, encoding, sheet = _kept(items)
+        text = lambda tok: ast.String(_string(tok), _tspan(tok)) if tok else None  # noqa: E731
+        return text(path), layout, text(encoding), text(sheet)
 
     def long_layout(self, items):
         variable, value = _kept(items)
@@ -179,9 +180,9 @@ class _ToAst(Transformer):
     def table_decl(self, items):
         name, title, axes, source, *lines = _kept(items)
         columns = tuple(c.node for line in lines for c in line)
-        path, layout, encoding = source or (None, None, None)
+        path, layout, encoding, sheet = source or (None, None, None, None)
         return ast.Table(_name(name), _string(title) if title else None, axes[0], axes[1], path, columns, _cover(items),
-                         layout, encoding)
+                         layout, encoding, sheet)
 
     def signed_number(self, items):
         sign, num = items

@@ -204,3 +204,30 @@ def test_every_entity_has_exactly_one_value_of_a_joined_attribute(write, distric
     write("d.csv", districts)
     proc = idxc("run", str(write("s.idx", ATTR_SPEC)))
     assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+
+
+def _workbook(path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    panel = book.active
+    panel.title = "панель"
+    for row in [("region", "year", "x"), ("A", 2020, 1), ("B", 2020, 3.5), ("C", 2020, 5), ("A", 2021, 2),
+                ("B", 2021, None), ("C", 2021, 6)]:
+        panel.append(row)
+    regions = book.create_sheet("regions")
+    for row in [("region", "district"), ("A", "North"), ("B", "North"), ("C", "South")]:
+        regions.append(row)
+    book.save(path)
+
+
+def test_an_excel_workbook_with_two_sheets(write, tmp_path) -> None:
+    """Each table reads its sheet by name: the panel from one, an attribute from another."""
+    _workbook(tmp_path / "book.xlsx")
+    spec = ATTR_SPEC.replace('from "p.csv"', 'from "book.xlsx" sheet "панель"').replace('from "d.csv"', 'from "book.xlsx" sheet "regions"')
+    loaded = idxlang.load(write("s.idx", spec))
+    got = loaded.run().tables
+    assert [(r["district"], r["year"], r["total"]) for r in got["districts"].to_pylist()] == [
+        ("North", 2020, 4.5), ("North", 2021, 2.0), ("South", 2020, 5.0), ("South", 2021, 6.0)]
+    bad = idxc("run", str(write("t.idx", spec.replace('sheet "regions"', 'sheet "region"'))))
+    assert bad.returncode == 2 and "no sheet 'region'" in bad.stderr and "did you mean 'regions'?" in bad.stderr
