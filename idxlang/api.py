@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from . import model as m
 from .compile import Compiled, check, compile_model, load_module, standalone
 from .declare import parse_param_values
+from .parse import with_layouts
 from .dialects import dialect as profile
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .sql import to_sql
@@ -75,8 +76,11 @@ class Spec:
         return [self.output(o) for o in outputs] if outputs else self.outputs
 
 
-def load(path: str | Path, params: dict[str, object] | None = None) -> Spec:
-    return Spec(check(load_module(path), parse_param_values({k: str(v) for k, v in (params or {}).items()})))
+def load(path: str | Path, params: dict[str, object] | None = None, layouts: dict[str, str] | None = None) -> Spec:
+    """The spec at `path`; `layouts` overrides how named tables' files are laid out
+    ({"panel": "long(indicator, value)"}, as the spec would write it after `from`)."""
+    module = with_layouts(load_module(path), layouts) if layouts else load_module(path)
+    return Spec(check(module, parse_param_values({k: str(v) for k, v in (params or {}).items()})))
 
 
 def loads(text: str, params: dict[str, object] | None = None, path: str = "<spec>") -> Spec:

@@ -26,10 +26,21 @@ def _params(items: list[str]) -> dict[str, str]:
     return out
 
 
+def _layouts(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise IdxError(Diagnostic("error", f"--layout {item}: write it as TABLE=LAYOUT",
+                                      hint='e.g. --layout panel="long(indicator, value)"'))
+        key, value = item.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .api import load
 
-    spec = load(args.spec, _params(args.param))  # type: ignore[arg-type]
+    spec = load(args.spec, _params(args.param), _layouts(args.layout))  # type: ignore[arg-type]
     for w in spec.warnings:
         print(w, file=sys.stderr)
     return spec
@@ -251,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("spec", help="the .idx spec file")
         p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="override a param")
+        p.add_argument("--layout", action="append", default=[], metavar="TABLE=LAYOUT",
+                       help='how a table\'s file is laid out, as the spec writes it after from: '
+                            '"long(indicator, value)", "wide(\"{variable}_{period}\", 1990..2022)" or "default"')
 
     run = sub.add_parser("run", help="run the spec's outputs over panel data")
     common(run)

@@ -8,6 +8,8 @@ The post-lexer below turns newlines into the tokens that say which is which.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -404,6 +406,39 @@ def parse(text: str, path: str = "<spec>") -> ast.Module:
         d = err.diagnostics[0]
         raise IdxError(Diagnostic(d.severity, d.message, path, text, d.span, d.hint)) from None
     return ast.Module(path, text, tuple(statements))
+
+
+def parse_layout(text: str, where: str) -> ast.Layout | None:
+    """A layout given on the command line (`--layout panel="long(indicator, value)"`),
+    read by the spec's own grammar as the clause after `from "file"`; "wide" alone, or
+    an empty text, is the default layout (one column per variable)."""
+    if text.strip() in ("", "default", "columns"):
+        return None
+    module = parse(f'table _t: _e by _p from "_" {text}\n', where)
+    table = module.statements[0]
+    assert isinstance(table, ast.Table)
+    return table.layout
+
+
+def with_layouts(module: ast.Module, layouts: dict[str, str]) -> ast.Module:
+    """The module with the named tables' layouts replaced (the command line's --layout)."""
+    tables = {st.name for st in module.statements if isinstance(st, ast.Table)}
+    for name in layouts:
+        if name not in tables:
+            from .diagnostics import did_you_mean
+
+            raise IdxError(Diagnostic("error", f"--layout {name}=...: the spec has no table '{name}'",
+                                      hint=did_you_mean(name, tables)))
+    def placed(st: ast.Table) -> ast.Layout | None:  # its messages point at the table the spec declares
+        lay = parse_layout(layouts[st.name], f"--layout {st.name}")
+        if lay is None:
+            return None
+        pattern = replace(lay.pattern, span=st.span) if lay.pattern else None
+        return replace(lay, span=st.span, pattern=pattern)
+
+    statements = tuple(replace(st, layout=placed(st)) if isinstance(st, ast.Table) and st.name in layouts else st
+                       for st in module.statements)
+    return replace(module, statements=statements)
 
 
 def parse_file(path: str | Path) -> ast.Module:
