@@ -13,7 +13,7 @@ from typing import Sequence
 
 from .diagnostics import Diagnostic, IdxError
 
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "json", "xlsx")  # formats.OUTPUTS, without importing DuckDB for `idxc sql`
 
 
 def _params(items: list[str]) -> dict[str, str]:

@@ -14,12 +14,16 @@ import codecs
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 from sqlglot import exp
 
 from .diagnostics import Diagnostic, IdxError
 from .sql import col, is_null, lit, select, to_sql
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PARQUET = (".parquet", ".pq")
 CSV = (".csv", ".tsv", ".txt", ".gz")
@@ -164,3 +168,44 @@ def decimal_comma(con: duckdb.DuckDBPyConnection, view: exp.Table, columns: list
         if found[0] and found[1]:
             return True, " " if found[2] else "." if found[3] else None
     return False, None
+
+
+OUTPUTS = ("csv", "parquet", "json", "xlsx")
+
+
+def write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str) -> int:
+    """An output written to `path` as `fmt` (CSV, Parquet, JSON lines or an Excel sheet);
+    the rows written, read back from the file where the format allows, not recounted
+    by running the query again."""
+    if fmt == "xlsx":
+        return _workbook(rel.to_arrow_table(), path)
+    if fmt == "parquet":
+        rel.write_parquet(str(path))
+        reader: exp.Expression = exp.Anonymous(this="read_parquet", expressions=[lit(str(path))])
+    elif fmt == "json":  # one object per line
+        view = "idx_output"
+        rel.create_view(view, replace=True)
+        copy = exp.Copy(this=select(exp.Star()).from_(exp.to_identifier(view, quoted=True), copy=False).subquery(),
+                        kind=False, files=[lit(str(path))],
+                        params=[exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="json"))])
+        con.execute(to_sql(copy, pretty=False))
+        reader = exp.Anonymous(this="read_json", expressions=[lit(str(path))])
+    else:
+        rel.write_csv(str(path))
+        reader = exp.ReadCSV(this=lit(str(path)), expressions=[exp.EQ(this=exp.column("header"), expression=exp.true())])
+    counted = con.execute(to_sql(select(exp.Count(this=exp.Star())).from_(exp.Table(this=reader), copy=False), pretty=False))
+    return int(counted.fetchall()[0][0])
+
+
+def _workbook(table: "pa.Table", path: Path) -> int:
+    """One sheet named "output", the header then the rows (openpyxl's streaming writer)."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("output")
+    sheet.append(table.column_names)
+    for batch in table.to_batches():
+        for row in zip(*(column.to_pylist() for column in batch.columns)):
+            sheet.append(list(row))
+    book.save(path)
+    return table.num_rows

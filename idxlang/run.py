@@ -16,6 +16,7 @@ from . import model as m
 from . import steps as s
 from .ast import fill
 from .compile import Compiled, Kind, Statement
+from . import formats
 from .data import Source, check_data
 from .dialects import dialect
 from .diagnostics import Diagnostic, IdxError
@@ -68,16 +69,9 @@ def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, p
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        if fmt == "parquet":
-            rel.write_parquet(tmp)
-        else:
-            rel.write_csv(tmp)
-        header = exp.EQ(this=exp.column("header"), expression=exp.true())
-        reader = exp.Anonymous(this="read_parquet", expressions=[lit(tmp)]) if fmt == "parquet" else \
-            exp.ReadCSV(this=lit(tmp), expressions=[header])
-        rows = con.execute(to_sql(select(exp.Count(this=exp.Star())).from_(exp.Table(this=reader), copy=False), pretty=False))
+        rows = formats.write(con, rel, Path(tmp), fmt)
         os.replace(tmp, path)
-        return int(rows.fetchall()[0][0])
+        return rows
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -247,3 +247,27 @@ def test_a_layout_overridden_on_the_command_line() -> None:
     assert "^" in typo.stderr and "Traceback" not in typo.stderr
     unknown = idxc("sql", str(LONG), "--layout", "pane=long(a, b)")
     assert unknown.returncode == 2 and "the spec has no table 'pane'" in unknown.stderr and "'panel'" in unknown.stderr
+
+
+def test_outputs_as_csv_parquet_json_lines_and_excel(tmp_path) -> None:
+    """The same rows in every output format, each written atomically and its row count
+    read back from the file."""
+    import duckdb
+    import openpyxl
+
+    spec = str(ROOT / "specs" / "gvc_participation.idx")
+    found = {}
+    for fmt in ("csv", "parquet", "json", "xlsx"):
+        proc = idxc("run", spec, "--out", str(tmp_path / fmt), "--format", fmt)
+        assert proc.returncode == 0 and f"participation.{fmt} (15 rows)" in proc.stderr, proc.stderr
+        path = tmp_path / fmt / f"participation.{fmt}"
+        if fmt == "xlsx":
+            rows = list(openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True))
+            found[fmt] = [tuple(r) for r in rows[1:]]
+        else:
+            found[fmt] = duckdb.sql(f"SELECT * FROM '{path}'").fetchall()
+        assert not [p for p in (tmp_path / fmt).iterdir() if p.name.startswith(".")]  # no temporary file left
+    for fmt in ("parquet", "json", "xlsx"):
+        assert len(found[fmt]) == 15
+        for a, b in zip(found[fmt], found["csv"]):
+            assert all(x == y or (isinstance(x, float) and math.isclose(x, y, rel_tol=1e-12)) for x, y in zip(a, b)), fmt
