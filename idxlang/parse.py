@@ -209,12 +209,13 @@ class _ToAst(Transformer):
         return ast.Let(_name(name), value, _string(doc) if doc else None, _cover(items), _tspan(name))
 
     def bound(self, items):
-        (value,) = items
-        return float("inf") if isinstance(value, Token) else float(value.value)
+        sign, value = items
+        magnitude = float("inf") if value.type == "INF" else float(_number(value))
+        return -magnitude if sign else magnitude
 
     def band(self, items):
         code, opener, low, high, closer, label = items
-        low = float("-inf") if low == float("inf") else low
+        low = float("-inf") if low == float("inf") else low  # `(inf, 0]` reads as from minus infinity
         return ast.Band(_string(code), low, high, opener == "[", closer == "]", _string(label) if label else None, _cover(items))
 
     def scale_decl(self, items):

@@ -16,9 +16,9 @@ NAMES = [p.stem for p in SPEC_FILES]
 GENERATORS = sorted((SPECS / "demo").glob("generate_*.py"))
 
 
-def test_library_holds_the_four_seed_methodologies_and_the_worked_example():
-    assert NAMES == ["amt_portfolio", "composite_example", "gvc_participation", "import_substitution",
-                     "innovation_competitiveness"]
+def test_library_holds_the_four_seed_methodologies_the_worked_example_and_the_hdi():
+    assert NAMES == ["amt_portfolio", "composite_example", "gvc_participation", "human_development",
+                     "import_substitution", "innovation_competitiveness"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -39,7 +39,8 @@ def test_spec_runs_on_its_demo_data(name, tmp_path):
 def test_spec_has_a_documentation_page(name):
     doc = (ROOT / "docs" / "specs" / f"{name}.md").read_text(encoding="utf-8")
     header = (SPECS / f"{name}.idx").read_text(encoding="utf-8")
-    seed = re.search(r"seed (\d{3}_[0-9a-f]{16})", header) or re.search(r"(Handbook on Constructing Composite Indicators)", header)
+    seed = (re.search(r"seed (\d{3}_[0-9a-f]{16})", header) or re.search(r"(Handbook on Constructing Composite Indicators)", header)
+            or re.search(r"^# Source: (.+?)\s*$", header, flags=re.M))
     assert seed and seed.group(1) in doc, "the page names the source the header names"
     assert f"idxc run specs/{name}.idx" in doc, "the page shows how to run the demo"
     assert f"docs/specs/{name}.md" in header, "the spec header points to its page"

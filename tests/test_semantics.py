@@ -292,3 +292,10 @@ def test_round_is_half_away_from_zero_on_the_value_a_spreadsheet_shows(write, x,
     """docs/language.md "Rounding": the stated rule, exact values (the rule is exact)."""
     rows, _ = run(write, PANEL + f"output by firm, year: round(x, {digits}) as r\n", f"firm,year,x,y\nA,2014,{x!r},1\n")
     assert rows[0]["r"] == want
+
+
+def test_bands_half_open_on_the_right(write):
+    """`[a, b)` bands (a grammar fix: after a number, `)` was read as a call's)."""
+    spec = PANEL + 'scale s\n  "low" [0, 5)\n  "high" [5, 10]\n  "neg" [-inf, 0)\n\noutput by firm, year: classify(x, s) as c\n'
+    rows, _ = run(write, spec, "firm,year,x,y\nA,2014,4.999,1\nB,2014,5,1\nC,2014,-1,1\n")
+    assert [r["c"] for r in rows] == ["low", "high", "neg"]
