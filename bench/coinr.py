@@ -9,26 +9,29 @@ import math
 WINMAX = 5  # COINr's default: points Winsorised before the log transform
 
 
-def skew(xs: list[float]) -> float | None:
-    """Excel's SKEW (e1071 type 2, COINr's skew(), DuckDB's skewness)."""
+def _standardised(xs: list[float], least: int) -> list[float] | None:
+    """(x − mean) / sd for each x (sd with n − 1), or None for fewer than `least`
+    values or values all equal."""
     n = len(xs)
-    if n < 3:
+    if n < least:
         return None
     m = math.fsum(xs) / n
     s = math.sqrt(math.fsum((x - m) ** 2 for x in xs) / (n - 1))
-    return None if s == 0 else n / ((n - 1) * (n - 2)) * math.fsum(((x - m) / s) ** 3 for x in xs)
+    return None if s == 0 else [(x - m) / s for x in xs]
+
+
+def skew(xs: list[float]) -> float | None:
+    """Excel's SKEW (e1071 type 2, COINr's skew(), DuckDB's skewness)."""
+    z, n = _standardised(xs, 3), len(xs)
+    return None if z is None else n / ((n - 1) * (n - 2)) * math.fsum(v ** 3 for v in z)
 
 
 def kurt(xs: list[float]) -> float | None:
     """Excel's KURT (sample excess kurtosis, DuckDB's kurtosis)."""
-    n = len(xs)
-    if n < 4:
+    z, n = _standardised(xs, 4), len(xs)
+    if z is None:
         return None
-    m = math.fsum(xs) / n
-    s = math.sqrt(math.fsum((x - m) ** 2 for x in xs) / (n - 1))
-    if s == 0:
-        return None
-    return (n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * math.fsum(((x - m) / s) ** 4 for x in xs)
+    return (n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * math.fsum(v ** 4 for v in z)
             - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
 
 

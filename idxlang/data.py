@@ -75,7 +75,8 @@ def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
         path = formats.as_utf8(s.path, s.encoding)
         _view(con, s, formats.reader(path))
         if formats.is_csv(path) and formats.delimiter(con, path) != ",":  # "1,234" between commas is not a decimal
-            texts = [c for c, kind in _types(con, s).items() if c in s.numbers and kind == "VARCHAR"]
+            types = column_types(con, table(s.table, INPUT_SCHEMA), str(s.path))
+            texts = [c for c, kind in types.items() if c in s.numbers and kind == "VARCHAR"]
             comma, thousands = formats.decimal_comma(con, table(s.table, INPUT_SCHEMA), texts)
             if comma:
                 _view(con, s, formats.reader(path, True, thousands))
@@ -90,12 +91,12 @@ def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression) -> 
         raise IdxError(Diagnostic("error", f"cannot read {s.path}: {str(err).splitlines()[0]}")) from None
 
 
-def _types(con: duckdb.DuckDBPyConnection, s: Source) -> dict[str, str]:
+def column_types(con: duckdb.DuckDBPyConnection, rel: exp.Table, what: str) -> dict[str, str]:
+    """The columns of `rel` and their DuckDB types, as read (no row is scanned)."""
     try:
-        found = con.sql(to_sql(select(exp.Star()).from_(table(s.table, INPUT_SCHEMA), copy=False).limit(0, copy=False),
-                               pretty=False))
+        found = con.sql(to_sql(select(exp.Star()).from_(rel.copy(), copy=False).limit(0, copy=False), pretty=False))
     except duckdb.Error as err:
-        raise IdxError(Diagnostic("error", f"cannot read {s.path}: {str(err).splitlines()[0]}")) from None
+        raise IdxError(Diagnostic("error", f"cannot read {what}: {str(err).splitlines()[0]}")) from None
     return {name: str(kind) for name, kind in zip(found.columns, found.types)}
 
 
@@ -133,16 +134,9 @@ class DataChecker:
         if self.problems:
             raise IdxError(*self.problems)
 
-    def types(self, rel: exp.Table) -> dict[str, str]:
-        try:
-            found = self.con.sql(to_sql(select(exp.Star()).from_(rel, copy=False).limit(0, copy=False), pretty=False))
-        except duckdb.Error as err:
-            raise IdxError(Diagnostic("error", f"cannot read the data: {str(err).splitlines()[0]}")) from None
-        return {name: str(kind) for name, kind in zip(found.columns, found.types)}
-
     def check_table(self, t: m.TableInfo) -> None:
         rel = table(t.name, INPUT_SCHEMA)
-        types = self.types(rel)
+        types = column_types(self.con, rel, "the data")
         missing = [c for c in t.raw_columns if c not in types]
         for c in missing:
             self.fail(t.name, f"column '{c}' is missing", did_you_mean(c, types) or f"columns: {', '.join(types)}")
@@ -152,11 +146,12 @@ class DataChecker:
                                 alias=exp.TableAlias(this=ident("numbered")))
         first_rows = lambda cond, *cols: (select(col(ROW), *cols).from_(numbered.copy(), copy=False).where(cond, copy=False)  # noqa: E731
                                           .order_by(col(ROW), copy=False).limit(6, copy=False))
+        comma_file = any(not types[c].startswith(NUMERIC_TYPES) for c in t.raw_values) and self.read_with_decimal_comma(t.name)
         for c in t.raw_values:
             if not types[c].startswith(NUMERIC_TYPES):
                 text = exp.and_(exp.Not(this=is_null(col(c))),
                                 is_null(exp.TryCast(this=col(c), to=exp.DataType(this=exp.DataType.Type.DOUBLE))))
-                if self.read_with_decimal_comma(t.name):  # such a number is not what is wrong in the column
+                if comma_file:  # such a number is not what is wrong in the column
                     comma = exp.Anonymous(this="regexp_full_match", expressions=[col(c), lit(formats.DECIMAL_COMMA)])
                     text = exp.and_(text, exp.Not(this=comma))
                 bad = self.q(first_rows(text, exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import duckdb
 from sqlglot import exp
 
-from .diagnostics import Diagnostic, IdxError
+from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .sql import col, is_null, lit, select, to_sql
 
 if TYPE_CHECKING:
@@ -66,8 +66,6 @@ def sheet(con: duckdb.DuckDBPyConnection, path: Path, name: str | None, view: st
     checks then report by row."""
     import openpyxl
     import pyarrow as pa
-
-    from .diagnostics import did_you_mean
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)

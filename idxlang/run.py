@@ -20,9 +20,9 @@ from . import formats
 from .data import Source, check_data
 from .dialects import dialect
 from .diagnostics import Diagnostic, IdxError
-from .engines import EngineOptions, Keeping, Session, Spilling, first_line, open_session, relocate
-from .engines.duckdb import DuckDBSession, session
-from .sql import col, lit, select, to_sql
+from .engines import EngineOptions, Keeping, Session, first_line, open_session, relocate
+from .engines.duckdb import session
+from .sql import col, to_sql
 from .sqlgen import input_rows, screened
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
@@ -119,15 +119,7 @@ def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compile
         result.skipped.extend(_skipped(compiled, st, place.rows(sql)))
     elif st.output in targets:
         path, fmt = targets[st.output]  # type: ignore[index]
-        if isinstance(place, DuckDBSession):
-            rel = place.relation(sql)
-        elif isinstance(place, Spilling):  # read back in DuckDB, in the output's order
-            parts = exp.Anonymous(this="read_parquet", expressions=[lit(place.spill(sql))])
-            keys = [col(k) for k in compiled.model.outputs[st.output].keys]  # type: ignore[index]
-            rel = con.sql(to_sql(select(exp.Star()).from_(exp.Table(this=parts), copy=False)
-                                 .order_by(*keys, copy=False), pretty=False))
-        else:
-            rel = con.from_arrow(place.arrow(sql))
+        rel = place.relation(sql, con, list(compiled.model.outputs[st.output].keys))  # type: ignore[index]
         result.rows[st.output] = atomic_write(con, rel, path, fmt)  # type: ignore[index]
         result.written[st.output] = path  # type: ignore[index]
     else:

@@ -116,16 +116,11 @@ def _with_attributes(t: m.TableInfo, columns: tuple[str, ...] | None) -> exp.Exp
     the entity key (every entity has one value there: data.py checks it)."""
     assert t.entity is not None
     own = replace(t, attributes=t.own_attributes, joined=())
-    query = select(exp.Star()).from_(_aliased_rows(input_rows(own, columns), t.name), copy=False)
+    query = select(exp.Star()).from_(input_rows(own, columns), copy=False)
     for owner, attrs in t.joined_by_table.items():
         values = select(col(t.entity), *[col(a) for a in attrs]).from_(table(owner, INPUT_SCHEMA), copy=False)
         query = join(query, values.subquery(owner), "left", using=(t.entity,))
     return query.subquery(t.name)
-
-
-def _aliased_rows(rows: exp.Expression, name: str) -> exp.Expression:
-    return rows if isinstance(rows, exp.Subquery) else exp.Table(this=rows.this, db=rows.args.get("db"),
-                                                                 alias=exp.TableAlias(this=ident(name)))
 
 
 def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...]) -> exp.Expression:

@@ -35,6 +35,7 @@ class Session(Protocol):
     def execute(self, sql: str) -> None: ...
     def rows(self, sql: str) -> list[tuple]: ...  # type: ignore[type-arg]
     def arrow(self, sql: str) -> "pa.Table": ...
+    def relation(self, sql: str, con: "duckdb.DuckDBPyConnection", order: list[str]) -> "duckdb.DuckDBPyRelation": ...
     def close(self) -> None: ...
 
 
@@ -44,14 +45,6 @@ class Keeping(Protocol):
     analysed again at every read, a kept DataFrame once)."""
 
     def keep(self, name: str, sql: str) -> None: ...
-
-
-@runtime_checkable
-class Spilling(Protocol):
-    """An engine that writes a large output to files itself (Spark), rather than
-    sending its rows through the driver."""
-
-    def spill(self, sql: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -95,15 +88,11 @@ def engine_table(model: m.Model, name: str, qualified: str, engine: str) -> exp.
     return found
 
 
-def used_columns(t: m.TableInfo) -> list[str]:
-    return list(t.raw_columns)
-
-
 def export(con: "duckdb.DuckDBPyConnection", t: m.TableInfo, path: Path, fmt: str) -> list[tuple[str, str]]:
     """Write the columns the spec uses of input table `t`, as laid out in the file and
     typed as the run reads them (numbers DOUBLE), to `path`; return (column, DuckDB type)."""
     numbers = t.raw_values
-    cols = [as_double(col(c)).as_(ident(c), copy=False) if c in numbers else col(c) for c in used_columns(t)]
+    cols = [as_double(col(c)).as_(ident(c), copy=False) if c in numbers else col(c) for c in t.raw_columns]
     query = to_sql(select(*cols).from_(table(t.name, INPUT_SCHEMA), copy=False), pretty=False)
     rel = con.sql(query)
     if fmt == "parquet":
@@ -169,7 +158,7 @@ def check_tables(place: Session, dialect_name: str, model: m.Model, given: dict[
                                        dialect_name, pretty=False)).schema
         except place.error as err:  # type: ignore[misc]
             raise IdxError(Diagnostic("error", f"{label}: {place.name} cannot read it: {first_line(err)}")) from None
-        missing = [c for c in used_columns(t) if c not in found.names]
+        missing = [c for c in t.raw_columns if c not in found.names]
         problems += [Diagnostic("error", f"{label}: column '{c}' is missing",
                                 hint=did_you_mean(c, found.names) or f"columns: {', '.join(found.names)}") for c in missing]
         text = [c for c in t.raw_values if c in found.names and not pa.types.is_integer(found.field(c).type)
@@ -200,5 +189,5 @@ def input_name(table_name: str) -> str:
     return f"idx_input_{table_name}"
 
 
-__all__ = ["EngineOptions", "Keeping", "Session", "Spilling", "check_engine", "check_tables", "first_line", "export", "input_name", "open_session", "relocate",
+__all__ = ["EngineOptions", "Keeping", "Session", "check_engine", "check_tables", "first_line", "export", "input_name", "open_session", "relocate",
            "used_columns"]

@@ -49,8 +49,8 @@ class DuckDBSession:
     def arrow(self, sql: str) -> "pa.Table":
         return self.con.sql(sql).to_arrow_table()
 
-    def relation(self, sql: str) -> duckdb.DuckDBPyRelation:
-        """An output streamed to its file without passing through memory."""
+    def relation(self, sql: str, con: duckdb.DuckDBPyConnection, order: list[str]) -> duckdb.DuckDBPyRelation:
+        """An output streamed to its file without passing through memory (ordered by its SQL)."""
         return self.con.sql(sql)
 
     def close(self) -> None:

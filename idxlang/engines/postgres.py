@@ -105,6 +105,10 @@ class PostgresSession:
                               convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
                                                                    quoted_strings_can_be_null=False))
 
+    def relation(self, sql: str, con: "duckdb.DuckDBPyConnection", order: list[str]) -> "duckdb.DuckDBPyRelation":
+        """An output for the writer: its rows through COPY, as Arrow, in the SQL's order."""
+        return con.from_arrow(self.arrow(sql))
+
     def close(self) -> None:
         self.con.close()  # its temporary tables go with it
 

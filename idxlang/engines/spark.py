@@ -19,7 +19,7 @@ from sqlglot import exp
 
 from .. import model as m
 from ..diagnostics import Diagnostic, IdxError
-from ..sql import table
+from ..sql import col, lit, select, table, to_sql
 from . import export, first_line, input_name
 
 if TYPE_CHECKING:
@@ -126,7 +126,6 @@ class SparkEngineSession:
         from py4j.protocol import Py4JJavaError
 
         self.error = (PySparkException, Py4JJavaError)
-        self.views: list[str] = []
         self.before = self._temporary()
 
     def load(self, con: "duckdb.DuckDBPyConnection", model: m.Model, sources: list["Source"]) -> dict[str, exp.Table]:
@@ -137,7 +136,6 @@ class SparkEngineSession:
             export(con, model.tables[s.table], path, "parquet")
             name = input_name(s.table)
             self.spark.read.parquet(str(path)).createOrReplaceTempView(name)  # type: ignore[attr-defined]
-            self.views.append(name)
             places[s.table] = table(name)
         return places
 
@@ -149,13 +147,15 @@ class SparkEngineSession:
         kept = self.spark.sql(sql).localCheckpoint(eager=True)  # type: ignore[attr-defined]
         kept.createOrReplaceTempView(name)
 
-    def spill(self, sql: str) -> str:
-        """An output written by Spark itself as Parquet files under the scratch folder
-        (never collected into the driver, whose memory a large output would exceed);
-        the glob that reads them back."""
+    def relation(self, sql: str, con: "duckdb.DuckDBPyConnection", order: list[str]) -> "duckdb.DuckDBPyRelation":
+        """An output for the writer, written by Spark itself as Parquet files under the
+        scratch folder (never collected into the driver, whose memory a large output
+        would exceed), read back by DuckDB in the output's order."""
         folder = self.scratch / f"output_{len(list(self.scratch.glob('output_*')))}"
         self.spark.sql(sql).write.parquet(str(folder))  # type: ignore[attr-defined]
-        return str(folder / "*.parquet")
+        parts = exp.Anonymous(this="read_parquet", expressions=[lit(str(folder / "*.parquet"))])
+        query = select(exp.Star()).from_(exp.Table(this=parts), copy=False).order_by(*[col(k) for k in order], copy=False)
+        return con.sql(to_sql(query, pretty=False))
 
     def execute(self, sql: str) -> None:
         self.spark.sql(sql)  # type: ignore[attr-defined]  (a command runs at once; CACHE TABLE computes)
