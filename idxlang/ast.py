@@ -47,6 +47,14 @@ class Name:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A quarter or a month as a spec writes it: `2024Q1`, `2024-03`."""
+
+    text: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Unary:
     op: str  # "-" or "not"
     operand: Expr
@@ -112,7 +120,7 @@ class Call:
     func_span: Span = _span()
 
 
-Period = Union[Number, Name]
+Period = Union[Number, Name, Label]
 Expr = Union[Number, String, Name, Unary, Binary, If, At, Call]
 
 
@@ -160,6 +168,7 @@ class Table:
     layout: Layout | None = None
     encoding: String | None = None  # the file's text encoding, when stated
     sheet: String | None = None  # a workbook's sheet, when not the first
+    calendar: Name | None = None  # quarterly or monthly time axis (yearly when absent)
 
 
 @dataclass(frozen=True)
@@ -283,6 +292,8 @@ class _Unparser:
             return '"' + e.value.replace('"', '\\"') + '"'
         if isinstance(e, Name):
             return self.names.get(e.id, e.id)
+        if isinstance(e, Label):
+            return e.text
         if isinstance(e, Unary):
             inner = unparse(e.operand, 8)
             return f"-{inner}" if e.op == "-" else f"not {inner}"

@@ -18,6 +18,7 @@ from . import model as m
 from .builtins import REGISTRY, require
 from .builtins.means import ROW_WISE
 from .builtins.time import time_axis
+from .calendar import Calendar, parse_label
 from .declare import Declarations, declare
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .names import fresh
@@ -46,8 +47,8 @@ class _Context:
     def combine(self, parts: list[m.Expr], spans: list[ast.Span]) -> m.Grain:
         return self.checker.combine(parts, spans)
 
-    def period(self, p: ast.Period) -> int | float:
-        return self.checker.period(p)
+    def period(self, p: ast.Period, axis: str, edge: str = "at") -> int | float:
+        return self.checker.period(p, axis, edge)
 
     def number(self, e: ast.Expr) -> float | None:
         if isinstance(e, ast.Number):
@@ -124,6 +125,10 @@ class Checker:
             return m.Ref(e.id, self.let(e.id, e.span).grain, m.RefKind.LET, e.span)
         if e.id in d.columns:
             grain, kind = d.columns[e.id]
+            if kind is m.RefKind.KEY and d.axes.calendar(e.id) is not Calendar.YEAR:
+                raise d.error(f"'{e.id}' counts {d.axes.calendar(e.id).noun}s, which are not numbers to compute with",
+                              e.span, f"select periods with 'at' or 'in a..b' (x at {d.axes.calendar(e.id).example()}), "
+                              f"and list '{e.id}' after an output's 'by' to show it")
             return m.Ref(e.id, grain, kind, e.span)
         if e.id in d.params:
             return m.Param(e.id, d.params[e.id].value, span=e.span)
@@ -147,9 +152,28 @@ class Checker:
         parts = [self.expr(x, scope) for x in (e.cond, e.then, e.orelse)]
         return m.Op("if", tuple(parts), self.combine(parts, [e.cond.span, e.then.span, e.orelse.span]), e.span)
 
-    def period(self, p: ast.Period) -> int | float:
-        if isinstance(p, ast.Number):
-            return p.value
+    def period(self, p: ast.Period, axis: str, edge: str = "at") -> int | float:
+        """The period's number on the axis's calendar (calendar.py). On a quarterly or
+        monthly axis a year bounds a range (`in 2014..2017`: its first period to its
+        last) but is not one period (`at`)."""
+        calendar = self.decl.axes.calendar(axis)
+        if isinstance(p, ast.Label):
+            found = parse_label(p.text)
+            if found is None or found[0] is not calendar:
+                kind = f"a {found[0].noun}" if found else "not a period"
+                raise self.decl.error(f"'{p.text}' is {kind}, but time axis '{axis}' is {calendar.value}", p.span,
+                                      f"write a {calendar.noun} as {calendar.example()}")
+            return found[1]
+        value = p.value if isinstance(p, ast.Number) else self._param_period(p)
+        if calendar is Calendar.YEAR:
+            return value
+        if edge == "at" or not float(value).is_integer():
+            raise self.decl.error(f"time axis '{axis}' is {calendar.value}: name one {calendar.noun}, not the year "
+                                  f"{value:g}", p.span, f"write {calendar.example(int(value))}, or a range of whole "
+                                  f"years with 'in {value:g}..{value:g}'")
+        return calendar.year_bounds(int(value))[0 if edge == "start" else 1]
+
+    def _param_period(self, p: ast.Name) -> int | float:
         if p.id in self.decl.params:
             return self.decl.params[p.id].value
         raise self.decl.error(f"a period must be a number or a param, not '{p.id}'", p.span,
@@ -158,7 +182,7 @@ class Checker:
     def at(self, e: ast.At, scope: _Scope) -> m.Expr:
         arg = self.expr(e.value, scope)
         time = time_axis(_Context(self, scope), arg, "'at'", e.span)
-        return m.At(arg, time, self.period(e.period), arg.grain.without(time),
+        return m.At(arg, time, self.period(e.period, time), arg.grain.without(time),
                     ast.unparse(e, names=scope.texts), e.span)
 
     def call(self, e: ast.Call, scope: _Scope) -> m.Expr:

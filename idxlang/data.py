@@ -13,6 +13,7 @@ import duckdb
 from sqlglot import exp
 
 from . import formats
+from .calendar import FILE_LABELS, Calendar
 from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .sql import INPUT_SCHEMA, binary, col, ident, is_null, lit, select, table, to_sql
@@ -158,14 +159,35 @@ class DataChecker:
                 if bad:
                     self.fail(t.name, f"column '{c}' has text where numbers belong: rows {_rows([r[0] for r in bad])}"
                               f" ({', '.join(repr(r[1]) for r in bad[:3])})", "leave a cell empty for a missing value")
-        if t.time and t.time in types and not types[t.time].startswith(INTEGER_TYPES):
-            self.fail(t.name, f"time axis '{t.time}' must hold whole periods (e.g. years), not {types[t.time]}")
+        if t.time and t.time in types:
+            self.check_periods(t, types[t.time], first_rows)
         keys = [k for k in t.keys if k in types]
         if isinstance(t.layout, m.Long):
             self.check_variables(t, rel)
             keys.append(t.layout.variable)
         if keys:
             self.check_keys(t, rel, keys, numbered, first_rows)
+
+    def check_periods(self, t: m.TableInfo, kind: str, first_rows) -> None:  # type: ignore[no-untyped-def]
+        """Years are whole numbers; quarters and months are labels (`2024Q1`, `2024-03`)
+        or dates, each row's readable by calendar.to_number."""
+        assert t.time is not None
+        if t.calendar is Calendar.YEAR:
+            if not kind.startswith(INTEGER_TYPES):
+                self.fail(t.name, f"time axis '{t.time}' must hold whole periods (e.g. years), not {kind}",
+                          "a quarterly or monthly axis says so: 'by quarter quarterly', 'by month monthly'")
+            return
+        if kind.startswith(NUMERIC_TYPES):
+            self.fail(t.name, f"time axis '{t.time}' is {t.calendar.value}, but the file holds numbers ({kind})",
+                      f"write each {t.calendar.noun} as {t.calendar.example()} or as a date")
+            return
+        text = exp.Cast(this=col(t.time), to=exp.DataType(this=exp.DataType.Type.VARCHAR))
+        wrong = exp.Not(this=exp.Anonymous(this="regexp_full_match", expressions=[text, lit(FILE_LABELS[t.calendar])]))
+        bad = self.q(first_rows(exp.and_(exp.Not(this=is_null(col(t.time))), wrong), text.copy()))
+        if bad:
+            self.fail(t.name, f"time axis '{t.time}' has values that are not {t.calendar.noun}s: rows "
+                      f"{_rows([r[0] for r in bad])} ({', '.join(repr(r[1]) for r in bad[:3])})",
+                      f"write each {t.calendar.noun} as {t.calendar.example()} or as a date")
 
     def check_joined(self, t: m.TableInfo, rel: exp.Table) -> None:
         """Every entity of the table has its value of an attribute held by another table."""

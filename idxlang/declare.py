@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import ast
 from . import model as m
+from .calendar import Calendar
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 
 
@@ -101,11 +102,27 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
         d.tables[st.name] = m.TableInfo(st.name, st.entity.id if st.entity else None, st.time.id if st.time else None,
                                         source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout,
                                         encoding=st.encoding.value if st.encoding else None,
-                                        sheet=st.sheet.value if st.sheet else None)
+                                        sheet=st.sheet.value if st.sheet else None,
+                                        calendar=Calendar(st.calendar.id) if st.calendar else Calendar.YEAR)
     _join_attributes(d)
-    d.axes = m.Axes(frozenset(entities), frozenset(times), attributes)
+    d.axes = m.Axes(frozenset(entities), frozenset(times), attributes, calendars=_calendars(d, statements))
     for key in entities | times:
         d.columns.setdefault(key, (m.Grain((key,)), m.RefKind.KEY))
+
+
+def _calendars(d: Declarations, statements: list[ast.Table]) -> dict[str, Calendar]:
+    """How each time axis counts periods: every table on the axis says the same."""
+    found: dict[str, tuple[Calendar, ast.Table]] = {}
+    for st in statements:
+        if st.time is None:
+            continue
+        calendar = Calendar(st.calendar.id) if st.calendar else Calendar.YEAR
+        first = found.setdefault(st.time.id, (calendar, st))
+        if first[0] is not calendar:
+            raise d.error(f"time axis '{st.time.id}' is {first[0].value} in table {first[1].name} but "
+                          f"{calendar.value} here", st.calendar.span if st.calendar else st.time.span,
+                          "tables sharing a time axis count periods alike; give one of them its own axis")
+    return {axis: calendar for axis, (calendar, _) in found.items()}
 
 
 def _join_attributes(d: Declarations) -> None:
@@ -131,6 +148,9 @@ def _layout(d: Declarations, st: ast.Table, keys: list[str], attrs: list[str]) -
     assert lay.pattern is not None and lay.periods is not None
     if st.time is None or st.entity is None:
         raise d.error("wide(...) lays out periods as columns: the table needs an entity and a time axis", lay.span)
+    if st.calendar and st.calendar.id != Calendar.YEAR.value:
+        raise d.error("wide(...) lays out years as columns; quarters and months come long or one column per variable",
+                      lay.span)
     if "{variable}" not in lay.pattern.value or "{period}" not in lay.pattern.value:
         raise d.error('wide("..."): the column pattern names {variable} and {period}, as "{variable}_{period}"',
                       lay.pattern.span)

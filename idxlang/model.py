@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Callable, Iterator, Mapping, Union
 
 from .ast import Band, Span
+from .calendar import Calendar
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,13 @@ class Axes:
     times: frozenset[str]
     attributes: Mapping[str, str] = field(hash=False, compare=False)  # attribute -> its entity
     slots: frozenset[str] = frozenset()
+    calendars: Mapping[str, Calendar] = field(default_factory=dict, hash=False, compare=False)  # time axis -> its periods
 
     def is_time(self, dim: str) -> bool:
         return dim in self.times
+
+    def calendar(self, dim: str) -> Calendar:
+        return self.calendars.get(dim, Calendar.YEAR)
 
 
 @dataclass(frozen=True)
@@ -450,6 +455,7 @@ class TableInfo:
     encoding: str | None = None  # the file's text encoding, when the spec states it
     sheet: str | None = None  # the workbook's sheet (.xlsx), when not the first
     joined: tuple[tuple[str, str], ...] = ()  # attributes from another table of the entity: (attribute, table)
+    calendar: Calendar = Calendar.YEAR  # how the time axis counts periods
 
     @property
     def raw_columns(self) -> tuple[str, ...]:

@@ -151,12 +151,12 @@ class _ToAst(Transformer):
         return ast.Index(_name(name), _string(title) if title else None, _cover(items))
 
     def entity_axes(self, items):
-        entity, time = items
-        return (_ident(entity), _ident(time) if time else None)
+        entity, time, calendar = items
+        return (_ident(entity), _ident(time) if time else None, _ident(calendar) if calendar else None)
 
     def time_axes(self, items):
-        (time,) = items
-        return (None, _ident(time))
+        time, calendar = items
+        return (None, _ident(time), _ident(calendar) if calendar else None)
 
     def source(self, items):
         path, layout, encoding, sheet = _kept(items)
@@ -184,7 +184,7 @@ class _ToAst(Transformer):
         columns = tuple(c.node for line in lines for c in line)
         path, layout, encoding, sheet = source or (None, None, None, None)
         return ast.Table(_name(name), _string(title) if title else None, axes[0], axes[1], path, columns, _cover(items),
-                         layout, encoding, sheet)
+                         layout, encoding, sheet, axes[2])
 
     def signed_number(self, items):
         sign, num = items
@@ -285,7 +285,9 @@ class _ToAst(Transformer):
 
     def period(self, items):
         (value,) = items
-        return _ident(value) if isinstance(value, Token) else value
+        if isinstance(value, Token):
+            return ast.Label(str(value), _tspan(value)) if value.type == "PERIOD" else _ident(value)
+        return value
 
     def arg(self, items):
         return ast.Arg(items[0], items[1], _cover(items))

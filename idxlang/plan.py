@@ -21,6 +21,7 @@ from . import pretty
 from . import steps as s
 from .ast import MARK, fill
 from .builtins import outliers
+from .calendar import Calendar
 from .diagnostics import Diagnostic, IdxError
 from .layout import Group, Layout, Needs, Pipe
 from .names import slug
@@ -89,6 +90,8 @@ class Planner:
         head = pipe.steps[-1] if pipe.steps else None
         note = f"table {t.name}: {' by '.join(t.keys) or 'scalar'}" if t.schema is m.Schema.INPUT else \
             f"{t.schema.value}.{t.name}: computed earlier in this run"
+        if t.schema is m.Schema.INPUT and t.calendar is not Calendar.YEAR:
+            note += f"; {t.time} numbered {t.calendar.numbering}"
         screen = self.model.screens.get(t.entity or "") if t.schema is m.Schema.INPUT else None
         self.layout.add_base(pipe, s.Read(name, pipe.grain, keys, t, note, head, screen), t.columns)
 
@@ -360,7 +363,9 @@ def _final(planner: Planner, ctx: _Output) -> s.OutputQuery:
         ctx.reached.add((step, col))
     for j in needs.joins.values():
         ctx.reached |= {(j.source, c) for c in j.columns}
-    return s.OutputQuery(out.name, keys, source, tuple(needs.joins.values()), tuple(columns))
+    axes = planner.model.axes
+    periods = {k: axes.calendar(k) for k in keys if axes.is_time(k) and axes.calendar(k) is not Calendar.YEAR}
+    return s.OutputQuery(out.name, keys, source, tuple(needs.joins.values()), tuple(columns), periods)
 
 
 def _freeze(planner: Planner, queries: dict[str, s.OutputQuery], reached: dict[str, set[tuple[str, str]]]) -> s.Plan:

@@ -16,6 +16,7 @@ from . import model as m
 from . import steps as s
 from .builtins import operators, ranking, reductions, time
 from .builtins.outliers import bounds_sql
+from .calendar import Calendar, to_label, to_number
 from .dialects import DUCKDB, Dialect
 from .sql import INPUT_SCHEMA, as_double, binary, case, col, ident, join, lit, named, present_cells, select, table, window
 from .windows import name_windows
@@ -141,6 +142,8 @@ def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...]) -> ex
 def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     t = step.table
     cols: list[exp.Expression] = [col(k) for k in step.keys]
+    if t.schema is m.Schema.INPUT and t.calendar is not Calendar.YEAR:  # a quarter's or month's number
+        cols = [to_number(t.calendar, c).as_(ident(c.name), copy=False) if c.name == t.time else c for c in cols]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
         cols += [as_double(col(c)).as_(ident(c), copy=False) for c in t.columns]
         rows = input_rows(t)
@@ -227,7 +230,9 @@ def _cte(name: str, query: exp.Expression, note: str) -> exp.CTE:
 
 def final(q: s.OutputQuery, ordered: bool = True, dialect: Dialect = DUCKDB) -> exp.Select:
     built = ExprBuilder(q.source, q.joins, dialect=dialect)
-    exprs: list[exp.Expression] = [built.key(k).as_(ident(k), copy=False) if built.qualify else col(k) for k in q.keys]
+    exprs: list[exp.Expression] = [
+        to_label(q.periods[k], built.key(k)).as_(ident(k), copy=False) if k in q.periods else
+        built.key(k).as_(ident(k), copy=False) if built.qualify else col(k) for k in q.keys]
     for alias, value in q.columns:
         e = built(value)
         plain = isinstance(e, exp.Column) and e.name == alias and not built.qualify

@@ -15,6 +15,7 @@ from typing import Union
 
 from . import model as m
 from .builtins.outliers import BOUNDS
+from .calendar import Calendar
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class OutputQuery:
     source: str
     joins: tuple[Join, ...]
     columns: tuple[tuple[str, m.Expr], ...]  # alias, value
+    periods: Mapping[str, Calendar] = field(default_factory=dict, hash=False, compare=False)  # keys written as labels
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pg_server import postgres  # noqa: F401  (the session-scoped fixture)
 from spark_session import spark  # noqa: F401
 
 PROBE = ROOT / "tests" / "engines" / "probe.idx"
-SPEC_FILES = [*sorted(SPECS.glob("*.idx")), PROBE, *(ROOT / "tests" / "engines" / f"{n}.idx" for n in ("long", "wide"))]
+SPEC_FILES = [*sorted(SPECS.glob("*.idx")), PROBE, *(ROOT / "tests" / "engines" / f"{n}.idx" for n in ("long", "wide", "quarterly"))]
 REL, ZERO = 1e-9, 1e-12
 
 

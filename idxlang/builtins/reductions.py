@@ -217,9 +217,9 @@ def _over(ctx: CheckContext, e: ast.Call, arg: m.Expr, extra: tuple[m.Expr, ...]
     if e.within is not None:
         if not axes.is_time(axis):
             raise ctx.error(f"'in a..b' selects periods; '{axis}' is not a time axis", e.within.span)
-        within = (ctx.period(e.within.start), ctx.period(e.within.end))
+        within = (ctx.period(e.within.start, axis, "start"), ctx.period(e.within.end, axis, "end"))
         if within[0] > within[1]:
-            raise ctx.error(f"empty period range {within[0]}..{within[1]}", e.within.span)
+            raise ctx.error(f"empty period range {ctx.text(e.within.start)}..{ctx.text(e.within.end)}", e.within.span)
     return m.Call(e.func, (arg, *extra), arg.grain.without(axis), m.Clauses(over=axis, within=within),
                   label=ctx.text(e), span=e.span)
 

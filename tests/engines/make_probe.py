@@ -12,6 +12,9 @@ probe_long.csv holds x, y and t of probe.csv laid out long (one row per region, 
 variable, a missing cell an absent row, plus a variable no spec reads), for long.idx;
 probe_wide.csv holds x and y a column per year (`x_2010`), UTF-8 with a BOM, for wide.idx;
 regions.csv a region's macro-region, an attribute in a table of its own, for wide.idx.
+probe_quarterly.csv holds x and y by quarter, labelled 2021Q1..2023Q4, r03 without 2022Q2
+(a gap), and probe_monthly.csv a price index by month as DATE (the month's first day),
+r02 without 2023-03, for quarterly.idx.
 """
 
 import csv
@@ -41,6 +44,21 @@ def row(i: int, year: int) -> dict[str, object]:
     return out
 
 
+QUARTERS = [f"{year}Q{q}" for year in (2021, 2022, 2023) for q in range(1, 5)]
+MONTHS = [f"{year}-{m:02d}-01" for year in (2022, 2023) for m in range(1, 13)]
+
+
+def calendar_rows() -> tuple[list[list[object]], list[list[object]]]:
+    quarters = [[region, label, round(50 + 4.1 * i + 1.3 * k + (i * k) % 4, 3) if (i + k) % 9 else "",
+                 round(1 + (i * 5 + k) % 7 + 0.5 * i, 3)]
+                for i, region in enumerate(REGIONS[:5]) for k, label in enumerate(QUARTERS)
+                if not (i == 2 and label == "2022Q2")]
+    months = [[region, day, round(100 * (1.004 + 0.001 * i) ** k + (k % 3) * 0.1, 4)]
+              for i, region in enumerate(REGIONS[:3]) for k, day in enumerate(MONTHS)
+              if not (i == 1 and day == "2023-03-01")]
+    return quarters, months
+
+
 def main() -> None:
     rows = [row(i, year) for i in range(len(REGIONS)) for year in YEARS if not (i == 2 and year == 2012)]
     with open(HERE / "probe.csv", "w", newline="", encoding="utf-8") as f:
@@ -65,6 +83,13 @@ def main() -> None:
         w = csv.writer(f)
         w.writerow(["region", "macro"])
         w.writerows([region, "north" if i % 3 else "south"] for i, region in enumerate(REGIONS))
+    quarters, months = calendar_rows()
+    for name, header, lines in (("probe_quarterly.csv", ["region", "quarter", "x", "y"], quarters),
+                                ("probe_monthly.csv", ["region", "month", "cpi"], months)):
+        with open(HERE / name, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(header)
+            w.writerows(lines)
     with open(HERE / "world.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["year", "deflator"])
