@@ -157,6 +157,16 @@ class Layout:
 
 
 @dataclass(frozen=True)
+class Part:
+    """Which part of a file holds the table: `sheet "2021"` of a workbook, `table
+    "panel"` of a DuckDB database file."""
+
+    kind: str  # "sheet" or "table"
+    name: String
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     title: str | None
@@ -167,7 +177,7 @@ class Table:
     span: Span = _span()
     layout: Layout | None = None
     encoding: String | None = None  # the file's text encoding, when stated
-    sheet: String | None = None  # a workbook's sheet, when not the first
+    part: Part | None = None  # a workbook's sheet or a database file's table, when stated
     calendar: Name | None = None  # quarterly or monthly time axis (yearly when absent)
 
 

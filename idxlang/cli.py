@@ -14,6 +14,7 @@ from typing import Sequence
 from .diagnostics import Diagnostic, IdxError
 
 FORMATS = ("csv", "parquet", "json", "xlsx")  # formats.OUTPUTS, without importing DuckDB for `idxc sql`
+DATABASES = ("duckdb", "ddb", "db")  # formats.DATABASE
 
 
 def _params(items: list[str]) -> dict[str, str]:
@@ -150,7 +151,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _targets(args: argparse.Namespace, names: list[str], inputs: list[Path]) -> dict[str, tuple[Path, str]]:
     out = Path(args.out)
     suffix = out.suffix.lower().lstrip(".")
-    if suffix in FORMATS and not out.is_dir():
+    if suffix in DATABASES:  # a database file holds every output, a table each
+        if args.format:
+            raise IdxError(Diagnostic("error", f"--out {out} is a DuckDB database; --format does not apply"))
+        targets = {n: (out, "duckdb") for n in names}
+    elif suffix in FORMATS and not out.is_dir():
         if len(names) > 1:
             raise IdxError(Diagnostic("error", f"--out {out}: the spec has {len(names)} outputs "
                                       f"({', '.join(names)}) and a file holds one",
@@ -270,7 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(run)
     run.add_argument("--data", action="append", default=[], metavar="[TABLE=]FILE",
                      help="panel file (CSV or Parquet) for a table; the spec's own default otherwise")
-    run.add_argument("--out", metavar="PATH", help="write to a .csv/.parquet file, or a folder of outputs")
+    run.add_argument("--out", metavar="PATH", help="write to a .csv/.parquet/.json/.xlsx file, a folder of outputs, "
+                     "or a .duckdb database file (a table per output)")
     run.add_argument("--format", choices=FORMATS, help="file format inside an --out folder (default csv)")
     run.add_argument("--output", metavar="NAME", help="run only this output")
     run.add_argument("--no-check", action="store_true", help="skip the data checks (keys, types)")

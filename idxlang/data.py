@@ -29,7 +29,7 @@ class Source:
     path: Path
     numbers: tuple[str, ...] = ()  # the file's columns that hold numbers (a decimal comma is looked for there)
     encoding: str | None = None  # as stated in the spec; else read off the file
-    sheet: str | None = None  # a workbook's sheet, when not the first
+    part: str | None = None  # a workbook's sheet or a database file's table, when stated
 
 
 def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, skip: set[str] = frozenset()) -> list[Source]:  # type: ignore[assignment]
@@ -61,7 +61,7 @@ def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, ski
         if not p.exists():
             where = "named by the spec" if t.name not in given else "given with --data"
             raise IdxError(Diagnostic("error", f"data file for table {t.name} not found: {p} ({where})"))
-        sources.append(Source(t.name, p, t.raw_values, t.encoding, t.sheet))
+        sources.append(Source(t.name, p, t.raw_values, t.encoding, t.part))
     return sources
 
 
@@ -71,7 +71,10 @@ def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     con.execute(to_sql(exp.Create(this=exp.Table(this=ident(INPUT_SCHEMA)), kind="SCHEMA", exists=True), pretty=False))
     for s in sources:
         if formats.is_workbook(s.path):  # read by openpyxl, handed to DuckDB as Arrow
-            _view(con, s, formats.sheet(con, s.path, s.sheet, f"{INPUT_SCHEMA}_{s.table}_sheet"))
+            _view(con, s, formats.sheet(con, s.path, s.part, f"{INPUT_SCHEMA}_{s.table}_sheet"))
+            continue
+        if formats.is_database(s.path):  # attached read-only; the view reads its table
+            _view(con, s, formats.database_table(con, s.path, s.part or s.table, f"{INPUT_SCHEMA}_{s.table}_file"))
             continue
         path = formats.as_utf8(s.path, s.encoding)
         _view(con, s, formats.reader(path))

@@ -102,12 +102,23 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
         d.tables[st.name] = m.TableInfo(st.name, st.entity.id if st.entity else None, st.time.id if st.time else None,
                                         source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout,
                                         encoding=st.encoding.value if st.encoding else None,
-                                        sheet=st.sheet.value if st.sheet else None,
+                                        part=_part(d, st, source),
                                         calendar=Calendar(st.calendar.id) if st.calendar else Calendar.YEAR)
     _join_attributes(d)
     d.axes = m.Axes(frozenset(entities), frozenset(times), attributes, calendars=_calendars(d, statements))
     for key in entities | times:
         d.columns.setdefault(key, (m.Grain((key,)), m.RefKind.KEY))
+
+
+def _part(d: Declarations, st: ast.Table, source: str | None) -> str | None:
+    """The sheet or database table named, checked against the kind of file."""
+    if st.part is None:
+        return None
+    wanted = {"sheet": (".xlsx", ".xlsm"), "table": (".duckdb", ".ddb", ".db")}[st.part.kind]
+    if source is not None and Path(source).suffix.lower() not in wanted:
+        raise d.error(f"'{st.part.kind}' names a part of a {' or '.join(wanted)} file, not of {Path(source).name}",
+                      st.part.span)
+    return st.part.name.value
 
 
 def _calendars(d: Declarations, statements: list[ast.Table]) -> dict[str, Calendar]:

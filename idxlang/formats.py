@@ -29,6 +29,7 @@ PARQUET = (".parquet", ".pq")
 CSV = (".csv", ".tsv", ".txt", ".gz")
 JSON_LINES = (".jsonl", ".ndjson")
 WORKBOOK = (".xlsx", ".xlsm")
+DATABASE = (".duckdb", ".ddb", ".db")
 # Legacy code pages met in statistics files, the first that decodes a sample wins
 # by charset-normalizer's measure of how plausible the text is.
 LEGACY = ("cp1251", "koi8_r", "cp1252", "cp1250", "iso8859_15", "utf_16")
@@ -88,6 +89,41 @@ def sheet(con: duckdb.DuckDBPyConnection, path: Path, name: str | None, view: st
             columns[h] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
     con.register(view, pa.table(columns))
     return exp.Table(this=exp.to_identifier(view, quoted=True))
+
+
+def is_database(path: Path) -> bool:
+    return path.suffix.lower() in DATABASE
+
+
+def attach(path: Path, alias: str, read_only: bool) -> str:
+    options = [exp.AttachOption(this=exp.Var(this="READ_ONLY"))] if read_only else None
+    return to_sql(exp.Attach(this=exp.Alias(this=lit(str(path)), alias=exp.to_identifier(alias, quoted=True)),
+                             exists=False, expressions=options), pretty=False)
+
+
+def detach(alias: str) -> str:
+    return to_sql(exp.Detach(this=exp.to_identifier(alias, quoted=True), exists=True), pretty=False)
+
+
+def database_table(con: duckdb.DuckDBPyConnection, path: Path, name: str, alias: str) -> exp.Expression:
+    """A table of a DuckDB database file, attached read-only under `alias` (the file is
+    never written): the one named, else the only table the file holds."""
+    try:
+        con.execute(attach(path, alias, read_only=True))
+    except duckdb.Error as err:
+        raise IdxError(Diagnostic("error", f"cannot open {path} as a DuckDB database: {str(err).splitlines()[0]}")) from None
+    listed = select(col("schema_name"), col("table_name")).from_(exp.Table(this=exp.Anonymous(this="duckdb_tables")),
+                                                                  copy=False)
+    listed = listed.where(exp.EQ(this=col("database_name"), expression=lit(alias)), copy=False)
+    found = {str(t): str(s) for s, t in con.execute(to_sql(listed, pretty=False)).fetchall()}
+    schema, _, bare = name.rpartition(".")
+    if bare not in found or (schema and found[bare] != schema):
+        if len(found) != 1:
+            raise IdxError(Diagnostic("error", f"{path}: no table '{name}'", hint=did_you_mean(bare, found) or (
+                f"tables: {', '.join(sorted(found))}" if found else "the file holds no table")))
+        bare = next(iter(found))
+    return exp.Table(this=exp.to_identifier(bare, quoted=True), db=exp.to_identifier(found[bare], quoted=True),
+                     catalog=exp.to_identifier(alias, quoted=True))
 
 
 def is_csv(path: Path) -> bool:
@@ -168,15 +204,17 @@ def decimal_comma(con: duckdb.DuckDBPyConnection, view: exp.Table, columns: list
     return False, None
 
 
-OUTPUTS = ("csv", "parquet", "json", "xlsx")
+OUTPUTS = ("csv", "parquet", "json", "xlsx")  # and "duckdb": the outputs as tables of one database file
 
 
-def write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str) -> int:
-    """An output written to `path` as `fmt` (CSV, Parquet, JSON lines or an Excel sheet);
-    the rows written, read back from the file where the format allows, not recounted
-    by running the query again."""
+def write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str, name: str) -> int:
+    """An output written to `path` as `fmt` (CSV, Parquet, JSON lines, an Excel sheet,
+    or table `name` of a DuckDB database file); the rows written, read back from the file
+    where the format allows, not recounted by running the query again."""
     if fmt == "xlsx":
         return _workbook(rel.to_arrow_table(), path)
+    if fmt == "duckdb":
+        return _database_table(con, rel, path, name)
     if fmt == "parquet":
         rel.write_parquet(str(path))
         reader: exp.Expression = exp.Anonymous(this="read_parquet", expressions=[lit(str(path))])
@@ -193,6 +231,24 @@ def write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Pa
         reader = exp.ReadCSV(this=lit(str(path)), expressions=[exp.EQ(this=exp.column("header"), expression=exp.true())])
     counted = con.execute(to_sql(select(exp.Count(this=exp.Star())).from_(exp.Table(this=reader), copy=False), pretty=False))
     return int(counted.fetchall()[0][0])
+
+
+def _database_table(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, name: str) -> int:
+    """The output as table `name` of the database file at `path` (replacing a table of
+    that name; the file's other tables stay)."""
+    alias, view = "idx_output_file", "idx_output"
+    con.execute(attach(path, alias, read_only=False))
+    try:
+        rel.create_view(view, replace=True)
+        target = exp.Table(this=exp.to_identifier(name, quoted=True), db=exp.to_identifier("main", quoted=True),
+                           catalog=exp.to_identifier(alias, quoted=True))
+        create = exp.Create(this=target, kind="TABLE", replace=True,
+                            expression=select(exp.Star()).from_(exp.to_identifier(view, quoted=True), copy=False))
+        con.execute(to_sql(create, pretty=False))
+        counted = con.execute(to_sql(select(exp.Count(this=exp.Star())).from_(target.copy(), copy=False), pretty=False))
+        return int(counted.fetchall()[0][0])
+    finally:
+        con.execute(detach(alias))
 
 
 def _workbook(table: "pa.Table", path: Path) -> int:

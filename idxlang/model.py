@@ -453,7 +453,7 @@ class TableInfo:
     extra_keys: tuple[str, ...] = ()  # keys every row carries besides the axes (a draw)
     layout: Long | Wide | None = None  # None: one column per variable
     encoding: str | None = None  # the file's text encoding, when the spec states it
-    sheet: str | None = None  # the workbook's sheet (.xlsx), when not the first
+    part: str | None = None  # the workbook's sheet (.xlsx) or the database file's table (.duckdb), when stated
     joined: tuple[tuple[str, str], ...] = ()  # attributes from another table of the entity: (attribute, table)
     calendar: Calendar = Calendar.YEAR  # how the time axis counts periods
 

@@ -159,9 +159,13 @@ class _ToAst(Transformer):
         return (None, _ident(time), _ident(calendar) if calendar else None)
 
     def source(self, items):
-        path, layout, encoding, sheet = _kept(items)
+        path, layout, encoding, part = _kept(items)
         text = lambda tok: ast.String(_string(tok), _tspan(tok)) if tok else None  # noqa: E731
-        return text(path), layout, text(encoding), text(sheet)
+        return text(path), layout, text(encoding), part
+
+    def part(self, items):
+        kind, name = items
+        return ast.Part(str(kind), ast.String(_string(name), _tspan(name)), _cover(items))
 
     def long_layout(self, items):
         variable, value = _kept(items)
@@ -182,9 +186,9 @@ class _ToAst(Transformer):
     def table_decl(self, items):
         name, title, axes, source, *lines = _kept(items)
         columns = tuple(c.node for line in lines for c in line)
-        path, layout, encoding, sheet = source or (None, None, None, None)
+        path, layout, encoding, part = source or (None, None, None, None)
         return ast.Table(_name(name), _string(title) if title else None, axes[0], axes[1], path, columns, _cover(items),
-                         layout, encoding, sheet, axes[2])
+                         layout, encoding, part, axes[2])
 
     def signed_number(self, items):
         sign, num = items

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,19 +64,35 @@ class Result:
     screened: list[Dropped] = field(default_factory=list)
 
 
-def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str) -> int:
-    """Write next to the target, then rename: a reader never sees half a file.
-    Returns the rows written, read back from the file rather than by rerunning the query."""
+def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str,
+                 name: str = "output") -> int:
+    """Write next to the target, then rename: a reader never sees half a file. A
+    database file gets its table in a copy of itself, renamed over it. Returns the rows
+    written, read back from the file rather than by rerunning the query."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        rows = formats.write(con, rel, Path(tmp), fmt)
+        if fmt == "duckdb" and path.exists():  # the file's other tables stay
+            shutil.copyfile(path, tmp)
+        elif fmt == "duckdb":  # no file: DuckDB makes one
+            os.unlink(tmp)
+        rows = formats.write(con, rel, Path(tmp), fmt, name)
+        os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
         return rows
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _mode(path: Path) -> int:
+    """The permissions the file has, or a new file's (mkstemp's are private to the owner)."""
+    if path.exists():
+        return stat.S_IMODE(path.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[Path, str]] | None = None,
@@ -120,7 +138,7 @@ def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compile
     elif st.output in targets:
         path, fmt = targets[st.output]  # type: ignore[index]
         rel = place.relation(sql, con, list(compiled.model.outputs[st.output].keys))  # type: ignore[index]
-        result.rows[st.output] = atomic_write(con, rel, path, fmt)  # type: ignore[index]
+        result.rows[st.output] = atomic_write(con, rel, path, fmt, st.output)  # type: ignore[arg-type]
         result.written[st.output] = path  # type: ignore[index]
     else:
         table = place.arrow(sql)

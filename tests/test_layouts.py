@@ -271,3 +271,61 @@ def test_outputs_as_csv_parquet_json_lines_and_excel(tmp_path) -> None:
         assert len(found[fmt]) == 15
         for a, b in zip(found[fmt], found["csv"]):
             assert all(x == y or (isinstance(x, float) and math.isclose(x, y, rel_tol=1e-12)) for x, y in zip(a, b)), fmt
+
+
+def _database(path, tables: dict[str, str]) -> None:
+    """A DuckDB database file holding each CSV file of `tables` as a table."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    for name, csv_path in tables.items():
+        con.execute(f"CREATE TABLE \"{name}\" AS SELECT * FROM read_csv('{csv_path}')")
+    con.close()
+
+
+def test_a_table_in_a_duckdb_database_file(write, tmp_path) -> None:
+    """A spec table read from a table of a DuckDB database file: named in the spec, or
+    the only one the file holds; the file is opened read-only and not changed."""
+    import hashlib
+
+    write("p.csv", PANEL)
+    write("d.csv", "region,district\nA,North\nB,North\nC,South\n")
+    want = idxlang.load(write("s.idx", ATTR_SPEC)).run().tables
+    _database(tmp_path / "stats.duckdb", {"panel_2021": tmp_path / "p.csv", "regions": tmp_path / "d.csv"})
+    before = hashlib.sha256((tmp_path / "stats.duckdb").read_bytes()).digest()
+    spec = ATTR_SPEC.replace('from "p.csv"', 'from "stats.duckdb" table "panel_2021"').replace(
+        'from "d.csv"', 'from "stats.duckdb" table "regions"')
+    have = idxlang.load(write("t.idx", spec)).run().tables
+    assert {k: v.to_pylist() for k, v in have.items()} == {k: v.to_pylist() for k, v in want.items()}
+    assert hashlib.sha256((tmp_path / "stats.duckdb").read_bytes()).digest() == before
+    _database(tmp_path / "one.duckdb", {"whatever": tmp_path / "d.csv"})  # --data: the only table
+    only = idxc("run", str(tmp_path / "t.idx"), "--data", f"regions={tmp_path / 'one.duckdb'}", "--output", "districts")
+    assert only.returncode == 0, only.stderr
+    typo = idxc("run", str(write("u.idx", spec.replace('table "regions"', 'table "region"'))))
+    assert typo.returncode == 2 and "no table 'region'" in typo.stderr and "did you mean 'regions'?" in typo.stderr
+    wrong = idxc("run", str(write("v.idx", spec.replace('"stats.duckdb" table "regions"', '"d.csv" table "regions"'))))
+    assert wrong.returncode == 2 and "'table' names a part of a .duckdb or .ddb or .db file, not of d.csv" in wrong.stderr
+
+
+def test_outputs_as_tables_of_a_duckdb_database_file(write, tmp_path) -> None:
+    """Every output a table of one database file, its other tables kept; a rerun
+    replaces the outputs; the file is written through a copy, renamed over it."""
+    import duckdb
+
+    write("p.csv", PANEL)
+    write("d.csv", "region,district\nA,North\nB,North\nC,South\n")
+    spec = write("s.idx", ATTR_SPEC)
+    _database(tmp_path / "out.duckdb", {"notes": tmp_path / "d.csv"})
+    for _ in range(2):
+        proc = idxc("run", str(spec), "--out", str(tmp_path / "out.duckdb"))
+        assert proc.returncode == 0 and "wrote" in proc.stderr and "(4 rows)" in proc.stderr, proc.stderr
+    con = duckdb.connect(str(tmp_path / "out.duckdb"), read_only=True)
+    assert sorted(r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()) == [
+        "cells", "districts", "notes"]
+    assert con.execute('SELECT * FROM "districts" ORDER BY ALL').fetchall() == [
+        ("North", 2020, 4.0), ("North", 2021, 6.0), ("South", 2020, 5.0), ("South", 2021, 6.0)]
+    con.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    _database(tmp_path / "in.duckdb", {"regions": tmp_path / "d.csv"})
+    clash = idxc("run", str(spec), "--data", f"regions={tmp_path / 'in.duckdb'}", "--out", str(tmp_path / "in.duckdb"))
+    assert clash.returncode == 2 and "--out would overwrite an input" in clash.stderr
