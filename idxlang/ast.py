@@ -148,7 +148,7 @@ class Layout:
     value)`, one row per entity, period and variable; `wide("{variable}_{period}",
     first..last)`, one row per entity and a column per variable and period."""
 
-    kind: str  # "long" or "wide"
+    kind: str  # "long", "wide" or "sheets"
     variable: Name | None = None
     value: Name | None = None
     pattern: String | None = None

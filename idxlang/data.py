@@ -30,6 +30,8 @@ class Source:
     numbers: tuple[str, ...] = ()  # the file's columns that hold numbers (a decimal comma is looked for there)
     encoding: str | None = None  # as stated in the spec; else read off the file
     part: str | None = None  # a workbook's sheet or a database file's table, when stated
+    sheets: tuple[tuple[str, int], ...] = ()  # a sheet per period (sheet, period), stacked as the time axis
+    time: str | None = None
 
 
 def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, skip: set[str] = frozenset()) -> list[Source]:  # type: ignore[assignment]
@@ -61,7 +63,8 @@ def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, ski
         if not p.exists():
             where = "named by the spec" if t.name not in given else "given with --data"
             raise IdxError(Diagnostic("error", f"data file for table {t.name} not found: {p} ({where})"))
-        sources.append(Source(t.name, p, t.raw_values, t.encoding, t.part))
+        sheets = tuple((t.layout.sheet(y), y) for y in t.layout.periods) if isinstance(t.layout, m.Sheets) else ()
+        sources.append(Source(t.name, p, t.raw_values, t.encoding, t.part, sheets, t.time))
     return sources
 
 
@@ -70,6 +73,9 @@ def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     UTF-8 copy, a decimal comma where the numbers have one (formats.py)."""
     con.execute(to_sql(exp.Create(this=exp.Table(this=ident(INPUT_SCHEMA)), kind="SCHEMA", exists=True), pretty=False))
     for s in sources:
+        if s.sheets:
+            _view(con, s, _stacked_sheets(con, s))
+            continue
         if formats.is_workbook(s.path):  # read by openpyxl, handed to DuckDB as Arrow
             _view(con, s, formats.sheet(con, s.path, s.part, f"{INPUT_SCHEMA}_{s.table}_sheet"))
             continue
@@ -86,9 +92,25 @@ def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
                 _view(con, s, formats.reader(path, True, thousands))
 
 
+def _stacked_sheets(con: duckdb.DuckDBPyConnection, s: Source) -> exp.Expression:
+    """A workbook's sheets, one per period, stacked in SQL with the period as the time
+    axis: `SELECT 2021 AS "year", * FROM <sheet 2021> UNION ALL BY NAME ...`."""
+    if not formats.is_workbook(s.path):
+        raise IdxError(Diagnostic("error", f"table {s.table}: sheets(...) reads a workbook (.xlsx), not {s.path.name}"))
+    assert s.time is not None
+    parts = [select(lit(period).as_(ident(s.time), copy=False), exp.Star())
+             .from_(formats.sheet(con, s.path, name, f"{INPUT_SCHEMA}_{s.table}_sheet_{period}"), copy=False)
+             for name, period in s.sheets]
+    stacked = parts[0]
+    for part in parts[1:]:
+        stacked = exp.Union(this=stacked, expression=part, distinct=False, by_name=True)
+    return exp.Subquery(this=stacked)
+
+
 def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression) -> None:
+    rows = reader if isinstance(reader, exp.Subquery) else exp.Table(this=reader)
     view = exp.Create(this=table(s.table, INPUT_SCHEMA), kind="VIEW", replace=True,
-                      expression=select(exp.Star()).from_(exp.Table(this=reader), copy=False))
+                      expression=select(exp.Star()).from_(rows, copy=False))
     try:
         con.execute(to_sql(view, pretty=False))
     except duckdb.Error as err:

@@ -146,7 +146,7 @@ def _join_attributes(d: Declarations) -> None:
             d.tables[name] = replace(t, attributes=(*t.attributes, *(a for a, _ in joined)), joined=joined)
 
 
-def _layout(d: Declarations, st: ast.Table, keys: list[str], attrs: list[str]) -> m.Long | m.Wide | None:
+def _layout(d: Declarations, st: ast.Table, keys: list[str], attrs: list[str]) -> m.Long | m.Wide | m.Sheets | None:
     """The file's layout as declared, checked against the table's axes."""
     lay = st.layout
     if lay is None:
@@ -157,18 +157,28 @@ def _layout(d: Declarations, st: ast.Table, keys: list[str], attrs: list[str]) -
             raise d.error("long(variable, value): two columns of the file, apart from the keys and attributes", lay.span)
         return m.Long(lay.variable.id, lay.value.id)
     assert lay.pattern is not None and lay.periods is not None
+    what = "columns" if lay.kind == "wide" else "sheets"
     if st.time is None or st.entity is None:
-        raise d.error("wide(...) lays out periods as columns: the table needs an entity and a time axis", lay.span)
+        raise d.error(f"{lay.kind}(...) lays out periods as {what}: the table needs an entity and a time axis", lay.span)
     if st.calendar and st.calendar.id != Calendar.YEAR.value:
-        raise d.error("wide(...) lays out years as columns; quarters and months come long or one column per variable",
-                      lay.span)
-    if "{variable}" not in lay.pattern.value or "{period}" not in lay.pattern.value:
-        raise d.error('wide("..."): the column pattern names {variable} and {period}, as "{variable}_{period}"',
-                      lay.pattern.span)
+        raise d.error(f"{lay.kind}(...) lays out years as {what}; quarters and months come long or one column per "
+                      "variable", lay.span)
     first, last = lay.periods
     if not (isinstance(first, int) and isinstance(last, int) and first <= last and last - first < 10000):
-        raise d.error("wide(pattern, first..last): whole periods, first no later than last", lay.span)
-    return m.Wide(lay.pattern.value, tuple(range(first, last + 1)))
+        raise d.error(f"{lay.kind}(pattern, first..last): whole periods, first no later than last", lay.span)
+    periods = tuple(range(first, last + 1))
+    if "{period}" not in lay.pattern.value:
+        raise d.error(f'{lay.kind}("..."): the pattern names {{period}}, as '
+                      + ('"{variable}_{period}"' if lay.kind == "wide" else '"{period}"'), lay.pattern.span)
+    if lay.kind == "sheets":
+        if st.part is not None:
+            raise d.error("sheets(...) names the sheets; drop the sheet clause", st.part.span)
+        return m.Sheets(lay.pattern.value, periods)
+    if "{variable}" not in lay.pattern.value and len([c for c in st.columns if not c.attribute]) != 1:
+        raise d.error('wide("..."): the column pattern names {variable} and {period}, as "{variable}_{period}"',
+                      lay.pattern.span, 'a file (or sheet) of one variable may name the period alone, "{period}", '
+                      "for a table of that one column")
+    return m.Wide(lay.pattern.value, periods)
 
 
 def _screen(d: Declarations, st: ast.Screen) -> None:

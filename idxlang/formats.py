@@ -50,7 +50,11 @@ def reader(path: Path, decimal_comma: bool = False, thousands: str | None = None
         return exp.Anonymous(this="read_parquet", expressions=[lit(str(path))])
     if suffix in JSON_LINES:  # one JSON object per line, keys as columns
         return exp.Anonymous(this="read_json", expressions=[lit(str(path))])
-    options = [exp.EQ(this=col("decimal_separator"), expression=lit(","))] if decimal_comma else []
+    # the header always: a spec names the columns, and a header of years (`region,2020,2021`)
+    # over rows of numbers would look like data to the sniffer
+    options = [exp.EQ(this=col("header"), expression=exp.true())]
+    if decimal_comma:
+        options.append(exp.EQ(this=col("decimal_separator"), expression=lit(",")))
     if thousands:
         options.append(exp.EQ(this=col("thousands"), expression=lit(thousands)))
     return exp.Anonymous(this="read_csv", expressions=[lit(str(path)), *options])

@@ -440,6 +440,18 @@ class Wide:
 
 
 @dataclass(frozen=True)
+class Sheets:
+    """The workbook holds a sheet per period, named by `pattern` ("{period}": `2021`),
+    each laid out one column per variable; stacked with the period as the time axis."""
+
+    pattern: str
+    periods: tuple[int, ...]
+
+    def sheet(self, period: int) -> str:
+        return self.pattern.replace("{period}", str(period))
+
+
+@dataclass(frozen=True)
 class TableInfo:
     name: str
     entity: str | None
@@ -451,7 +463,7 @@ class TableInfo:
     schema: Schema = Schema.INPUT
     docs: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)  # column -> doc string
     extra_keys: tuple[str, ...] = ()  # keys every row carries besides the axes (a draw)
-    layout: Long | Wide | None = None  # None: one column per variable
+    layout: Long | Wide | Sheets | None = None  # None: one column per variable
     encoding: str | None = None  # the file's text encoding, when the spec states it
     part: str | None = None  # the workbook's sheet (.xlsx) or the database file's table (.duckdb), when stated
     joined: tuple[tuple[str, str], ...] = ()  # attributes from another table of the entity: (attribute, table)

@@ -176,6 +176,9 @@ class _ToAst(Transformer):
         return ast.Layout("wide", pattern=ast.String(_string(pattern), _tspan(pattern)),
                           periods=(_number(first), _number(last)), span=_cover(items))
 
+    def sheets_layout(self, items):
+        return replace(self.wide_layout(items), kind="sheets")
+
     def column(self, items):
         name, attr, doc = items
         return _Placed(ast.Column(_name(name), attr is not None, _string(doc) if doc else None, _tspan(name)), _cover(items))

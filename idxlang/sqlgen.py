@@ -99,7 +99,7 @@ def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None) -> exp.Ex
     if t.joined:
         return _with_attributes(t, columns)
     source = table(t.name, INPUT_SCHEMA)
-    if t.layout is None:
+    if t.layout is None or isinstance(t.layout, m.Sheets):  # sheets are stacked where the workbook is read
         return source
     if isinstance(t.layout, m.Wide):
         return _unpivot_periods(t, t.layout, t.columns if columns is None else columns)

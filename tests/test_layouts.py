@@ -104,7 +104,7 @@ def test_a_period_the_wide_file_lacks_is_named_with_the_closest(write) -> None:
 
 
 @pytest.mark.parametrize("layout,message", [
-    ('wide("{variable}", 1990..1992)', "the column pattern names {variable} and {period}"),
+    ('wide("{variable}", 1990..1992)', 'wide("..."): the pattern names {period}, as "{variable}_{period}"'),
     ('wide("{variable}_{period}", 1992..1990)', "whole periods, first no later than last"),
 ])
 def test_a_bad_wide_layout_is_refused(write, layout: str, message: str) -> None:
@@ -329,3 +329,41 @@ def test_outputs_as_tables_of_a_duckdb_database_file(write, tmp_path) -> None:
     _database(tmp_path / "in.duckdb", {"regions": tmp_path / "d.csv"})
     clash = idxc("run", str(spec), "--data", f"regions={tmp_path / 'in.duckdb'}", "--out", str(tmp_path / "in.duckdb"))
     assert clash.returncode == 2 and "--out would overwrite an input" in clash.stderr
+
+
+YEARS_SPEC = """table p: region by year from "{file}" {layout}
+  gdp
+
+output cells by region, year: gdp * 2 as twice
+"""
+
+
+def test_a_file_of_one_variable_with_a_column_per_year(write) -> None:
+    """wide("{period}", ...): a file (or sheet) per variable, its columns the years."""
+    write("gdp.csv", "region,2020,2021\nA,1.5,2\nB,,4\n")
+    spec = idxlang.load(write("s.idx", YEARS_SPEC.format(file="gdp.csv", layout='wide("{period}", 2020..2021)')))
+    assert [(r["region"], r["year"], r["twice"]) for r in spec.run().tables["cells"].to_pylist()] == [
+        ("A", 2020, 3.0), ("A", 2021, 4.0), ("B", 2020, None), ("B", 2021, 8.0)]
+    two = YEARS_SPEC.format(file="gdp.csv", layout='wide("{period}", 2020..2021)').replace("  gdp", "  gdp, pop")
+    proc = idxc("run", str(write("t.idx", two)))
+    assert proc.returncode == 2 and 'a file (or sheet) of one variable may name the period alone' in proc.stderr
+
+
+def test_a_workbook_with_a_sheet_per_year(write, tmp_path) -> None:
+    """sheets("{period}", ...): each year's sheet one column per variable, stacked in SQL
+    with the year as the time axis; a missing sheet is named with the closest."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "2020"
+    for row in [("region", "gdp"), ("A", 1.5), ("B", None)]:
+        book["2020"].append(row)
+    later = book.create_sheet("2021")
+    for row in [("region", "gdp", "note"), ("B", 4), ("A", 2)]:  # another order, an extra column
+        later.append(row)
+    book.save(tmp_path / "book.xlsx")
+    spec = idxlang.load(write("s.idx", YEARS_SPEC.format(file="book.xlsx", layout='sheets("{period}", 2020..2021)')))
+    assert [(r["region"], r["year"], r["twice"]) for r in spec.run().tables["cells"].to_pylist()] == [
+        ("A", 2020, 3.0), ("A", 2021, 4.0), ("B", 2020, None), ("B", 2021, 8.0)]
+    proc = idxc("run", str(write("t.idx", YEARS_SPEC.format(file="book.xlsx", layout='sheets("{period}", 2020..2022)'))))
+    assert proc.returncode == 2 and "no sheet '2022'" in proc.stderr and "did you mean '2021'?" in proc.stderr
