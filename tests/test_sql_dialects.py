@@ -73,3 +73,22 @@ def test_sql_for_a_dialect_idxc_does_not_write_is_a_clear_error():
     assert "idxc writes SQL for duckdb, postgres, spark, bigquery, snowflake, trino" in proc.stderr
     proc = idxc("sql", str(SPECS / "gvc_participation.idx"), "--dialect", "postgress")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "did you mean 'postgres'" in proc.stderr
+
+
+@pytest.mark.parametrize("path", SPEC_FILES, ids=lambda p: p.stem)
+def test_every_name_fits_postgresql(path):
+    """PostgreSQL cuts identifiers at 63 bytes, and a Cyrillic letter takes two: a name
+    the compiler makes up from `max(затраты_на_исследования over регион)` must stay
+    shorter, or two such names would become one (they did, before names.bounded)."""
+    script = idxlang.load(path).script(dialect="postgres")
+    names = {i.name for s in sqlglot.parse(script, read="postgres") if s for i in s.find_all(sqlglot.exp.Identifier)}
+    assert names and max(len(n.encode("utf-8")) for n in names) <= 63, max(names, key=lambda n: len(n.encode()))
+
+
+def test_a_long_made_up_name_keeps_its_start_and_stays_apart():
+    from idxlang.names import LONGEST, bounded, fresh
+
+    a, b = (f"max_{'показатель_' * 6}{k}_over_регион" for k in "ab")
+    assert bounded("short") == "short" and len(bounded(a).encode()) <= LONGEST
+    assert bounded(a) != bounded(b) and bounded(a).startswith("max_показатель_")
+    assert fresh(a, {bounded(a)}) == bounded(a) + "_2"

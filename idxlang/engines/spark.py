@@ -106,6 +106,11 @@ def _active() -> object | None:
     return SparkSession.getActiveSession()
 
 
+
+def _quoted(name: str) -> str:
+    """A view name as Spark parses it: quoted, so that any letters (`регионы`) pass."""
+    return exp.to_identifier(name, quoted=True).sql("spark")
+
 class SparkEngineSession:
     name = "Spark"
 
@@ -135,7 +140,7 @@ class SparkEngineSession:
             path = self.scratch / f"{s.table}.parquet"
             export(con, model.tables[s.table], path, "parquet")
             name = input_name(s.table)
-            self.spark.read.parquet(str(path)).createOrReplaceTempView(name)  # type: ignore[attr-defined]
+            self.spark.read.parquet(str(path)).createOrReplaceTempView(_quoted(name))  # type: ignore[attr-defined]
             places[s.table] = table(name)
         return places
 
@@ -145,7 +150,7 @@ class SparkEngineSession:
     def keep(self, name: str, sql: str) -> None:
         """The step's rows computed now and held by Spark (lineage cut), under its name."""
         kept = self.spark.sql(sql).localCheckpoint(eager=True)  # type: ignore[attr-defined]
-        kept.createOrReplaceTempView(name)
+        kept.createOrReplaceTempView(_quoted(name))
 
     def relation(self, sql: str, con: "duckdb.DuckDBPyConnection", order: list[str]) -> "duckdb.DuckDBPyRelation":
         """An output for the writer, written by Spark itself as Parquet files under the
