@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import ast
 from . import model as m
 from .compile import Compiled, check, compile_model, load_module, standalone
 from .declare import parse_param_values
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Spec:
     model: m.Model
+    module: ast.Module | None = field(default=None, compare=False)  # the syntax it was checked from (idxc decompose extends it)
+    params: dict[str, float | int] = field(default_factory=dict, compare=False)  # the overrides it was checked with
 
     @property
     def outputs(self) -> list[str]:
@@ -80,8 +83,11 @@ def load(path: str | Path, params: dict[str, object] | None = None, layouts: dic
     """The spec at `path`; `layouts` overrides how named tables' files are laid out
     ({"panel": "long(indicator, value)"}, as the spec would write it after `from`)."""
     module = with_layouts(load_module(path), layouts) if layouts else load_module(path)
-    return Spec(check(module, parse_param_values({k: str(v) for k, v in (params or {}).items()})))
+    values = parse_param_values({k: str(v) for k, v in (params or {}).items()})
+    return Spec(check(module, values), module, values)
 
 
 def loads(text: str, params: dict[str, object] | None = None, path: str = "<spec>") -> Spec:
-    return Spec(check(load_module(path, text), parse_param_values({k: str(v) for k, v in (params or {}).items()})))
+    module = load_module(path, text)
+    values = parse_param_values({k: str(v) for k, v in (params or {}).items()})
+    return Spec(check(module, values), module, values)

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+import shtab
+
 from .diagnostics import Diagnostic, IdxError
 
 FORMATS = ("csv", "parquet", "json", "xlsx")  # formats.OUTPUTS, without importing DuckDB for `idxc sql`
@@ -111,9 +113,18 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """The methodology as a tree: each output's columns down to the data."""
-    from .explain import explain
+    from .explain import FORMATS as EXPLAINED
 
-    print(explain(_load(args).model))
+    print(EXPLAINED[args.format](_load(args).model))
+    return 0
+
+
+def cmd_decompose(args: argparse.Namespace) -> int:
+    """One entity's results back to the data: every definition's value and contributions."""
+    from .decompose import decompose, render
+
+    spec = _load(args)
+    print(render(decompose(spec, args.entity, args.output, args.data, args.period), args.spec), end="")
     return 0
 
 
@@ -262,10 +273,12 @@ def _print_table(name: str, table, titled: bool) -> None:  # type: ignore[no-unt
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="idxc", description="Compile and run composite-index specs (.idx).")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"idxc {_version()}")
+    shtab.add_argument_to(parser, "--print-completion", help="print a shell completion script (bash, zsh, tcsh)")
+    sub = parser.add_subparsers(dest="command")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("spec", help="the .idx spec file")
+        p.add_argument("spec", help="the .idx spec file").complete = shtab.FILE  # type: ignore[attr-defined]
         p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="override a param")
         p.add_argument("--layout", action="append", default=[], metavar="TABLE=LAYOUT",
                        help='how a table\'s file is laid out, as the spec writes it after from: '
@@ -321,7 +334,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("explain", help="the definitions as a tree: grain, formula, doc and spec line")
     common(exp)
+    exp.add_argument("--format", choices=("text", "dot", "mermaid"), default="text",
+                     help="text: a tree (default); dot: Graphviz; mermaid: a Mermaid flowchart")
     exp.set_defaults(func=cmd_explain)
+
+    dec = sub.add_parser("decompose", help="one entity's results back to the data: values and contributions")
+    common(dec)
+    dec.add_argument("entity", help="the entity, as the output shows it")
+    dec.add_argument("--data", action="append", default=[], metavar="[TABLE=]FILE")
+    dec.add_argument("--output", metavar="NAME", help="the output whose columns are decomposed (default: the first)")
+    dec.add_argument("--period", metavar="PERIOD", help="only this period (default: every period)")
+    dec.set_defaults(func=cmd_decompose)
 
     dbg = sub.add_parser("debug", help="print one stage of the compiler: ast, model, core, plan or sql")
     dbg.add_argument("stage", choices=("ast", "model", "core", "plan", "sql"),
@@ -337,8 +360,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("idxlang")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # `idxc` alone: what it can do
+        parser.print_help()
+        return 0
     try:
         return int(args.func(args))
     except IdxError as err:

@@ -1,9 +1,11 @@
 """`idxc explain SPEC`: the methodology as a reviewer reads it, each output's columns as
 a tree of what they are computed from, down to the data, with grain, formula, doc string
-and spec line; a definition met again is shown once and referred to after."""
+and spec line; a definition met again is shown once and referred to after. The same
+dependencies as a graph for Graphviz (`--format dot`) or Mermaid (`--format mermaid`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
@@ -58,3 +60,81 @@ def _data(model: m.Model, name: str) -> str:
             doc = t.docs.get(name)
             return f"{kind} of table {t.name}" + (f"  \"{doc}\"" if doc else "")
     return "key"
+
+
+@dataclass(frozen=True)
+class Node:
+    """One box of the dependency graph: an output, a definition, a param or a data column."""
+
+    id: str
+    kind: str  # output, definition, param, data
+    title: str
+    details: tuple[str, ...] = ()
+
+
+def graph(model: m.Model) -> tuple[dict[str, Node], list[tuple[str, str]]]:
+    """The methodology as nodes and edges (a node, then what it is computed from)."""
+    spec = Path(model.path).name
+    nodes: dict[str, Node] = {}
+    edges: list[tuple[str, str]] = []
+
+    def visit(name: str, output: str) -> str:
+        d = model.lookup(name, output)
+        if d is None:
+            node = Node(f"data:{name}", "data", name, (_data(model, name),))
+            nodes.setdefault(node.id, node)
+            return node.id
+        key = f"let:{name}" if name in model.definitions else f"col:{output}.{name}"
+        if key in nodes:
+            return key
+        nodes[key] = Node(key, "definition", name, (f"{d.grain}  ({spec}:{d.line})", d.text, *((f'"{d.doc}"',) if d.doc else ())))
+        for p in dict.fromkeys(n.name for n in m.walk(d.expr) if isinstance(n, m.Param)):
+            info = model.params[p]
+            nodes.setdefault(f"param:{p}", Node(f"param:{p}", "param", f"param {p} = {info.value:g}",
+                                                (f"{spec}:{info.line}", *((f'"{info.doc}"',) if info.doc else ()))))
+            edges.append((key, f"param:{p}"))
+        for r in dict.fromkeys(r.name for r in m.refs(d.expr)):
+            edges.append((key, visit(r, output)))
+        return key
+
+    for out in model.outputs.values():
+        oid = f"output:{out.name}"
+        nodes[oid] = Node(oid, "output", f"output {out.name}", (f"by {', '.join(out.keys) or 'nothing'}  ({spec}:{out.line})",))
+        for c in out.columns:
+            edges.append((oid, visit(c.source, out.name)))
+    return nodes, list(dict.fromkeys(edges))
+
+
+SHAPES = {"output": ("box", "lightblue"), "definition": ("box", "white"), "param": ("ellipse", "lightyellow"),
+          "data": ("cylinder", "lightgrey")}
+
+
+def to_dot(model: m.Model) -> str:
+    """Graphviz: `idxc explain SPEC --format dot | dot -Tsvg > spec.svg`."""
+    nodes, edges = graph(model)
+    quote = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'  # noqa: E731
+    lines = [f"digraph {quote(model.name)} {{", "  rankdir=BT;", '  node [fontname="Helvetica", fontsize=10];']
+    for n in nodes.values():
+        shape, fill = SHAPES[n.kind]
+        label = "\n".join((n.title, *n.details))
+        lines.append(f"  {quote(n.id)} [label={quote(label)}, shape={shape}, style=filled, fillcolor={fill}];")
+    lines += [f"  {quote(b)} -> {quote(a)};" for a, b in edges]
+    return "\n".join([*lines, "}"])
+
+
+def to_mermaid(model: m.Model) -> str:
+    """Mermaid, which GitHub and many editors draw from a ```mermaid block."""
+    nodes, edges = graph(model)
+    ids = {n: f"n{i}" for i, n in enumerate(nodes)}
+    text = lambda s: s.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")  # noqa: E731
+    opening = {"output": '["', "definition": '["', "param": '(["', "data": '[("'}
+    closing = {"output": '"]', "definition": '"]', "param": '"])', "data": '")]'}
+    lines = ["flowchart BT"]
+    for key, n in nodes.items():
+        label = "<br/>".join(text(s) for s in (n.title, *n.details))
+        lines.append(f"  {ids[key]}{opening[n.kind]}{label}{closing[n.kind]}")
+    lines += [f"  {ids[b]} --> {ids[a]}" for a, b in edges]
+    return "\n".join(lines)
+
+
+FORMATS = {"text": explain, "dot": to_dot, "mermaid": to_mermaid}

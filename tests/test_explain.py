@@ -55,3 +55,44 @@ def test_debug_of_a_bad_spec_is_a_clear_error(write):
     path = write("bad.idx", 'table t: e by y\n  x\noutput by e, y: x +\n')
     proc = idxc("debug", "plan", str(path))
     assert proc.returncode == 2 and "syntax error" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _statements(text: str, arrow: str) -> tuple[set[str], list[tuple[str, str]]]:
+    """The node ids declared and the edges drawn, read off a dot or Mermaid text."""
+    import re
+
+    if arrow == "->":
+        nodes = set(re.findall(r'^  "((?:[^"\\]|\\.)*)" \[label=', text, flags=re.M))
+        edges = re.findall(r'^  "((?:[^"\\]|\\.)*)" -> "((?:[^"\\]|\\.)*)";$', text, flags=re.M)
+    else:
+        nodes = set(re.findall(r"^  (n\d+)[\[(]", text, flags=re.M))
+        edges = re.findall(r"^  (n\d+) --> (n\d+)$", text, flags=re.M)
+    return nodes, edges
+
+
+@pytest.mark.parametrize("path", sorted(SPECS.glob("*.idx")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("fmt,arrow", [("dot", "->"), ("mermaid", "-->")])
+def test_explain_as_a_graph(path, fmt, arrow):
+    """Every edge joins declared nodes; every output and definition is a node; each line
+    is a node, an edge or the frame (so no label broke out of its quotes)."""
+    from idxlang.explain import graph
+
+    proc = idxc("explain", str(path), "--format", fmt)
+    assert proc.returncode == 0, proc.stderr
+    nodes, edges = _statements(proc.stdout, arrow)
+    model = idxlang.load(path).model
+    want, links = graph(model)
+    assert len(nodes) == len(want) and len(edges) == len(links) and edges
+    assert all(a in nodes and b in nodes for a, b in edges)
+    frame = 4 if fmt == "dot" else 1
+    assert len(proc.stdout.strip().splitlines()) == frame + len(nodes) + len(edges)
+    assert {f"output:{o}" for o in model.outputs} <= set(want)
+
+
+def test_graph_labels_with_quotes_stay_quoted(write):
+    path = write("s.idx", 'table t: e by y from "t.csv"\n  x "the \\"raw\\" value <x> & more"\n'
+                          "let s = x * 2\noutput by e, y: s\n")
+    dot = idxc("explain", str(path), "--format", "dot").stdout
+    mermaid = idxc("explain", str(path), "--format", "mermaid").stdout
+    assert r'[label="x\ncolumn of table t  \"the \"raw\" value <x> & more\"", shape=cylinder' in dot
+    assert "#quot;the #quot;raw#quot; value #lt;x#gt; #amp; more#quot;" in mermaid and '"raw"' not in mermaid
