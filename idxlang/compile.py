@@ -56,8 +56,9 @@ class Compiled:
     dialect: Dialect = DUCKDB  # the engine the statements were written for
 
     def sql(self, pretty: bool = True) -> str:
-        """The script: each statement under its label (a stage's several statements once)."""
-        parts, last = [], None
+        """The script: what it computes and its params with their docs, then each
+        statement under its label (a stage's several statements once)."""
+        parts, last = [self.header()], None
         for st in self.statements:
             try:
                 text = to_sql(st.tree, self.dialect.name, pretty)
@@ -66,6 +67,13 @@ class Compiled:
             parts.append(text + ";" if st.label == last else f"-- {st.label}\n{text};")
             last = st.label
         return "\n\n".join(parts)
+
+    def header(self) -> str:
+        """The index, its spec and its params (with their docs), as SQL comments."""
+        m_ = self.model
+        lines = [f"{m_.name}" + (f": {m_.title}" if m_.title else "") + f" ({Path(m_.path).name}, {self.dialect.name})"]
+        lines += [f"param {p.name} = {p.value:g}" + (f'  "{p.doc}"' if p.doc else "") for p in m_.params.values()]
+        return "\n".join("-- " + " ".join(line.split()) for line in lines)  # one line each, whatever the text held
 
 
 def load_module(path: str | Path | None = None, text: str | None = None) -> Module:

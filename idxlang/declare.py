@@ -103,7 +103,8 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
                                         source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout,
                                         encoding=st.encoding.value if st.encoding else None,
                                         part=_part(d, st, source),
-                                        calendar=Calendar(st.calendar.id) if st.calendar else Calendar.YEAR)
+                                        calendar=Calendar(st.calendar.id) if st.calendar else Calendar.YEAR,
+                                        title=st.title)
     _join_attributes(d)
     d.axes = m.Axes(frozenset(entities), frozenset(times), attributes, calendars=_calendars(d, statements))
     for key in entities | times:

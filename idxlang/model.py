@@ -468,6 +468,7 @@ class TableInfo:
     part: str | None = None  # the workbook's sheet (.xlsx) or the database file's table (.duckdb), when stated
     joined: tuple[tuple[str, str], ...] = ()  # attributes from another table of the entity: (attribute, table)
     calendar: Calendar = Calendar.YEAR  # how the time axis counts periods
+    title: str | None = None  # the table's doc string
 
     @property
     def raw_columns(self) -> tuple[str, ...]:

@@ -88,7 +88,8 @@ class Planner:
         name = self.layout.unique(t.name)
         keys = tuple(k for k in pipe.keys if k in t.keys or k in t.attributes)
         head = pipe.steps[-1] if pipe.steps else None
-        note = f"table {t.name}: {' by '.join(t.keys) or 'scalar'}" if t.schema is m.Schema.INPUT else \
+        note = f"table {t.name}: {' by '.join(t.keys) or 'scalar'}" + (f' "{t.title}"' if t.title else "") \
+            if t.schema is m.Schema.INPUT else \
             f"{t.schema.value}.{t.name}: computed earlier in this run"
         if t.schema is m.Schema.INPUT and t.calendar is not Calendar.YEAR:
             note += f"; {t.time} numbered {t.calendar.numbering}"
@@ -100,7 +101,7 @@ class Planner:
         """d as a column of its grain's steps (once); returns the step holding it."""
         pipe = pipe or self.pipe(ctx, d.grain)
         if d.name not in pipe.where:
-            note = f"{_where(self.model, d.line)} {d.text}"
+            note = f"{_where(self.model, d.line)} {d.text}" + (f' "{d.doc}"' if d.doc else "")
             sites = group_sites(d.expr, d.grain)
             if sites is not None:
                 self.group(ctx, pipe, d.name, d.expr, sites, note, d.line)

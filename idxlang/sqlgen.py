@@ -75,6 +75,13 @@ def _from(query: exp.Select, source: str | None, joins: tuple[s.Join, ...]) -> e
     return query
 
 
+def _documented(e: exp.Expression, doc: str | None) -> exp.Expression:
+    """A column of the user's data with its doc string beside it."""
+    if doc:
+        e.add_comments([f" {doc} "])
+    return e
+
+
 def _column(c: s.Column, built: exp.Expression) -> exp.Expression:
     aliased = built.as_(ident(c.name), copy=False)
     if c.note:
@@ -145,7 +152,7 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     if t.schema is m.Schema.INPUT and t.calendar is not Calendar.YEAR:  # a quarter's or month's number
         cols = [to_number(t.calendar, c).as_(ident(c.name), copy=False) if c.name == t.time else c for c in cols]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
-        cols += [as_double(col(c)).as_(ident(c), copy=False) for c in t.columns]
+        cols += [_documented(as_double(col(c)).as_(ident(c), copy=False), t.docs.get(c)) for c in t.columns]
         rows = input_rows(t)
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]

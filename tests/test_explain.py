@@ -96,3 +96,21 @@ def test_graph_labels_with_quotes_stay_quoted(write):
     mermaid = idxc("explain", str(path), "--format", "mermaid").stdout
     assert r'[label="x\ncolumn of table t  \"the \"raw\" value <x> & more\"", shape=cylinder' in dot
     assert "#quot;the #quot;raw#quot; value #lt;x#gt; #amp; more#quot;" in mermaid and '"raw"' not in mermaid
+
+
+def test_doc_strings_reach_the_sql(write):
+    """A table's, a column's, a param's and a definition's doc string, each beside what it
+    documents in `idxc sql`; a doc holding `*/` or a newline cannot end its comment."""
+    path = write("s.idx", 'index demo "A demo index"\n'
+                          'table t "Regional accounts */ DROP TABLE x; /*": e by y from "t.csv"\n'
+                          '  x "Exports, bn"\n'
+                          'param w = 2 "Weight of exports\\n-- not a statement"\n'
+                          'let s = x * w "Weighted exports"\n'
+                          'output by e, y: s\n')
+    sql = idxc("sql", str(path)).stdout
+    lines = sql.splitlines()
+    assert lines[0] == "-- demo: A demo index (s.idx, duckdb)"
+    assert lines[1].startswith('-- param w = 2 "Weight of exports') and lines[2] == ""  # the newline folded
+    assert 'CAST("x" AS DOUBLE) AS "x" /* Exports, bn */' in sql
+    assert 'let s = x * w "Weighted exports" */' in sql
+    assert '/* table t: e by y "Regional accounts * / DROP TABLE x; / *" */' in sql
