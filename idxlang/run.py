@@ -24,6 +24,7 @@ from .dialects import dialect
 from .diagnostics import Diagnostic, IdxError
 from .engines import EngineOptions, Keeping, Session, first_line, open_session, relocate
 from .engines.duckdb import session
+from .locate import culprit, diagnose
 from .sql import col, to_sql
 from .sqlgen import input_rows, screened
 
@@ -115,9 +116,8 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
             try:
                 _statement(place, con, compiled, st, relocate(st.tree, places), targets or {}, result)
             except place.error as err:  # type: ignore[misc]
-                raise IdxError(Diagnostic("error", f"{place.name} failed on {st.label.split(':')[0]}: {first_line(err)}",
-                                          hint=f"inspect the queries with: idxc sql {compiled.model.path}"
-                                          f"{'' if options.engine == 'duckdb' else ' --dialect ' + compiled.dialect.name}")) from None
+                files = {s.table: s.path for s in sources}
+                raise IdxError(_failure(place, compiled, st, relocate(st.tree, places), err, options, files)) from None
         result.skipped.sort(key=lambda k: (k.line, k.label))  # by spec line, whatever order the engine planned
         return result
     finally:
@@ -144,6 +144,17 @@ def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compile
         table = place.arrow(sql)
         result.tables[st.output] = table  # type: ignore[index]
         result.rows[st.output] = table.num_rows  # type: ignore[index]
+
+
+def _failure(place: Session, compiled: Compiled, st: Statement, tree: exp.Expression, err: BaseException,
+             options: EngineOptions, files: dict[str, Path]) -> Diagnostic:
+    """The engine's error where the spec or the data puts it (locate.py), else by statement."""
+    found = culprit(tree, place.rows, place.error, compiled.dialect.name)
+    if found is not None:
+        return diagnose(found, compiled.model, place.name, first_line(err), files)
+    return Diagnostic("error", f"{place.name} failed on {st.label.split(':')[0]}: {first_line(err)}",
+                      hint=f"inspect the queries with: idxc sql {compiled.model.path}"
+                      f"{'' if options.engine == 'duckdb' else ' --dialect ' + compiled.dialect.name}")
 
 
 def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipped]:  # type: ignore[type-arg]

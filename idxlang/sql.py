@@ -140,9 +140,8 @@ def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -
         raise IdxError(Diagnostic("error", f"--dialect: {err}")) from None
     if dialect != "duckdb":
         tree = tree.transform(_keys_in_native_order, Dialect.get_or_raise(dialect).NULL_ORDERING)
-    try:  # DuckDB's generator rewrites nothing in place, so the tree need not be copied first
-        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True,
-                        copy=False)
+    try:  # copied: generating pops some comments (a CTE's) off the tree, which is printed again later
+        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True)
     except UnsupportedError as err:
         first = str(err).splitlines()[0]
         raise IdxError(Diagnostic("error", f"the SQL cannot be written for {dialect}: {first}")) from None

@@ -52,3 +52,16 @@ def test_missing_data_file_is_reported(write):
     spec = write("s.idx", SPEC)
     proc = idxc("run", str(spec), "--data", "nowhere.csv")
     assert proc.returncode == 2 and "not found: nowhere.csv" in proc.stderr
+
+
+def test_an_engine_error_with_the_checks_skipped_names_table_column_and_file(write, tmp_path) -> None:
+    """With --no-check, text in a number column fails inside DuckDB: the error names the
+    table, the column and the file, not the generated SQL."""
+    import duckdb
+
+    duckdb.sql(f"COPY (SELECT 'A' AS region, 2020 AS year, '1.5' AS x UNION ALL SELECT 'B', 2020, 'abc') "
+               f"TO '{tmp_path / 'p.parquet'}'")
+    spec = write("s.idx", 'table t: region by year from "p.parquet"\n  x\nlet a = x * 2\noutput by region, year: a\n')
+    proc = idxc("run", str(spec), "--no-check")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "DuckDB failed reading column 'x' of table t (" in proc.stderr and "p.parquet): Conversion Error" in proc.stderr

@@ -259,3 +259,16 @@ def test_spark_writes_outputs_without_collecting_them(spark, tmp_path: Path) -> 
         have = pq.read_table(tmp_path / "spark" / f"{output}.parquet").to_pylist()
         want = pq.read_table(tmp_path / "duckdb" / f"{output}.parquet").to_pylist()
         assert len(have) == len(want) and all(same(h[c], w[c]) for h, w in zip(have, want) for c in w)
+
+
+def test_an_engine_error_points_at_the_definition(postgres: str, write) -> None:  # noqa: F811
+    """PostgreSQL refuses a double that overflows (DuckDB gives inf): the error names the
+    definition, its spec line and a caret under it, not a line of generated SQL."""
+    write("t.csv", "region,year,x\nA,2020,1\nB,2020,1e10\n")
+    path = write("s.idx", 'table t: region by year from "t.csv"\n  x\nlet a = x * 2\n'
+                          "let huge = x * 1e300 * a\nlet c = huge + a\noutput by region, year: a, c\n")
+    with pytest.raises(idxlang.IdxError) as err:
+        idxlang.load(path).run(engine="postgres", dsn=postgres)
+    text = err.value.render()
+    assert "s.idx:4:1: error: PostgreSQL cannot compute let huge = x * 1e+300 * a:" in text, text
+    assert "overflow" in text and "^" in text and "SELECT" not in text

@@ -1,0 +1,77 @@
+"""Where a failing statement fails, in the spec's terms. An engine's error (a value out
+of range, a text that is no number) names a line of generated SQL; the user wrote a
+definition, or gave a file. The statement's CTEs are probed in order, one column at a
+time (`WITH ... SELECT COUNT(column) FROM cte`), and the first column whose value
+cannot be computed is named by what its comment says it is: a definition with its spec
+line (and a caret under it), or a column of an input table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from sqlglot import exp
+
+from . import model as m
+from .diagnostics import Diagnostic
+from .sql import col, select, to_sql
+
+MAX_PROBES = 400  # the error path only; a statement of more columns is named as a whole
+_PLACE = re.compile(r"^\s*(\S+):(\d+) ")
+
+
+@dataclass(frozen=True)
+class Culprit:
+    step: str  # the CTE
+    column: str
+    note: str  # the column's comment: a definition's spec line and text, or a doc string
+    step_note: str  # the CTE's comment: `table t: ...` where an input is read
+
+
+def culprit(tree: exp.Expression, probe: Callable[[str], object], failed: type[BaseException] | tuple,
+            dialect: str) -> Culprit | None:
+    """The first column of the statement's CTEs whose value the engine cannot compute."""
+    query = tree.expression if isinstance(tree, exp.Create) else tree
+    with_ = query.args.get("with_") if isinstance(query, exp.Select) else None
+    ctes = list(with_.expressions) if with_ else []
+    probes = 0
+    for i, cte in enumerate(ctes):
+        if not isinstance(cte.this, exp.Select):
+            continue
+        for column in cte.this.expressions:
+            if isinstance(column, exp.Star) or not column.alias_or_name or probes >= MAX_PROBES:
+                continue
+            probes += 1
+            count = select(exp.Count(this=col(column.alias_or_name))).from_(exp.to_identifier(cte.alias, quoted=True))
+            count.set("with_", exp.With(expressions=[c.copy() for c in ctes[:i + 1]]))
+            try:
+                probe(to_sql(count, dialect, pretty=False))
+            except failed:
+                return Culprit(cte.alias, column.alias_or_name, " ".join(column.comments or []).strip(),
+                               " ".join(cte.comments or []).strip())
+    return None
+
+
+def diagnose(found: Culprit, model: m.Model, engine: str, message: str, files: dict[str, Path]) -> Diagnostic:
+    """The engine's message, placed where the spec or the data says the column comes from."""
+    place = _PLACE.match(found.note)
+    if place is not None:  # a definition: `spec.idx:12 let growth = ...`
+        line = int(place.group(2))
+        d = next((d for d in model.all_definitions() if d.line == line and d.name == found.column), None) or \
+            next((d for d in model.all_definitions() if d.line == line), None)
+        source = Path(model.path).read_text(encoding="utf-8") if Path(model.path).is_file() else None
+        what = d.text if d else found.note[place.end():]
+        return Diagnostic("error", f"{engine} cannot compute {what}: {message}", model.path, source,
+                          d.span if d and source else None,
+                          "a value out of the engine's range, or data the checks were told to skip (--no-check)")
+    table = found.step_note.split(":")[0].removeprefix("table ").strip() if found.step_note.startswith("table ") else None
+    where = f"reading column '{found.column}' of table {table}" if table else f"computing '{found.column}'"
+    if table in files:
+        where += f" ({files[table]})"
+    return Diagnostic("error", f"{engine} failed {where}: {message}",
+                      hint="run the data checks (without --no-check) to see which rows hold what")
+
+
+__all__ = ["Culprit", "culprit", "diagnose"]
