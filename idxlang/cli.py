@@ -220,10 +220,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     sources = resolve_sources(spec.model, args.data, skip=set(engine.tables))
     targets = _targets(args, names, [s.path for s in sources] + [Path(args.spec)]) if args.out else None
     compiled = spec.compile(names, dialect=engine.engine)
-    result = execute(compiled, sources, targets, check=not args.no_check, engine=engine)
+    result = execute(compiled, sources, targets, check=not args.no_check, engine=engine,
+                     progress=not args.quiet and sys.stderr.isatty())
     for name in names:
         if name in result.written:
-            print(f"wrote {result.written[name]} ({result.rows[name]} rows)", file=sys.stderr)
+            if not args.quiet:
+                print(f"wrote {result.written[name]} ({result.rows[name]} rows)", file=sys.stderr)
         else:
             _print_table(name, result.tables[name], len(names) > 1)
     for d in result.screened:
@@ -234,7 +236,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("missing values skipped by reductions:", file=sys.stderr)
         for s in skipped:
             print("  " + s.render(spec.model.path), file=sys.stderr)
-    else:
+    elif not args.quiet:
         print(f"no missing values were skipped ({len(result.skipped)} reduction(s) checked)", file=sys.stderr)
     return 0
 
@@ -293,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=FORMATS, help="file format inside an --out folder (default csv)")
     run.add_argument("--output", metavar="NAME", help="run only this output")
     run.add_argument("--no-check", action="store_true", help="skip the data checks (keys, types)")
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress bar and no notes on stderr (errors and skipped values still)")
     run.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB; larger work spills to disk")
     run.add_argument("--threads", type=int, metavar="N", help="DuckDB worker threads (default: all cores)")
     run.add_argument("--temp-dir", metavar="DIR", help="where DuckDB spills when over the memory limit")

@@ -25,6 +25,7 @@ from .diagnostics import Diagnostic, IdxError
 from .engines import EngineOptions, Keeping, Session, first_line, open_session, relocate
 from .engines.duckdb import session
 from .locate import culprit, diagnose
+from .progress import Progress
 from .sql import col, to_sql
 from .sqlgen import input_rows, screened
 
@@ -98,10 +99,12 @@ def _mode(path: Path) -> int:
 
 def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[Path, str]] | None = None,
             check: bool = True, settings: dict[str, str | int] | None = None,
-            con: duckdb.DuckDBPyConnection | None = None, engine: EngineOptions | None = None) -> Result:
+            con: duckdb.DuckDBPyConnection | None = None, engine: EngineOptions | None = None,
+            progress: bool = False) -> Result:
     """Run the compiled statements on the engine they were compiled for (DuckDB unless
     `engine` says otherwise); write the outputs in `targets` (path, format), return the
-    rest as Arrow tables. The files are read and checked by DuckDB either way."""
+    rest as Arrow tables. The files are read and checked by DuckDB either way. With
+    `progress`, a bar on stderr once the run takes a while (progress.py)."""
     options = engine or EngineOptions(settings=settings or {})
     if dialect(options.engine) is not compiled.dialect:  # a caller's slip: the trees are one engine's
         raise IdxError(Diagnostic("error", f"compiled for {compiled.dialect.name}, asked to run on {options.engine}",
@@ -110,17 +113,20 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
     if check:
         check_data(con, compiled.model, sources)
     place, places = open_session(options, compiled.model, sources, con)
+    bar = Progress(len(compiled.statements), progress, getattr(place, "progress", None))
     try:
         result = Result(screened=_screened(place, places, compiled))
         for st in compiled.statements:
             try:
-                _statement(place, con, compiled, st, relocate(st.tree, places), targets or {}, result)
+                with bar.statement(st.label.split(":")[0]):
+                    _statement(place, con, compiled, st, relocate(st.tree, places), targets or {}, result)
             except place.error as err:  # type: ignore[misc]
                 files = {s.table: s.path for s in sources}
                 raise IdxError(_failure(place, compiled, st, relocate(st.tree, places), err, options, files)) from None
         result.skipped.sort(key=lambda k: (k.line, k.label))  # by spec line, whatever order the engine planned
         return result
     finally:
+        bar.close()
         place.close()
 
 

@@ -18,3 +18,45 @@ def test_version_help_and_completion():
     assert script.returncode == 0 and "complete" in script.stdout
     for command in ("run", "sql", "explain", "decompose", "check", "analyse", "sensitivity"):
         assert command in script.stdout
+
+
+def _in_a_terminal(*args: str, delay: str = "0") -> tuple[int, str]:
+    """`idxc ARGS` with stderr on a pseudo-terminal, as a user at a terminal sees it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "IDXC_PROGRESS_DELAY": delay}
+    proc = subprocess.Popen([sys.executable, "-m", "idxlang.cli", *args], stdout=subprocess.PIPE, stderr=follower,
+                            env=env, cwd=ROOT)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait()
+    os.close(leader)
+    return proc.returncode, seen.decode("utf-8", errors="replace")
+
+
+def test_a_progress_bar_at_a_terminal_only(tmp_path):
+    """At a terminal a bar shows the statements' progress (here at once: the delay, 2 s
+    by default, is set to 0); never with --quiet, never when stderr is a pipe."""
+    spec = "specs/innovation_competitiveness.idx"
+    code, shown = _in_a_terminal("run", spec, "--out", str(tmp_path / "a"))
+    assert code == 0 and "%|" in shown and "output regions" in shown, shown
+    code, shown = _in_a_terminal("run", spec, "--out", str(tmp_path / "b"), "--quiet")
+    assert code == 0 and "%|" not in shown and "wrote" not in shown, shown
+    code, shown = _in_a_terminal("run", spec, "--out", str(tmp_path / "c"), delay="60")
+    assert code == 0 and "%|" not in shown and "wrote" in shown  # a short run shows no bar
+    piped = idxc("run", spec, "--out", str(tmp_path / "d"))
+    assert piped.returncode == 0 and "%|" not in piped.stderr

@@ -19,9 +19,12 @@ def connect(settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConn
     `settings` are DuckDB options such as memory_limit, threads and temp_directory
     (passed as config, never as SQL text)."""
     try:
-        return duckdb.connect(config={"preserve_insertion_order": False, **(settings or {})})
+        con = duckdb.connect(config={"preserve_insertion_order": False, **(settings or {})})
     except duckdb.Error as err:
         raise IdxError(Diagnostic("error", f"DuckDB refused a setting: {str(err).splitlines()[0]}")) from None
+    con.execute("SET enable_progress_bar = true")  # measured, for idxc's own bar (progress.py) ...
+    con.execute("SET enable_progress_bar_print = false")  # ... never printed into the outputs on stdout
+    return con
 
 
 def session(sources: list[Source], settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConnection:
@@ -45,6 +48,10 @@ class DuckDBSession:
 
     def rows(self, sql: str) -> list[tuple]:  # type: ignore[type-arg]
         return self.con.execute(sql).fetchall()
+
+    def progress(self) -> float:
+        """How far the running query is, 0 to 100 (-1 when none runs)."""
+        return float(self.con.query_progress())
 
     def arrow(self, sql: str) -> "pa.Table":
         return self.con.sql(sql).to_arrow_table()
