@@ -128,6 +128,20 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """One self-contained HTML page: methodology, ranking, charts, skipped values, analysis."""
+    from .report import build, render
+    from .run import write_text
+
+    spec = _load(args)
+    out = Path(args.out)
+    if out.resolve() in {Path(args.spec).resolve(), *(Path(d.split("=", 1)[-1]).resolve() for d in args.data)}:
+        raise IdxError(Diagnostic("error", f"--out would overwrite an input: {out}"))
+    size = write_text(out, render(build(spec, args.data or None, args.output)))
+    print(f"wrote {out} ({size / 1e6:.1f} MB, works offline)", file=sys.stderr)
+    return 0
+
+
 def cmd_debug(args: argparse.Namespace) -> int:
     """One stage of the compiler, as text."""
     from .compile import load_module
@@ -349,6 +363,13 @@ def build_parser() -> argparse.ArgumentParser:
     dec.add_argument("--output", metavar="NAME", help="the output whose columns are decomposed (default: the first)")
     dec.add_argument("--period", metavar="PERIOD", help="only this period (default: every period)")
     dec.set_defaults(func=cmd_decompose)
+
+    rep = sub.add_parser("report", help="one self-contained HTML report: methodology, ranking, charts, analysis")
+    common(rep)
+    rep.add_argument("--data", action="append", default=[], metavar="[TABLE=]FILE")
+    rep.add_argument("--output", metavar="NAME", help="the output the ranking and charts show (default: the first by an entity)")
+    rep.add_argument("--out", metavar="FILE.html", default="report.html", help="where to write it (default report.html)")
+    rep.set_defaults(func=cmd_report)
 
     dbg = sub.add_parser("debug", help="print one stage of the compiler: ast, model, core, plan or sql")
     dbg.add_argument("stage", choices=("ast", "model", "core", "plan", "sql"),

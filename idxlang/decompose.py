@@ -52,8 +52,24 @@ class Decomposition:
     tree: list[Part] = field(default_factory=list)
 
 
-def decompose(spec: "Spec", entity: str, output: str | None = None, data: dict[str, str] | list[str] | None = None,
-              period: str | None = None) -> Decomposition:
+@dataclass(frozen=True)
+class Extended:
+    """The spec with the output of parts added, and the tree of parts of `output`'s columns."""
+
+    spec: "Spec"
+    output: m.Output
+    entity_axis: str
+    tree: list[Part]
+
+    def joined(self, tables: dict) -> list[dict[str, object]]:  # type: ignore[type-arg]
+        """The output's rows, each with its parts' values beside its own columns."""
+        keys = self.output.keys
+        by_key = {tuple(str(r[k]) for k in keys): r for r in tables[PARTS].to_pylist()}
+        return [{**row, **by_key.get(tuple(str(row[k]) for k in keys), {})} for row in tables[self.output.name].to_pylist()]
+
+
+def extend(spec: "Spec", output: str | None = None) -> Extended:
+    """`spec` with one more output whose columns are the parts of `output`'s columns."""
     out = spec.model.outputs[spec.output(output)]
     axis = next((k for k in out.keys if k in spec.model.axes.entities), None)
     if axis is None:
@@ -66,10 +82,16 @@ def decompose(spec: "Spec", entity: str, output: str | None = None, data: dict[s
     module = replace(spec.module, statements=(*spec.module.statements, builder.statement()))
     from .api import Spec as _Spec
 
-    extended = _Spec(check(module, spec.params), module, spec.params)
-    result = extended.run(data, [out.name, PARTS])
-    rows = _rows(result.tables[out.name].to_pylist(), result.tables[PARTS].to_pylist(), out.keys, axis, entity, period)
-    return Decomposition(out.name, axis, entity, out.keys, [c.alias for c in out.columns], rows, tree)
+    return Extended(_Spec(check(module, spec.params), module, spec.params), out, axis, tree)
+
+
+def decompose(spec: "Spec", entity: str, output: str | None = None, data: dict[str, str] | list[str] | None = None,
+              period: str | None = None) -> Decomposition:
+    ext = extend(spec, output)
+    out = ext.output
+    result = ext.spec.run(data, [out.name, PARTS])
+    rows = _rows(ext.joined(result.tables), out.keys, ext.entity_axis, entity, period)
+    return Decomposition(out.name, ext.entity_axis, entity, out.keys, [c.alias for c in out.columns], rows, ext.tree)
 
 
 class _Builder:
@@ -136,22 +158,21 @@ def _unrounded(e: ast.Expr) -> ast.Expr:
     return e
 
 
-def _rows(values: list[dict], parts: list[dict], keys: tuple[str, ...], axis: str, entity: str,  # type: ignore[type-arg]
+def _rows(joined: list[dict], keys: tuple[str, ...], axis: str, entity: str,  # type: ignore[type-arg]
           period: str | None) -> list[dict[str, object]]:
     """The entity's rows (each period's, or the one asked for), the output's columns and
     the parts side by side."""
-    known = sorted({str(r[axis]) for r in values})
+    known = sorted({str(r[axis]) for r in joined})
     if entity not in known:
         raise IdxError(Diagnostic("error", f"no {axis} '{entity}' in the output", hint=did_you_mean(entity, known)
                                   or f"{len(known)} {axis} values, e.g. {', '.join(known[:5])}"))
-    by_key = {tuple(str(r[k]) for k in keys): r for r in parts}
     found = []
-    for row in values:
+    for row in joined:
         if str(row[axis]) != entity:
             continue
         if period is not None and not any(str(row[k]) == period for k in keys if k != axis):
             continue
-        found.append({**row, **by_key.get(tuple(str(row[k]) for k in keys), {})})
+        found.append(row)
     if not found:
         raise IdxError(Diagnostic("error", f"{axis} '{entity}' has no row for period {period}"))
     return found
@@ -216,4 +237,4 @@ def _shown(v: object) -> str:
     return str(v)
 
 
-__all__ = ["Decomposition", "Part", "contributions", "decompose", "render"]
+__all__ = ["PARTS", "Decomposition", "Extended", "Part", "contributions", "decompose", "extend", "render"]

@@ -88,6 +88,21 @@ def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, p
             os.unlink(tmp)
 
 
+def write_text(path: Path, text: str) -> int:
+    """A text file written beside its target and renamed over it; its size in bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, _mode(path))
+        os.replace(tmp, path)
+        return path.stat().st_size
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def _mode(path: Path) -> int:
     """The permissions the file has, or a new file's (mkstemp's are private to the owner)."""
     if path.exists():
