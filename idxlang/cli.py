@@ -128,6 +128,39 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fmt(args: argparse.Namespace) -> int:
+    """The canonical layout: printed, written in place (--write), or checked (--check)."""
+    import difflib
+
+    from .fmt import format_spec
+    from .run import write_text
+
+    differ = []
+    for name in args.specs:
+        path = Path(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise IdxError(Diagnostic("error", f"cannot read {path}: {err}")) from None
+        formatted = format_spec(text, str(path))
+        if args.check:
+            if formatted != text:
+                differ.append(path)
+                sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True),
+                                                           str(path), f"{path} (formatted)"))
+        elif args.write:
+            if formatted != text:
+                write_text(path, formatted)
+                print(f"formatted {path}", file=sys.stderr)
+        else:
+            sys.stdout.write(formatted)
+    if args.check:
+        print(f"{len(differ)} of {len(args.specs)} spec(s) would be reformatted" if differ else
+              f"{len(args.specs)} spec(s) already formatted", file=sys.stderr)
+        return 1 if differ else 0
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """One self-contained HTML page: methodology, ranking, charts, skipped values, analysis."""
     from .report import build, render
@@ -363,6 +396,13 @@ def build_parser() -> argparse.ArgumentParser:
     dec.add_argument("--output", metavar="NAME", help="the output whose columns are decomposed (default: the first)")
     dec.add_argument("--period", metavar="PERIOD", help="only this period (default: every period)")
     dec.set_defaults(func=cmd_decompose)
+
+    fmt = sub.add_parser("fmt", help="the canonical layout of specs: printed, --write in place, or --check")
+    fmt.add_argument("specs", nargs="+", metavar="SPEC", help="the .idx spec files")
+    mode = fmt.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="exit 1 and show the diff if a spec is not formatted")
+    mode.add_argument("--write", "-w", action="store_true", help="rewrite the specs in place (atomically)")
+    fmt.set_defaults(func=cmd_fmt)
 
     rep = sub.add_parser("report", help="one self-contained HTML report: methodology, ranking, charts, analysis")
     common(rep)
