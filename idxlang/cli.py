@@ -161,6 +161,14 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lsp(args: argparse.Namespace) -> int:
+    """The language server, on stdin/stdout, for editors (editors/vscode)."""
+    from .lsp import serve
+
+    serve()
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """One self-contained HTML page: methodology, ranking, charts, skipped values, analysis."""
     from .report import build, render
@@ -403,6 +411,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true", help="exit 1 and show the diff if a spec is not formatted")
     mode.add_argument("--write", "-w", action="store_true", help="rewrite the specs in place (atomically)")
     fmt.set_defaults(func=cmd_fmt)
+
+    lsp = sub.add_parser("lsp", help="a language server on stdin/stdout: diagnostics, hover, go to definition")
+    lsp.set_defaults(func=cmd_lsp)
 
     rep = sub.add_parser("report", help="one self-contained HTML report: methodology, ranking, charts, analysis")
     common(rep)
