@@ -57,11 +57,11 @@ def culprit(tree: exp.Expression, probe: Callable[[str], object], failed: type[B
 def diagnose(found: Culprit, model: m.Model, engine: str, message: str, files: dict[str, Path]) -> Diagnostic:
     """The engine's message, placed where the spec or the data says the column comes from."""
     place = _PLACE.match(found.note)
+    source = Path(model.path).read_text(encoding="utf-8") if Path(model.path).is_file() else None
     if place is not None:  # a definition: `spec.idx:12 let growth = ...`
         line = int(place.group(2))
         d = next((d for d in model.all_definitions() if d.line == line and d.name == found.column), None) or \
             next((d for d in model.all_definitions() if d.line == line), None)
-        source = Path(model.path).read_text(encoding="utf-8") if Path(model.path).is_file() else None
         what = d.text if d else found.note[place.end():]
         return Diagnostic("error", f"{engine} cannot compute {what}: {message}", model.path, source,
                           d.span if d and source else None,
@@ -70,8 +70,9 @@ def diagnose(found: Culprit, model: m.Model, engine: str, message: str, files: d
     where = f"reading column '{found.column}' of table {table}" if table else f"computing '{found.column}'"
     if table in files:
         where += f" ({files[table]})"
-    return Diagnostic("error", f"{engine} failed {where}: {message}",
-                      hint="run the data checks (without --no-check) to see which rows hold what")
+    declared = model.tables[table].span if table in model.tables and source else None  # the table, with a caret
+    return Diagnostic("error", f"{engine} failed {where}: {message}", model.path if declared else None, source,
+                      declared, hint="run the data checks (without --no-check) to see which rows hold what")
 
 
 __all__ = ["Culprit", "culprit", "diagnose"]

@@ -64,4 +64,5 @@ def test_an_engine_error_with_the_checks_skipped_names_table_column_and_file(wri
     spec = write("s.idx", 'table t: region by year from "p.parquet"\n  x\nlet a = x * 2\noutput by region, year: a\n')
     proc = idxc("run", str(spec), "--no-check")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "DuckDB failed reading column 'x' of table t (" in proc.stderr and "p.parquet): Conversion Error" in proc.stderr
+    assert "s.idx:1:1: error: DuckDB failed reading column 'x' of table t (" in proc.stderr
+    assert "p.parquet): Conversion Error" in proc.stderr
