@@ -98,11 +98,25 @@ def _main(model: m.Model, ext: Extended, result: "Result") -> dict[str, Any]:
     if r.score and r.time and len(periods) > 1:
         charts.append(_over_time_chart(joined, last, r))
     score_part = next((p for p in ext.tree if p.column == r.score or p.text == r.score), None)
+    decomposition = None
     if r.score and score_part is not None and score_part.mean is not None and score_part.parts:
         charts.append(_decomposition_chart(last, r, score_part))
+        decomposition = _decomposition_table(last, r, score_part)
     return {"ranking": {"columns": columns, "rows": [[_cell(row.get(c)) for c in columns] for row in last],
                         "output": out.name, "period": periods[-1] if periods else None},
-            "charts": charts, "roles": r}
+            "charts": charts, "roles": r, "decomposition": decomposition}
+
+
+def _decomposition_table(last: list[dict], r: Roles, part: Part) -> dict[str, Any]:  # type: ignore[type-arg]
+    """Every entity's score in the last period, each component with its value and its
+    contribution (`idxc decompose ENTITY` shows the whole tree for one)."""
+    columns = [r.entity, r.score, *(f"{p.text}: value / contribution" for p in part.parts)]
+    rows = []
+    for row in last:
+        shares = contributions(part, row)
+        rows.append([_cell(row[r.entity]), _cell(row.get(r.score)),  # type: ignore[index]
+                     *(f"{_cell(row.get(p.column))} / {_cell(s)}" for p, s in zip(part.parts, shares))])
+    return {"columns": columns, "rows": rows}
 
 
 def _cell(v: object) -> str:

@@ -47,6 +47,12 @@ def test_the_report_shows_what_the_issue_lists(innovation) -> None:
     assert "let score = round(mean(activity: w_activity, receptivity: w_receptivity), 2)" in page
     assert "Weight of innovation activity in the score" in page  # a param's doc
     assert "max(rd_costs over region)" in page  # a skipped-value count
+    table = context["decomposition"]  # every region's score back to its components, in the last year
+    assert len(table["rows"]) == 85 and table["columns"][:2] == ["region", "score"]
+    for row in table["rows"]:
+        parts = [float(cell.split(" / ")[1]) for cell in row[2:]]
+        # adds up to the score: it is rounded to 2 decimals (0.005), the parts shown to 6 digits
+        assert abs(sum(parts) - float(row[1])) <= 0.005 + sum(5e-6 * abs(p) for p in parts) + 1e-12
 
 
 def test_the_report_works_offline(innovation) -> None:
