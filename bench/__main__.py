@@ -5,6 +5,7 @@
     python -m bench --compile                        # compile cost and cold start only
     python -m bench --sensitivity 1000               # idxc sensitivity against a plain loop
     python -m bench --composite                      # composite49: idxc on a wide methodology
+    python -m bench --fuzz 5000                      # the front end against 5,000 fuzzed specs
 
 Prints, per scenario and implementation, the median wall time over --runs and the
 peak memory of the runs, then the ratios the targets in BENCHMARKS.md are stated in.
@@ -99,7 +100,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure the composite49 scenario (51 countries x 49 indicators, bench/composite.py) "
                              "and specs/composite_example.idx only")
     parser.add_argument("--composite-forms", default="def,steps", help="composite49 spec forms to run")
+    parser.add_argument("--fuzz", type=int, metavar="N", help="the front end against N fuzzed specs (bench/fuzz.py)")
+    parser.add_argument("--seed", type=int, default=0, help="the fuzzer's seed")
     args = parser.parse_args(argv)
+    if args.fuzz:
+        from . import fuzz
+
+        return fuzz.main(args.fuzz, args.seed)
     if args.compile:
         print(compile_cost.report())
         return 0

@@ -182,6 +182,9 @@ class Checker:
     def at(self, e: ast.At, scope: _Scope) -> m.Expr:
         arg = self.expr(e.value, scope)
         time = time_axis(_Context(self, scope), arg, "'at'", e.span)
+        if _only_axes(arg):
+            raise self.decl.error("'x at PERIOD' takes a quantity's value in one period; this holds no data, only "
+                                  f"axes or attributes ({', '.join(sorted({r.name for r in m.refs(arg)}))})", e.value.span)
         return m.At(arg, time, self.period(e.period, time), arg.grain.without(time),
                     ast.unparse(e, names=scope.texts), e.span)
 
@@ -192,7 +195,13 @@ class Checker:
         if builtin is None:
             raise self.decl.error(f"unknown function '{e.func}'", e.func_span,
                                   did_you_mean(e.func, [*REGISTRY, *self.decl.defs]))
-        return builtin.check(_Context(self, scope), e)
+        found = builtin.check(_Context(self, scope), e)
+        first = found.args[0] if isinstance(found, m.Call) and found.args else None
+        if (e.over or e.by) and first is not None and _only_axes(first):
+            raise self.decl.error(f"{e.func}(... {'over' if e.over else 'by'} ...) reduces a quantity; this holds no "
+                                  f"data, only axes or attributes ({', '.join(sorted({r.name for r in m.refs(first)}))})",
+                                  e.args[0].span)
+        return found
 
     def apply(self, e: ast.Call, scope: _Scope) -> m.Expr:
         """A user function's application: its arguments, and its body checked once for
@@ -271,6 +280,14 @@ class Checker:
                                       hint="add: output by <axes>: <columns>"))
         return m.Model(spec_name, index.title if index else None, d.module.path, d.axes, d.tables,
                        self.resolved, outputs, d.params, tuple(d.warnings), d.screens)
+
+
+def _only_axes(e: m.Expr) -> bool:
+    """An expression built from axes and attributes alone: nothing of a table's numbers
+    (nor a function's parameter, which may hold them) for a reduction to work on."""
+    refs = list(m.refs(e))
+    return bool(refs) and not any(isinstance(n, m.Placeholder) for n in m.walk(e)) and \
+        all(r.kind in (m.RefKind.KEY, m.RefKind.ATTRIBUTE) for r in refs)
 
 
 def _components(v: ast.Expr) -> tuple[str, ...]:

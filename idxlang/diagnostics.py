@@ -32,12 +32,23 @@ class Diagnostic:
             width = 1
             if self.span.end_line == self.span.line and self.span.end_column > self.span.column:
                 width = self.span.end_column - self.span.column
+            if len(text) > SHOWN:  # a very long line: the part around the place, the caret under it
+                start = max(0, min(self.span.column - 1 - SHOWN // 4, len(text) - SHOWN))
+                text = ("…" if start else "") + text[start:start + SHOWN] + ("…" if start + SHOWN < len(text) else "")
+                column = self.span.column - start + (1 if start else 0)
+                width = min(width, SHOWN - column + 2)
+                span_column = column
+            else:
+                span_column = self.span.column
             lines.append(f"{' ' * len(gutter)} |")
             lines.append(f"{gutter} | {text}")
-            lines.append(f"{' ' * len(gutter)} | {' ' * (self.span.column - 1)}{'^' * width}")
+            lines.append(f"{' ' * len(gutter)} | {' ' * (span_column - 1)}{'^' * max(width, 1)}")
         if self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines)
+
+
+SHOWN = 160  # characters of a source line shown under a message
 
 
 class IdxError(Exception):

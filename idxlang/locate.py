@@ -63,6 +63,7 @@ def diagnose(found: Culprit, model: m.Model, engine: str, message: str, files: d
         d = next((d for d in model.all_definitions() if d.line == line and d.name == found.column), None) or \
             next((d for d in model.all_definitions() if d.line == line), None)
         what = d.text if d else found.note[place.end():]
+        what = what if len(what) <= 120 else what[:117] + "..."
         return Diagnostic("error", f"{engine} cannot compute {what}: {message}", model.path, source,
                           d.span if d and source else None,
                           "a value out of the engine's range, or data the checks were told to skip (--no-check)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -117,13 +118,30 @@ def _name(tok: Token) -> str:
     return text[1:-1] if text.startswith("`") else text
 
 
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
 def _string(tok: Token) -> str:
-    return bytes(str(tok)[1:-1], "utf-8").decode("unicode_escape") if "\\" in tok else str(tok)[1:-1]
+    """A string's text: `\\"`, `\\\\`, `\\n` and `\\t` read as such, any other backslash kept
+    as written (a Windows path, a regular expression)."""
+    body = str(tok)[1:-1]
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group()), body) if "\\" in body else body
 
 
 def _number(tok: Token) -> float | int:
+    """A number as written; one beyond what a double holds is an error where it stands."""
     text = str(tok)
-    return int(text) if text.isdigit() else float(text)
+    try:
+        value = int(text) if text.isdigit() else float(text)
+        finite = math.isfinite(float(value))
+    except (OverflowError, ValueError):
+        finite = False
+    if finite and isinstance(value, int) and value > 2**53:  # beyond exact integers: a double, as SQL would read it
+        value = float(value)
+    if not finite:
+        raise IdxError(Diagnostic("error", f"the number {text[:30]}{'...' if len(text) > 30 else ''} is out of "
+                                  "range (a double holds at most about 1.8e308)", span=_tspan(tok)))
+    return value
 
 
 def _ident(tok: Token) -> ast.Name:
@@ -408,6 +426,7 @@ def _keyword_before(text: str, line: int, column: int) -> str | None:
 
 def parse(text: str, path: str = "<spec>") -> ast.Module:
     """Parse spec text; raise IdxError naming file:line:col on a syntax error."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark an editor wrote
     try:
         statements = parser().parse(text + ("\n" if not text.endswith("\n") else ""))
     except UnexpectedInput as err:
@@ -415,7 +434,28 @@ def parse(text: str, path: str = "<spec>") -> ast.Module:
     except IdxError as err:  # raised by a rule's method, which knows neither file nor text
         d = err.diagnostics[0]
         raise IdxError(Diagnostic(d.severity, d.message, path, text, d.span, d.hint)) from None
+    for st in statements:
+        _shallow_enough(st, path, text)
     return ast.Module(path, text, tuple(statements))
+
+
+MAX_DEPTH = 500  # nested calls or operators in one expression: the later stages recurse over them
+
+
+def _shallow_enough(st: object, path: str, text: str) -> None:
+    """Every expression at most MAX_DEPTH deep, measured without recursing."""
+    stack: list[tuple[object, int]] = [(st, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            span = getattr(st, "span", None)
+            raise IdxError(Diagnostic("error", f"an expression nested more than {MAX_DEPTH} deep", path, text, span,
+                                      "name its parts with let, or sum many terms with sum(a, b, ...)"))
+        children = (getattr(node, f) for f in getattr(node, "__dataclass_fields__", ()))
+        for child in children:
+            for item in child if isinstance(child, tuple) else (child,):
+                if hasattr(item, "__dataclass_fields__"):  # an operator or call is a level; its parts are not
+                    stack.append((item, depth + isinstance(item, (ast.Unary, ast.Binary, ast.If, ast.At, ast.Call))))
 
 
 def parse_layout(text: str, where: str) -> ast.Layout | None:

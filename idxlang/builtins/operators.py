@@ -93,8 +93,11 @@ def _scalar(name: str, lo: int, hi: int) -> Builtin:
     def check(ctx: CheckContext, e: ast.Call) -> m.Expr:
         require(ctx, e, lo, hi)
         args = [ctx.expr(a.value) for a in e.args]
-        if name == "round" and len(args) == 2 and not isinstance(args[1], (m.Const, m.Param)):
-            raise ctx.error("round(x, digits): digits must be a number", e.args[1].span)
+        if name == "round" and len(args) == 2:
+            digits = args[1].value if isinstance(args[1], (m.Const, m.Param)) else None
+            if not (isinstance(digits, (int, float)) and float(digits).is_integer() and abs(digits) <= 15):
+                raise ctx.error("round(x, digits): digits must be a whole number from -15 to 15 (a double holds "
+                                "about 15 significant digits)", e.args[1].span)
         return m.Op(name, tuple(args), ctx.combine(args, [a.span for a in e.args]), e.span)
 
     shown = {1: "x", 2: "x, digits"}.get(hi, "a, b, ...")

@@ -24,6 +24,7 @@ def connect(settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConn
         raise IdxError(Diagnostic("error", f"DuckDB refused a setting: {str(err).splitlines()[0]}")) from None
     con.execute("SET enable_progress_bar = true")  # measured, for idxc's own bar (progress.py) ...
     con.execute("SET enable_progress_bar_print = false")  # ... never printed into the outputs on stdout
+    con.execute("SET max_expression_depth TO 20000")  # a spec may nest 500 operators (parse.MAX_DEPTH); SQL doubles it
     return con
 
 
