@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import os
 import subprocess
 import sys
@@ -19,9 +21,31 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def idxc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line, as a user would."""
+    """The command line's own entry point (`idxlang.cli.main`, what the `idxc` script
+    calls) with its output captured, in this process: a process per call cost most of
+    the suite's time. An exception it lets through fails the test, as a traceback would.
+    `idxc_process` runs the real script where a process matters (signals, terminals)."""
+    from idxlang.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    before = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as stop:  # argparse: --help, --version, a usage error
+                code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["idxc", *args], code, out.getvalue(), err.getvalue())
+
+
+def idxc_process(*args: str, cwd: Path | None = None, **kw) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+    """Run the real command line in a process of its own, as a user would."""
     return subprocess.run([sys.executable, "-m", "idxlang.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, **kw)
 
 
 @pytest.fixture

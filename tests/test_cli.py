@@ -60,3 +60,17 @@ def test_a_progress_bar_at_a_terminal_only(tmp_path):
     assert code == 0 and "%|" not in shown and "wrote" in shown  # a short run shows no bar
     piped = idxc("run", spec, "--out", str(tmp_path / "d"))
     assert piped.returncode == 0 and "%|" not in piped.stderr
+
+
+def test_the_command_as_a_process_of_its_own(tmp_path):
+    """Most tests call the entry point in-process (conftest.idxc); here the real command
+    runs as a user runs it: a result, a user error (exit 2, no traceback), --version."""
+    from conftest import ROOT, idxc_process
+
+    done = idxc_process("run", "specs/gvc_participation.idx", "--out", str(tmp_path / "out"), cwd=ROOT)
+    assert done.returncode == 0 and (tmp_path / "out" / "participation.csv").exists(), done.stderr
+    bad = tmp_path / "bad.idx"
+    bad.write_text("let x = (1 +\n", encoding="utf-8")
+    failed = idxc_process("check", str(bad))
+    assert failed.returncode == 2 and "bad.idx:" in failed.stderr and "Traceback" not in failed.stderr
+    assert idxc_process("--version").stdout.startswith("idxc ")
