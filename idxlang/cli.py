@@ -7,7 +7,9 @@ DuckDB, so printing SQL stays quick.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -79,7 +81,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 def _emit(tables: dict, out: str | None, inputs: list[Path], quiet: tuple[str, ...] = ()) -> None:  # type: ignore[type-arg]
     """Analysis tables: printed, or written atomically as OUT/<name>.csv (never over an input)."""
     from .engines.duckdb import connect
-    from .run import atomic_write
+    from .outputs import atomic_write
 
     con = connect()
     protected = {p.resolve() for p in inputs}
@@ -133,7 +135,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     import difflib
 
     from .fmt import format_spec
-    from .run import write_text
+    from .outputs import write_text
 
     differ = []
     for name in args.specs:
@@ -172,7 +174,7 @@ def cmd_lsp(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """One self-contained HTML page: methodology, ranking, charts, skipped values, analysis."""
     from .report import build, render
-    from .run import write_text
+    from .outputs import write_text
 
     spec = _load(args)
     out = Path(args.out)
@@ -436,6 +438,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -451,13 +457,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:  # `idxc` alone: what it can do
         parser.print_help()
         return 0
+    if threading.current_thread() is threading.main_thread():  # SIGTERM unwinds like Ctrl-C: no file half-written
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         return int(args.func(args))
     except IdxError as err:
         print(err.render(), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: no output was changed", file=sys.stderr)
+        return 130
+    except RuntimeError as err:  # DuckDB's answer to Ctrl-C or SIGTERM during a query
+        if "interrupted" not in str(err).lower():
+            raise
+        print("interrupted: no output was changed", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `idxc run ... | head`
         sys.stderr.close()

@@ -3,6 +3,7 @@ screens, each declared once. `check.py` resolves expressions against them."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from dataclasses import dataclass, field
@@ -235,7 +236,11 @@ def parse_param_values(raw: dict[str, str]) -> dict[str, float | int]:
     for key, text in raw.items():
         text = str(text).strip()
         try:
-            out[key] = int(text) if text.lstrip("+-").isdigit() else float(text)
-        except ValueError:
-            raise IdxError(Diagnostic("error", f"--param {key}={text}: not a number")) from None
+            value = int(text) if text.lstrip("+-").isdigit() else float(text)
+            finite = math.isfinite(float(value))
+        except (ValueError, OverflowError):
+            finite = False
+        if not finite:
+            raise IdxError(Diagnostic("error", f"--param {key}={text}: not a number (a finite one, such as 0.25 or 1e-3)"))
+        out[key] = value
     return out

@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,13 +14,13 @@ from . import model as m
 from . import steps as s
 from .ast import fill
 from .compile import Compiled, Kind, Statement
-from . import formats
 from .data import Source, check_data
 from .dialects import dialect
 from .diagnostics import Diagnostic, IdxError
 from .engines import EngineOptions, Keeping, Session, first_line, open_session, relocate
 from .engines.duckdb import session
 from .locate import culprit, diagnose
+from .outputs import PARTIAL, Staged
 from .progress import Progress
 from .sql import col, to_sql
 from .sqlgen import input_rows, screened
@@ -66,52 +62,6 @@ class Result:
     screened: list[Dropped] = field(default_factory=list)
 
 
-def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str,
-                 name: str = "output") -> int:
-    """Write next to the target, then rename: a reader never sees half a file. A
-    database file gets its table in a copy of itself, renamed over it. Returns the rows
-    written, read back from the file rather than by rerunning the query."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        if fmt == "duckdb" and path.exists():  # the file's other tables stay
-            shutil.copyfile(path, tmp)
-        elif fmt == "duckdb":  # no file: DuckDB makes one
-            os.unlink(tmp)
-        rows = formats.write(con, rel, Path(tmp), fmt, name)
-        os.chmod(tmp, _mode(path))
-        os.replace(tmp, path)
-        return rows
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def write_text(path: Path, text: str) -> int:
-    """A text file written beside its target and renamed over it; its size in bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, _mode(path))
-        os.replace(tmp, path)
-        return path.stat().st_size
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _mode(path: Path) -> int:
-    """The permissions the file has, or a new file's (mkstemp's are private to the owner)."""
-    if path.exists():
-        return stat.S_IMODE(path.stat().st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[Path, str]] | None = None,
             check: bool = True, settings: dict[str, str | int] | None = None,
             con: duckdb.DuckDBPyConnection | None = None, engine: EngineOptions | None = None,
@@ -129,24 +79,27 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
         check_data(con, compiled.model, sources)
     place, places = open_session(options, compiled.model, sources, con)
     bar = Progress(len(compiled.statements), progress, getattr(place, "progress", None))
+    staged = Staged(targets or {})
     try:
         result = Result(screened=_screened(place, places, compiled))
         for st in compiled.statements:
             try:
                 with bar.statement(st.label.split(":")[0]):
-                    _statement(place, con, compiled, st, relocate(st.tree, places), targets or {}, result)
+                    _statement(place, con, compiled, st, relocate(st.tree, places), staged, result)
             except place.error as err:  # type: ignore[misc]
                 files = {s.table: s.path for s in sources}
                 raise IdxError(_failure(place, compiled, st, relocate(st.tree, places), err, options, files)) from None
         result.skipped.sort(key=lambda k: (k.line, k.label))  # by spec line, whatever order the engine planned
+        staged.commit()  # every output written: all move into place
         return result
     finally:
+        staged.discard()  # a failed or interrupted run changes no file
         bar.close()
         place.close()
 
 
 def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compiled, st: Statement,
-               tree: exp.Expression, targets: dict[str, tuple[Path, str]], result: Result) -> None:
+               tree: exp.Expression, staged: Staged, result: Result) -> None:
     if st.kind is Kind.STAGE and isinstance(place, Keeping):  # Spark: kept as computed rows, not as SQL text
         if isinstance(tree, exp.Create):  # the view; the CACHE after it is what keep does
             place.keep(st.step, to_sql(tree.expression, compiled.dialect.name, pretty=False))  # type: ignore[arg-type]
@@ -156,11 +109,10 @@ def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compile
         place.execute(sql)
     elif st.kind is Kind.TALLY:
         result.skipped.extend(_skipped(compiled, st, place.rows(sql)))
-    elif st.output in targets:
-        path, fmt = targets[st.output]  # type: ignore[index]
+    elif st.output in staged.targets:
         rel = place.relation(sql, con, list(compiled.model.outputs[st.output].keys))  # type: ignore[index]
-        result.rows[st.output] = atomic_write(con, rel, path, fmt, st.output)  # type: ignore[arg-type]
-        result.written[st.output] = path  # type: ignore[index]
+        result.rows[st.output] = staged.write(con, rel, st.output)  # type: ignore[arg-type]
+        result.written[st.output] = staged.targets[st.output][0]  # type: ignore[index]
     else:
         table = place.arrow(sql)
         result.tables[st.output] = table  # type: ignore[index]
@@ -169,13 +121,32 @@ def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compile
 
 def _failure(place: Session, compiled: Compiled, st: Statement, tree: exp.Expression, err: BaseException,
              options: EngineOptions, files: dict[str, Path]) -> Diagnostic:
-    """The engine's error where the spec or the data puts it (locate.py), else by statement."""
+    """The engine's error where the spec or the data puts it (locate.py), else by statement;
+    running out of memory or disk is said so, with the options that give more."""
+    short = _out_of(first_line(err), options)
+    if short is not None:
+        return short
     found = culprit(tree, place.rows, place.error, compiled.dialect.name)
     if found is not None:
         return diagnose(found, compiled.model, place.name, first_line(err), files)
     return Diagnostic("error", f"{place.name} failed on {st.label.split(':')[0]}: {first_line(err)}",
                       hint=f"inspect the queries with: idxc sql {compiled.model.path}"
                       f"{'' if options.engine == 'duckdb' else ' --dialect ' + compiled.dialect.name}")
+
+
+def _out_of(message: str, options: EngineOptions) -> Diagnostic | None:
+    disk = "No space left" in message or "max_temp_directory_size" in message or "temp directory" in message.lower()
+    if not disk and "Out of Memory" not in message:
+        return None
+    limit = options.settings.get("memory_limit")
+    if disk:
+        where = "writing the outputs" if PARTIAL in message else "spilling to --temp-dir"
+        return Diagnostic("error", f"a disk ran out of space {where}: {message}",
+                          hint="free space there, or point --out or --temp-dir at a disk with room; "
+                          "no output was changed")
+    return Diagnostic("error", f"DuckDB ran out of memory{f' (--memory-limit {limit})' if limit else ''}: {message}",
+                      hint=("raise --memory-limit" if limit else "set --memory-limit below the machine's memory") +
+                      ", and give --temp-dir a folder with room so that DuckDB spills there instead")
 
 
 def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipped]:  # type: ignore[type-arg]
