@@ -133,6 +133,18 @@ def _keys_in_native_order(node: exp.Expression, ordering: str) -> exp.Expression
     return exp.Ordered(this=node.this, desc=node.args.get("desc"), nulls_first=first)
 
 
+def _compensated(node: exp.Expression) -> exp.Expression:
+    """SUM and AVG as DuckDB's FSUM and FAVG (Kahan-Babuška summation): a parallel sum
+    adds its rows in an order that varies between runs and thread counts, and a plain
+    double sum's last bits vary with it; the compensated sum does not, so the same data
+    give byte-identical outputs (tests/test_determinism.py), at the same speed."""
+    if isinstance(node, exp.Sum) and not isinstance(node.this, exp.Distinct):
+        return exp.Anonymous(this="FSUM", expressions=[node.this])
+    if isinstance(node, exp.Avg) and not isinstance(node.this, exp.Distinct):
+        return exp.Anonymous(this="FAVG", expressions=[node.this])
+    return node
+
+
 def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:
     try:
         Dialect.get_or_raise(dialect)
@@ -140,6 +152,8 @@ def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -
         raise IdxError(Diagnostic("error", f"--dialect: {err}")) from None
     if dialect != "duckdb":
         tree = tree.transform(_keys_in_native_order, Dialect.get_or_raise(dialect).NULL_ORDERING)
+    else:
+        tree = tree.transform(_compensated)
     try:  # copied: generating pops some comments (a CTE's) off the tree, which is printed again later
         return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True)
     except UnsupportedError as err:
