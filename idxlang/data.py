@@ -60,9 +60,14 @@ def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, ski
         if path is None:
             raise IdxError(Diagnostic("error", f"no data for table {t.name}: pass --data {t.name}=FILE"))
         p = Path(path)
+        where = "named by the spec" if t.name not in given else "given with --data"
         if not p.exists():
-            where = "named by the spec" if t.name not in given else "given with --data"
             raise IdxError(Diagnostic("error", f"data file for table {t.name} not found: {p} ({where})"))
+        if p.is_dir():
+            raise IdxError(Diagnostic("error", f"data for table {t.name} is a folder, not a file: {p} ({where})",
+                                      hint="name the file inside it"))
+        if p.stat().st_size == 0:
+            raise IdxError(Diagnostic("error", f"data file for table {t.name} is empty: {p} ({where})"))
         sheets = tuple((t.layout.sheet(y), y) for y in t.layout.periods) if isinstance(t.layout, m.Sheets) else ()
         sources.append(Source(t.name, p, t.raw_values, t.encoding, t.part, sheets, t.time))
     return sources
@@ -163,6 +168,9 @@ class DataChecker:
     def check_table(self, t: m.TableInfo) -> None:
         rel = table(t.name, INPUT_SCHEMA)
         types = column_types(self.con, rel, "the data")
+        if not self.q(select(lit(1)).from_(rel.copy(), copy=False).limit(1, copy=False)):
+            self.fail(t.name, "the file holds no rows, only its header" if types else "the file holds no rows")
+            return
         missing = [c for c in t.raw_columns if c not in types]
         for c in missing:
             self.fail(t.name, f"column '{c}' is missing", did_you_mean(c, types) or f"columns: {', '.join(types)}")
@@ -184,6 +192,15 @@ class DataChecker:
                 if bad:
                     self.fail(t.name, f"column '{c}' has text where numbers belong: rows {_rows([r[0] for r in bad])}"
                               f" ({', '.join(repr(r[1]) for r in bad[:3])})", "leave a cell empty for a missing value")
+        for c in t.raw_values:
+            if not types[c].startswith(INTEGER_TYPES):  # a double, or text that reads as one ('inf')
+                number = exp.TryCast(this=col(c), to=exp.DataType(this=exp.DataType.Type.DOUBLE))
+                infinite = exp.Anonymous(this="isinf", expressions=[number])
+                bad = self.q(first_rows(infinite, exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))
+                if bad:
+                    self.fail(t.name, f"column '{c}' holds infinite values: rows {_rows([r[0] for r in bad])}"
+                              f" ({', '.join(r[1] for r in bad[:3])})", "an infinite number has no place in an index; "
+                              "leave the cell empty for a missing value (NaN is read as missing)")
         if t.time and t.time in types:
             self.check_periods(t, types[t.time], first_rows)
         keys = [k for k in t.keys if k in types]

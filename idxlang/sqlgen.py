@@ -75,6 +75,12 @@ def _from(query: exp.Select, source: str | None, joins: tuple[s.Join, ...]) -> e
     return query
 
 
+def _number(column: str) -> exp.Expression:
+    """A number of the user's data as a double; NaN, which pandas writes for a missing
+    value, is missing here too (NULL), not a number that sorts above every other."""
+    return exp.Nullif(this=as_double(col(column)), expression=as_double(lit("NaN")))
+
+
 def _documented(e: exp.Expression, doc: str | None) -> exp.Expression:
     """A column of the user's data with its doc string beside it."""
     if doc:
@@ -152,7 +158,7 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     if t.schema is m.Schema.INPUT and t.calendar is not Calendar.YEAR:  # a quarter's or month's number
         cols = [to_number(t.calendar, c).as_(ident(c.name), copy=False) if c.name == t.time else c for c in cols]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
-        cols += [_documented(as_double(col(c)).as_(ident(c), copy=False), t.docs.get(c)) for c in t.columns]
+        cols += [_documented(_number(c).as_(ident(c), copy=False), t.docs.get(c)) for c in t.columns]
         rows = input_rows(t)
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]

@@ -114,6 +114,6 @@ def test_doc_strings_reach_the_sql(write):
     lines = sql.splitlines()
     assert lines[0] == "-- demo: A demo index (s.idx, duckdb)"
     assert lines[1].startswith('-- param w = 2 "Weight of exports') and lines[2] == ""  # the newline folded
-    assert 'CAST("x" AS DOUBLE) AS "x" /* Exports, bn */' in sql
+    assert 'NULLIF(CAST("x" AS DOUBLE), CAST(\'NaN\' AS DOUBLE)) AS "x" /* Exports, bn */' in sql
     assert 'let s = x * w "Weighted exports" */' in sql
     assert '/* table t: e by y "Regional accounts * / DROP TABLE x; / *" */' in sql
