@@ -142,7 +142,15 @@ def _compensated(node: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="FSUM", expressions=[node.this])
     if isinstance(node, exp.Avg) and not isinstance(node.this, exp.Distinct):
         return exp.Anonymous(this="FAVG", expressions=[node.this])
+    if isinstance(node, ORDER_SENSITIVE) and not isinstance(node.this, exp.Order) \
+            and not isinstance(node.parent, exp.Window):  # no compensated form: the rows taken in one order
+        ordered = node.copy()
+        ordered.set("this", exp.Order(this=node.this.copy(), expressions=[exp.Ordered(this=node.this.copy())]))
+        return ordered
     return node
+
+
+ORDER_SENSITIVE = (exp.StddevSamp, exp.Stddev, exp.StddevPop, exp.Variance, exp.VariancePop)
 
 
 def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:

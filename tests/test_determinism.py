@@ -13,6 +13,9 @@ import pytest
 from conftest import ROOT, SPECS, idxc
 
 SPEC = (ROOT / "bench" / "specs" / "innovation.idx").read_text(encoding="utf-8")
+SPREAD = ('table panel: entity by period from "panel.parquet"\n  district attribute\n  x1, x2\n'
+          "let z = zscore(x1)\nlet v = sd(x2 over entity)\n"
+          "output spread by entity, period: z, v\noutput districts by district, period: sd(x1 by district) as s\n")
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -30,15 +33,19 @@ def panel(tmp_path_factory) -> Path:
     con.execute(f"COPY (SELECT e AS entity, 2000 + p AS period, 'D' || (e % 40) AS district, {xs} "
                 f"FROM range(30000) a(e), range(20) b(p)) TO '{work / 'panel.parquet'}' (FORMAT parquet)")
     (work / "spec.idx").write_text(SPEC, encoding="utf-8")
+    (work / "spread.idx").write_text(SPREAD, encoding="utf-8")
     return work
 
 
-def test_the_same_bytes_across_runs_and_thread_counts(panel: Path) -> None:
+@pytest.mark.parametrize("spec", ["spec.idx", "spread.idx"])
+def test_the_same_bytes_across_runs_and_thread_counts(panel: Path, spec: str) -> None:
+    """Means and sums (FSUM, FAVG), and standard deviations (their rows taken in order)."""
     found = {}
     for label, threads in (("a", "4"), ("b", "4"), ("one", "1"), ("two", "2")):
-        proc = idxc("run", str(panel / "spec.idx"), "--out", str(panel / label), "--quiet", "--threads", threads)
+        out = panel / f"{spec}-{label}"
+        proc = idxc("run", str(panel / spec), "--out", str(out), "--quiet", "--threads", threads)
         assert proc.returncode == 0, proc.stderr
-        found[label] = _files(panel / label)
+        found[label] = _files(out)
     assert found["a"] == found["b"] == found["one"] == found["two"]
     assert found["a"]["districts.csv"].count(b"\n") == 40 * 20 + 1
 

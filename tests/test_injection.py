@@ -44,6 +44,7 @@ def evil(tmp_path):
         w = csv.writer(f)
         w.writerow(["region", "year", "grp", *NAMES])
         w.writerow([EVIL, 2020, EVIL, 5, 1, 1, 1, 1, 1])
+        w.writerow(["multi\nline `tick`", 2020, "g", 2, 1, 1, 1, 1, 1])
         w.writerow(["plain", 2020, "g", 1, 1, 1, 1, 1, 1])
     spec = folder / "s.idx"
     spec.write_text(_spec(data.name), encoding="utf-8")
@@ -57,7 +58,8 @@ def test_hostile_names_strings_and_paths_are_data(evil) -> None:
     rows = spec.run().tables[name].to_pylist()
     hostile = next(r for r in rows if r["region"] == EVIL)
     assert hostile["s"] == 5 * 2 + 1 and hostile[NAMES[3]] == EVIL  # the band's code comes back verbatim
-    assert hostile["r"] is None and next(r for r in rows if r["region"] == "plain")["r"] == 1  # where grp != EVIL
+    assert hostile["r"] is None and next(r for r in rows if r["region"] == "plain")["r"] == 2  # where grp != EVIL
+    assert next(r for r in rows if r["region"] == "multi\nline `tick`")["s"] == 5  # a newline and backticks: data
 
 
 def test_only_the_methodologys_own_statements_run(evil) -> None:

@@ -54,6 +54,11 @@ def test_a_folder_instead_of_a_file(write, tmp_path) -> None:
     assert proc.returncode == 2 and "is a folder, not a file" in proc.stderr
 
 
+def test_infinity_in_parquet_is_an_error_by_row(write) -> None:
+    code, err, _ = run(write, parquet="SELECT * FROM (VALUES ('A', 2020, 1.0), ('B', 2020, 'inf'::DOUBLE)) v(e, y, x)")
+    assert code == 2 and "column 'x' holds infinite values: rows 2 (inf)" in err, err
+
+
 def test_nan_is_a_missing_value_in_csv_and_parquet(write) -> None:
     for kind in ("csv", "parquet"):
         if kind == "csv":

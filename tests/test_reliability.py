@@ -116,6 +116,12 @@ def test_a_full_disk_says_so_and_leaves_no_partial_file(big: Path) -> None:
         assert proc.returncode == 2 and "a disk ran out of space writing the outputs" in proc.stderr, proc.stderr
         assert "no output was changed" in proc.stderr
         assert _snapshot(disk / "out") == {"entities.csv": b"previous\n"} and not _partial(disk / "out")
+        # the same disk as the place to spill, with too little memory to do without it
+        spilled = idxc("run", str(big / "big.idx"), "--out", str(big / "spilled"), "--quiet",
+                       "--memory-limit", "150MB", "--temp-dir", str(disk / "spill"))
+        assert spilled.returncode == 2 and "--temp-dir" in spilled.stderr, spilled.stderr
+        assert "ran out of memory" in spilled.stderr or "ran out of space" in spilled.stderr
+        assert not (big / "spilled").exists() or not list((big / "spilled").iterdir())
     finally:
         subprocess.run(["umount", str(disk)], capture_output=True)
 
