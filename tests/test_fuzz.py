@@ -16,7 +16,7 @@ from bench.fuzz import generated, library, mutate, outcome
 from conftest import SPECS, idxc
 
 LIBRARY = library()
-QUICK = settings(max_examples=120, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+QUICK = settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
 @QUICK

@@ -2,7 +2,7 @@
 fails mid-way or that runs out of memory or disk leaves the previous outputs as they
 were and no partial file among them; the limits give a clear message with the option
 that gives more. The run interrupted is a real `idxc run` on a panel large enough to
-take seconds, stopped while its outputs are being written."""
+take seconds (2M rows), stopped while its outputs are being written."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ SPEC = (ROOT / "bench" / "specs" / "innovation.idx").read_text(encoding="utf-8")
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory) -> Path:
-    """A 3M-row panel (150,000 entities × 20 periods, ten indicators) and the bench's
+    """A 2M-row panel (100,000 entities × 20 periods, ten indicators) and the bench's
     innovation spec over it, with a first run's outputs in out/."""
     import duckdb
 
@@ -33,7 +33,7 @@ def big(tmp_path_factory) -> Path:
     con = duckdb.connect()
     con.execute("SELECT setseed(0.5)")
     con.execute(f"COPY (SELECT e AS entity, 2000 + p AS period, 'D' || (e % 40) AS district, {xs} "
-                f"FROM range(150000) a(e), range(20) b(p)) TO '{work / 'panel.parquet'}' (FORMAT parquet)")
+                f"FROM range(100000) a(e), range(20) b(p)) TO '{work / 'panel.parquet'}' (FORMAT parquet)")
     (work / "big.idx").write_text(SPEC, encoding="utf-8")
     done = idxc("run", str(work / "big.idx"), "--out", str(work / "out"), "--quiet")
     assert done.returncode == 0, done.stderr
