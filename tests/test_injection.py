@@ -93,3 +93,21 @@ def test_a_table_or_output_name_cannot_leave_its_quotes(evil, tmp_path) -> None:
                           (["--layout", f"t=long({EVIL}, v)"], "syntax error")):
         proc = idxc("run", str(evil), *args)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, (args, proc.stderr)
+
+
+@pytest.mark.parametrize("qualified", ["public.x; DROP TABLE y", "public.x -- c", "s.`t`"])
+def test_a_table_named_on_the_command_line_is_one_quoted_name(evil, qualified) -> None:
+    """--table NAME=schema.table (PostgreSQL, Spark): whatever follows the dot is one
+    quoted identifier, or refused."""
+    from idxlang.diagnostics import IdxError
+    from idxlang.engines import engine_table
+
+    model = idxlang.load(evil).model
+    try:
+        found = engine_table(model, "t", qualified, "postgres")
+    except IdxError as err:
+        assert "write the engine's table as schema.table" in err.render()
+        return
+    written = found.sql("postgres")
+    assert sqlglot.parse(f"SELECT * FROM {written}", read="postgres")[0].find(exp.Table).sql("postgres") == written
+    assert ";" not in written or '"' in written
