@@ -78,7 +78,11 @@ def start(master: str, scratch: Path, settings: dict[str, str] | None = None, ja
         raise IdxError(Diagnostic("error", f"--engine spark: {problem}", hint="apt install openjdk-17-jre-headless"))
     log4j = scratch / "log4j2.properties"
     log4j.write_text(LOG4J2, encoding="utf-8")
-    java_options = f"{java} -Dlog4j2.configurationFile=file:{log4j} -Dderby.system.home={scratch / 'derby'}".strip()
+    # idxc's statements are large and Spark compiles each into Java: one code cache, larger than the default
+    # (a JVM once stopped with "Out of space in CodeCache for adapters" after a dozen specs)
+    code_cache = "-XX:ReservedCodeCacheSize=512m -XX:-SegmentedCodeCache"
+    java_options = (f"{java} {code_cache} -Dlog4j2.configurationFile=file:{log4j} "
+                    f"-Dderby.system.home={scratch / 'derby'}").strip()
     if "PYSPARK_SUBMIT_ARGS" not in os.environ:  # the driver's JVM starts before the builder's options reach it
         os.environ["PYSPARK_SUBMIT_ARGS"] = f"--driver-java-options {shlex.quote(java_options)} pyspark-shell"
     builder = SparkSession.builder.master(master).appName("idxc")
