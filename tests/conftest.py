@@ -48,6 +48,19 @@ def idxc_process(*args: str, cwd: Path | None = None, **kw) -> subprocess.Comple
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, **kw)
 
 
+def random_panel(path: Path, entities: int, periods: int = 20, seed: float = 0.5) -> Path:
+    """bench/specs/innovation.idx's panel, made by DuckDB: entity, period, district (40 of
+    them) and x1..x10, random but the same for the same seed."""
+    import duckdb
+
+    xs = ", ".join(f"random() * 100 + {k} AS x{k}" for k in range(1, 11))
+    con = duckdb.connect()
+    con.execute(f"SELECT setseed({seed})")
+    con.execute(f"COPY (SELECT e AS entity, 2000 + p AS period, 'D' || (e % 40) AS district, {xs} "
+                f"FROM range({entities}) a(e), range({periods}) b(p)) TO '{path}' (FORMAT parquet)")
+    return path
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     def _write(name: str, text: str) -> Path:

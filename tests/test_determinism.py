@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SPECS, idxc
+from conftest import ROOT, SPECS, idxc, random_panel
 
 SPEC = (ROOT / "bench" / "specs" / "innovation.idx").read_text(encoding="utf-8")
 SPREAD = ('table panel: entity by period from "panel.parquet"\n  district attribute\n  x1, x2\n'
@@ -24,14 +24,8 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def panel(tmp_path_factory) -> Path:
-    import duckdb
-
     work = tmp_path_factory.mktemp("determinism")
-    xs = ", ".join(f"random() * 100 + {k} AS x{k}" for k in range(1, 11))
-    con = duckdb.connect()
-    con.execute("SELECT setseed(0.25)")
-    con.execute(f"COPY (SELECT e AS entity, 2000 + p AS period, 'D' || (e % 40) AS district, {xs} "
-                f"FROM range(30000) a(e), range(20) b(p)) TO '{work / 'panel.parquet'}' (FORMAT parquet)")
+    random_panel(work / "panel.parquet", 30000, seed=0.25)
     (work / "spec.idx").write_text(SPEC, encoding="utf-8")
     (work / "spread.idx").write_text(SPREAD, encoding="utf-8")
     return work

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, idxc
+from conftest import ROOT, idxc, random_panel
 from idxlang.outputs import PARTIAL
 
 SPEC = (ROOT / "bench" / "specs" / "innovation.idx").read_text(encoding="utf-8")
@@ -26,14 +26,8 @@ SPEC = (ROOT / "bench" / "specs" / "innovation.idx").read_text(encoding="utf-8")
 def big(tmp_path_factory) -> Path:
     """A 2M-row panel (100,000 entities × 20 periods, ten indicators) and the bench's
     innovation spec over it, with a first run's outputs in out/."""
-    import duckdb
-
     work = tmp_path_factory.mktemp("big")
-    xs = ", ".join(f"random() * 100 AS x{k}" for k in range(1, 11))
-    con = duckdb.connect()
-    con.execute("SELECT setseed(0.5)")
-    con.execute(f"COPY (SELECT e AS entity, 2000 + p AS period, 'D' || (e % 40) AS district, {xs} "
-                f"FROM range(100000) a(e), range(20) b(p)) TO '{work / 'panel.parquet'}' (FORMAT parquet)")
+    random_panel(work / "panel.parquet", 100000)
     (work / "big.idx").write_text(SPEC, encoding="utf-8")
     done = idxc("run", str(work / "big.idx"), "--out", str(work / "out"), "--quiet")
     assert done.returncode == 0, done.stderr
