@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import idxlang
 from bench.fuzz import generated, library, mutate, outcome
-from conftest import SPECS, idxc
+from conftest import ROOT, SPECS, idxc
 
 LIBRARY = library()
 QUICK = settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -83,3 +83,20 @@ def test_crlf_and_a_bom_read_as_the_plain_text() -> None:
     text = path.read_text(encoding="utf-8")
     plain = idxlang.loads(text, path=str(path)).script()
     assert idxlang.loads("\ufeff" + text.replace("\n", "\r\n"), path=str(path)).script() == plain
+
+
+def _from_grammar():
+    """Texts derived from grammar/idx.lark itself (hypothesis.extra.lark): each a
+    sequence of the grammar's tokens in an order its rules allow."""
+    from hypothesis.extra.lark import from_lark
+    from lark import Lark
+
+    grammar = Lark((ROOT / "grammar" / "idx.lark").read_text(encoding="utf-8"), parser="lalr", lexer="contextual")
+    return from_lark(grammar, start="start", explicit={"_LINE": st.just("\n  "),
+                                                       "_NL": st.sampled_from(["\n", "\n\n", "  # note\n"])})
+
+
+@QUICK
+@given(_from_grammar())
+def test_texts_derived_from_the_grammar(text) -> None:
+    assert outcome(text, "grammar.idx").kind != "failure"
