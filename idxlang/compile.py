@@ -26,7 +26,7 @@ from .parse import parse, parse_file
 from .passes import PASSES
 from .plan import plan as make_plan
 from .dialects import DUCKDB, Dialect, Staging
-from .sql import col, ident, select, set_with, table, to_sql
+from .sql import col, compensated, ident, select, set_with, table, to_sql
 from .sqlgen import ctes, final, tally_queries
 from .stack import stack
 
@@ -104,7 +104,10 @@ def compile_model(model: m.Model, outputs: list[str] | None = None, share: bool 
     names = outputs or list(model.outputs)
     planned_model = core(model, drawn, dialect)
     p = plan(planned_model, names, share and dialect.staging is not Staging.NONE)
-    return Compiled(model, planned_model, p, tuple(script(p, planned_model, dialect)), dialect)
+    statements = script(p, planned_model, dialect)
+    if dialect.compensated:  # order-independent sums: the same bytes on any number of threads
+        statements = [replace(st, tree=compensated(st.tree)) for st in statements]
+    return Compiled(model, planned_model, p, tuple(statements), dialect)
 
 
 def compile_file(path: str | Path, params: dict[str, float | int] | None = None, **kw) -> Compiled:  # type: ignore[no-untyped-def]

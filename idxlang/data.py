@@ -192,23 +192,50 @@ class DataChecker:
                 if bad:
                     self.fail(t.name, f"column '{c}' has text where numbers belong: rows {_rows([r[0] for r in bad])}"
                               f" ({', '.join(repr(r[1]) for r in bad[:3])})", "leave a cell empty for a missing value")
-        for c in t.raw_values:
-            if not types[c].startswith(INTEGER_TYPES):  # a double, or text that reads as one ('inf')
-                number = exp.TryCast(this=col(c), to=exp.DataType(this=exp.DataType.Type.DOUBLE))
-                infinite = exp.Anonymous(this="isinf", expressions=[number])
-                bad = self.q(first_rows(infinite, exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))
-                if bad:
-                    self.fail(t.name, f"column '{c}' holds infinite values: rows {_rows([r[0] for r in bad])}"
-                              f" ({', '.join(r[1] for r in bad[:3])})", "an infinite number has no place in an index; "
-                              "leave the cell empty for a missing value (NaN is read as missing)")
+        self.check_infinite(t, rel, types, first_rows)
         if t.time and t.time in types:
             self.check_periods(t, types[t.time], first_rows)
+
         keys = [k for k in t.keys if k in types]
         if isinstance(t.layout, m.Long):
             self.check_variables(t, rel)
             keys.append(t.layout.variable)
         if keys:
             self.check_keys(t, rel, keys, numbered, first_rows)
+
+    def check_infinite(self, t: m.TableInfo, rel: exp.Table, types: dict[str, str], first_rows) -> None:  # type: ignore[no-untyped-def]
+        """No infinite number (a double, or text that reads as one: 'inf'); one pass over
+        the file for every column, the rows only of a column that has one."""
+        finite = self.finite_by_statistics(t.name)
+        columns = [c for c in t.raw_values if not types[c].startswith(INTEGER_TYPES) and c not in finite]
+        infinite = {c: exp.Anonymous(this="isinf", expressions=[
+            exp.TryCast(this=col(c), to=exp.DataType(this=exp.DataType.Type.DOUBLE))]) for c in columns}
+        if not columns:
+            return
+        found = self.q(select(*[exp.LogicalOr(this=f) for f in infinite.values()]).from_(rel.copy(), copy=False))[0]
+        for c, has in zip(columns, found):
+            if not has:
+                continue
+            bad = self.q(first_rows(infinite[c], exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))
+            self.fail(t.name, f"column '{c}' holds infinite values: rows {_rows([r[0] for r in bad])}"
+                      f" ({', '.join(r[1] for r in bad[:3])})", "an infinite number has no place in an index; "
+                      "leave the cell empty for a missing value (NaN is read as missing)")
+
+    def finite_by_statistics(self, name: str) -> set[str]:
+        """The columns of a Parquet file whose every row group states a finite minimum and
+        maximum (a writer states none where a column holds NaN or an infinity): they need
+        no scan for infinite values."""
+        path = self.sources[name].path
+        if not formats.is_parquet(path):
+            return set()
+        meta = exp.Table(this=exp.Anonymous(this="parquet_metadata", expressions=[lit(str(path))]))
+        stated = [exp.Not(this=is_null(col(f"stats_{end}_value"))) for end in ("min", "max")]
+        odd = [exp.In(this=exp.Lower(this=col(f"stats_{end}_value")), expressions=[lit(w) for w in
+                      ("inf", "-inf", "infinity", "-infinity", "nan")]) for end in ("min", "max")]
+        ok = exp.and_(*stated, exp.Not(this=exp.or_(*odd)))
+        query = (select(col("path_in_schema")).from_(meta, copy=False).group_by(col("path_in_schema"), copy=False)
+                 .having(exp.LogicalAnd(this=ok), copy=False))
+        return {str(r[0]) for r in self.q(query)}
 
     def check_periods(self, t: m.TableInfo, kind: str, first_rows) -> None:  # type: ignore[no-untyped-def]
         """Years are whole numbers; quarters and months are labels (`2024Q1`, `2024-03`)

@@ -33,10 +33,11 @@ class Dialect:
     staging: Staging = Staging.TEMP_TABLE
     temp_schema: str | None = None  # where the session's temporary tables are, to drop one and not a namesake
     runs: bool = False  # `idxc run --engine` executes on it here
+    compensated: bool = False  # FSUM, FAVG and ordered spreads (sql.compensated): deterministic in parallel
 
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (
-    Dialect("duckdb", quantile=True, runs=True),
+    Dialect("duckdb", quantile=True, runs=True, compensated=True),
     Dialect("postgres", ignore_nulls=False, temp_schema="pg_temp", runs=True),
     Dialect("spark", staging=Staging.CACHED_VIEW, runs=True),
     Dialect("bigquery"),

@@ -95,6 +95,10 @@ def sheet(con: duckdb.DuckDBPyConnection, path: Path, name: str | None, view: st
     return exp.Table(this=exp.to_identifier(view, quoted=True))
 
 
+def is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in PARQUET
+
+
 def is_database(path: Path) -> bool:
     return path.suffix.lower() in DATABASE
 

@@ -49,8 +49,9 @@ def culprit(tree: exp.Expression, probe: Callable[[str], object], failed: type[B
             try:
                 probe(to_sql(count, dialect, pretty=False))
             except failed:
+                step_note = cte.comments or cte.args["alias"].comments or []  # printing moves it to the alias
                 return Culprit(cte.alias, column.alias_or_name, " ".join(column.comments or []).strip(),
-                               " ".join(cte.comments or []).strip())
+                               " ".join(step_note).strip())
     return None
 
 

@@ -133,6 +133,12 @@ def _keys_in_native_order(node: exp.Expression, ordering: str) -> exp.Expression
     return exp.Ordered(this=node.this, desc=node.args.get("desc"), nulls_first=first)
 
 
+def compensated(tree: exp.Expression) -> exp.Expression:
+    """The tree with its sums, means and spreads in their order-independent DuckDB forms
+    (see _compensated), rewritten in place once, where a DuckDB statement is built."""
+    return tree.transform(_compensated, copy=False)
+
+
 def _compensated(node: exp.Expression) -> exp.Expression:
     """SUM and AVG as DuckDB's FSUM and FAVG (Kahan-Babuška summation): a parallel sum
     adds its rows in an order that varies between runs and thread counts, and a plain
@@ -160,10 +166,9 @@ def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -
         raise IdxError(Diagnostic("error", f"--dialect: {err}")) from None
     if dialect != "duckdb":
         tree = tree.transform(_keys_in_native_order, Dialect.get_or_raise(dialect).NULL_ORDERING)
-    else:
-        tree = tree.transform(_compensated)
-    try:  # copied: generating pops some comments (a CTE's) off the tree, which is printed again later
-        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True)
+    try:  # not copied (a third of compile time): generating moves a CTE's comment onto its alias, printed alike
+        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True,
+                        copy=False)
     except UnsupportedError as err:
         first = str(err).splitlines()[0]
         raise IdxError(Diagnostic("error", f"the SQL cannot be written for {dialect}: {first}")) from None
