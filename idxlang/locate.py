@@ -1,9 +1,10 @@
 """Where a failing statement fails, in the spec's terms. An engine's error (a value out
-of range, a text that is no number) names a line of generated SQL; the user wrote a
-definition, or gave a file. The statement's CTEs are probed in order, one column at a
-time (`WITH ... SELECT COUNT(column) FROM cte`), and the first column whose value
-cannot be computed is named by what its comment says it is: a definition with its spec
-line (and a caret under it), or a column of an input table."""
+of range, a text that is no number, two types it cannot compare) names a line of
+generated SQL; the user wrote a definition, or gave a file. The statement's CTEs are
+probed in order, one column at a time (the CTE's query with that column alone, under
+the CTEs before it), and the first column that cannot be computed is named by what its
+comment says it is: a definition with its spec line (and a caret under it), or a
+column of an input table."""
 
 from __future__ import annotations
 
@@ -44,8 +45,11 @@ def culprit(tree: exp.Expression, probe: Callable[[str], object], failed: type[B
             if isinstance(column, exp.Star) or not column.alias_or_name or probes >= MAX_PROBES:
                 continue
             probes += 1
-            count = select(exp.Count(this=col(column.alias_or_name))).from_(exp.to_identifier(cte.alias, quoted=True))
-            count.set("with_", exp.With(expressions=[c.copy() for c in ctes[:i + 1]]))
+            alone = cte.this.copy()  # the step with this column only: an engine binds every column it is given
+            alone.set("expressions", [column.copy()])
+            count = select(exp.Count(this=col(column.alias_or_name))).from_(alone.subquery("probe"), copy=False)
+            if i:
+                count.set("with_", exp.With(expressions=[c.copy() for c in ctes[:i]]))
             try:
                 probe(to_sql(count, dialect, pretty=False))
             except failed:
@@ -67,7 +71,8 @@ def diagnose(found: Culprit, model: m.Model, engine: str, message: str, files: d
         what = what if len(what) <= 120 else what[:117] + "..."
         return Diagnostic("error", f"{engine} cannot compute {what}: {message}", model.path, source,
                           d.span if d and source else None,
-                          "a value out of the engine's range, or data the checks were told to skip (--no-check)")
+                          "what this definition reads does not suit it: a text compared with a number, a value "
+                          "out of the engine's range, or data the checks were told to skip (--no-check)")
     table = found.step_note.split(":")[0].removeprefix("table ").strip() if found.step_note.startswith("table ") else None
     where = f"reading column '{found.column}' of table {table}" if table else f"computing '{found.column}'"
     if table in files:

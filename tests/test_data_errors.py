@@ -66,3 +66,14 @@ def test_an_engine_error_with_the_checks_skipped_names_table_column_and_file(wri
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "s.idx:1:1: error: DuckDB failed reading column 'x' of table t (" in proc.stderr
     assert "p.parquet): Conversion Error" in proc.stderr
+
+
+def test_a_type_mismatch_in_a_definition_names_that_definition(write) -> None:
+    """DuckDB refuses to compare a text attribute with a number when it binds the query:
+    the error names the definition that does it (line 5), not the first of its step."""
+    write("g.csv", "region,year,grp,x\nA,2020,north,1\nB,2020,south,800\n")
+    spec = write("s.idx", 'table t: region by year from "g.csv"\n  grp attribute\n  x\nlet a = x * 2\n'
+                          "let r = rank(x desc where grp > 1)\noutput by region, year: a, r\n")
+    proc = idxc("run", str(spec))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "s.idx:5:1: error: DuckDB cannot compute let r = rank(x desc where grp > 1): Binder Error" in proc.stderr
