@@ -58,7 +58,8 @@ def _data(model: m.Model, name: str) -> str:
         if name in t.columns or name in t.attributes:
             kind = "attribute" if name in t.attributes else "column"
             doc = t.docs.get(name)
-            return f"{kind} of table {t.name}" + (f"  \"{doc}\"" if doc else "")
+            table = f"{t.name} ({t.title})" if t.title else t.name
+            return f"{kind} of table {table}" + (f"  \"{doc}\"" if doc else "")
     return "key"
 
 

@@ -27,10 +27,10 @@ def test_explain_shows_each_output_as_a_tree_down_to_the_data():
 
 
 def test_explain_shows_doc_strings_of_definitions(write):
-    path = write("s.idx", 'table t: e by y from "t.csv"\n  x "Exports"\nlet s = x * 2 "Twice the exports"\n'
+    path = write("s.idx", 'table t "Trade": e by y from "t.csv"\n  x "Exports"\nlet s = x * 2 "Twice the exports"\n'
                           "output by e, y: s\n")
     text = explain(idxlang.load(path).model)
-    assert '"Twice the exports"' in text and 'column of table t  "Exports"' in text
+    assert '"Twice the exports"' in text and 'column of table t (Trade)  "Exports"' in text
 
 
 @pytest.mark.parametrize("path", sorted(SPECS.glob("*.idx")), ids=lambda p: p.stem)
