@@ -184,7 +184,7 @@ class Checker:
         time = time_axis(_Context(self, scope), arg, "'at'", e.span)
         if _only_axes(arg):
             raise self.decl.error("'x at PERIOD' takes a quantity's value in one period; this holds no data, only "
-                                  f"axes or attributes ({', '.join(sorted({r.name for r in m.refs(arg)}))})", e.value.span)
+                                  f"axes or attributes ({_names(arg)})", e.value.span)
         return m.At(arg, time, self.period(e.period, time), arg.grain.without(time),
                     ast.unparse(e, names=scope.texts), e.span)
 
@@ -199,8 +199,7 @@ class Checker:
         first = found.args[0] if isinstance(found, m.Call) and found.args else None
         if (e.over or e.by) and first is not None and _only_axes(first):
             raise self.decl.error(f"{e.func}(... {'over' if e.over else 'by'} ...) reduces a quantity; this holds no "
-                                  f"data, only axes or attributes ({', '.join(sorted({r.name for r in m.refs(first)}))})",
-                                  e.args[0].span)
+                                  f"data, only axes or attributes ({_names(first)})", e.args[0].span)
         return found
 
     def apply(self, e: ast.Call, scope: _Scope) -> m.Expr:
@@ -288,6 +287,10 @@ def _only_axes(e: m.Expr) -> bool:
     refs = list(m.refs(e))
     return bool(refs) and not any(isinstance(n, m.Placeholder) for n in m.walk(e)) and \
         all(r.kind in (m.RefKind.KEY, m.RefKind.ATTRIBUTE) for r in refs)
+
+
+def _names(e: m.Expr) -> str:
+    return ", ".join(sorted({r.name for r in m.refs(e)}))
 
 
 def _components(v: ast.Expr) -> tuple[str, ...]:

@@ -83,17 +83,24 @@ def _emit(tables: dict, out: str | None, inputs: list[Path], quiet: tuple[str, .
     from .engines.duckdb import connect
     from .outputs import atomic_write
 
+    if out:
+        _refuse_inputs([Path(out) / f"{name}.csv" for name in tables], inputs)
     con = connect()
-    protected = {p.resolve() for p in inputs}
     for name, table in tables.items():
         if not out:
             if name not in quiet:
                 _print_table(name, table, True)
             continue
         path = Path(out) / f"{name}.csv"
+        print(f"wrote {path} ({atomic_write(con, con.from_arrow(table), path, 'csv')} rows)", file=sys.stderr)
+
+
+def _refuse_inputs(targets: list[Path], inputs: list[Path]) -> None:
+    """Every command that writes: never over a spec or a data file the run reads."""
+    protected = {p.resolve() for p in inputs}
+    for path in targets:
         if path.resolve() in protected:
             raise IdxError(Diagnostic("error", f"--out would overwrite an input: {path}"))
-        print(f"wrote {path} ({atomic_write(con, con.from_arrow(table), path, 'csv')} rows)", file=sys.stderr)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -173,13 +180,13 @@ def cmd_lsp(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """One self-contained HTML page: methodology, ranking, charts, skipped values, analysis."""
-    from .report import build, render
+    from .data import resolve_sources
     from .outputs import write_text
+    from .report import build, render
 
     spec = _load(args)
     out = Path(args.out)
-    if out.resolve() in {Path(args.spec).resolve(), *(Path(d.split("=", 1)[-1]).resolve() for d in args.data)}:
-        raise IdxError(Diagnostic("error", f"--out would overwrite an input: {out}"))
+    _refuse_inputs([out], [s.path for s in resolve_sources(spec.model, args.data)] + [Path(args.spec)])
     size = write_text(out, render(build(spec, args.data or None, args.output)))
     print(f"wrote {out} ({size / 1e6:.1f} MB, works offline)", file=sys.stderr)
     return 0
@@ -234,10 +241,7 @@ def _targets(args: argparse.Namespace, names: list[str], inputs: list[Path]) -> 
     else:
         fmt = args.format or "csv"
         targets = {n: (out / f"{n}.{fmt}", fmt) for n in names}
-    protected = {p.resolve() for p in inputs}
-    for path, _ in targets.values():
-        if path.resolve() in protected:
-            raise IdxError(Diagnostic("error", f"--out would overwrite an input: {path}"))
+    _refuse_inputs([path for path, _ in targets.values()], inputs)
     return targets
 
 

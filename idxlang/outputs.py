@@ -11,7 +11,9 @@ import os
 import shutil
 import stat
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -20,41 +22,41 @@ from . import formats
 PARTIAL = ".idxc-partial-"
 
 
+@contextmanager
+def _beside(path: Path, keep: bool = True) -> Iterator[Path]:
+    """A temporary file next to `path`, renamed over it (with the permissions `path` has,
+    or a new file's) when the block ends well, removed when it does not. keep=False
+    hands over a name that does not exist yet (DuckDB makes a database file itself)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    if not keep:
+        os.unlink(tmp)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, _mode(path))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str,
                  name: str = "output") -> int:
     """Write next to the target, then rename: a reader never sees half a file. A
     database file gets its table in a copy of itself, renamed over it. Returns the rows
     written, read back from the file rather than by rerunning the query."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with _beside(path, keep=fmt != "duckdb") as tmp:
         if fmt == "duckdb" and path.exists():  # the file's other tables stay
             shutil.copyfile(path, tmp)
-        elif fmt == "duckdb":  # no file: DuckDB makes one
-            os.unlink(tmp)
-        rows = formats.write(con, rel, Path(tmp), fmt, name)
-        os.chmod(tmp, _mode(path))
-        os.replace(tmp, path)
-        return rows
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        return formats.write(con, rel, tmp, fmt, name)
 
 
 def write_text(path: Path, text: str) -> int:
     """A text file written beside its target and renamed over it; its size in bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, _mode(path))
-        os.replace(tmp, path)
-        return path.stat().st_size
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with _beside(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path.stat().st_size
 
 
 def _mode(path: Path) -> int:
@@ -64,7 +66,6 @@ def _mode(path: Path) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
-
 
 
 class Staged:

@@ -83,12 +83,13 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
     try:
         result = Result(screened=_screened(place, places, compiled))
         for st in compiled.statements:
+            tree = relocate(st.tree, places)
             try:
                 with bar.statement(st.label.split(":")[0]):
-                    _statement(place, con, compiled, st, relocate(st.tree, places), staged, result)
+                    _statement(place, con, compiled, st, tree, staged, result)
             except place.error as err:  # type: ignore[misc]
                 files = {s.table: s.path for s in sources}
-                raise IdxError(_failure(place, compiled, st, relocate(st.tree, places), err, options, files)) from None
+                raise IdxError(_failure(place, compiled, st, tree, err, options, files)) from None
         result.skipped.sort(key=lambda k: (k.line, k.label))  # by spec line, whatever order the engine planned
         staged.commit()  # every output written: all move into place
         return result
