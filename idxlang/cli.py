@@ -15,6 +15,7 @@ from typing import Sequence
 
 import shtab
 
+from . import __version__
 from .diagnostics import Diagnostic, IdxError
 
 FORMATS = ("csv", "parquet", "json", "xlsx")  # formats.OUTPUTS, without importing DuckDB for `idxc sql`
@@ -336,7 +337,7 @@ def _print_table(name: str, table, titled: bool) -> None:  # type: ignore[no-unt
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="idxc", description="Compile and run composite-index specs (.idx).")
-    parser.add_argument("--version", action="version", version=f"idxc {_version()}")
+    parser.add_argument("--version", action="version", version=f"idxc {__version__}")
     shtab.add_argument_to(parser, "--print-completion", help="print a shell completion script (bash, zsh, tcsh)")
     sub = parser.add_subparsers(dest="command")
 
@@ -444,15 +445,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("idxlang")
-    except PackageNotFoundError:  # run from a checkout that is not installed
-        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -49,7 +49,7 @@ BINARY = {"+", "-", "*", "/", "^", "<", ">", "<=", ">=", "==", "!=", "=", "??"}
 
 def tokens(line: str) -> list[tuple[str, str]]:
     """A line's tokens as (kind, text), spaces dropped."""
-    return [(m.lastgroup, m.group()) for m in _TOKEN.finditer(line) if m.lastgroup != "space"]  # type: ignore[misc]
+    return [(kind, text) for kind, text, _ in _positioned(line)]
 
 
 def _unary(prev: tuple[str, str] | None) -> bool:
@@ -101,6 +101,7 @@ def _depths(line: str, stack: list[int], indent: int) -> list[int]:
 
 
 def _positioned(line: str) -> list[tuple[str, str, int]]:
+    """A line's tokens as (kind, text, column), spaces dropped."""
     return [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(line) if m.lastgroup != "space"]  # type: ignore[misc]
 
 

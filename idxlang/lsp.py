@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import ast
+from . import __version__, ast
 from . import model as m
 from .builtins import REGISTRY
 from .compile import check
@@ -132,7 +132,7 @@ def serve() -> None:  # pragma: no cover - exercised over stdio by tests/test_ls
     from lsprotocol import types as t
     from pygls.lsp.server import LanguageServer
 
-    server = LanguageServer("idxc", _version())
+    server = LanguageServer("idxc", __version__)
     docs: dict[str, Document] = {}
 
     def _range(span: ast.Span | None) -> t.Range:
@@ -178,15 +178,6 @@ def _path(uri: str) -> str:
 
     parsed = urlparse(uri)
     return unquote(parsed.path) if parsed.scheme == "file" else uri
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("idxlang")
-    except PackageNotFoundError:
-        return "0"
 
 
 __all__ = ["Declared", "Document", "serve"]
