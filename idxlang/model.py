@@ -16,6 +16,7 @@ from typing import Callable, Iterator, Mapping, Union
 
 from .ast import Band, Span
 from .calendar import Calendar
+from .names import fresh
 
 
 @dataclass(frozen=True)
@@ -476,6 +477,14 @@ class TableInfo:
         keys = tuple(k for k in self.keys if not (isinstance(self.layout, Wide) and k == self.time))
         named = (self.layout.variable,) if isinstance(self.layout, Long) else ()
         return tuple(dict.fromkeys((*keys, *self.own_attributes, *named, *self.raw_values)))
+
+    @property
+    def repeated(self) -> str | None:
+        """A file laid out long: the column its pivot adds, true for a key where one of the
+        spec's variables has two rows (data.py reports them), named apart from the table's."""
+        if not isinstance(self.layout, Long):
+            return None
+        return fresh("repeated", {*self.raw_columns, *self.columns, *self.attributes, *self.keys})
 
     @property
     def joined_by_table(self) -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ from . import model as m
 from . import steps as s
 from .ast import fill
 from .compile import Compiled, Kind, Statement
-from .data import Source, check_data
+from .data import DataChecker, Source, check_data
 from .dialects import dialect
 from .diagnostics import Diagnostic, IdxError
 from .engines import EngineOptions, Keeping, Session, first_line, open_session, relocate
@@ -22,7 +22,8 @@ from .engines.duckdb import session
 from .locate import culprit, diagnose
 from .outputs import PARTIAL, Staged
 from .progress import Progress
-from .sql import col, to_sql
+from .passes.share import checked as checked_stage
+from .sql import col, table, to_sql
 from .sqlgen import input_rows, screened
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
@@ -75,8 +76,9 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
         raise IdxError(Diagnostic("error", f"compiled for {compiled.dialect.name}, asked to run on {options.engine}",
                                   hint=f"compile with spec.compile(dialect={options.engine!r})"))
     con = con or session(sources, options.settings)
+    checked = _checked_stages(compiled, sources) if check else {}
     if check:
-        check_data(con, compiled.model, sources)
+        check_data(con, compiled.model, sources, staged={t.name for t in checked.values()})
     place, places = open_session(options, compiled.model, sources, con)
     bar = Progress(len(compiled.statements), progress, getattr(place, "progress", None))
     staged = Staged(targets or {})
@@ -87,6 +89,9 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
             try:
                 with bar.statement(st.label.split(":")[0]):
                     _statement(place, con, compiled, st, tree, staged, result)
+                if isinstance(tree, exp.Create) and st.step in checked:  # the stage of a long file: its checks
+                    rows = lambda q: place.rows(to_sql(q, compiled.dialect.name, pretty=False))  # noqa: E731
+                    DataChecker(con, compiled.model, sources).check_stage(checked[st.step], table(st.step), rows)  # type: ignore[index]
             except place.error as err:  # type: ignore[misc]
                 files = {s.table: s.path for s in sources}
                 raise IdxError(_failure(place, compiled, st, tree, err, options, files)) from None
@@ -97,6 +102,18 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
         staged.discard()  # a failed or interrupted run changes no file
         bar.close()
         place.close()
+
+
+def _checked_stages(compiled: Compiled, sources: list[Source]) -> dict[str, m.TableInfo]:
+    """The stages holding a long file's pivot, by step: the run checks the file's repeats
+    and attributes there (data.py, DataChecker.check_stage) instead of in the file."""
+    read = {s.table for s in sources}
+    found = {}
+    for st in compiled.statements:
+        step = compiled.plan.steps.get(st.step or "")
+        if st.kind is Kind.STAGE and step is not None and checked_stage(step) and step.table.name in read:  # type: ignore[union-attr]
+            found[st.step] = step.table  # type: ignore[union-attr]
+    return found  # type: ignore[return-value]
 
 
 def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compiled, st: Statement,

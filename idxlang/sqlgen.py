@@ -18,7 +18,9 @@ from .builtins import operators, ranking, reductions, time
 from .builtins.outliers import bounds_sql
 from .calendar import Calendar, to_label, to_number
 from .dialects import DUCKDB, Dialect
-from .sql import INPUT_SCHEMA, as_double, binary, case, col, ident, join, lit, named, present_cells, select, table, window
+from .names import reserve
+from .sql import (INPUT_SCHEMA, as_double, binary, case, col, exact, ident, is_null, join, lit, named, present_cells,
+                  select, table, window)
 from .windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
@@ -107,8 +109,7 @@ def _merged(inner: exp.Select, name: str, keys: tuple[str, ...], into: str | Non
 def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None) -> exp.Expression:
     """An input table as the spec sees it: one row per key, one column per variable.
     A file laid out `long(variable, value)` is pivoted here, in the SQL, each variable
-    named: `MAX(CASE WHEN variable = 'x' THEN value END) AS x`, one row per key the file
-    holds (whatever its variables: the rows a wide file would have)."""
+    named (_pivot); one laid out wide by period is unpivoted."""
     if t.joined:
         return _with_attributes(t, columns)
     source = table(t.name, INPUT_SCHEMA)
@@ -116,13 +117,47 @@ def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None) -> exp.Ex
         return source
     if isinstance(t.layout, m.Wide):
         return _unpivot_periods(t, t.layout, t.columns if columns is None else columns)
-    value = as_double(col(t.layout.value))
-    names = t.columns if columns is None else columns
-    pivot = [exp.Max(this=case((exp.EQ(this=col(t.layout.variable), expression=lit(c)), value.copy())))
-             .as_(ident(c), copy=False) for c in names]
-    groups = [col(k) for k in (*t.keys, *t.attributes) if k not in t.extra_keys]
-    query = select(*[g.copy() for g in groups], *pivot).from_(source, copy=False)
-    return query.group_by(*groups, copy=False).subquery(t.name)
+    return _pivot(t, t.layout, t.columns if columns is None else columns)
+
+
+BITS = 32  # variables per bit set: a key's sum of its rows' bits stays far inside a BIGINT
+
+
+def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...]) -> exp.Expression:
+    """A file laid out long as one row per key the file holds (whatever its variables:
+    the rows a wide file would have), in one pass that also finds repeated cells.
+
+    Each row's variable becomes a bit (`CASE variable WHEN 'gdp' THEN 1 WHEN 'pop' THEN
+    2 ...`). A variable's value is the sum of `value * (bit = its bit)`: its one row's
+    value among zeros, exact; the OR of the bits of the rows holding a value says which
+    variables are there (else NULL). A key holds a variable twice exactly when the sum
+    of its rows' bits exceeds their OR: the `repeated` column data.py reports. This
+    costs no more than `MAX(CASE WHEN variable = 'gdp' THEN value END)` per variable,
+    which needs a second grouping of the file to find repeats."""
+    groups = [k for k in (*t.keys, *t.attributes) if k not in t.extra_keys]
+    assert t.repeated is not None
+    taken = {*groups, *names, long.variable, long.value, t.repeated}
+    sets = [names[i:i + BITS] for i in range(0, len(names), BITS)]
+    suffix = lambda n: "" if len(sets) == 1 else f"_{n + 1}"  # noqa: E731
+    bits = [reserve(f"bit{suffix(n)}", taken) for n in range(len(sets))]
+    present = [reserve(f"present{suffix(n)}", taken) for n in range(len(sets))]
+    value = col(long.value)
+    cells = select(*[col(g) for g in groups], _number(long.value).as_(ident(long.value), copy=False),
+                   *[exp.Case(this=col(long.variable), ifs=[exp.If(this=lit(c), true=lit(1 << i)) for i, c in enumerate(vs)])
+                     .as_(ident(b), copy=False) for vs, b in zip(sets, bits)]).from_(table(t.name, INPUT_SCHEMA), copy=False)
+    sums, seen, twice = [], [], []
+    for vs, b, p in zip(sets, bits, present):
+        sums += [exact(exp.Sum(this=binary(exp.Mul, value.copy(), exp.Cast(
+            this=exp.EQ(this=col(b), expression=lit(1 << i)), to=exp.DataType.build("INT"))))).as_(ident(c), copy=False)
+            for i, c in enumerate(vs)]
+        seen.append(exp.BitwiseOrAgg(this=case((exp.Not(this=is_null(value.copy())), col(b)))).as_(ident(p), copy=False))
+        twice.append(exp.GT(this=exact(exp.Sum(this=col(b))), expression=exp.BitwiseOrAgg(this=col(b))))
+    grouped = (select(*[col(g) for g in groups], *sums, *seen, exp.or_(*twice).as_(ident(t.repeated), copy=False))
+               .from_(cells.subquery("cells"), copy=False).group_by(*[col(g) for g in groups], copy=False))
+    held = lambda p, i: exp.NEQ(this=exp.BitwiseAnd(this=col(p), expression=lit(1 << i)), expression=lit(0))  # noqa: E731
+    values = [case((held(p, i), col(c))).as_(ident(c), copy=False) for vs, p in zip(sets, present) for i, c in enumerate(vs)]
+    query = select(*[col(g) for g in groups], *values, col(t.repeated)).from_(grouped.subquery("pivoted"), copy=False)
+    return query.subquery(t.name)
 
 
 def _with_attributes(t: m.TableInfo, columns: tuple[str, ...] | None) -> exp.Expression:
@@ -158,7 +193,9 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     if t.schema is m.Schema.INPUT and t.calendar is not Calendar.YEAR:  # a quarter's or month's number
         cols = [to_number(t.calendar, c).as_(ident(c.name), copy=False) if c.name == t.time else c for c in cols]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
-        cols += [_documented(_number(c).as_(ident(c), copy=False), t.docs.get(c)) for c in t.columns]
+        number = col if isinstance(t.layout, m.Long) else _number  # a pivot's values are numbers already
+        cols += [_documented(number(c).as_(ident(c), copy=False), t.docs.get(c)) for c in t.columns]
+        cols += [col(t.repeated)] if t.repeated else []  # for the check of the stage (passes/share.py)
         rows = input_rows(t)
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]

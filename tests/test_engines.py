@@ -272,3 +272,26 @@ def test_an_engine_error_points_at_the_definition(postgres: str, write) -> None:
     text = err.value.render()
     assert "s.idx:4:1: error: PostgreSQL cannot compute let huge = x * 1e+300 * a:" in text, text
     assert "overflow" in text and "^" in text and "SELECT" not in text
+
+
+LONG_REPEATS = ('table p: firm by year from "long.csv" long(variable, value)\n  district attribute\n  gdp, pop\n\n'
+                'output cells by firm, year: district, gdp / pop as pc\n')
+
+
+@pytest.mark.parametrize("engine", ["postgres", "spark"])
+def test_a_long_files_stage_is_checked_on_the_engine(engine: str, request, write) -> None:  # type: ignore[no-untyped-def]
+    """The stage of a long file's pivot is checked where it was computed: its `repeated`
+    column (bit sums and ORs in the engine's SQL) and its attributes, then the rows."""
+    options = {"dsn": request.getfixturevalue("postgres")} if engine == "postgres" else {}
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    head = "firm,year,district,variable,value\n"
+    good = head + "A,2020,N,gdp,4\nA,2020,N,pop,2\nB,2020,S,gdp,9\nB,2020,S,pop,3\n"
+    write("long.csv", good)
+    spec = idxlang.load(write("s.idx", LONG_REPEATS))
+    assert [r["pc"] for r in spec.run(engine=engine, **options).tables["cells"].to_pylist()] == [2.0, 3.0]
+    for text, message in [(good + "B,2020,S,pop,4\n", "duplicate key firm=B, year=2020, variable=pop in rows 4, 5"),
+                          (good + "A,2021,S,gdp,1\n", "attribute 'district' changes over time for A")]:
+        write("long.csv", text)
+        with pytest.raises(idxlang.IdxError, match=message):
+            idxlang.load(write("s.idx", LONG_REPEATS)).run(engine=engine, **options)

@@ -35,8 +35,73 @@ def test_a_long_file_gives_what_the_wide_file_gives() -> None:
 
 def test_the_pivot_is_in_the_sql() -> None:
     sql = idxc("sql", str(LONG)).stdout
-    assert """MAX(CASE WHEN "indicator" = 'x' THEN CAST("value" AS DOUBLE) END) AS "x\"""" in sql
-    assert 'GROUP BY\n      "region",\n      "year",\n      "grp"' in sql  # one row per key the file holds
+    assert """CASE "indicator" WHEN 'x' THEN 1 WHEN 'y' THEN 2""" in sql.replace("\n", " ").replace("            ", "")
+    assert 'SUM("value" * CAST("bit" = 1 AS INT)) AS "x"' in sql  # x's one value among zeros
+    assert 'CASE WHEN "present" & 1 <> 0 THEN "x" END AS "x"' in sql  # NULL where the file has none
+    assert 'SUM("bit") > BIT_OR("bit") AS "repeated"' in sql  # what data.py checks in the stage
+    assert 'GROUP BY\n        "region",\n        "year",\n        "grp"' in sql  # one row per key the file holds
+
+
+def long_run(write, rows: list[str], variables: tuple[str, ...] = ("gdp", "pop"), **kw):  # type: ignore[no-untyped-def]
+    """A spec reading `variables` from a long file of `rows`; its output lists them as read."""
+    write("long.csv", "firm,year,variable,value\n" + "".join(r + "\n" for r in rows))
+    spec = (f'table p: firm by year from "long.csv" long(variable, value)\n  {", ".join(variables)}\n\n'
+            f'output cells by firm, year: {", ".join(variables)}\n')
+    return idxlang.load(write("s.idx", spec)).run(**kw)
+
+
+def test_the_pivot_keeps_every_value_exactly(write) -> None:
+    """Each variable is summed among zeros: a negative, a zero, a tiny and a huge number
+    come out as the file has them; an empty cell, a NaN and an absent row are missing;
+    a NaN of another variable in the same key, or of one the spec does not read, does
+    not spread to the others."""
+    rows = ["A,2020,gdp,-2.5", "A,2020,pop,0", "B,2020,gdp,1e-300", "B,2020,pop,1.7976931348623157e308",
+            "C,2020,gdp,", "C,2020,pop,NaN", "D,2020,gdp,3", "D,2020,other,NaN", "E,2020,pop,NaN", "E,2020,gdp,-0.1"]
+    got = long_run(write, rows).tables["cells"].to_pylist()
+    assert [(r["firm"], r["gdp"], r["pop"]) for r in got] == [
+        ("A", -2.5, 0.0), ("B", 1e-300, 1.7976931348623157e308), ("C", None, None), ("D", 3.0, None), ("E", -0.1, None)]
+
+
+@pytest.mark.parametrize("rows,message", [
+    (["A,2020,gdp,1", "A,2020,pop,2", "A,2020,gdp,"], "duplicate key firm=A, year=2020, variable=gdp in rows 1, 3"),
+    (["A,2020,gdp,1", "B,2020,pop,2", "B,2020,pop,2"], "duplicate key firm=B, year=2020, variable=pop in rows 2, 3"),
+])
+def test_a_repeat_is_found_in_the_stage_and_reported_by_row(write, rows: list[str], message: str) -> None:
+    """The stage's `repeated` flags the key; the rows come from the file. A repeat of an
+    empty cell counts; the same check when each output is its own statement (no stage)."""
+    for share in (True, False):
+        with pytest.raises(idxlang.IdxError, match=message):
+            long_run(write, rows, share=share)
+
+
+def test_a_variable_the_spec_does_not_read_may_repeat(write) -> None:
+    got = long_run(write, ["A,2020,gdp,1", "A,2020,pop,2", "A,2020,note,1", "A,2020,note,2"])
+    assert got.tables["cells"].to_pylist() == [{"firm": "A", "year": 2020, "gdp": 1.0, "pop": 2.0}]
+
+
+def test_more_variables_than_one_bit_set_holds(write) -> None:
+    """40 variables: two sets of bits (32 each). Every value lands in its column, and a
+    repeat of the 35th is found."""
+    names = tuple(f"v{k}" for k in range(1, 41))
+    rows = [f"{f},2020,{v},{i + 10 * j}" for j, f in enumerate("AB") for i, v in enumerate(names) if (i + j) % 7]
+    got = long_run(write, rows, names).tables["cells"].to_pylist()
+    for j, r in enumerate(got):
+        assert [r[v] for v in names] == [float(i + 10 * j) if (i + j) % 7 else None for i in range(40)]
+    with pytest.raises(idxlang.IdxError, match="duplicate key firm=B, year=2020, variable=v36 in rows 65, 70"):
+        long_run(write, [*rows, "B,2020,v36,1"], names)
+
+
+@pytest.mark.parametrize("rows,message", [
+    (["A,2020,N,gdp,1", "A,2020,N,pop,1", "A,2021,S,gdp,2"], "attribute 'district' changes over time for A"),
+    (["A,2020,N,gdp,1", "A,2020,S,pop,2"], "attribute 'district' changes over time for A"),  # within one key
+])
+def test_an_attribute_that_varies_is_found_in_the_stage(write, rows: list[str], message: str) -> None:
+    write("long.csv", "firm,year,district,variable,value\n" + "".join(r + "\n" for r in rows))
+    spec = ('table p: firm by year from "long.csv" long(variable, value)\n  district attribute\n  gdp, pop\n\n'
+            'output by firm, year: district, gdp\n')
+    proc = idxc("run", str(write("s.idx", spec)))
+    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+    assert idxc("run", str(write("s.idx", spec)), "--no-check").returncode == 0  # unchecked, it runs
 
 
 LONG_SPEC = 'table p: firm by year from "long.csv" long(variable, value)\n  gdp, pop\n\noutput by firm, year: gdp / pop as pc\n'

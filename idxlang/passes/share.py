@@ -39,7 +39,7 @@ def share(plan: s.Plan) -> s.Plan:
         step = plan.steps[name]
         if _input(step) or isinstance(step, s.Merge):
             continue  # reading the user's data again costs a scan, not a copy; a column of a pool, a join
-        if counts.get(name, 0) >= 2:
+        if counts.get(name, 0) >= 2 or checked(step):
             staged.append(name)
             plan = _read_through(plan, name)
             counts = _computing(plan, staged)
@@ -50,6 +50,17 @@ def share(plan: s.Plan) -> s.Plan:
     names: dict[int, set[str]] = {}  # what each step or query names, found once for all stages
     stages = tuple(s.Stage(n, _kept(plan, n, names), tuple(o for o, up in outputs.items() if n in up)) for n in staged)
     return replace(plan, stages=stages)
+
+
+def checked(step: s.Step) -> tuple[str, ...]:
+    """What data.py checks in the stage of a file laid out long, if `step` reads one:
+    whether a key repeats a variable, and the attributes. Its pivot is staged even when
+    one statement reads it, so that the check reads the pivoted rows instead of grouping
+    the file's rows once more."""
+    if not isinstance(step, s.Read) or step.merge_into or step.table.repeated is None \
+            or step.table.schema is not m.Schema.INPUT:
+        return ()
+    return (step.table.repeated, *step.table.own_attributes)
 
 
 def _computing(plan: s.Plan, staged: list[str]) -> dict[str, int]:
@@ -115,7 +126,8 @@ def _kept(plan: s.Plan, stage: str, names: dict[int, set[str]]) -> tuple[str, ..
             names[id(r)] = referenced(r) | {c for j in getattr(r, "joins", ()) for c in (*j.columns, *j.keys)}
         named |= names[id(r)]
     have = available(plan.steps, stage)
-    return tuple(c for c in _in_order(plan, stage) if c in named and c in have)
+    kept = tuple(c for c in _in_order(plan, stage) if c in named and c in have)
+    return (*kept, *(c for c in checked(plan.steps[stage]) if c not in kept))
 
 
 def _in_order(plan: s.Plan, stage: str) -> list[str]:
