@@ -106,10 +106,11 @@ def _merged(inner: exp.Select, name: str, keys: tuple[str, ...], into: str | Non
     return join(query, sub, "full" if keys else "cross", using=keys)
 
 
-def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None) -> exp.Expression:
+def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None, repeated: str | None = None) -> exp.Expression:
     """An input table as the spec sees it: one row per key, one column per variable.
     A file laid out `long(variable, value)` is pivoted here, in the SQL, each variable
-    named (_pivot); one laid out wide by period is unpivoted."""
+    named (_pivot; its `repeated` column named as the whole table names it, `repeated`
+    when given); one laid out wide by period is unpivoted."""
     if t.joined:
         return _with_attributes(t, columns)
     source = table(t.name, INPUT_SCHEMA)
@@ -117,13 +118,13 @@ def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None) -> exp.Ex
         return source
     if isinstance(t.layout, m.Wide):
         return _unpivot_periods(t, t.layout, t.columns if columns is None else columns)
-    return _pivot(t, t.layout, t.columns if columns is None else columns)
+    return _pivot(t, t.layout, t.columns if columns is None else columns, repeated or t.repeated)  # type: ignore[arg-type]
 
 
 BITS = 32  # variables per bit set: a key's sum of its rows' bits stays far inside a BIGINT
 
 
-def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...]) -> exp.Expression:
+def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str) -> exp.Expression:
     """A file laid out long as one row per key the file holds (whatever its variables:
     the rows a wide file would have), in one pass that also finds repeated cells.
 
@@ -135,8 +136,7 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...]) -> exp.Expressi
     costs no more than `MAX(CASE WHEN variable = 'gdp' THEN value END)` per variable,
     which needs a second grouping of the file to find repeats."""
     groups = [k for k in (*t.keys, *t.attributes) if k not in t.extra_keys]
-    assert t.repeated is not None
-    taken = {*groups, *names, long.variable, long.value, t.repeated}
+    taken = {*groups, *names, long.variable, long.value, repeated}
     sets = [names[i:i + BITS] for i in range(0, len(names), BITS)]
     suffix = lambda n: "" if len(sets) == 1 else f"_{n + 1}"  # noqa: E731
     bits = [reserve(f"bit{suffix(n)}", taken) for n in range(len(sets))]
@@ -152,11 +152,11 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...]) -> exp.Expressi
             for i, c in enumerate(vs)]
         seen.append(exp.BitwiseOrAgg(this=case((exp.Not(this=is_null(value.copy())), col(b)))).as_(ident(p), copy=False))
         twice.append(exp.GT(this=exact(exp.Sum(this=col(b))), expression=exp.BitwiseOrAgg(this=col(b))))
-    grouped = (select(*[col(g) for g in groups], *sums, *seen, exp.or_(*twice).as_(ident(t.repeated), copy=False))
+    grouped = (select(*[col(g) for g in groups], *sums, *seen, exp.or_(*twice).as_(ident(repeated), copy=False))
                .from_(cells.subquery("cells"), copy=False).group_by(*[col(g) for g in groups], copy=False))
     held = lambda p, i: exp.NEQ(this=exp.BitwiseAnd(this=col(p), expression=lit(1 << i)), expression=lit(0))  # noqa: E731
     values = [case((held(p, i), col(c))).as_(ident(c), copy=False) for vs, p in zip(sets, present) for i, c in enumerate(vs)]
-    query = select(*[col(g) for g in groups], *values, col(t.repeated)).from_(grouped.subquery("pivoted"), copy=False)
+    query = select(*[col(g) for g in groups], *values, col(repeated)).from_(grouped.subquery("pivoted"), copy=False)
     return query.subquery(t.name)
 
 
@@ -165,7 +165,7 @@ def _with_attributes(t: m.TableInfo, columns: tuple[str, ...] | None) -> exp.Exp
     the entity key (every entity has one value there: data.py checks it)."""
     assert t.entity is not None
     own = replace(t, attributes=t.own_attributes, joined=())
-    query = select(exp.Star()).from_(input_rows(own, columns), copy=False)
+    query = select(exp.Star()).from_(input_rows(own, columns, t.repeated), copy=False)  # named apart from the joined too
     for owner, attrs in t.joined_by_table.items():
         values = select(col(t.entity), *[col(a) for a in attrs]).from_(table(owner, INPUT_SCHEMA), copy=False)
         query = join(query, values.subquery(owner), "left", using=(t.entity,))

@@ -91,6 +91,17 @@ def test_more_variables_than_one_bit_set_holds(write) -> None:
         long_run(write, [*rows, "B,2020,v36,1"], names)
 
 
+def test_the_repeat_column_is_named_apart_from_a_joined_attribute(write) -> None:
+    """An attribute called `repeated`, joined from a table of the entity: the pivot's own
+    column takes another name, in the pivot and where the table is read."""
+    write("long.csv", "firm,year,variable,value\nA,2020,gdp,6\nA,2020,pop,2\n")
+    write("d.csv", "firm,repeated\nA,N\n")
+    spec = ('table p: firm by year from "long.csv" long(variable, value)\n  gdp, pop\n'
+            'table d: firm from "d.csv"\n  repeated attribute\n\noutput cells by firm, year: repeated, gdp / pop as pc\n')
+    got = idxlang.load(write("s.idx", spec)).run().tables["cells"].to_pylist()
+    assert got == [{"firm": "A", "year": 2020, "repeated": "N", "pc": 3.0}]
+
+
 @pytest.mark.parametrize("rows,message", [
     (["A,2020,N,gdp,1", "A,2020,N,pop,1", "A,2021,S,gdp,2"], "attribute 'district' changes over time for A"),
     (["A,2020,N,gdp,1", "A,2020,S,pop,2"], "attribute 'district' changes over time for A"),  # within one key
