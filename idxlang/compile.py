@@ -26,7 +26,7 @@ from .parse import parse, parse_file
 from .passes import PASSES
 from .plan import plan as make_plan
 from .dialects import DUCKDB, Dialect, Staging
-from .sql import col, compensated, ident, select, set_with, table, to_sql
+from .sql import col, compensated, ident, looked_up, rewritten, select, set_with, table, to_sql
 from .sqlgen import ctes, final, tally_queries
 from .stack import stack
 
@@ -105,8 +105,9 @@ def compile_model(model: m.Model, outputs: list[str] | None = None, share: bool 
     planned_model = core(model, drawn, dialect)
     p = plan(planned_model, names, share and dialect.staging is not Staging.NONE)
     statements = script(p, planned_model, dialect)
-    if dialect.compensated:  # order-independent sums: the same bytes on any number of threads
-        statements = [replace(st, tree=compensated(st.tree)) for st in statements]
+    rules = [rule for wanted, rule in ((dialect.compensated, compensated), (dialect.enum_lookup, looked_up)) if wanted]
+    if rules:  # the engine's own forms: order-independent sums, names looked up
+        statements = [replace(st, tree=rewritten(st.tree, rules)) for st in statements]
     return Compiled(model, planned_model, p, tuple(statements), dialect)
 
 

@@ -34,10 +34,11 @@ class Dialect:
     temp_schema: str | None = None  # where the session's temporary tables are, to drop one and not a namesake
     runs: bool = False  # `idxc run --engine` executes on it here
     compensated: bool = False  # FSUM, FAVG and ordered spreads (sql.compensated): deterministic in parallel
+    enum_lookup: bool = False  # a name's bit found by casting it to an ENUM of the names (sql.looked_up)
 
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (
-    Dialect("duckdb", quantile=True, runs=True, compensated=True),
+    Dialect("duckdb", quantile=True, runs=True, compensated=True, enum_lookup=True),
     Dialect("postgres", ignore_nulls=False, temp_schema="pg_temp", runs=True),
     Dialect("spark", staging=Staging.CACHED_VIEW, runs=True),
     Dialect("bigquery"),

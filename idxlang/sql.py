@@ -6,6 +6,8 @@ numbers literals, so the same tree prints for DuckDB and transpiles elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
@@ -133,13 +135,17 @@ def _keys_in_native_order(node: exp.Expression, ordering: str) -> exp.Expression
     return exp.Ordered(this=node.this, desc=node.args.get("desc"), nulls_first=first)
 
 
-def compensated(tree: exp.Expression) -> exp.Expression:
-    """The tree with its sums, means and spreads in their order-independent DuckDB forms
-    (see _compensated), rewritten in place once, where a DuckDB statement is built."""
-    return tree.transform(_compensated, copy=False)
+def rewritten(tree: exp.Expression, rules: Sequence[Callable[[exp.Expression], exp.Expression]]) -> exp.Expression:
+    """`tree` with each node passed through `rules` (an engine's own forms: compensated,
+    looked_up), in place, in one walk where a statement is built."""
+    def each(node: exp.Expression) -> exp.Expression:
+        for rule in rules:
+            node = rule(node)
+        return node
+    return tree.transform(each, copy=False)
 
 
-def _compensated(node: exp.Expression) -> exp.Expression:
+def compensated(node: exp.Expression) -> exp.Expression:
     """SUM and AVG as DuckDB's FSUM and FAVG (Kahan-Babuška summation): a parallel sum
     adds its rows in an order that varies between runs and thread counts, and a plain
     double sum's last bits vary with it; the compensated sum does not, so the same data
@@ -154,6 +160,32 @@ def _compensated(node: exp.Expression) -> exp.Expression:
         ordered.set("this", exp.Order(this=node.this.copy(), expressions=[exp.Ordered(this=node.this.copy())]))
         return ordered
     return node
+
+
+MAX_BITS = 31  # names per bits(): each bit an INT, a key's sum of them far inside a BIGINT
+
+
+def name_bits(value: exp.Expression, names: Sequence[str]) -> exp.Case:
+    """Each of `names` as a bit of an INT, any other value NULL: `CASE variable WHEN 'gdp'
+    THEN 1 WHEN 'pop' THEN 2 ... END`, compared name by name, row by row. DuckDB looks
+    the name up instead (looked_up)."""
+    assert len(names) <= MAX_BITS
+    found = exp.Case(this=value, ifs=[exp.If(this=lit(n), true=lit(1 << i)) for i, n in enumerate(names)])
+    found.meta["names"] = tuple(names)
+    return found
+
+
+def looked_up(node: exp.Expression) -> exp.Expression:
+    """name_bits() as DuckDB's ENUM of the names: the text cast to it is found by hashing, once
+    per distinct text of a dictionary-encoded column rather than once per row and name
+    (a tenth of a long file's pivot, bench/layouts.py); a text not among them is NULL."""
+    names = node.meta.get("names") if isinstance(node, exp.Case) else None
+    if names is None:
+        return node
+    enum = exp.DataType(this=exp.DataType.Type.ENUM, expressions=[lit(n) for n in names])
+    text = exp.Cast(this=node.this.copy(), to=exp.DataType.build("VARCHAR"))
+    code = exp.Anonymous(this="enum_code", expressions=[exp.TryCast(this=text, to=enum)])
+    return exp.BitwiseLeftShift(this=lit(1), expression=exp.Cast(this=code, to=exp.DataType.build("INT")))
 
 
 def exact(node: exp.Sum) -> exp.Sum:

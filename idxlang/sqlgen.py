@@ -19,8 +19,8 @@ from .builtins.outliers import bounds_sql
 from .calendar import Calendar, to_label, to_number
 from .dialects import DUCKDB, Dialect
 from .names import reserve
-from .sql import (INPUT_SCHEMA, as_double, binary, case, col, exact, ident, is_null, join, lit, named, present_cells,
-                  select, table, window)
+from .sql import (INPUT_SCHEMA, MAX_BITS, as_double, binary, case, col, exact, ident, is_null, join, lit, name_bits,
+                  named, present_cells, select, table, window)
 from .windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
@@ -121,15 +121,12 @@ def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None, repeated:
     return _pivot(t, t.layout, t.columns if columns is None else columns, repeated or t.repeated)  # type: ignore[arg-type]
 
 
-BITS = 32  # variables per bit set: a key's sum of its rows' bits stays far inside a BIGINT
-
-
 def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str) -> exp.Expression:
     """A file laid out long as one row per key the file holds (whatever its variables:
     the rows a wide file would have), in one pass that also finds repeated cells.
 
-    Each row's variable becomes a bit (`CASE variable WHEN 'gdp' THEN 1 WHEN 'pop' THEN
-    2 ...`). A variable's value is the sum of `value * (bit = its bit)`: its one row's
+    Each row's variable becomes a bit (sql.name_bits: `CASE variable WHEN 'gdp' THEN 1
+    WHEN 'pop' THEN 2 ...`, 31 to a set). A variable's value is the sum of `value * (bit = its bit)`: its one row's
     value among zeros, exact; the OR of the bits of the rows holding a value says which
     variables are there (else NULL). A key holds a variable twice exactly when the sum
     of its rows' bits exceeds their OR: the `repeated` column data.py reports. This
@@ -137,14 +134,13 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str) 
     which needs a second grouping of the file to find repeats."""
     groups = [k for k in (*t.keys, *t.attributes) if k not in t.extra_keys]
     taken = {*groups, *names, long.variable, long.value, repeated}
-    sets = [names[i:i + BITS] for i in range(0, len(names), BITS)]
+    sets = [names[i:i + MAX_BITS] for i in range(0, len(names), MAX_BITS)]
     suffix = lambda n: "" if len(sets) == 1 else f"_{n + 1}"  # noqa: E731
     bits = [reserve(f"bit{suffix(n)}", taken) for n in range(len(sets))]
     present = [reserve(f"present{suffix(n)}", taken) for n in range(len(sets))]
     value = col(long.value)
     cells = select(*[col(g) for g in groups], _number(long.value).as_(ident(long.value), copy=False),
-                   *[exp.Case(this=col(long.variable), ifs=[exp.If(this=lit(c), true=lit(1 << i)) for i, c in enumerate(vs)])
-                     .as_(ident(b), copy=False) for vs, b in zip(sets, bits)]).from_(table(t.name, INPUT_SCHEMA), copy=False)
+                   *[name_bits(col(long.variable), vs).as_(ident(b), copy=False) for vs, b in zip(sets, bits)]).from_(table(t.name, INPUT_SCHEMA), copy=False)
     sums, seen, twice = [], [], []
     for vs, b, p in zip(sets, bits, present):
         sums += [exact(exp.Sum(this=binary(exp.Mul, value.copy(), exp.Cast(

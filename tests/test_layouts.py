@@ -35,7 +35,10 @@ def test_a_long_file_gives_what_the_wide_file_gives() -> None:
 
 def test_the_pivot_is_in_the_sql() -> None:
     sql = idxc("sql", str(LONG)).stdout
-    assert """CASE "indicator" WHEN 'x' THEN 1 WHEN 'y' THEN 2""" in sql.replace("\n", " ").replace("            ", "")
+    # each variable a bit, its name looked up in an ENUM of the names (elsewhere a CASE of them)
+    assert """1 << CAST(ENUM_CODE(TRY_CAST(CAST("indicator" AS TEXT) AS ENUM('x', 'y', 't'))) AS INT) AS "bit\"""" in sql
+    elsewhere = idxc("sql", str(LONG), "--dialect", "postgres").stdout
+    assert """CASE "indicator" WHEN 'x' THEN 1 WHEN 'y' THEN 2""" in elsewhere.replace("\n", " ").replace("            ", "")
     assert 'SUM("value" * CAST("bit" = 1 AS INT)) AS "x"' in sql  # x's one value among zeros
     assert 'CASE WHEN "present" & 1 <> 0 THEN "x" END AS "x"' in sql  # NULL where the file has none
     assert 'SUM("bit") > BIT_OR("bit") AS "repeated"' in sql  # what data.py checks in the stage
@@ -79,8 +82,15 @@ def test_a_variable_the_spec_does_not_read_may_repeat(write) -> None:
     assert got.tables["cells"].to_pylist() == [{"firm": "A", "year": 2020, "gdp": 1.0, "pop": 2.0}]
 
 
+def test_a_variable_is_its_exact_name(write) -> None:
+    """Only the very text of a name is its variable, on DuckDB (an ENUM lookup) as on
+    PostgreSQL (a CASE): other cases and spaces are other variables, not repeats."""
+    got = long_run(write, ["A,2020,gdp,1", "A,2020,pop,2", "A,2020,GDP,5", "A,2020,\"pop \",7", "A,2020,Pop,9"])
+    assert got.tables["cells"].to_pylist() == [{"firm": "A", "year": 2020, "gdp": 1.0, "pop": 2.0}]
+
+
 def test_more_variables_than_one_bit_set_holds(write) -> None:
-    """40 variables: two sets of bits (32 each). Every value lands in its column, and a
+    """40 variables: two sets of bits (31 and 9). Every value lands in its column, and a
     repeat of the 35th is found."""
     names = tuple(f"v{k}" for k in range(1, 41))
     rows = [f"{f},2020,{v},{i + 10 * j}" for j, f in enumerate("AB") for i, v in enumerate(names) if (i + j) % 7]
