@@ -584,6 +584,7 @@ class StackInfo:
     line: int
     slots: Mapping[str, tuple[str, ...]]  # slot -> the application's arguments, as written
     definition: str = ""
+    lines: Mapping[str, int] = field(default_factory=dict)  # slot -> its function's line, where functions share the axis
 
 
 @dataclass(frozen=True)

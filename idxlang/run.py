@@ -175,8 +175,10 @@ def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipp
         slot, counts = (row[0], row[1:]) if compiled.plan.tallies[st.tallies[0]].slot_axis else (None, row)
         for k, i in enumerate(st.tallies):
             t: s.Tally = compiled.plan.tallies[i]
-            label = fill(t.label, compiled.core.stacks[t.slot_axis].slots[slot]) if t.slot_axis else t.label
-            found.append(Skipped(t.outputs, label, t.line, int(counts[2 * k]), int(counts[2 * k + 1])))
+            info = compiled.core.stacks[t.slot_axis] if t.slot_axis else None
+            label = fill(t.label, info.slots[slot]) if info else t.label
+            line = info.lines.get(slot, t.line) if info else t.line  # the line of the function applied there
+            found.append(Skipped(t.outputs, label, line, int(counts[2 * k]), int(counts[2 * k + 1])))
     return found
 
 

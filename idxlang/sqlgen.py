@@ -313,7 +313,8 @@ def tally_queries(tallies: list[s.Tally], dialect: Dialect = DUCKDB) -> list[tup
 
 def _tally(tallies: list[s.Tally], members: list[int], dialect: Dialect) -> exp.Select:
     first = tallies[members[0]]
-    built = ExprBuilder(first.source, first.joins, dialect=dialect)
+    joins = s.joined_columns([tallies[i] for i in members])
+    built = ExprBuilder(first.source, joins, dialect=dialect)
     rows = exp.Count(this=exp.Star())
     exprs: list[exp.Expression] = [built.key(first.slot_axis)] if first.slot_axis else []
     for k, i in enumerate(members):
@@ -325,7 +326,7 @@ def _tally(tallies: list[s.Tally], members: list[int], dialect: Dialect) -> exp.
             cells = rows.copy()
             missing = lit(0) if t.never_missing else exp.Sub(this=rows.copy(), expression=exp.Count(this=built(t.arg)))
         exprs += [cells.as_(ident(f"cells_{k}"), copy=False), missing.as_(ident(f"missing_{k}"), copy=False)]
-    query = _from(select(*exprs), first.source, first.joins)
+    query = _from(select(*exprs), first.source, joins)
     if first.within:
         axis, lo, hi = first.within
         query = query.where(exp.Between(this=built.key(axis), low=lit(lo), high=lit(hi)), copy=False)

@@ -77,16 +77,47 @@ def _family(node: m.Expr) -> tuple | None:  # type: ignore[type-arg]
 
 
 def _applications(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[type-arg]
-    """Applications of heavy functions, grouped by what they compute."""
+    """Applications of heavy functions, grouped by what they compute; a treatment that
+    several functions compute alike (`score` and `score_worse` both treat `impute(x)`)
+    is a family of its own, and the rest of each function, light, is inlined."""
+    heavy_apps = [(node, _family(node)) for d in model.all_definitions() for node in m.walk(d.expr)
+                  if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1]
+    heavy_apps = [(node, key) for node, key in heavy_apps if heavy(key[2])]  # type: ignore[index]
+    users: dict[m.Treat, set[str]] = {}
+    for node, key in heavy_apps:
+        if (core := _core(key[2])) is not None:  # type: ignore[index]
+            users.setdefault(core, set()).add(node.func)
     found: dict[tuple, list[_Site]] = {}  # type: ignore[type-arg]
-    for d in model.all_definitions():
-        for node in m.walk(d.expr):
-            if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1:
-                key = _family(node)
-                body = key[2]  # type: ignore[index]
-                if heavy(body):
-                    found.setdefault(key, []).append(_Site(node.func, body, node.args, node.texts, node.params, node.line, node.definition))  # type: ignore[arg-type]
+    for node, key in heavy_apps:
+        core = _core(key[2])  # type: ignore[index]
+        if core is not None and len(users[core]) > 1:
+            site = _Site("treatment", core, node.args, node.texts, node.params, node.line)
+            found.setdefault(("core", core), []).append(site)
+        else:
+            found.setdefault(key, []).append(_Site(node.func, key[2], node.args, node.texts, node.params, node.line, node.definition))  # type: ignore[arg-type,index]
     return found
+
+
+def _core(body: m.Expr) -> m.Treat | None:
+    """The one treatment in a function's body, with what it treats (a parameter inside),
+    when the rest of the body needs no steps of its own once that treatment's value is a
+    column."""
+    treats = list(dict.fromkeys(_outermost_treats(body)))
+    if len(treats) != 1 or not any(isinstance(n, m.Placeholder) for n in m.walk(treats[0])):
+        return None
+    return None if heavy(_without(body, treats[0])) else treats[0]
+
+
+def _outermost_treats(e: m.Expr) -> list[m.Treat]:
+    return [e] if isinstance(e, m.Treat) else [t for c in m.children(e) for t in _outermost_treats(c)]
+
+
+_CORE = "\0core"  # where a body's stacked treatment is, until its value is put there
+
+
+def _without(body: m.Expr, core: m.Treat) -> m.Expr:
+    """body with each copy of `core` a column named _CORE."""
+    return m.transform(body, lambda n: m.Ref(_CORE, core.grain, m.RefKind.LET) if isinstance(n, m.Treat) and n == core else None)
 
 
 def _treatments(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[type-arg]
@@ -129,8 +160,10 @@ def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:  # type:
         slots = _distinct_slots(tuple(", ".join(texts) for _, texts in distinct))
         axes = replace(axes, slots=axes.slots | {axis})
         first = sites[0]
+        lines = {(s.args, s.texts): s.line for s in reversed(sites)}  # a treatment several functions share
         stacks[axis] = m.StackInfo(first.func, first.params, first.line,
-                                   {slot: texts for slot, (_, texts) in zip(slots, distinct)}, first.definition)
+                                   {slot: texts for slot, (_, texts) in zip(slots, distinct)}, first.definition,
+                                   {slot: lines[d] for slot, d in zip(slots, distinct)} if key[0] == "core" else {})
         value = _long(sites[0].template, [args for args, _ in distinct], slots, axis, axes)
         for slot, (args, _) in zip(slots, distinct):
             families[(key, args)] = m.Pick(value, axis, slot, sites[0].template.grain)
@@ -151,6 +184,12 @@ def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick], memo: m.Memo) -> m.
         pick = families.get((key, node.args if isinstance(node, m.Apply) else (node.arg,)))  # type: ignore[attr-defined]
         if pick is not None:
             return replace(pick, grain=node.grain)
+        core = _core(key[2]) if key[0] == "apply" else None
+        pick = families.get((("core", core), node.args)) if core is not None else None  # type: ignore[attr-defined]
+        if pick is not None:  # the body inlined, its treatment the family's value
+            value = replace(pick, grain=core.grain)  # type: ignore[union-attr]
+            inlined = _inline(replace(node, body=_without(key[2], core)))  # type: ignore[arg-type]
+            return m.transform(inlined, lambda n: value if isinstance(n, m.Ref) and n.name == _CORE else None)
         return _replace_sites(_flat(node), families, memo) if isinstance(node, m.Apply) else None
 
     return m.transform(e, rewrite, memo)

@@ -10,7 +10,7 @@ along). Steps are values: two equal steps compute the same relation. The planner
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from typing import Union
 
 from . import model as m
@@ -241,8 +241,15 @@ def redirect_plan(plan: Plan, swap: Callable[[str], str]) -> Plan:
 
 
 def tally_group(t: Tally) -> tuple:  # type: ignore[type-arg]
-    """What makes tallies one statement: the same rows, counted the same way."""
-    return (t.source, t.joins, t.within, t.slot_axis, t.counted is None)
+    """What makes tallies one statement: the same rows, counted the same way (whichever
+    columns each takes from the same joins: joined_columns)."""
+    return (t.source, tuple((j.source, j.keys) for j in t.joins), t.within, t.slot_axis, t.counted is None)
+
+
+def joined_columns(tallies: Sequence[Tally]) -> tuple[Join, ...]:
+    """The joins of tallies of one group (tally_group), each with every column any of them reads."""
+    return tuple(replace(j, columns=tuple(dict.fromkeys(c for t in tallies for c in t.joins[k].columns)))
+                 for k, j in enumerate(tallies[0].joins))
 
 
 def query_reads(q: OutputQuery | Tally) -> list[str]:

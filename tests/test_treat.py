@@ -39,3 +39,26 @@ def test_treat_needs_entities_to_work_across(write):
     write("panel.csv", "e,t,x\na,1,1\n")
     with pytest.raises(idxlang.IdxError, match="winmax"):
         idxlang.load(write("s.idx", 'table p: e by t from "panel.csv"\n  x\noutput by e, t: treat(x, 2.5) as w\n'))
+
+
+def test_functions_that_treat_alike_share_one_treatment(write):
+    """`up` and `down` treat their argument alike and differ after: the treatment is
+    computed once for both (one family of treatment steps in the SQL), and every cell
+    is what each function gives written out by hand, `a` taken by both functions."""
+    lines = ["e,t,a,b,c"] + [f"e{i:02d},{t},{x},{(x * 7) % 11 or ''},{x * x}"
+                             for t, xs in PERIODS.items() for i, x in enumerate(xs) if x is not None]
+    write("panel.csv", "\n".join(lines) + "\n")
+    head = 'table p: e by t from "panel.csv"\n  a, b, c\n'
+    shared = idxlang.load(write("shared.idx", head + "def up(x) = minmax(treat(x), 1, 100)\n"
+                                "def down(x) = minmax(treat(x), 1, 100 direction -1)\n"
+                                "output by e, t: up(a) as ua, up(b) as ub, down(c) as dc, down(a) as da\n"))
+    by_hand = idxlang.load(write("hand.idx", head + "output by e, t: minmax(treat(a), 1, 100) as ua, "
+                                 "minmax(treat(b), 1, 100) as ub, minmax(treat(c), 1, 100 direction -1) as dc, "
+                                 "minmax(treat(a), 1, 100 direction -1) as da\n"))
+    got, want = shared.table().to_pylist(), by_hand.table().to_pylist()
+    assert len(got) == len(want) == 53
+    for g, w in zip(got, want):
+        assert g.keys() == w.keys() and all(g[k] == (pytest.approx(w[k], rel=1e-12) if isinstance(w[k], float) else w[k])
+                                            for k in w), g
+    sql = shared.sql()
+    assert sql.count('_statistics" AS (') == 1 and '"treatment_input"' in sql  # one treatment, stacked over a, b, c
