@@ -20,7 +20,7 @@ from .calendar import Calendar, to_label, to_number
 from .dialects import DUCKDB, Dialect
 from .names import reserve
 from .sql import (INPUT_SCHEMA, MAX_BITS, as_double, binary, case, col, exact, ident, is_null, join, lit, name_bits,
-                  named, present_cells, select, table, window)
+                  named, present_cells, select, set_with, table, window)
 from .windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
@@ -191,7 +191,8 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
         number = col if isinstance(t.layout, m.Long) else _number  # a pivot's values are numbers already
         cols += [_documented(number(c).as_(ident(c), copy=False), t.docs.get(c)) for c in t.columns]
-        cols += [col(t.repeated)] if t.repeated else []  # for the check of the stage (passes/share.py)
+        if t.repeated:  # for the check of the stage (passes/share.py): repeats, and every attribute, even one unread
+            cols += [col(t.repeated), *(col(a) for a in t.own_attributes if a not in step.keys)]
         rows = input_rows(t)
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]
@@ -200,9 +201,26 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     if t.extra_keys and t.schema is m.Schema.INPUT:  # every row once per draw (idxc sensitivity)
         inner = join(inner, table("draws", INPUT_SCHEMA), "cross")
     if step.screen is not None:
-        kept = screened(step.screen, True, input_rows(step.screen.rows, step.screen.columns))
-        inner = inner.where(exp.In(this=col(step.screen.entity), query=exp.Subquery(this=kept)), copy=False)
+        inner = _screened_read(inner, t, step.screen)
     return _merged(inner, step.name, step.keys, step.merge_into)
+
+
+def _screened_read(inner: exp.Select, t: m.TableInfo, screen: m.Screen) -> exp.Select:
+    """The rows of the entities the screen keeps. A long file screened by its own
+    columns is pivoted once, into a CTE that both the rows and the screen read (an
+    engine computes a CTE read twice once: DuckDB, bench/layouts.py); else the screen
+    reads its table's rows itself."""
+    shared = isinstance(t.layout, m.Long) and t.schema is m.Schema.INPUT and screen.rows.name == t.name \
+        and not t.joined and not t.extra_keys
+    if not shared:
+        kept = screened(screen, True, input_rows(screen.rows, screen.columns))
+        return inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept)), copy=False)
+    name = reserve(f"{t.name}_cells", {t.name, *t.columns, *t.keys, *t.attributes})
+    both = tuple(dict.fromkeys((*t.columns, *screen.columns)))
+    pivot = exp.CTE(this=input_rows(t, both).this, alias=exp.TableAlias(this=ident(name)))
+    kept = screened(screen, True, table(name))
+    inner = inner.from_(exp.Table(this=ident(name), alias=exp.TableAlias(this=ident(t.name))), copy=False)
+    return set_with(inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept)), copy=False), [pivot])
 
 
 def _derive(step: s.Derive, dialect: Dialect) -> exp.Select:

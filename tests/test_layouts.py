@@ -116,13 +116,26 @@ def test_the_repeat_column_is_named_apart_from_a_joined_attribute(write) -> None
     (["A,2020,N,gdp,1", "A,2020,N,pop,1", "A,2021,S,gdp,2"], "attribute 'district' changes over time for A"),
     (["A,2020,N,gdp,1", "A,2020,S,pop,2"], "attribute 'district' changes over time for A"),  # within one key
 ])
-def test_an_attribute_that_varies_is_found_in_the_stage(write, rows: list[str], message: str) -> None:
+@pytest.mark.parametrize("shown", ["district, gdp", "gdp"])  # the attribute read by the output, or not
+def test_an_attribute_that_varies_is_found_in_the_stage(write, rows: list[str], message: str, shown: str) -> None:
     write("long.csv", "firm,year,district,variable,value\n" + "".join(r + "\n" for r in rows))
     spec = ('table p: firm by year from "long.csv" long(variable, value)\n  district attribute\n  gdp, pop\n\n'
-            'output by firm, year: district, gdp\n')
+            f'output by firm, year: {shown}\n')
     proc = idxc("run", str(write("s.idx", spec)))
     assert proc.returncode == 2 and message in proc.stderr, proc.stderr
     assert idxc("run", str(write("s.idx", spec)), "--no-check").returncode == 0  # unchecked, it runs
+
+
+def test_an_attribute_no_output_reads_is_still_checked_and_runs(write) -> None:
+    """The stage keeps every attribute of a long file for its check, read or not; a
+    screen of the table's own columns reads the same pivot as the rows."""
+    write("long.csv", "firm,year,district,variable,value\nA,2020,N,gdp,6\nA,2020,N,pop,2\n"
+          "B,2020,S,gdp,\nB,2020,S,pop,3\nA,2021,N,gdp,9\nA,2021,N,pop,3\n")
+    spec = ('table p: firm by year from "long.csv" long(variable, value)\n  district attribute\n  gdp, pop\n\n'
+            'screen p: availability >= 0.5 of gdp\n\noutput cells by firm, year: gdp / pop as pc\n')
+    got = idxlang.load(write("s.idx", spec)).run()
+    assert got.tables["cells"].to_pylist() == [{"firm": "A", "year": 2020, "pc": 3.0}, {"firm": "A", "year": 2021, "pc": 3.0}]
+    assert [(d.entity, d.availability) for d in got.screened] == [("B", 0.0)]
 
 
 LONG_SPEC = 'table p: firm by year from "long.csv" long(variable, value)\n  gdp, pop\n\noutput by firm, year: gdp / pop as pc\n'
