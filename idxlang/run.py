@@ -23,7 +23,7 @@ from .locate import culprit, diagnose
 from .outputs import PARTIAL, Staged
 from .progress import Progress
 from .passes.share import checked as checked_stage
-from .sql import col, table, to_sql
+from .sql import INPUT_SCHEMA, col, ident, table, to_sql
 from .sqlgen import input_rows, screened
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
@@ -83,7 +83,7 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
     bar = Progress(len(compiled.statements), progress, getattr(place, "progress", None))
     staged = Staged(targets or {})
     try:
-        result = Result(screened=_screened(place, places, compiled))
+        result = Result()
         for st in compiled.statements:
             tree = relocate(st.tree, places)
             try:
@@ -96,6 +96,7 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
                 files = {s.table: s.path for s in sources}
                 raise IdxError(_failure(place, compiled, st, tree, err, options, files)) from None
         result.skipped.sort(key=lambda k: (k.line, k.label))  # by spec line, whatever order the engine planned
+        result.screened = _screened(place, places, compiled)
         staged.commit()  # every output written: all move into place
         return result
     finally:
@@ -183,11 +184,40 @@ def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipp
 
 
 def _screened(place: Session, places: dict[str, exp.Table], compiled: Compiled) -> list[Dropped]:
-    """The entities each screen drops, by name, with their availability."""
+    """The entities each screen drops, by name, with their availability; asked once the
+    statements have run, so that a long file's pivot is computed only for the entities
+    its stage does not hold (_kept_in)."""
     found = []
+    kept_in = _kept_in(compiled)
     for screen in compiled.model.screens.values():
         rows = input_rows(screen.rows, screen.columns)
+        if screen.rows.name in kept_in:
+            rows = _without_kept(rows, screen, kept_in[screen.rows.name])
         dropped = relocate(screened(screen, False, rows).order_by(col(screen.entity), copy=False), places)
         for entity, share in place.rows(to_sql(dropped, compiled.dialect.name, pretty=False)):
             found.append(Dropped(screen, str(entity), float(share)))
     return found
+
+
+def _kept_in(compiled: Compiled) -> dict[str, str]:
+    """Long files screened by their own columns, each with the stage of its read: the
+    rows of the entities the screen keeps."""
+    found: dict[str, str] = {}
+    for stage in compiled.plan.stages:
+        step = compiled.plan.steps.get(stage.step)
+        if isinstance(step, s.Read) and step.screen is not None and isinstance(step.table.layout, m.Long) \
+                and step.table.schema is m.Schema.INPUT and step.screen.rows.name == step.table.name \
+                and step.merge_into is None and step.screen.entity in stage.columns:
+            found.setdefault(step.table.name, stage.step)
+    return found
+
+
+def _without_kept(rows: exp.Expression, screen: m.Screen, stage: str) -> exp.Expression:
+    """`rows` read from the screen's file without the entities in `stage` (those kept)."""
+    entity = col(screen.entity)
+    kept = exp.select(entity.copy()).from_(table(stage), copy=False)
+    file = exp.select(exp.Star()).from_(table(screen.rows.name, INPUT_SCHEMA), copy=False) \
+        .where(exp.Not(this=exp.In(this=entity, query=exp.Subquery(this=kept))), copy=False)
+    alone = exp.Subquery(this=file, alias=exp.TableAlias(this=ident(screen.rows.name)))
+    return rows.transform(lambda n: alone.copy() if isinstance(n, exp.Table) and n.name == screen.rows.name
+                          and n.db == INPUT_SCHEMA else n)

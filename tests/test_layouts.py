@@ -128,14 +128,18 @@ def test_an_attribute_that_varies_is_found_in_the_stage(write, rows: list[str], 
 
 def test_an_attribute_no_output_reads_is_still_checked_and_runs(write) -> None:
     """The stage keeps every attribute of a long file for its check, read or not; a
-    screen of the table's own columns reads the same pivot as the rows."""
+    screen of the table's own columns reads the same pivot as the rows, and the report
+    of the entities it drops pivots only theirs."""
     write("long.csv", "firm,year,district,variable,value\nA,2020,N,gdp,6\nA,2020,N,pop,2\n"
-          "B,2020,S,gdp,\nB,2020,S,pop,3\nA,2021,N,gdp,9\nA,2021,N,pop,3\n")
+          "B,2020,S,gdp,\nB,2020,S,pop,3\nA,2021,N,gdp,9\nA,2021,N,pop,3\n"
+          "C,2020,S,gdp,1\nC,2021,S,pop,1\nC,2022,S,gdp,\n")  # C: gdp in one of its three years
     spec = ('table p: firm by year from "long.csv" long(variable, value)\n  district attribute\n  gdp, pop\n\n'
             'screen p: availability >= 0.5 of gdp\n\noutput cells by firm, year: gdp / pop as pc\n')
     got = idxlang.load(write("s.idx", spec)).run()
     assert got.tables["cells"].to_pylist() == [{"firm": "A", "year": 2020, "pc": 3.0}, {"firm": "A", "year": 2021, "pc": 3.0}]
-    assert [(d.entity, d.availability) for d in got.screened] == [("B", 0.0)]
+    # the dropped, with their availability: counted on the file's rows of the entities the stage does not hold
+    assert [(d.entity, round(d.availability, 12)) for d in got.screened] == [("B", 0.0), ("C", round(1 / 3, 12))]
+    assert got.screened == idxlang.load(write("s.idx", spec)).run(share=False).screened  # no stage: the whole file
 
 
 LONG_SPEC = 'table p: firm by year from "long.csv" long(variable, value)\n  gdp, pop\n\noutput by firm, year: gdp / pop as pc\n'
