@@ -6,7 +6,7 @@ after the header), before any output is computed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,11 +145,11 @@ class DataChecker:
     problem (an ordered pass over the file) only when there is one to report."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, model: m.Model, sources: list[Source],
-                 staged: Collection[str] = ()) -> None:
+                 staged: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.con = con
         self.model = model
         self.sources = {s.table: s for s in sources}
-        self.staged = staged  # long tables whose repeats and attributes the run checks in their stage
+        self.staged = staged or {}  # long tables the run checks in their stage, with the variables it holds
         self.problems: list[Diagnostic] = []
 
     def fail(self, table_name: str, message: str, hint: str | None = None) -> None:
@@ -200,7 +200,8 @@ class DataChecker:
 
         keys = [k for k in t.keys if k in types]
         if isinstance(t.layout, m.Long):
-            self.check_variables(t, rel)
+            if not set(t.columns) <= set(self.staged.get(t.name, ())):  # else asked of the stage (check_stage)
+                self.check_variables(t, rel)
             keys.append(t.layout.variable)
         if keys:
             self.check_keys(t, rel, keys, first_rows)
@@ -335,14 +336,19 @@ class DataChecker:
                 self.fail(t.name, f"attribute '{a}' changes over time for {', '.join(str(v[0]) for v in found)}",
                           "an attribute must be constant for each entity")
 
-    def check_stage(self, t: m.TableInfo, stage: exp.Table, query: Callable[[exp.Expression], list[tuple]]) -> None:  # type: ignore[type-arg]
+    def check_stage(self, t: m.TableInfo, held: tuple[str, ...], stage: exp.Table,
+                    query: Callable[[exp.Expression], list[tuple]]) -> None:  # type: ignore[type-arg]
         """A file laid out long, in the stage of its pivot (passes/share.py): a key that
         repeats a variable (the pivot's `repeated` column), then the rows of the file that
-        do; an attribute that varies. Grouping the pivot's rows costs a tenth of grouping
-        the file's."""
+        do; a variable of `held` with no value, then whether the file has it at all; an
+        attribute that varies. Grouping the pivot's rows costs a tenth of grouping the file's."""
         assert t.repeated is not None
-        if query(select(lit(1)).from_(stage.copy(), copy=False).where(col(t.repeated), copy=False).limit(1, copy=False)):
+        found = query(select(exp.LogicalOr(this=col(t.repeated)), *[exp.Count(this=col(c)) for c in held])
+                      .from_(stage.copy(), copy=False))[0]
+        if found[0]:
             self.report_repeats(t, [*(k for k in t.keys if k not in t.extra_keys), t.layout.variable])  # type: ignore[union-attr]
+        if not all(found[1:]):  # a variable with no value may be one the file lacks
+            self.check_variables(t, table(t.name, INPUT_SCHEMA))
         self.check_attributes(t, stage, query)
         if self.problems:
             raise IdxError(*self.problems)
@@ -376,7 +382,9 @@ def _twice(variable: str, names: tuple[str, ...]) -> exp.Expression:
     return exp.GT(this=exp.Count(this=place), expression=exp.Anonymous(this="bit_count", expressions=[bits]))
 
 
-def check_data(con: duckdb.DuckDBPyConnection, model: m.Model, sources: list[Source], staged: Collection[str] = ()) -> None:
+def check_data(con: duckdb.DuckDBPyConnection, model: m.Model, sources: list[Source],
+               staged: Mapping[str, tuple[str, ...]] | None = None) -> None:
     """Every check of the data files; the repeats and attributes of the long tables in
-    `staged` are left to their stage (DataChecker.check_stage), which the run checks."""
+    `staged`, and their variables when the stage holds them all, are left to their stage
+    (DataChecker.check_stage), which the run checks."""
     DataChecker(con, model, sources, staged).check()

@@ -78,7 +78,7 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
     con = con or session(sources, options.settings)
     checked = _checked_stages(compiled, sources) if check else {}
     if check:
-        check_data(con, compiled.model, sources, staged={t.name for t in checked.values()})
+        check_data(con, compiled.model, sources, staged={t.name: held for t, held in checked.values()})
     place, places = open_session(options, compiled.model, sources, con)
     bar = Progress(len(compiled.statements), progress, getattr(place, "progress", None))
     staged = Staged(targets or {})
@@ -91,7 +91,7 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
                     _statement(place, con, compiled, st, tree, staged, result)
                 if isinstance(tree, exp.Create) and st.step in checked:  # the stage of a long file: its checks
                     rows = lambda q: place.rows(to_sql(q, compiled.dialect.name, pretty=False))  # noqa: E731
-                    DataChecker(con, compiled.model, sources).check_stage(checked[st.step], table(st.step), rows)  # type: ignore[index]
+                    DataChecker(con, compiled.model, sources).check_stage(*checked[st.step], table(st.step), rows)  # type: ignore[index]
             except place.error as err:  # type: ignore[misc]
                 files = {s.table: s.path for s in sources}
                 raise IdxError(_failure(place, compiled, st, tree, err, options, files)) from None
@@ -105,15 +105,18 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
         place.close()
 
 
-def _checked_stages(compiled: Compiled, sources: list[Source]) -> dict[str, m.TableInfo]:
-    """The stages holding a long file's pivot, by step: the run checks the file's repeats
-    and attributes there (data.py, DataChecker.check_stage) instead of in the file."""
+def _checked_stages(compiled: Compiled, sources: list[Source]) -> dict[str, tuple[m.TableInfo, tuple[str, ...]]]:
+    """The stages holding a long file's pivot, by step, with the variables each holds:
+    the run checks the file's repeats, variables and attributes there (data.py,
+    DataChecker.check_stage) instead of in the file."""
     read = {s.table for s in sources}
+    kept = {stage.step: stage.columns for stage in compiled.plan.stages}
     found = {}
     for st in compiled.statements:
         step = compiled.plan.steps.get(st.step or "")
         if st.kind is Kind.STAGE and step is not None and checked_stage(step) and step.table.name in read:  # type: ignore[union-attr]
-            found[st.step] = step.table  # type: ignore[union-attr]
+            t: m.TableInfo = step.table  # type: ignore[union-attr]
+            found[st.step] = (t, tuple(c for c in t.columns if c in kept.get(st.step, ())))
     return found  # type: ignore[return-value]
 
 

@@ -161,6 +161,23 @@ def test_a_bad_long_file_is_reported(write, csv_text: str, message: str) -> None
     assert message in proc.stderr, proc.stderr
 
 
+@pytest.mark.parametrize("spec", [
+    LONG_SPEC,  # every variable read: asked of the stage, the file only when one has no value
+    LONG_SPEC.replace("gdp, pop\n", "gdp, pop, area\n"),  # area declared, never read: asked of the file first
+])
+def test_a_variable_the_file_lacks_is_reported_and_an_empty_one_is_not(write, spec: str) -> None:
+    """A variable whose every value is empty is in the file (missing values, not an
+    error); one the file never names is an error, whether the stage holds it or not."""
+    has_area = "area" in spec
+    rows = "A,2020,gdp,6\nA,2020,pop,\nB,2020,gdp,4\nB,2020,pop,\n" + ("A,2020,area,1\n" if has_area else "")
+    write("long.csv", "firm,year,variable,value\n" + rows)
+    got = idxlang.load(write("s.idx", spec)).run().tables
+    assert [r["pc"] for r in got[next(iter(got))].to_pylist()] == [None, None]  # pop is there, all empty
+    write("long.csv", "firm,year,variable,value\nA,2020,gdp,6\nA,2020,area,1\n")
+    proc = idxc("run", str(write("s.idx", spec)))
+    assert proc.returncode == 2 and "variable 'pop' is not in column 'variable'" in proc.stderr, proc.stderr
+
+
 def test_a_misspelt_variable_gets_the_closest_suggested(write) -> None:
     write("long.csv", "firm,year,variable,value\nA,2020,gdp,1\nA,2020,popul,2\n")
     spec = LONG_SPEC.replace("gdp, pop", "gdp, popu").replace("gdp / pop", "gdp * popu")
