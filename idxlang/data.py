@@ -6,6 +6,7 @@ after the header), before any output is computed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,14 +89,19 @@ def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
         if formats.is_database(s.path):  # attached read-only; the view reads its table
             _view(con, s, formats.database_table(con, s.path, s.part or s.table, f"{INPUT_SCHEMA}_{s.table}_file"))
             continue
-        path = formats.as_utf8(s.path, s.encoding)
-        _view(con, s, formats.reader(path))
-        if formats.is_csv(path) and formats.delimiter(con, path) != ",":  # "1,234" between commas is not a decimal
-            types = column_types(con, table(s.table, INPUT_SCHEMA), str(s.path))
-            texts = [c for c, kind in types.items() if c in s.numbers and kind == "VARCHAR"]
-            comma, thousands = formats.decimal_comma(con, table(s.table, INPUT_SCHEMA), texts)
-            if comma:
-                _view(con, s, formats.reader(path, True, thousands))
+        register_file(con, s)
+
+
+def register_file(con: duckdb.DuckDBPyConnection, s: Source, text: tuple[str, ...] = ()) -> None:
+    """A CSV, Parquet or JSON-lines file as its view, the columns in `text` read as text."""
+    path = formats.as_utf8(s.path, s.encoding)
+    _view(con, s, formats.reader(path, text=text))
+    if formats.is_csv(path) and formats.delimiter(con, path) != ",":  # "1,234" between commas is not a decimal
+        types = column_types(con, table(s.table, INPUT_SCHEMA), str(s.path))
+        texts = [c for c, kind in types.items() if c in s.numbers and kind == "VARCHAR"]
+        comma, thousands = formats.decimal_comma(con, table(s.table, INPUT_SCHEMA), texts)
+        if comma:
+            _view(con, s, formats.reader(path, True, thousands, text))
 
 
 def _stacked_sheets(con: duckdb.DuckDBPyConnection, s: Source) -> exp.Expression:
@@ -158,15 +164,35 @@ class DataChecker:
     def q(self, query: exp.Expression) -> list[tuple]:  # type: ignore[type-arg]
         try:
             return self.con.execute(to_sql(query, pretty=False)).fetchall()
+        except duckdb.ConversionException as err:
+            found = _UNCONVERTED.search(str(err))
+            if found:  # a CSV column typed as numbers from its first rows has text further down
+                raise _TextBelow(found.group(1), str(err).splitlines()[0]) from None
+            raise IdxError(Diagnostic("error", f"cannot read the data: {str(err).splitlines()[0]}")) from None
         except duckdb.Error as err:  # e.g. a CSV that does not parse
             raise IdxError(Diagnostic("error", f"cannot read the data: {str(err).splitlines()[0]}")) from None
 
     def check(self) -> None:
         for t in self.model.tables.values():
             if t.name in self.sources:
-                self.check_table(t)
+                self.check_read(t)
         if self.problems:
             raise IdxError(*self.problems)
+
+    def check_read(self, t: m.TableInfo, text: tuple[str, ...] = ()) -> None:
+        """check_table; a CSV column whose first rows made DuckDB type it as numbers,
+        and which holds text further down, is read again as text, so that the rows of
+        that text are reported as in any text column (the file is left as it is)."""
+        before = len(self.problems)
+        try:
+            self.check_table(t)
+        except _TextBelow as below:
+            source = self.sources[t.name]
+            if below.column in text or not formats.is_csv(source.path):
+                raise IdxError(Diagnostic("error", f"cannot read the data: {below.first_line}")) from None
+            del self.problems[before:]
+            register_file(self.con, source, (*text, below.column))
+            self.check_read(t, (*text, below.column))
 
     def check_table(self, t: m.TableInfo) -> None:
         rel = table(t.name, INPUT_SCHEMA)
@@ -352,6 +378,17 @@ class DataChecker:
         self.check_attributes(t, stage, query)
         if self.problems:
             raise IdxError(*self.problems)
+
+
+_UNCONVERTED = re.compile(r'Error when converting column "(.+?)"')
+
+
+class _TextBelow(Exception):
+    """DuckDB met text in a column it had typed as numbers from the file's first rows."""
+
+    def __init__(self, column: str, first_line: str) -> None:
+        super().__init__(column)
+        self.column, self.first_line = column, first_line
 
 
 def _numbered(rel: exp.Table) -> exp.Subquery:

@@ -40,9 +40,11 @@ DECIMAL_COMMA = r"\s*[-+]?[0-9]{1,3}([ .]?[0-9]{3})*(,[0-9]+)?\s*"
 _copies: Path | None = None
 
 
-def reader(path: Path, decimal_comma: bool = False, thousands: str | None = None) -> exp.Expression:
+def reader(path: Path, decimal_comma: bool = False, thousands: str | None = None,
+           text: tuple[str, ...] = ()) -> exp.Expression:
     """The table function that reads `path` (CSV with a decimal comma, and a character
-    grouping thousands, if asked)."""
+    grouping thousands, if asked; the columns in `text` read as text, whatever the
+    sniffer typed them from the first rows)."""
     suffix = path.suffix.lower()
     if suffix not in (*PARQUET, *CSV, *JSON_LINES):
         raise IdxError(Diagnostic("error", f"{path}: unknown data format '{suffix}' (use .csv, .parquet, .jsonl or .xlsx)"))
@@ -57,6 +59,9 @@ def reader(path: Path, decimal_comma: bool = False, thousands: str | None = None
         options.append(exp.EQ(this=col("decimal_separator"), expression=lit(",")))
     if thousands:
         options.append(exp.EQ(this=col("thousands"), expression=lit(thousands)))
+    if text:
+        types = exp.Struct(expressions=[exp.PropertyEQ(this=lit(c), expression=lit("VARCHAR")) for c in text])
+        options.append(exp.EQ(this=col("types"), expression=types))
     return exp.Anonymous(this="read_csv", expressions=[lit(str(path)), *options])
 
 
@@ -198,14 +203,18 @@ def delimiter(con: duckdb.DuckDBPyConnection, path: Path) -> str:
 
 def decimal_comma(con: duckdb.DuckDBPyConnection, view: exp.Table, columns: list[str]) -> tuple[bool, str | None]:
     """Whether the file writes numbers with a decimal comma: some numeric column that
-    DuckDB read as text holds nothing else (and has a comma); and the character that
-    groups thousands there, if any (a space or a dot). The file is then read again so;
-    a column still holding text is reported by row as usual."""
+    DuckDB read as text has a number written with a comma, and every number in it is (its
+    other cells blank, or text that is no number either way: `n/a`); and the character
+    that groups thousands there, if any (a space or a dot). The file is then read again
+    so; a column still holding text is reported by row as usual."""
     for c in columns:
         blank = exp.or_(is_null(col(c)), exp.EQ(this=exp.Trim(this=col(c)), expression=lit("")))
         number = exp.Anonymous(this="regexp_full_match", expressions=[col(c), lit(DECIMAL_COMMA)])
-        has = lambda text: exp.LogicalOr(this=exp.Anonymous(this="contains", expressions=[col(c), lit(text)]))  # noqa: E731
-        query = select(exp.LogicalAnd(this=exp.or_(blank, number)), has(","), has(" "), has(".")).from_(view.copy(), copy=False)
+        text = is_null(exp.TryCast(this=col(c), to=exp.DataType.build("DOUBLE")))
+        in_numbers = lambda ch: exp.LogicalOr(this=exp.and_(  # noqa: E731  # a number written with ch
+            number.copy(), exp.Anonymous(this="contains", expressions=[col(c), lit(ch)])))
+        query = (select(exp.LogicalAnd(this=exp.or_(blank, number, text)), in_numbers(","), in_numbers(" "), in_numbers("."))
+                 .from_(view.copy(), copy=False))
         (found,) = con.execute(to_sql(query, pretty=False)).fetchall()  # fetched to the end: the connection is free
         if found[0] and found[1]:
             return True, " " if found[2] else "." if found[3] else None

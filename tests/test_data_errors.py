@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import idxc
 
 SPEC = """table regions: region by year
@@ -33,6 +34,27 @@ def test_text_in_numeric_column_names_column_and_rows(write):
     proc, _ = run(write, "region,year,district,rd_costs,patents\nA,2005,X,1,2\nB,2005,X,n/a,2\nC,2005,X,2,2\n")
     assert proc.returncode == 2
     assert "column 'rd_costs' has text where numbers belong: rows 2 ('n/a')" in proc.stderr
+
+
+@pytest.mark.parametrize("sep,point", [(",", "."), (";", ",")])
+def test_text_below_the_rows_duckdb_typed_a_column_from(write, sep: str, point: str):
+    """DuckDB types a CSV column from its first 20,480 rows; text in row 30,000 of a
+    column of numbers is still named by column, row and value, the file untouched."""
+    rows = [sep.join((f"r{i}", "2005", "X", f"1{point}5", str(i))) for i in range(30_000)]
+    rows[29_999] = sep.join(("r29999", "2005", "X", "n/a", "7"))
+    text = sep.join(("region", "year", "district", "rd_costs", "patents")) + "\n" + "\n".join(rows) + "\n"
+    proc, data = run(write, text)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "column 'rd_costs' has text where numbers belong: rows 30000 ('n/a')" in proc.stderr, proc.stderr
+    assert data.read_text() == text
+
+
+def test_text_in_the_only_decimal_comma_column_is_reported_alone(write):
+    """The file's decimal comma is seen in a column that also holds `n/a`: the other
+    cells read as numbers, and only the text is reported."""
+    proc, _ = run(write, "region;year;district;rd_costs;patents\nA;2005;X;1,5;2\nB;2005;X;n/a;2\nC;2005;X;2,25;2\n")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "column 'rd_costs' has text where numbers belong: rows 2 ('n/a')" in proc.stderr, proc.stderr
 
 
 def test_attribute_must_be_constant_per_entity(write):
