@@ -167,10 +167,10 @@ class DataChecker:
         except duckdb.ConversionException as err:
             found = _UNCONVERTED.search(str(err))
             if found:  # a CSV column typed as numbers from its first rows has text further down
-                raise _TextBelow(found.group(1), str(err).splitlines()[0]) from None
-            raise IdxError(Diagnostic("error", f"cannot read the data: {str(err).splitlines()[0]}")) from None
-        except duckdb.Error as err:  # e.g. a CSV that does not parse
-            raise IdxError(Diagnostic("error", f"cannot read the data: {str(err).splitlines()[0]}")) from None
+                raise _TextBelow(found.group(1), unreadable(err)) from None
+            raise IdxError(Diagnostic("error", unreadable(err))) from None
+        except duckdb.Error as err:  # e.g. a CSV row with more fields than the header
+            raise IdxError(Diagnostic("error", unreadable(err))) from None
 
     def check(self) -> None:
         for t in self.model.tables.values():
@@ -189,7 +189,7 @@ class DataChecker:
         except _TextBelow as below:
             source = self.sources[t.name]
             if below.column in text or not formats.is_csv(source.path):
-                raise IdxError(Diagnostic("error", f"cannot read the data: {below.first_line}")) from None
+                raise IdxError(Diagnostic("error", below.reason)) from None
             del self.problems[before:]
             register_file(self.con, source, (*text, below.column))
             self.check_read(t, (*text, below.column))
@@ -386,9 +386,25 @@ _UNCONVERTED = re.compile(r'Error when converting column "(.+?)"')
 class _TextBelow(Exception):
     """DuckDB met text in a column it had typed as numbers from the file's first rows."""
 
-    def __init__(self, column: str, first_line: str) -> None:
+    def __init__(self, column: str, reason: str) -> None:
         super().__init__(column)
-        self.column, self.first_line = column, first_line
+        self.column, self.reason = column, reason
+
+
+_FILE = re.compile(r"^\s*file = (.+)$", re.MULTILINE)
+
+
+def unreadable(err: duckdb.Error) -> str:
+    """DuckDB's reason for not reading a file, up to its advice (the reader's options
+    left out), with the file it names: `cannot read r.csv: ... CSV Error on Line: 30002;
+    Original Line: e9,2000,1.5,extra; Expected Number of Columns: 3 Found: 4`."""
+    said = []
+    for line in str(err).splitlines():
+        if not line.strip() or line.startswith("Possible"):
+            break
+        said.append(line.strip())
+    file = _FILE.search(str(err))
+    return f"cannot read {file.group(1).strip() if file else 'the data'}: {'; '.join(said)}"
 
 
 def _numbered(rel: exp.Table) -> exp.Subquery:

@@ -57,6 +57,18 @@ def test_text_in_the_only_decimal_comma_column_is_reported_alone(write):
     assert "column 'rd_costs' has text where numbers belong: rows 2 ('n/a')" in proc.stderr, proc.stderr
 
 
+def test_a_row_with_more_fields_than_the_header_is_named_by_line(write):
+    """Past the rows DuckDB sniffs, a row with a field too many: the file, its line, the
+    line itself and the count, not a traceback nor only DuckDB's first line."""
+    rows = [f"r{i},2005,X,1.5,{i}" for i in range(30_000)]
+    rows[29_999] = "r29999,2005,X,1.5,7,8"
+    proc, data = run(write, "region,year,district,rd_costs,patents\n" + "\n".join(rows) + "\n")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    for said in (f"cannot read {data}: ", "Line: 30001", "Original Line: r29999,2005,X,1.5,7,8",
+                 "Expected Number of Columns: 5 Found: 6"):
+        assert said in proc.stderr, proc.stderr
+
+
 def test_attribute_must_be_constant_per_entity(write):
     proc, _ = run(write, "region,year,district,rd_costs,patents\nA,2005,X,1,2\nA,2006,Y,1,2\n")
     assert proc.returncode == 2 and "attribute 'district' changes over time for A" in proc.stderr
