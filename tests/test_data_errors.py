@@ -69,6 +69,15 @@ def test_a_row_with_more_fields_than_the_header_is_named_by_line(write):
         assert said in proc.stderr, proc.stderr
 
 
+@pytest.mark.parametrize("rows", [3, 30_000])  # within the rows DuckDB types the column from, and below them
+def test_a_year_that_is_not_a_whole_number_is_named_by_row(write, rows: int):
+    lines = [f"r{i},{2000 + i % 20},X,1,2" for i in range(rows)]
+    lines[rows - 2] = f"r{rows - 2},20x5,X,1,2"
+    proc, _ = run(write, "region,year,district,rd_costs,patents\n" + "\n".join(lines) + "\n")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"time axis 'year' has values that are not whole periods (e.g. years): rows {rows - 1} ('20x5')" in proc.stderr
+
+
 def test_attribute_must_be_constant_per_entity(write):
     proc, _ = run(write, "region,year,district,rd_costs,patents\nA,2005,X,1,2\nA,2006,Y,1,2\n")
     assert proc.returncode == 2 and "attribute 'district' changes over time for A" in proc.stderr
