@@ -105,3 +105,12 @@ def test_one_entity_one_period_and_gaps(write) -> None:
     by = {(r[0], r[1]): r for r in rows}
     assert by[("A", 2020)][6] == 2.0 and by[("A", 2022)][6] is None  # 2021 absent: a gap, not the row before
     assert by[("B", 2020)][3] == 100.0 and by[("A", 2020)][3] == 25.0  # B exists in 2020 only
+
+
+def test_entity_codes_that_turn_to_text_below_the_typed_rows_run(write) -> None:
+    """Numeric-looking entity codes for 40,000 rows, then `AB12`: DuckDB typed the column
+    as numbers from the first rows; the checks read it again as text and the run goes on."""
+    lines = [f"{i // 20},{2000 + i % 20},{1 + i % 7}" for i in range(40_000)] + ["AB12,2000,3"]
+    code, err, rows = run(write, "e,y,x\n" + "\n".join(lines) + "\n", spec='table t: e by y from "d.csv"\n  x\noutput o by e, y: x\n')
+    assert code == 0, err
+    assert len(rows) == 40_001 and ("AB12", 2000, 3.0) in rows and ("1999", 2019, 1 + 39_999 % 7) in rows
