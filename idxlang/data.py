@@ -93,15 +93,48 @@ def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
 
 
 def register_file(con: duckdb.DuckDBPyConnection, s: Source, text: tuple[str, ...] = ()) -> None:
-    """A CSV, Parquet or JSON-lines file as its view, the columns in `text` read as text."""
+    """A CSV, Parquet or JSON-lines file as its view, the columns in `text` read as text;
+    a CSV parsed once (_parsed_once)."""
     path = formats.as_utf8(s.path, s.encoding)
-    _view(con, s, formats.reader(path, text=text))
+    reader = formats.reader(path, text=text)
+    _view(con, s, reader)
     if formats.is_csv(path) and formats.delimiter(con, path) != ",":  # "1,234" between commas is not a decimal
         types = column_types(con, table(s.table, INPUT_SCHEMA), str(s.path))
         texts = [c for c, kind in types.items() if c in s.numbers and kind == "VARCHAR"]
         comma, thousands = formats.decimal_comma(con, table(s.table, INPUT_SCHEMA), texts)
         if comma:
-            _view(con, s, formats.reader(path, True, thousands, text))
+            reader = formats.reader(path, True, thousands, text)
+            _view(con, s, reader)
+    if formats.is_csv(path):
+        _parsed_once(con, s, reader, text)
+
+
+def _parsed_once(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression, text: tuple[str, ...]) -> None:
+    """A CSV parsed once, into a temporary table in the file's row order that its view
+    then reads: the checks and the statements read the table, not the text again. A
+    column typed as numbers from the first rows that holds text further down is read
+    again as text (its rows are then reported by the checks)."""
+    name = f"{INPUT_SCHEMA} {s.table}"  # a name no spec's step can take
+    create = exp.Create(this=exp.Table(this=ident(name)), kind="TABLE", replace=True,
+                        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                        expression=select(exp.Star()).from_(table(s.table, INPUT_SCHEMA), copy=False))
+    con.execute("SET preserve_insertion_order = true")  # the file's row order, for the rows the checks name
+    try:
+        con.execute(to_sql(create, pretty=False))
+    except duckdb.ConversionException as err:
+        found = _UNCONVERTED.search(str(err))
+        if found is None or found.group(1) in text:
+            raise IdxError(Diagnostic("error", unreadable(err))) from None
+        register_file(con, s, (*text, found.group(1)))
+        return
+    except duckdb.Error as err:
+        raise IdxError(Diagnostic("error", unreadable(err))) from None
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    for view, rows in ((table(f"{s.table} (file)", INPUT_SCHEMA), exp.Table(this=reader)),  # how it was read
+                       (table(s.table, INPUT_SCHEMA), exp.Table(this=ident(name)))):
+        create = exp.Create(this=view, kind="VIEW", replace=True, expression=select(exp.Star()).from_(rows, copy=False))
+        con.execute(to_sql(create, pretty=False))
 
 
 def _stacked_sheets(con: duckdb.DuckDBPyConnection, s: Source) -> exp.Expression:
@@ -164,35 +197,15 @@ class DataChecker:
     def q(self, query: exp.Expression) -> list[tuple]:  # type: ignore[type-arg]
         try:
             return self.con.execute(to_sql(query, pretty=False)).fetchall()
-        except duckdb.ConversionException as err:
-            found = _UNCONVERTED.search(str(err))
-            if found:  # a CSV column typed as numbers from its first rows has text further down
-                raise _TextBelow(found.group(1), unreadable(err)) from None
-            raise IdxError(Diagnostic("error", unreadable(err))) from None
-        except duckdb.Error as err:  # e.g. a CSV row with more fields than the header
+        except duckdb.Error as err:  # e.g. a JSON line that does not parse
             raise IdxError(Diagnostic("error", unreadable(err))) from None
 
     def check(self) -> None:
         for t in self.model.tables.values():
             if t.name in self.sources:
-                self.check_read(t)
+                self.check_table(t)
         if self.problems:
             raise IdxError(*self.problems)
-
-    def check_read(self, t: m.TableInfo, text: tuple[str, ...] = ()) -> None:
-        """check_table; a CSV column whose first rows made DuckDB type it as numbers,
-        and which holds text further down, is read again as text, so that the rows of
-        that text are reported as in any text column (the file is left as it is)."""
-        before = len(self.problems)
-        try:
-            self.check_table(t)
-        except _TextBelow as below:
-            source = self.sources[t.name]
-            if below.column in text or not formats.is_csv(source.path):
-                raise IdxError(Diagnostic("error", below.reason)) from None
-            del self.problems[before:]
-            register_file(self.con, source, (*text, below.column))
-            self.check_read(t, (*text, below.column))
 
     def check_table(self, t: m.TableInfo) -> None:
         rel = table(t.name, INPUT_SCHEMA)
@@ -321,13 +334,13 @@ class DataChecker:
                           f"every {t.entity} needs one row there")
 
     def read_with_decimal_comma(self, name: str) -> bool:
-        """Whether register() found decimal commas in the table's file (its view says so)."""
+        """Whether register() found decimal commas in the table's file (the view that
+        reads the file says so: the table's own, or for a CSV its `(file)` view)."""
         views = exp.Table(this=exp.Anonymous(this="duckdb_views"))
         query = select(col("sql")).from_(views, copy=False).where(exp.and_(
             exp.EQ(this=col("schema_name"), expression=lit(INPUT_SCHEMA)),
-            exp.EQ(this=col("view_name"), expression=lit(name))), copy=False)
-        found = self.q(query)
-        return bool(found) and "decimal_separator" in str(found[0][0])
+            exp.In(this=col("view_name"), expressions=[lit(name), lit(f"{name} (file)")])), copy=False)
+        return any("decimal_separator" in str(r[0]) for r in self.q(query))
 
     def check_variables(self, t: m.TableInfo, rel: exp.Table) -> None:
         """A long file: every column the spec names is a variable in it."""
@@ -399,14 +412,6 @@ class DataChecker:
 
 
 _UNCONVERTED = re.compile(r'Error when converting column "(.+?)"')
-
-
-class _TextBelow(Exception):
-    """DuckDB met text in a column it had typed as numbers from the file's first rows."""
-
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(column)
-        self.column, self.reason = column, reason
 
 
 _FILE = re.compile(r"^\s*file = (.+)$", re.MULTILINE)
