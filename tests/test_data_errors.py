@@ -78,9 +78,9 @@ def test_a_year_that_is_not_a_whole_number_is_named_by_row(write, rows: int):
     assert f"time axis 'year' has values that are not whole periods (e.g. years): rows {rows - 1} ('20x5')" in proc.stderr
 
 
-def test_rows_keep_their_numbers_in_a_file_read_in_parallel(write):
-    """A CSV is parsed once, into a table in the file's row order, by several threads:
-    the rows a message names are still the file's (a duplicate 250,000 rows apart)."""
+def test_rows_keep_their_numbers_in_a_file_parsed_into_a_table(write):
+    """A CSV is parsed once, into a table kept in the file's row order: the rows a
+    message names are still the file's (a duplicate 260,000 rows apart)."""
     lines = [f"r{i // 20},{2000 + i % 20},X,1.5,{i}" for i in range(300_000)]
     lines[260_000] = "r0,2011,X,1.5,7"  # the key of row 12
     proc, _ = run(write, "region,year,district,rd_costs,patents\n" + "\n".join(lines) + "\n")
