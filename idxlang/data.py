@@ -176,6 +176,11 @@ def _rows(values: list[int]) -> str:
     return shown + (", ..." if len(values) > 5 else "")
 
 
+def _found(bad: list[tuple], shown: Callable[[object], str] = repr) -> str:  # type: ignore[type-arg]
+    """The rows of a problem (row number, value), as a message names them: `rows 2, 7 ('n/a', '-')`."""
+    return f"rows {_rows([r[0] for r in bad])} ({', '.join(shown(r[1]) for r in bad[:3])})"
+
+
 ROW = "_row"  # data rows counted from 1 after the header, for messages
 
 
@@ -231,8 +236,8 @@ class DataChecker:
                     text = exp.and_(text, exp.Not(this=comma))
                 bad = self.q(first_rows(text, exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))
                 if bad:
-                    self.fail(t.name, f"column '{c}' has text where numbers belong: rows {_rows([r[0] for r in bad])}"
-                              f" ({', '.join(repr(r[1]) for r in bad[:3])})", "leave a cell empty for a missing value")
+                    self.fail(t.name, f"column '{c}' has text where numbers belong: {_found(bad)}",
+                              "leave a cell empty for a missing value")
         self.check_infinite(t, rel, types, first_rows)
         if t.time and t.time in types:
             self.check_periods(t, types[t.time], first_rows)
@@ -259,8 +264,7 @@ class DataChecker:
             if not has:
                 continue
             bad = self.q(first_rows(infinite[c], exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))
-            self.fail(t.name, f"column '{c}' holds infinite values: rows {_rows([r[0] for r in bad])}"
-                      f" ({', '.join(r[1] for r in bad[:3])})", "an infinite number has no place in an index; "
+            self.fail(t.name, f"column '{c}' holds infinite values: {_found(bad, str)}", "an infinite number has no place in an index; "
                       "leave the cell empty for a missing value (NaN is read as missing)")
 
     def finite_by_statistics(self, name: str) -> set[str]:
@@ -296,8 +300,7 @@ class DataChecker:
         wrong = exp.Not(this=exp.Anonymous(this="regexp_full_match", expressions=[text, lit(FILE_LABELS[t.calendar])]))
         bad = self.q(first_rows(exp.and_(exp.Not(this=is_null(col(t.time))), wrong), text.copy()))
         if bad:
-            self.fail(t.name, f"time axis '{t.time}' has values that are not {t.calendar.noun}s: rows "
-                      f"{_rows([r[0] for r in bad])} ({', '.join(repr(r[1]) for r in bad[:3])})",
+            self.fail(t.name, f"time axis '{t.time}' has values that are not {t.calendar.noun}s: {_found(bad)}",
                       f"write each {t.calendar.noun} as {t.calendar.example()} or as a date")
 
     def check_whole_periods(self, t: m.TableInfo, kind: str, first_rows) -> bool:  # type: ignore[no-untyped-def]
@@ -313,8 +316,7 @@ class DataChecker:
         bad = self.q(first_rows(exp.and_(exp.Not(this=is_null(col(t.time))), exp.Not(this=whole.copy())), col(t.time)))
         if not bad:  # whole numbers, typed as text by the file (Parquet): its type is what is wrong
             return False
-        self.fail(t.name, f"time axis '{t.time}' has values that are not whole periods (e.g. years): rows "
-                  f"{_rows([r[0] for r in bad])} ({', '.join(repr(r[1]) for r in bad[:3])})",
+        self.fail(t.name, f"time axis '{t.time}' has values that are not whole periods (e.g. years): {_found(bad)}",
                   "write each period as a whole number; a quarterly or monthly axis says so: 'by quarter quarterly'")
         return True
 
