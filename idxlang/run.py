@@ -23,7 +23,7 @@ from .locate import culprit, diagnose
 from .outputs import PARTIAL, Staged
 from .progress import Progress
 from .passes.share import checked as checked_stage
-from .sql import INPUT_SCHEMA, col, ident, table, to_sql
+from .sql import INPUT_SCHEMA, col, ident, select, table, to_sql
 from .sqlgen import input_rows, screened
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
@@ -208,18 +208,17 @@ def _kept_in(compiled: Compiled) -> dict[str, str]:
     found: dict[str, str] = {}
     for stage in compiled.plan.stages:
         step = compiled.plan.steps.get(stage.step)
-        if isinstance(step, s.Read) and step.screen is not None and isinstance(step.table.layout, m.Long) \
-                and step.table.schema is m.Schema.INPUT and step.screen.rows.name == step.table.name \
-                and step.merge_into is None and step.screen.entity in stage.columns:
-            found.setdefault(step.table.name, stage.step)
+        if step is not None and checked_stage(step) and step.screen is not None \
+                and step.screen.rows.name == step.table.name and step.screen.entity in stage.columns:  # type: ignore[union-attr]
+            found.setdefault(step.table.name, stage.step)  # type: ignore[union-attr]
     return found
 
 
 def _without_kept(rows: exp.Expression, screen: m.Screen, stage: str) -> exp.Expression:
     """`rows` read from the screen's file without the entities in `stage` (those kept)."""
     entity = col(screen.entity)
-    kept = exp.select(entity.copy()).from_(table(stage), copy=False)
-    file = exp.select(exp.Star()).from_(table(screen.rows.name, INPUT_SCHEMA), copy=False) \
+    kept = select(entity.copy()).from_(table(stage), copy=False)
+    file = select(exp.Star()).from_(table(screen.rows.name, INPUT_SCHEMA), copy=False) \
         .where(exp.Not(this=exp.In(this=entity, query=exp.Subquery(this=kept))), copy=False)
     alone = exp.Subquery(this=file, alias=exp.TableAlias(this=ident(screen.rows.name)))
     return rows.transform(lambda n: alone.copy() if isinstance(n, exp.Table) and n.name == screen.rows.name

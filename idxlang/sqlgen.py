@@ -126,9 +126,9 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str) 
     the rows a wide file would have), in one pass that also finds repeated cells.
 
     Each row's variable becomes a bit (sql.name_bits: `CASE variable WHEN 'gdp' THEN 1
-    WHEN 'pop' THEN 2 ...`, 31 to a set). A variable's value is the sum of `value * (bit = its bit)`: its one row's
-    value among zeros, exact; the OR of the bits of the rows holding a value says which
-    variables are there (else NULL). A key holds a variable twice exactly when the sum
+    WHEN 'pop' THEN 2 ...`, 31 to a set). A variable's value is the sum of `value * (bit
+    = its bit)`: its one row's value among zeros, exact; the OR of the bits of the rows
+    holding a value says which variables are there (else NULL). A key holds a variable twice exactly when the sum
     of its rows' bits exceeds their OR: the `repeated` column data.py reports. This
     costs no more than `MAX(CASE WHEN variable = 'gdp' THEN value END)` per variable,
     which needs a second grouping of the file to find repeats."""

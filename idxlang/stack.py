@@ -80,16 +80,15 @@ def _applications(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[t
     """Applications of heavy functions, grouped by what they compute; a treatment that
     several functions compute alike (`score` and `score_worse` both treat `impute(x)`)
     is a family of its own, and the rest of each function, light, is inlined."""
-    heavy_apps = [(node, _family(node)) for d in model.all_definitions() for node in m.walk(d.expr)
-                  if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1]
-    heavy_apps = [(node, key) for node, key in heavy_apps if heavy(key[2])]  # type: ignore[index]
+    apps = [(node, _family(node)) for d in model.all_definitions() for node in m.walk(d.expr)
+            if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1]
+    heavy_apps = [(node, key, _core(key[2])) for node, key in apps if heavy(key[2])]  # type: ignore[index]
     users: dict[m.Treat, set[str]] = {}
-    for node, key in heavy_apps:
-        if (core := _core(key[2])) is not None:  # type: ignore[index]
+    for node, _, core in heavy_apps:
+        if core is not None:
             users.setdefault(core, set()).add(node.func)
     found: dict[tuple, list[_Site]] = {}  # type: ignore[type-arg]
-    for node, key in heavy_apps:
-        core = _core(key[2])  # type: ignore[index]
+    for node, key, core in heavy_apps:
         if core is not None and len(users[core]) > 1:
             site = _Site("treatment", core, node.args, node.texts, node.params, node.line)
             found.setdefault(("core", core), []).append(site)
