@@ -94,6 +94,7 @@ def plan(model: m.Model, outputs: list[str], share: bool = True) -> s.Plan:
     for name, rule in PASSES:
         if name != "share" or share:
             p = rule(p)
+    s.check_rows(p)
     return p
 
 

@@ -320,21 +320,6 @@ class DataChecker:
                   "write each period as a whole number; a quarterly or monthly axis says so: 'by quarter quarterly'")
         return True
 
-    def check_joined(self, t: m.TableInfo, rel: exp.Table) -> None:
-        """Every entity of the table has its value of an attribute held by another table."""
-        for owner, attributes in t.joined_by_table.items():
-            if owner not in self.sources or t.entity is None:
-                continue
-            known = select(col(t.entity)).from_(table(owner, INPUT_SCHEMA), copy=False)
-            missing = (select(col(t.entity)).from_(rel.copy(), copy=False).distinct()
-                       .where(exp.Not(this=exp.In(this=col(t.entity), query=known.subquery())), copy=False)
-                       .order_by(col(t.entity), copy=False).limit(5, copy=False))
-            found = [str(r[0]) for r in self.q(missing)]
-            if found:
-                self.fail(t.name, f"{', '.join(found)} ha{'s' if len(found) == 1 else 've'} no {', '.join(attributes)} "
-                          f"in table {owner} ({self.sources[owner].path})",
-                          f"every {t.entity} needs one row there")
-
     def read_with_decimal_comma(self, name: str) -> bool:
         """Whether register() found decimal commas in the table's file (the view that
         reads the file says so: the table's own, or for a CSV its `(file)` view)."""
@@ -362,12 +347,11 @@ class DataChecker:
             nulls = self.q(first_rows(is_null(col(k)))) if n else []
             if nulls:
                 self.fail(t.name, f"key column '{k}' is empty in rows {_rows([r[0] for r in nulls])}")
-        self.check_joined(t, rel)
+        self.check_attributes(t, rel, self.q)
         if t.name in self.staged:
             return
         if self.q(select(exp.Count(this=exp.Star())).from_(exp.Subquery(this=_repeated(t, rel, keys)), copy=False))[0][0]:
             self.report_repeats(t, keys)
-        self.check_attributes(t, rel, self.q)
 
     def report_repeats(self, t: m.TableInfo, keys: list[str]) -> None:
         """The keys held twice, with their rows: an ordered pass over the file, made only
@@ -384,16 +368,18 @@ class DataChecker:
             self.fail(t.name, f"duplicate key {named} in rows {_rows(found)}", "each key must appear once")
 
     def check_attributes(self, t: m.TableInfo, rows: exp.Expression, query: Callable[[exp.Expression], list[tuple]]) -> None:  # type: ignore[type-arg]
-        """Each entity has one value of each attribute, in the file's rows or (a file laid
-        out long) in its stage, asked by `query` of the engine that holds them."""
-        for a in t.own_attributes:
-            entity = col(t.entity or "")
+        """Each entity has one value of each attribute (an empty cell is no value): the
+        entities with two, and their values."""
+        entity = col(t.entity or "")
+        for a in t.attributes:
+            values = exp.ArrayAgg(this=exp.Distinct(expressions=[exp.Cast(this=col(a), to=exp.DataType.build("VARCHAR"))]))
             varying = exp.GT(this=exp.Count(this=exp.Distinct(expressions=[col(a)])), expression=lit(1))
-            found = query(select(entity).from_(rows.copy(), copy=False).group_by(entity.copy(), copy=False)
+            found = query(select(entity, values).from_(rows.copy(), copy=False).group_by(entity.copy(), copy=False)
                           .having(varying, copy=False).order_by(entity.copy(), copy=False).limit(5, copy=False))
             if found:
-                self.fail(t.name, f"attribute '{a}' changes over time for {', '.join(str(v[0]) for v in found)}",
-                          "an attribute must be constant for each entity")
+                shown = "; ".join(f"{e}: {', '.join(repr(v) for v in sorted(vs))}" for e, vs in found)
+                self.fail(t.name, f"attribute '{a}' is not constant for each {t.entity}: {shown}",
+                          f"an attribute has one value per {t.entity}: correct the rows that differ")
 
     def check_stage(self, t: m.TableInfo, held: tuple[str, ...], stage: exp.Table,
                     query: Callable[[exp.Expression], list[tuple]]) -> None:  # type: ignore[type-arg]
@@ -408,7 +394,6 @@ class DataChecker:
             self.report_repeats(t, [*(k for k in t.keys if k not in t.extra_keys), t.layout.variable])  # type: ignore[union-attr]
         if not all(found[1:]):  # a variable with no value may be one the file lacks
             self.check_variables(t, table(t.name, INPUT_SCHEMA))
-        self.check_attributes(t, stage, query)
         if self.problems:
             raise IdxError(*self.problems)
 

@@ -91,6 +91,8 @@ def show_plan(plan: s.Plan) -> str:
 def _step_detail(st: s.Step) -> list[str]:
     if isinstance(st, s.Read):
         return [f"  table {st.table.schema.value}.{st.table.name}: {', '.join(st.table.columns)}"]
+    if isinstance(st, s.Attributes):
+        return [f"  one row per {st.keys[0]}: {', '.join(st.attributes)} from table {st.table.name}"]
     if isinstance(st, (s.Derive, s.Aggregate)):
         out = [f"  {c.name} = {pretty.text(c.expr)}" for c in st.columns]
         if isinstance(st, s.Derive):

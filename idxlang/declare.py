@@ -3,8 +3,8 @@ screens, each declared once. `check.py` resolves expressions against them."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import replace
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,10 +106,19 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
                                         part=_part(d, st, source),
                                         calendar=Calendar(st.calendar.id) if st.calendar else Calendar.YEAR,
                                         title=st.title)
-    _join_attributes(d)
+    _name_neighbours(d)
     d.axes = m.Axes(frozenset(entities), frozenset(times), attributes, calendars=_calendars(d, statements))
     for key in entities | times:
         d.columns.setdefault(key, (m.Grain((key,)), m.RefKind.KEY))
+
+
+def _name_neighbours(d: Declarations) -> None:
+    """Each table learns the attributes other tables declare for its entity: they reach
+    its rows, so a column it makes up (a long file's `repeated`) is named apart."""
+    for name, t in list(d.tables.items()):
+        others = tuple(a for o in d.tables.values() if o is not t and o.entity == t.entity for a in o.attributes)
+        if t.entity and others:
+            d.tables[name] = dataclasses.replace(t, neighbours=others)
 
 
 def _part(d: Declarations, st: ast.Table, source: str | None) -> str | None:
@@ -136,16 +145,6 @@ def _calendars(d: Declarations, statements: list[ast.Table]) -> dict[str, Calend
                           f"{calendar.value} here", st.calendar.span if st.calendar else st.time.span,
                           "tables sharing a time axis count periods alike; give one of them its own axis")
     return {axis: calendar for axis, (calendar, _) in found.items()}
-
-
-def _join_attributes(d: Declarations) -> None:
-    """An attribute declared in another table of the same entity (region → district in
-    a table of regions) reaches every table of that entity, joined by the entity key."""
-    owners = {a: t for t in d.tables.values() for a in t.attributes}
-    for name, t in list(d.tables.items()):
-        joined = tuple((a, o.name) for a, o in owners.items() if o.entity == t.entity and o is not t)
-        if t.entity and joined:
-            d.tables[name] = replace(t, attributes=(*t.attributes, *(a for a, _ in joined)), joined=joined)
 
 
 def _layout(d: Declarations, st: ast.Table, keys: list[str], attrs: list[str]) -> m.Long | m.Wide | m.Sheets | None:

@@ -26,6 +26,7 @@ class Pipe:
     steps: list[str] = field(default_factory=list)
     base: int = -1  # position of the last step that set the rows (a read, a merge)
     where: dict[str, str] = field(default_factory=dict)  # column -> step that first has it
+    building: bool = False  # its rows are being set: no column may be computed on them yet
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Group:
     columns: list[s.Column] = field(default_factory=list)
     note: str = ""
     merge_into: str | None = None
+    groups: tuple[str, ...] = ()  # attribute keys: an entity without a value belongs to no group
 
 
 @dataclass
@@ -109,6 +111,7 @@ class Layout:
         return layer.name
 
     def layer_for(self, pipe: Pipe, needs: Needs) -> Layer:
+        assert not pipe.building, f"a column computed on the rows of {pipe.grain} before they are all merged"
         lowest = max([pipe.base + 1, *(self.position(pipe, c) + 1 for c in needs.columns if c in pipe.where)])
         for at in range(lowest, len(pipe.steps)):
             layer = self.steps[pipe.steps[at]]
@@ -159,5 +162,5 @@ def _frozen(step: object, rename) -> s.Step:  # type: ignore[no-untyped-def]
         return s.Derive(rename(step.name), step.grain, step.keys, rename(step.source), tuple(step.columns), joins, notes)
     if isinstance(step, Group):
         return s.Aggregate(step.name, step.grain, step.keys, rename(step.source), tuple(step.columns), step.note,
-                           rename(step.merge_into))
+                           rename(step.merge_into), step.groups)
     return s.redirect(step, rename)  # type: ignore[arg-type,return-value]

@@ -42,7 +42,7 @@ def culprit(tree: exp.Expression, probe: Callable[[str], object], failed: type[B
         if not isinstance(cte.this, exp.Select):
             continue
         for column in cte.this.expressions:
-            if isinstance(column, exp.Star) or not column.alias_or_name or probes >= MAX_PROBES:
+            if column.is_star or not column.alias_or_name or probes >= MAX_PROBES:
                 continue
             probes += 1
             alone = cte.this.copy()  # the step with this column only: an engine binds every column it is given

@@ -467,16 +467,16 @@ class TableInfo:
     layout: Long | Wide | Sheets | None = None  # None: one column per variable
     encoding: str | None = None  # the file's text encoding, when the spec states it
     part: str | None = None  # the workbook's sheet (.xlsx) or the database file's table (.duckdb), when stated
-    joined: tuple[tuple[str, str], ...] = ()  # attributes from another table of the entity: (attribute, table)
     calendar: Calendar = Calendar.YEAR  # how the time axis counts periods
     title: str | None = None  # the table's doc string
+    neighbours: tuple[str, ...] = ()  # the attributes of its entity declared by other tables: names to keep apart from
 
     @property
     def raw_columns(self) -> tuple[str, ...]:
         """The file's columns the spec reads, as laid out in the file."""
         keys = tuple(k for k in self.keys if not (isinstance(self.layout, Wide) and k == self.time))
         named = (self.layout.variable,) if isinstance(self.layout, Long) else ()
-        return tuple(dict.fromkeys((*keys, *self.own_attributes, *named, *self.raw_values)))
+        return tuple(dict.fromkeys((*keys, *self.attributes, *named, *self.raw_values)))
 
     @property
     def repeated(self) -> str | None:
@@ -484,21 +484,7 @@ class TableInfo:
         spec's variables has two rows (data.py reports them), named apart from the table's."""
         if not isinstance(self.layout, Long):
             return None
-        return fresh("repeated", {*self.raw_columns, *self.columns, *self.attributes, *self.keys})
-
-    @property
-    def joined_by_table(self) -> dict[str, list[str]]:
-        """The joined attributes by the table holding them."""
-        found: dict[str, list[str]] = {}
-        for attribute, owner in self.joined:
-            found.setdefault(owner, []).append(attribute)
-        return found
-
-    @property
-    def own_attributes(self) -> tuple[str, ...]:
-        """The attributes the table's own file holds (not joined from another table)."""
-        joined = {a for a, _ in self.joined}
-        return tuple(a for a in self.attributes if a not in joined)
+        return fresh("repeated", {*self.raw_columns, *self.columns, *self.attributes, *self.neighbours, *self.keys})
 
     @property
     def raw_values(self) -> tuple[str, ...]:
@@ -600,6 +586,10 @@ class Model:
     warnings: tuple = ()  # Diagnostics
     screens: Mapping[str, Screen] = field(default_factory=dict, hash=False, compare=False)  # by entity axis
     stacks: Mapping[str, StackInfo] = field(default_factory=dict, hash=False, compare=False)  # stack.py, by axis
+
+    def owner(self, attribute: str) -> TableInfo:
+        """The table that declares an attribute: the one place its values come from."""
+        return next(t for t in self.tables.values() if attribute in t.attributes)
 
     def lookup(self, name: str, output: str | None = None) -> Definition | None:
         """A spec definition, or an output's own column when `output` is named."""

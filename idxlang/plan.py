@@ -74,10 +74,45 @@ class Planner:
         found = self.pipes.get(key)
         if found is None:
             found = self.pipes[key] = Pipe(key, grain, self.key_columns(ctx, grain))
-            for t in ctx.rows.tables:
-                if t.grain == grain:
-                    self.read(found, t)
+            if slot is None:
+                self.set_rows(ctx, found)
         return found
+
+    def set_rows(self, ctx: _Output, pipe: Pipe) -> None:
+        """The grain's rows, whole before any column is computed on them: its tables,
+        full-joined on the grain's keys, then every reduction that brings rows to it
+        (rows.merges), then the attributes its rows carry, looked up by entity."""
+        pipe.building = True
+        for t in ctx.rows.tables:
+            if t.grain == pipe.grain:
+                self.read(pipe, t)
+        for e, d, whole in ctx.rows.merged.get(pipe.grain, ()):
+            if whole:
+                self.place(ctx, d, pipe)
+            else:
+                self.lift(ctx, e, d.name, d.line, pipe)
+        pipe.building = False
+        self.attach(pipe)
+
+    def attach(self, pipe: Pipe) -> None:
+        """The attributes the rows carry, joined from one row per entity (s.Attributes)."""
+        carried = [k for k in pipe.keys if k not in pipe.grain.dims]
+        if not carried or not pipe.steps:
+            return
+        joins = []
+        for owner, attributes in _by_owner(self.model, carried).items():
+            entity = self.model.axes.attributes[attributes[0]]
+            name = self.memo.get(("attributes", owner, attributes))
+            if name is None:
+                name = self.memo[("attributes", owner, attributes)] = self.layout.unique(f"{entity}_attributes")
+                self.layout.steps[name] = s.Attributes(name, m.Grain((entity,)), (entity,), self.model.tables[owner],
+                                                       attributes, f"attributes of {entity}, from table {owner}")
+            joins.append(s.Join(name, (entity,), attributes))
+        columns = tuple(s.Column(a, m.Ref(a, m.Grain((self.model.axes.attributes[a],)), m.RefKind.COLUMN))
+                        for a in carried)
+        step = s.Derive(self.layout.unique(f"{pipe.grain.dims[0]}_with_attributes"), pipe.grain, pipe.keys,
+                        pipe.steps[-1], columns, tuple(joins))
+        self.layout.add_base(pipe, step, tuple(carried))
 
     def key_columns(self, ctx: _Output, grain: m.Grain) -> tuple[str, ...]:
         attrs = self.model.axes.attributes
@@ -86,7 +121,7 @@ class Planner:
 
     def read(self, pipe: Pipe, t: m.TableInfo) -> None:
         name = self.layout.unique(t.name)
-        keys = tuple(k for k in pipe.keys if k in t.keys or k in t.attributes)
+        keys = pipe.grain.dims
         head = pipe.steps[-1] if pipe.steps else None
         note = f"table {t.name}: {' by '.join(t.keys) or 'scalar'}" + (f' "{t.title}"' if t.title else "") \
             if t.schema is m.Schema.INPUT else \
@@ -190,6 +225,10 @@ class Planner:
         """A column: on pipe's rows already, or joined from the step of a coarser grain."""
         if e.kind in (m.RefKind.KEY, m.RefKind.ATTRIBUTE):
             return e
+        if e.kind is m.RefKind.LET and e.grain != pipe.grain:
+            d = self.model.lookup(e.name, ctx.name)
+            if d is not None and not vanishes(d.expr, d.grain):  # a formula, not a value of its grain's rows
+                return self.rowify(ctx, d.expr, pipe, needs, d.name, d.line)
         found = self.foreign.get((pipe.key, e.name))
         if found is not None:
             step, grain = found
@@ -260,9 +299,50 @@ class Planner:
         source = self.layout.earliest(fine, needs.columns)
         value = m.transform(e, lambda n: mapping.get(id(n)))
         head = pipe.steps[-1] if pipe.steps else None
-        step = Group(self.layout.unique(name), pipe.grain, pipe.keys, source, [s.Column(name, value, note)], note, head)
+        assert pipe.building, f"{name}: rows merged into {pipe.grain} after its columns (rows.merges missed it)"
+        groups = tuple(d for d in pipe.grain.dims if d in self.model.axes.attributes)
+        step = Group(self.layout.unique(name), pipe.grain, pipe.grain.dims, source, [s.Column(name, value, note)], note,
+                     head, groups)
         self.layout.add_base(pipe, step, (name,))
         self.record(ctx, fine, step.name, name, needs, line, rows=source)
+
+
+_STRICT = frozenset({"+", "-", "*", "/", "^", "neg", "abs", "exp", "ln", "sqrt", "round", "least", "greatest",
+                     "==", "!=", "<", "<=", ">", ">=", "not"})
+
+
+def vanishes(e: m.Expr, grain: m.Grain) -> bool:
+    """True when e is missing wherever its grain has no row: every value of that grain
+    is (its tables' columns, its reductions, its windows), and so is a formula that is
+    missing when one of them is. Such a definition is computed on its grain's rows and
+    joined where it is used; any other (`cpi ?? 1`, `w_region * c_year`) is a formula
+    of its inputs, computed where it is used, so that it has the same value used there
+    as written out there (docs/language.md, "Rows")."""
+    if isinstance(e, m.Const):
+        return e.value is None
+    if isinstance(e, m.Param):
+        return False
+    if isinstance(e, m.Ref):
+        return e.grain == grain and e.kind not in (m.RefKind.KEY, m.RefKind.ATTRIBUTE)
+    if isinstance(e, m.Op) and e.op in _STRICT:
+        return any(vanishes(a, grain) for a in e.args)
+    if isinstance(e, m.Op) and e.op in ("coalesce", "and", "or"):
+        return all(vanishes(a, grain) for a in e.args)
+    if isinstance(e, m.Op) and e.op == "if":
+        return all(vanishes(a, grain) for a in e.args[1:])
+    if isinstance(e, m.Op):
+        return False  # present, known: never missing
+    if isinstance(e, m.Classify):
+        return vanishes(e.arg, grain)
+    return e.grain == grain  # a reduction, a window, a treatment: computed on the grain's rows
+
+
+def _by_owner(model: m.Model, attributes: list[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for a in attributes:
+        owner = model.owner(a).name
+        found[owner] = (*found.get(owner, ()), a)
+    return found
 
 
 def _earlier_period(e: m.Expr, pipe: Pipe) -> bool:

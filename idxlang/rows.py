@@ -2,8 +2,10 @@
 
 An output's rows at a grain are those of the tables it reads at that grain (full-joined
 on their keys) and of the reductions it groups onto that grain (`sum(x by district)`),
-merged in. A table that only supplies rows is read only when no other table at its
-grain supplies them. Two outputs whose rows at a grain come from the same tables and
+merged in, all of them before any column is computed there. A table is read for the
+columns the output uses, and one that only supplies rows (the output's grain, no
+column read there) only when no other table at its grain supplies them. Attributes
+never bring a table or a row: they are looked up by their entity. Two outputs whose rows at a grain come from the same tables and
 the same reductions share that grain's steps in a run; otherwise each has its own.
 """
 
@@ -54,40 +56,43 @@ def group_sites(e: m.Expr, grain: m.Grain) -> list[m.Reduce | m.At] | None:
     return sites
 
 
-def merges(defs: list[m.Definition]) -> dict[m.Grain, frozenset[m.Expr]]:
-    """The reductions that bring rows to each grain, as the planner computes them:
-    whole definitions computed as a GROUP BY, and reductions lifted out of a
-    definition of another grain (see plan.py)."""
-    found: dict[m.Grain, set[m.Expr]] = {}
+Site = tuple[m.Expr, m.Definition, bool]  # a reduction bringing rows, the definition it is in, whether it is all of it
+
+
+def merges(defs: list[m.Definition]) -> dict[m.Grain, tuple[Site, ...]]:
+    """The reductions that bring rows to each grain, in the order found: whole
+    definitions computed as a GROUP BY, and reductions reached in a definition of
+    another grain than their argument's (`sum(y over industry)` inside a region × year
+    definition). A reduction used on its own argument's rows (`x / max(x over region)`)
+    brings none: its value goes back to the rows it came from."""
+    found: dict[m.Grain, dict[m.Expr, Site]] = {}
     seen: set[tuple[int, m.Grain]] = set()  # a stacked value, read by each application: once
 
-    def visit(e: m.Expr, at: m.Grain) -> None:
+    def visit(e: m.Expr, at: m.Grain, d: m.Definition) -> None:
         if (id(e), at) in seen:
             return
         seen.add((id(e), at))
         if isinstance(e, (m.Reduce, m.At)):
-            if e.arg.grain == at:  # a window over the rows at hand
-                visit(e.arg, at)
-                return
-            found.setdefault(e.grain, set()).add(e)
-            visit(e.arg, e.arg.grain)
+            if e.arg.grain != at:
+                found.setdefault(e.grain, {}).setdefault(e, (e, d, False))
+            visit(e.arg, e.arg.grain, d)
         elif isinstance(e, m.Window):
-            visit(e.arg, e.grain)
+            visit(e.arg, e.grain, d)
         elif isinstance(e, m.Pick):
-            visit(e.arg, e.arg.grain)
+            visit(e.arg, e.arg.grain, d)
         else:
             for c in m.children(e):
-                visit(c, at)
+                visit(c, at, d)
 
     for d in defs:
         sites = group_sites(d.expr, d.grain)
         if sites is None:
-            visit(d.expr, d.grain)
+            visit(d.expr, d.grain, d)
             continue
-        found.setdefault(d.grain, set()).add(d.expr)
+        found.setdefault(d.grain, {}).setdefault(d.expr, (d.expr, d, True))
         for site in sites:
-            visit(site.arg, site.arg.grain)
-    return {g: frozenset(s) for g, s in found.items()}
+            visit(site.arg, site.arg.grain, d)
+    return {g: tuple(s.values()) for g, s in found.items()}
 
 
 @dataclass(frozen=True)
@@ -96,11 +101,11 @@ class Rows:
 
     tables: tuple[m.TableInfo, ...]  # with only the columns it reads
     carried: frozenset[str]  # attributes its rows must carry
-    merged: dict[m.Grain, frozenset[m.Expr]]
+    merged: dict[m.Grain, tuple[Site, ...]]
 
     def key(self, grain: m.Grain) -> tuple:  # type: ignore[type-arg]
         names = tuple(sorted(t.name for t in self.tables if t.grain == grain))
-        return (grain, names, self.merged.get(grain, frozenset()))
+        return (grain, names, frozenset(e for e, _, _ in self.merged.get(grain, ())))
 
 
 def rows(model: m.Model, output: str, defs: list[m.Definition]) -> Rows:
@@ -114,12 +119,12 @@ def rows(model: m.Model, output: str, defs: list[m.Definition]) -> Rows:
     have: set[m.Grain] = set()
 
     def idle(t: m.TableInfo) -> bool:
-        return not any(c in used for c in (*t.columns, *t.attributes))
+        return not any(c in used for c in t.columns)
 
-    for t in sorted(model.tables.values(), key=idle):
+    for t in sorted(model.tables.values(), key=idle):  # an attribute brings no table: it is looked up by its entity
         cols = tuple(c for c in t.columns if c in used)
-        for_rows = any(k in out.keys or k in used for k in t.keys) and t.grain not in have and t.grain == out.grain
-        if not cols and not any(a in used for a in t.attributes) and not for_rows:
+        for_rows = t.grain == out.grain and t.grain not in have
+        if not cols and not for_rows:
             continue
         tables.append(replace(t, columns=cols))
         have.add(t.grain)

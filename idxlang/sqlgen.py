@@ -111,8 +111,6 @@ def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None, repeated:
     A file laid out `long(variable, value)` is pivoted here, in the SQL, each variable
     named (_pivot; its `repeated` column named as the whole table names it, `repeated`
     when given); one laid out wide by period is unpivoted."""
-    if t.joined:
-        return _with_attributes(t, columns)
     source = table(t.name, INPUT_SCHEMA)
     if t.layout is None or isinstance(t.layout, m.Sheets):  # sheets are stacked where the workbook is read
         return source
@@ -132,7 +130,7 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str) 
     of its rows' bits exceeds their OR: the `repeated` column data.py reports. This
     costs no more than `MAX(CASE WHEN variable = 'gdp' THEN value END)` per variable,
     which needs a second grouping of the file to find repeats."""
-    groups = [k for k in (*t.keys, *t.attributes) if k not in t.extra_keys]
+    groups = [k for k in t.keys if k not in t.extra_keys]  # the attributes are looked up by entity (_attributes)
     taken = {*groups, *names, long.variable, long.value, repeated}
     sets = [names[i:i + MAX_BITS] for i in range(0, len(names), MAX_BITS)]
     suffix = lambda n: "" if len(sets) == 1 else f"_{n + 1}"  # noqa: E731
@@ -156,18 +154,6 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str) 
     return query.subquery(t.name)
 
 
-def _with_attributes(t: m.TableInfo, columns: tuple[str, ...] | None) -> exp.Expression:
-    """The table's rows with the attributes another table of its entity holds, joined by
-    the entity key (every entity has one value there: data.py checks it)."""
-    assert t.entity is not None
-    own = replace(t, attributes=t.own_attributes, joined=())
-    query = select(exp.Star()).from_(input_rows(own, columns, t.repeated), copy=False)  # named apart from the joined too
-    for owner, attrs in t.joined_by_table.items():
-        values = select(col(t.entity), *[col(a) for a in attrs]).from_(table(owner, INPUT_SCHEMA), copy=False)
-        query = join(query, values.subquery(owner), "left", using=(t.entity,))
-    return query.subquery(t.name)
-
-
 def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...]) -> exp.Expression:
     """A file with a column per variable and period (`le_1990`), one row per entity,
     turned into one row per entity and period: the entity's row crossed with the
@@ -176,7 +162,7 @@ def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...]) -> ex
     period = col(t.time, "periods")
     values = [exp.Case(this=period.copy(), ifs=[exp.If(this=lit(p), true=as_double(col(wide.column(c, p))))
                                                 for p in wide.periods]).as_(ident(c), copy=False) for c in names]
-    keys = [col(k) for k in (*t.keys, *t.attributes) if k != t.time and k not in t.extra_keys]
+    keys = [col(k) for k in t.keys if k != t.time and k not in t.extra_keys]
     periods = exp.Values(expressions=[exp.Tuple(expressions=[lit(p)]) for p in wide.periods],
                          alias=exp.TableAlias(this=ident("periods"), columns=[ident(t.time)]))
     query = select(*keys, period.as_(ident(t.time), copy=False), *values).from_(table(t.name, INPUT_SCHEMA), copy=False)
@@ -191,8 +177,8 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
         number = col if isinstance(t.layout, m.Long) else _number  # a pivot's values are numbers already
         cols += [_documented(number(c).as_(ident(c), copy=False), t.docs.get(c)) for c in t.columns]
-        if t.repeated:  # for the check of the stage (passes/share.py): repeats, and every attribute, even one unread
-            cols += [col(t.repeated), *(col(a) for a in t.own_attributes if a not in step.keys)]
+        if t.repeated:  # for the check of the stage (passes/share.py): the keys that repeat a variable
+            cols.append(col(t.repeated))
         rows = input_rows(t)
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]
@@ -211,7 +197,7 @@ def _screened_read(inner: exp.Select, t: m.TableInfo, screen: m.Screen) -> exp.S
     engine computes a CTE read twice once: DuckDB, bench/layouts.py); else the screen
     reads its table's rows itself."""
     shared = isinstance(t.layout, m.Long) and t.schema is m.Schema.INPUT and screen.rows.name == t.name \
-        and not t.joined and not t.extra_keys
+        and not t.extra_keys
     if not shared:
         kept = screened(screen, True, input_rows(screen.rows, screen.columns))
         return inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept)), copy=False)
@@ -221,6 +207,15 @@ def _screened_read(inner: exp.Select, t: m.TableInfo, screen: m.Screen) -> exp.S
     kept = screened(screen, True, table(name))
     inner = inner.from_(exp.Table(this=ident(name), alias=exp.TableAlias(this=ident(t.name))), copy=False)
     return set_with(inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept)), copy=False), [pivot])
+
+
+def _attributes(step: s.Attributes, dialect: Dialect) -> exp.Select:
+    """One row per entity: its value of each attribute in the declaring table's rows.
+    The checks (data.py) make sure there is one; the GROUP BY makes sure, even
+    unchecked, that joining it cannot multiply rows."""
+    entity = col(step.keys[0])
+    values = [exp.Min(this=col(a)).as_(ident(a), copy=False) for a in step.attributes]
+    return select(entity, *values).from_(table(step.table.name, INPUT_SCHEMA), copy=False).group_by(entity.copy(), copy=False)
 
 
 def _derive(step: s.Derive, dialect: Dialect) -> exp.Select:
@@ -234,6 +229,8 @@ def _aggregate(step: s.Aggregate, dialect: Dialect) -> exp.Select:
     built = ExprBuilder(step.source, grouped=True, dialect=dialect)
     keys = [col(k) for k in step.keys]
     query = select(*keys, *[_column(c, built(c.expr)) for c in step.columns]).from_(table(step.source), copy=False)
+    if step.groups:  # an entity without the attribute belongs to no group, not to a group of its own
+        query = query.where(exp.and_(*[exp.Not(this=is_null(col(g))) for g in step.groups]), copy=False)
     if keys:
         query = query.group_by(*[k.copy() for k in keys], copy=False)
     return _merged(query, step.name, step.keys, step.merge_into)
@@ -257,7 +254,7 @@ def _unpivot(step: s.Unpivot, dialect: Dialect) -> exp.Select:
     return join(select(*keys, slot, *values).from_(table(step.source), copy=False), slots, "cross")
 
 
-_STEPS: dict[type, Callable] = {s.Read: _read, s.Derive: _derive, s.Aggregate: _aggregate,  # type: ignore[type-arg]
+_STEPS: dict[type, Callable] = {s.Read: _read, s.Attributes: _attributes, s.Derive: _derive, s.Aggregate: _aggregate,  # type: ignore[type-arg]
                                 s.Merge: _merge, s.Unpivot: _unpivot}
 
 

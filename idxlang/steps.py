@@ -52,6 +52,21 @@ class Read:
 
 
 @dataclass(frozen=True)
+class Attributes:
+    """An entity's attributes, one row per entity: the value each takes in the rows of
+    the table declaring it (data.py checks there is one). Joined by the entity key onto
+    rows already made, it can neither multiply nor split them, and an entity without a
+    value gets a missing one, never a row of its own."""
+
+    name: str
+    grain: m.Grain  # the entity
+    keys: tuple[str, ...]  # (entity,)
+    table: m.TableInfo  # the table declaring them
+    attributes: tuple[str, ...]
+    note: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
 class Derive:
     """Columns computed on the rows of `source`, which it keeps, windows included."""
 
@@ -76,6 +91,7 @@ class Aggregate:
     columns: tuple[Column, ...]
     note: str = field(default="", compare=False)
     merge_into: str | None = None
+    groups: tuple[str, ...] = ()  # attribute keys: an entity without a value belongs to no group
 
 
 @dataclass(frozen=True)
@@ -121,13 +137,15 @@ class TreatBounds:
     note: str = field(default="", compare=False)
 
 
-Step = Union[Read, Derive, Aggregate, Merge, Unpivot, TreatBounds]
+Step = Union[Read, Attributes, Derive, Aggregate, Merge, Unpivot, TreatBounds]
 
 
 def reads(s: Step) -> tuple[str, ...]:
     """The steps s reads directly."""
     if isinstance(s, Read):
         return (s.merge_into,) if s.merge_into else ()
+    if isinstance(s, Attributes):
+        return ()
     if isinstance(s, Derive):
         return (*((s.source,) if s.source else ()), *(j.source for j in s.joins))
     if isinstance(s, Merge):
@@ -141,6 +159,8 @@ def provides(s: Step) -> tuple[str, ...]:
     """The columns s adds to the rows it reads."""
     if isinstance(s, Read):
         return (*s.keys, *s.table.columns)
+    if isinstance(s, Attributes):
+        return (*s.keys, *s.attributes)
     if isinstance(s, (Derive, Aggregate)):
         return tuple(c.name for c in s.columns)
     if isinstance(s, Merge):
@@ -278,3 +298,29 @@ def walk_steps(plan: Plan) -> Iterator[tuple[Step, Column]]:
         for c in getattr(s, "columns", ()):
             if isinstance(c, Column):
                 yield s, c
+
+
+def check_rows(plan: Plan) -> None:
+    """Every step has one row per key of its grain, by construction: a table is read on
+    its keys (unique: data.py checks), rows are full-joined on the grain's keys, a GROUP
+    BY groups by them, and what is joined onto rows (a coarser grain's values, an
+    entity's attributes) has one row per key it is joined by. A plan that breaks this
+    is a compiler error, found here rather than as rows multiplied at run time."""
+    def joined(where: str, j: Join) -> None:
+        source = plan.steps[j.source]
+        assert j.keys == source.grain.dims, f"{where} joins {j.source} by {j.keys}, not its grain {source.grain}"
+
+    for step in plan.steps.values():
+        if isinstance(step, (Read, Aggregate, Merge)) and step.merge_into:
+            into = plan.steps[step.merge_into]
+            assert step.keys == step.grain.dims == into.grain.dims, f"{step.name} is merged into {into.name} by {step.keys}"
+        if isinstance(step, (Aggregate, Attributes)):
+            assert step.keys == step.grain.dims, f"{step.name} groups by {step.keys}, not its grain {step.grain}"
+        if isinstance(step, Derive):
+            if step.source is not None:
+                assert plan.steps[step.source].grain == step.grain, f"{step.name} changes the grain of {step.source}"
+            for j in step.joins:
+                joined(step.name, j)
+    for q in plan.outputs.values():
+        for j in q.joins:
+            joined(f"output {q.output}", j)

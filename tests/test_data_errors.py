@@ -89,7 +89,7 @@ def test_rows_keep_their_numbers_in_a_file_parsed_into_a_table(write):
 
 def test_attribute_must_be_constant_per_entity(write):
     proc, _ = run(write, "region,year,district,rd_costs,patents\nA,2005,X,1,2\nA,2006,Y,1,2\n")
-    assert proc.returncode == 2 and "attribute 'district' changes over time for A" in proc.stderr
+    assert proc.returncode == 2 and "attribute 'district' is not constant for each region: A: 'X', 'Y'" in proc.stderr
 
 
 def test_out_never_overwrites_an_input(write):

@@ -42,7 +42,8 @@ def test_the_pivot_is_in_the_sql() -> None:
     assert 'SUM("value" * CAST("bit" = 1 AS INT)) AS "x"' in sql  # x's one value among zeros
     assert 'CASE WHEN "present" & 1 <> 0 THEN "x" END AS "x"' in sql  # NULL where the file has none
     assert 'SUM("bit") > BIT_OR("bit") AS "repeated"' in sql  # what data.py checks in the stage
-    assert 'GROUP BY\n        "region",\n        "year",\n        "grp"' in sql  # one row per key the file holds
+    assert 'GROUP BY\n        "region",\n        "year"\n' in sql  # one row per key the file holds
+    assert 'MIN("grp") AS "grp"' in sql and 'GROUP BY\n    "region"\n' in sql  # its attribute: one value per region
 
 
 def long_run(write, rows: list[str], variables: tuple[str, ...] = ("gdp", "pop"), **kw):  # type: ignore[no-untyped-def]
@@ -113,11 +114,11 @@ def test_the_repeat_column_is_named_apart_from_a_joined_attribute(write) -> None
 
 
 @pytest.mark.parametrize("rows,message", [
-    (["A,2020,N,gdp,1", "A,2020,N,pop,1", "A,2021,S,gdp,2"], "attribute 'district' changes over time for A"),
-    (["A,2020,N,gdp,1", "A,2020,S,pop,2"], "attribute 'district' changes over time for A"),  # within one key
+    (["A,2020,N,gdp,1", "A,2020,N,pop,1", "A,2021,S,gdp,2"], "attribute 'district' is not constant for each firm: A: 'N', 'S'"),
+    (["A,2020,N,gdp,1", "A,2020,S,pop,2"], "attribute 'district' is not constant for each firm: A: 'N', 'S'"),  # within one key
 ])
 @pytest.mark.parametrize("shown", ["district, gdp", "gdp"])  # the attribute read by the output, or not
-def test_an_attribute_that_varies_is_found_in_the_stage(write, rows: list[str], message: str, shown: str) -> None:
+def test_an_attribute_that_varies_is_reported_with_its_values(write, rows: list[str], message: str, shown: str) -> None:
     write("long.csv", "firm,year,district,variable,value\n" + "".join(r + "\n" for r in rows))
     spec = ('table p: firm by year from "long.csv" long(variable, value)\n  district attribute\n  gdp, pop\n\n'
             f'output by firm, year: {shown}\n')
@@ -312,18 +313,29 @@ def test_an_attribute_from_its_own_table(write) -> None:
         ("A", 2020, 2.0, "North"), ("A", 2021, 3.0, "North"), ("B", 2020, 2.0, "North")]
     assert [(r["district"], r["year"], r["total"]) for r in got["districts"].to_pylist()] == [
         ("North", 2020, 4.0), ("North", 2021, 6.0), ("South", 2020, 5.0), ("South", 2021, 6.0)]
-    assert 'LEFT JOIN (\n' in spec.sql("cells") and 'FROM "input"."regions"' in spec.sql("cells")
+    sql = spec.sql("cells")  # one row per region, joined by the region key: it can neither multiply nor split rows
+    assert 'MIN("district") AS "district"\n  FROM "input"."regions"\n  GROUP BY\n    "region"' in sql
+    assert 'LEFT JOIN "region_attributes"\n    USING ("region")' in sql
 
 
-@pytest.mark.parametrize("districts,message", [
-    ("region,district\nA,North\nB,North\n", "C has no district in table regions"),
-    ("region,district\nA,North\nA,South\nB,North\nC,South\n", "duplicate key region=A in rows 1, 2"),
-])
-def test_every_entity_has_exactly_one_value_of_a_joined_attribute(write, districts: str, message: str) -> None:
+def test_an_entity_of_the_attributes_table_appears_once(write) -> None:
     write("p.csv", PANEL)
-    write("d.csv", districts)
+    write("d.csv", "region,district\nA,North\nA,South\nB,North\nC,South\n")
     proc = idxc("run", str(write("s.idx", ATTR_SPEC)))
-    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and "duplicate key region=A in rows 1, 2" in proc.stderr, proc.stderr
+
+
+def test_an_entity_without_the_attribute_belongs_to_no_group(write) -> None:
+    """C has no row in the table of districts: its district is missing, so it keeps its
+    own rows, gets nothing from a district mean, and is in no district's total."""
+    write("p.csv", PANEL)
+    write("d.csv", "region,district\nA,North\nB,North\n")
+    got = idxlang.load(write("s.idx", ATTR_SPEC)).run().tables
+    cells = [(r["region"], r["year"], r["x"], r["dm"], r["district"]) for r in got["cells"].to_pylist()]
+    assert cells[-2:] == [("C", 2020, 5.0, None, None), ("C", 2021, 6.0, None, None)]
+    assert len(cells) == 6
+    assert [(r["district"], r["year"], r["total"]) for r in got["districts"].to_pylist()] == [
+        ("North", 2020, 4.0), ("North", 2021, 6.0)]
 
 
 def _workbook(path) -> None:

@@ -65,7 +65,8 @@ def sql_rank(ctx: SqlContext, e: m.Window) -> exp.Expression:
     if e.ties in ("average", "max"):
         peers = binary(exp.Sub, ctx.window(exp.Count(this=exp.Star()), part + [x.copy()]), lit(1))
         ranked = binary(exp.Add, ranked, binary(exp.Div, peers, lit(2.0)) if e.ties == "average" else peers)
-    return case((is_null(x.copy()), exp.Null()), default=ranked)
+    missing = exp.or_(is_null(x.copy()), is_null(ctx.key(e.group))) if e.group else is_null(x.copy())
+    return case((missing, exp.Null()), default=ranked)  # an entity of no group has no place in one
 
 
 def _check_classify(ctx: CheckContext, e: ast.Call) -> m.Expr:

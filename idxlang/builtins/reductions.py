@@ -13,7 +13,7 @@ from sqlglot import exp
 from .. import ast
 from .. import model as m
 from ..diagnostics import did_you_mean
-from ..sql import as_double, binary, case, lit
+from ..sql import as_double, binary, case, is_null, lit
 from . import Builtin, CheckContext, SqlContext, require
 from .means import ROW_WISE, check_row_wise, lower_row_wise
 
@@ -111,7 +111,11 @@ def _simple(cls: type) -> Callable[[exp.Expression, Wrap, m.Reduce], exp.Express
 
 AGGREGATES: dict[str, Callable[[exp.Expression, Wrap, m.Reduce], exp.Expression]] = {
     "sum": _simple(exp.Sum), "mean": _simple(exp.Avg), "min": _simple(exp.Min), "max": _simple(exp.Max),
-    "count": _simple(exp.Count), "sd": _simple(exp.StddevSamp), "median": _simple(exp.Median),
+    # a reduction over no values is missing, a count too (not 0): the same on the groups a
+    # GROUP BY makes and on rows a full join brings without any
+    "count": lambda x, wrap, e: exp.Nullif(this=wrap(exp.Count(this=x)), expression=lit(0)),
+    "cells": _simple(exp.Count),  # the compiler's own count of cells (passes/fold_tallies.py): 0 for none
+    "sd": _simple(exp.StddevSamp), "median": _simple(exp.Median),
     "skew": _skew, "kurt": _kurt,
     "product": _product, "geomean": _geomean,
     # interpolated, as R's default (type 7) and DuckDB's quantile_cont
@@ -127,7 +131,10 @@ def sql_reduce(ctx: SqlContext, e: m.Reduce) -> exp.Expression:
     if ctx.grouped:
         return AGGREGATES[e.func](x, lambda a: a, e)
     part = ctx.partition(e.grain)
-    return AGGREGATES[e.func](x, lambda a: ctx.window(a, part), e)
+    value = AGGREGATES[e.func](x, lambda a: ctx.window(a, part), e)
+    if e.mode is m.Mode.BY:  # an entity without the attribute is in no group: nothing comes back to it
+        return case((exp.Not(this=is_null(ctx.key(e.axis))), value))
+    return value
 
 
 def sql_at(ctx: SqlContext, e: m.At) -> exp.Expression:
@@ -251,4 +258,4 @@ def _lower(call: m.Call, axes: m.Axes) -> m.Expr:
 
 BUILTINS = tuple(Builtin(f, f"{f}(x over AXIS [in a..b]) | {f}(x by ATTRIBUTE)" if f != "quantile" else
                          "quantile(x, p over AXIS) | quantile(x, p by ATTRIBUTE)", _check, _lower)
-                 for f in AGGREGATES)
+                 for f in AGGREGATES if f != "cells")

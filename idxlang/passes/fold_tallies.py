@@ -69,7 +69,7 @@ def _counts(t: s.Tally, cells: str, present: str) -> list[s.Column]:
     assert node is not None
     inside = m.Op("if", (_within(node), m.Const(1), m.Const(None)), node.arg.grain) if node.within else m.Const(1)
     arg = m.Op("if", (_within(node), node.arg, m.Const(None)), node.arg.grain) if node.within else node.arg
-    count = lambda x: m.Reduce("count", x, node.grain, node.axis, node.mode, report=False)  # noqa: E731
+    count = lambda x: m.Reduce("cells", x, node.grain, node.axis, node.mode, report=False)  # noqa: E731
     return [s.Column(cells, count(inside), f"cells {t.label} reduced"),
             s.Column(present, count(inside) if t.never_missing else count(arg), f"cells {t.label} found present")]
 

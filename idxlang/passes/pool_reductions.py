@@ -18,19 +18,34 @@ from .. import model as m
 from ..ast import fill
 from .. import steps as s
 from ..names import fresh, reserve
-from .rows import available, base, columns_taken, reduction_name
+from .rows import available, columns_taken, reduction_name
 
 
-def _poolable(plan: s.Plan, step: s.Derive, node: m.Reduce, rows: str, memo: dict[str, frozenset[str]]) -> bool:
-    """True when node reduces columns the chain's first step already has."""
+def _rows(plan: s.Plan, step: s.Derive, node: m.Reduce, memo: dict[str, frozenset[str]]) -> str | None:
+    """The first step of the chain `step` reads whose rows hold the keys node groups by
+    (an attribute comes a step after the table's read), when what node reduces is there
+    from the chain's start; else None."""
     if node.arg.grain != step.grain:
-        return False
-    have = available(plan.steps, rows, memo)
+        return None
     joined = {c for j in step.joins for c in j.columns}
+    names = set(node.grain.dims)
     for n in m.walk(node.arg):
-        if isinstance(n, _WINDOWED) or (isinstance(n, m.Ref) and (n.name not in have or n.name in joined)):
-            return False
-    return True
+        if isinstance(n, _WINDOWED) or (isinstance(n, m.Ref) and n.name in joined):
+            return None
+        if isinstance(n, m.Ref):
+            names.add(n.name)
+    chain = _chain(plan.steps, step.source)  # type: ignore[arg-type]
+    if not names - set(node.grain.dims) <= available(plan.steps, chain[0], memo):
+        return None  # it reduces a column computed in the chain: a window there
+    return next((n for n in chain if names <= available(plan.steps, n, memo)), None)
+
+
+def _chain(steps: dict[str, s.Step] | object, name: str) -> list[str]:
+    """The Derive steps back from `name` to the first of its chain, first first."""
+    found = [name]
+    while isinstance(steps[found[-1]], s.Derive) and steps[found[-1]].source in steps:  # type: ignore[index]
+        found.append(steps[found[-1]].source)  # type: ignore[index]
+    return found[::-1]
 
 
 _WINDOWED = (m.Reduce, m.At, m.Window, m.Treat, m.Pick, m.Stack)
@@ -39,15 +54,16 @@ _WINDOWED = (m.Reduce, m.At, m.Window, m.Treat, m.Pick, m.Stack)
 def pool_reductions(plan: s.Plan) -> s.Plan:
     sites: dict[tuple[str, m.Grain], list[m.Reduce]] = {}
     memo: dict[str, frozenset[str]] = {}
-    bases: dict[str, str] = {}
+    chosen: dict[tuple[str, m.Reduce], str] = {}  # (step, reduction) -> the rows it is pooled over
     for step in plan.steps.values():
         if not isinstance(step, s.Derive) or step.source is None:
             continue
-        rows = base(plan.steps, step.source, bases)
         for c in step.columns:
             for node in m.walk(c.expr):
-                if isinstance(node, m.Reduce) and _poolable(plan, step, node, rows, memo):
-                    sites.setdefault((rows, node.grain), []).append(node)
+                rows = _rows(plan, step, node, memo) if isinstance(node, m.Reduce) else None
+                if rows is not None:
+                    sites.setdefault((rows, node.grain), []).append(node)  # type: ignore[arg-type]
+                    chosen[(step.name, node)] = rows  # type: ignore[index]
     taken = columns_taken(plan)
     pools: dict[tuple[str, m.Grain], tuple[str, dict[m.Reduce, str]]] = {}
     new_steps: dict[str, s.Step] = {}
@@ -63,19 +79,17 @@ def pool_reductions(plan: s.Plan) -> s.Plan:
         pools[(rows, grain)] = (pool, names)
     if not pools:
         return plan
-    pooled = {rows for rows, _ in pools}
-    steps = {name: _rewrite(plan, step, pools, bases)
-             if isinstance(step, s.Derive) and step.source and base(plan.steps, step.source, bases) in pooled else step
+    steps = {name: _rewrite(step, pools, chosen) if isinstance(step, s.Derive) else step
              for name, step in plan.steps.items()}
     return replace(plan, steps=s.ordered({**steps, **new_steps}))
 
 
-def _rewrite(plan: s.Plan, step: s.Derive, pools: dict, bases: dict[str, str]) -> s.Derive:  # type: ignore[type-arg]
-    rows = base(plan.steps, step.source, bases)  # type: ignore[arg-type]
+def _rewrite(step: s.Derive, pools: dict, chosen: dict[tuple[str, m.Reduce], str]) -> s.Derive:  # type: ignore[type-arg]
     joins = {j.source: j for j in step.joins}
 
     def swap(node: m.Expr) -> m.Expr | None:
-        found = pools.get((rows, node.grain)) if isinstance(node, m.Reduce) else None
+        rows = chosen.get((step.name, node)) if isinstance(node, m.Reduce) else None  # type: ignore[call-overload]
+        found = pools.get((rows, node.grain)) if rows is not None else None
         if found is None or node not in found[1]:
             return None
         pool, names = found

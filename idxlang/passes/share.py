@@ -54,13 +54,13 @@ def share(plan: s.Plan) -> s.Plan:
 
 def checked(step: s.Step) -> tuple[str, ...]:
     """What data.py checks in the stage of a file laid out long, if `step` reads one:
-    whether a key repeats a variable, and the attributes. Its pivot is staged even when
+    whether a key repeats a variable. Its pivot is staged even when
     one statement reads it, so that the check reads the pivoted rows instead of grouping
     the file's rows once more."""
     if not isinstance(step, s.Read) or step.merge_into or step.table.repeated is None \
             or step.table.schema is not m.Schema.INPUT:
         return ()
-    return (step.table.repeated, *step.table.own_attributes)
+    return (step.table.repeated,)
 
 
 def _computing(plan: s.Plan, staged: list[str]) -> dict[str, int]:
