@@ -26,7 +26,9 @@ class Pipe:
     steps: list[str] = field(default_factory=list)
     base: int = -1  # position of the last step that set the rows (a read, a merge)
     where: dict[str, str] = field(default_factory=dict)  # column -> step that first has it
-    building: bool = False  # its rows are being set: no column may be computed on them yet
+    building: bool = False  # its merges are being placed
+    pending: list = field(default_factory=list)  # type: ignore[type-arg]  # the merges still to place, while building
+    whole: bool = False  # every row is there (the merges left add values, no rows), and the attributes
 
 
 @dataclass
@@ -111,7 +113,7 @@ class Layout:
         return layer.name
 
     def layer_for(self, pipe: Pipe, needs: Needs) -> Layer:
-        assert not pipe.building, f"a column computed on the rows of {pipe.grain} before they are all merged"
+        assert pipe.whole or not pipe.steps, f"a column computed on the rows of {pipe.grain} before they are all merged"
         lowest = max([pipe.base + 1, *(self.position(pipe, c) + 1 for c in needs.columns if c in pipe.where)])
         for at in range(lowest, len(pipe.steps)):
             layer = self.steps[pipe.steps[at]]

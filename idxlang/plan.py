@@ -76,6 +76,7 @@ class Planner:
             found = self.pipes[key] = Pipe(key, grain, self.key_columns(ctx, grain))
             if slot is None:
                 self.set_rows(ctx, found)
+            found.whole = slot is not None or found.whole  # a long form's rows are its unpivot's
         return found
 
     def set_rows(self, ctx: _Output, pipe: Pipe) -> None:
@@ -86,16 +87,35 @@ class Planner:
         for t in ctx.rows.tables:
             if t.grain == pipe.grain:
                 self.read(pipe, t)
-        for e, d, whole in ctx.rows.merged.get(pipe.grain, ()):
+        pipe.pending = list(ctx.rows.merged.get(pipe.grain, ()))
+        while pipe.pending:
+            e, d, whole = pipe.pending.pop(0)
             if whole:
                 self.place(ctx, d, pipe)
             else:
                 self.lift(ctx, e, d.name, d.line, pipe)
         pipe.building = False
+        if not pipe.whole:
+            self.attach(pipe)
+
+    def complete(self, ctx: _Output, pipe: Pipe) -> None:
+        """A merge onto the grain needs a column of the grain's own rows (`sum(x -
+        lag(s) over region)` at year, s a year's total): the keys of the merges still
+        to come are full-joined first, so that those rows are whole before the column is
+        computed, and the merges then bring their values onto rows already there."""
+        for e, d, whole in pipe.pending:
+            site = group_sites(d.expr, d.grain)[0] if whole else e  # type: ignore[index]
+            fine = self.pipe(ctx, site.arg.grain)  # type: ignore[union-attr]
+            head = pipe.steps[-1] if pipe.steps else None
+            groups = tuple(k for k in pipe.grain.dims if k in self.model.axes.attributes)
+            keys = Group(self.layout.unique(f"{d.name}_rows"), pipe.grain, pipe.grain.dims, fine.steps[fine.base],
+                         [], f"the rows {d.name} brings to {pipe.grain}", head, groups)
+            self.layout.add_base(pipe, keys, ())
         self.attach(pipe)
 
     def attach(self, pipe: Pipe) -> None:
         """The attributes the rows carry, joined from one row per entity (s.Attributes)."""
+        pipe.whole = True
         carried = [k for k in pipe.keys if k not in pipe.grain.dims]
         if not carried or not pipe.steps:
             return
@@ -148,6 +168,8 @@ class Planner:
         return pipe.where[d.name]
 
     def add_row(self, ctx: _Output, pipe: Pipe, name: str, value: m.Expr, needs: Needs, note: str, line: int) -> None:
+        if pipe.building and not pipe.whole:
+            self.complete(ctx, pipe)
         layer = self.layout.add_column(pipe, s.Column(name, value, note), needs)
         self.record(ctx, pipe, layer, name, needs, line)
 
@@ -299,7 +321,7 @@ class Planner:
         source = self.layout.earliest(fine, needs.columns)
         value = m.transform(e, lambda n: mapping.get(id(n)))
         head = pipe.steps[-1] if pipe.steps else None
-        assert pipe.building, f"{name}: rows merged into {pipe.grain} after its columns (rows.merges missed it)"
+        assert pipe.building or not pipe.whole, f"{name}: rows merged into {pipe.grain} after its columns (rows.merges missed it)"
         groups = tuple(d for d in pipe.grain.dims if d in self.model.axes.attributes)
         step = Group(self.layout.unique(name), pipe.grain, pipe.grain.dims, source, [s.Column(name, value, note)], note,
                      head, groups)

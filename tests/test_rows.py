@@ -104,3 +104,12 @@ def test_the_sql_joins_one_row_per_entity(write) -> None:
     assert 'MIN("region") AS "region"\n  FROM "input"."a"\n  GROUP BY\n    "country"' in sql
     assert 'LEFT JOIN "country_attributes"\n    USING ("country")' in sql
     assert 'USING ("country", "year", "region")' not in sql
+
+
+def test_a_reduction_that_reads_a_window_of_its_own_grain(write) -> None:
+    """t reduces x minus last year's total onto the year, the grain of that total's lag:
+    the year's rows are whole before the lag is taken. By hand: totals 5, 7, 9; in 2021
+    (2 − 5) + (5 − 5) = −3, in 2022 (3 − 7) + (6 − 7) = −5."""
+    got = _run(write, TWO_TABLES + "let s = sum(x over country)\noutput o by year: s, sum(x - lag(s) over country) as t\n",
+               a=A, b=B)
+    assert [(r["year"], r["s"], r["t"]) for r in got["o"]] == [(2020, 5.0, None), (2021, 7.0, -3.0), (2022, 9.0, -5.0)]
