@@ -329,7 +329,7 @@ class Planner:
         self.record(ctx, fine, step.name, name, needs, line, rows=source)
 
 
-_STRICT = frozenset({"+", "-", "*", "/", "^", "neg", "abs", "exp", "ln", "sqrt", "round", "least", "greatest",
+_STRICT = frozenset({"+", "-", "*", "/", "^", "pow", "neg", "abs", "exp", "ln", "sqrt", "round", "least", "greatest",
                      "==", "!=", "<", "<=", ">", ">=", "not"})
 
 

@@ -113,3 +113,11 @@ def test_a_reduction_that_reads_a_window_of_its_own_grain(write) -> None:
     got = _run(write, TWO_TABLES + "let s = sum(x over country)\noutput o by year: s, sum(x - lag(s) over country) as t\n",
                a=A, b=B)
     assert [(r["year"], r["s"], r["t"]) for r in got["o"]] == [(2020, 5.0, None), (2021, 7.0, -3.0), (2022, 9.0, -5.0)]
+
+
+def test_a_power_outside_its_domain_is_missing(write) -> None:
+    """(-8) ^ 0.5 has no real value and 0 ^ -1 none at all: missing, never NaN or infinity;
+    4 ^ 0.5 = 2 and (-8) ^ 1 = -8 stay."""
+    got = _run(write, 'table n: country by year from "n.csv"\n  x, y\noutput o by country, year: x ^ y as p, x ^ 0.5 as r\n',
+               n="country,year,x,y\nA,2020,-8,1\nB,2020,0,-1\nC,2020,4,0.5\n")
+    assert [(r["p"], r["r"]) for r in got["o"]] == [(-8.0, None), (None, 0.0), (2.0, 2.0)]

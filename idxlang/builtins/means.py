@@ -66,10 +66,10 @@ def lower_row_wise(call: m.Call, axes: m.Axes) -> m.Expr:
     positive = lambda a: op("if", op(">", a, m.Const(0)), a, m.Const(None))  # noqa: E731
     term: Callable[[m.Expr], m.Expr] = {
         "mean": lambda a: a, "geomean": lambda a: op("ln", a), "hmean": lambda a: op("/", one, a),
-        "genmean": lambda a: op("^", positive(a), m.Const(p))}[call.func]
+        "genmean": lambda a: op("pow", positive(a), m.Const(p))}[call.func]
     finish: Callable[[m.Expr, m.Expr], m.Expr] = {
         "mean": lambda s, w: op("/", s, w), "geomean": lambda s, w: op("exp", op("/", s, w)),
-        "hmean": lambda s, w: op("/", w, s), "genmean": lambda s, w: op("^", op("/", s, w), m.Const(1 / p))}[call.func]
+        "hmean": lambda s, w: op("/", w, s), "genmean": lambda s, w: op("pow", op("/", s, w), m.Const(1 / p))}[call.func]
     times = lambda w, t: t if isinstance(w, m.Const) and w.value == 1 else op("*", w, t)  # noqa: E731
     if call.clauses.present is None:
         return finish(fold("+", [times(w, term(a)) for a, w in zip(args, weights)]), _total(weights, fold))

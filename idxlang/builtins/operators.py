@@ -1,7 +1,8 @@
 """Operators and scalar functions, row by row. Missing values propagate through all
 of them (also through `least`/`greatest`, unlike SQL), and outside a function's
 domain the result is missing, never NaN or infinity (`ln` of x ≤ 0, `sqrt` of
-x < 0, division by zero)."""
+x < 0, division by zero, a negative number to a fractional power, zero to a negative
+one)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from .. import model as m
 from ..sql import as_double, binary, case, is_null, lit, paren
 from . import Builtin, CheckContext, require
 
-_BINARY = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "^": exp.Pow, "==": exp.EQ, "!=": exp.NEQ,
+_BINARY = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "==": exp.EQ, "!=": exp.NEQ,
            "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "and": exp.And, "or": exp.Or}
 
 
@@ -23,6 +24,22 @@ def _divide(a: list[exp.Expression]) -> exp.Expression:
     if not (isinstance(den, exp.Literal) and float(den.this) != 0):
         den = exp.Nullif(this=den, expression=lit(0))  # division by zero is missing
     return binary(exp.Div, a[0], den)
+
+
+def _power(a: list[exp.Expression]) -> exp.Expression:
+    """x ^ y, missing outside its domain: a negative x to a fractional power, zero to a
+    negative one (NaN and infinity on the engines)."""
+    x, y = a
+    fractional = exp.And(this=exp.LT(this=x.copy(), expression=lit(0)),
+                         expression=exp.NEQ(this=y.copy(), expression=exp.Floor(this=y.copy())))
+    pole = exp.And(this=exp.EQ(this=x.copy(), expression=lit(0)), expression=exp.LT(this=y.copy(), expression=lit(0)))
+    if isinstance(y, exp.Literal):  # the usual case, a number: only the test it needs
+        k = float(y.this)
+        tests = [t for t, needed in ((fractional, not k.is_integer()), (pole, k < 0)) if needed]
+        if not tests:
+            return exp.Pow(this=x, expression=y)
+        return case((exp.or_(*tests), exp.Null()), default=exp.Pow(this=x, expression=y))
+    return case((exp.or_(fractional, pole), exp.Null()), default=exp.Pow(this=x, expression=y))
 
 
 def _extreme(cls: type) -> Callable[[list[exp.Expression]], exp.Expression]:
@@ -70,6 +87,8 @@ def _sqrt(a: list[exp.Expression]) -> exp.Expression:
 OPERATORS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     **{op: (lambda cls: lambda a: binary(cls, a[0], a[1]))(cls) for op, cls in _BINARY.items()},
     "/": _divide,
+    "^": _power,
+    "pow": lambda a: exp.Pow(this=a[0], expression=a[1]),  # x ^ y for x known to be positive (genmean's terms)
     "neg": lambda a: exp.Neg(this=paren(a[0])),
     "not": lambda a: exp.Not(this=paren(a[0])),
     "coalesce": lambda a: exp.Coalesce(this=a[0], expressions=a[1:]),
