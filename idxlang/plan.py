@@ -76,7 +76,8 @@ class Planner:
             found = self.pipes[key] = Pipe(key, grain, self.key_columns(ctx, grain))
             if slot is None:
                 self.set_rows(ctx, found)
-            found.whole = slot is not None or found.whole  # a long form's rows are its unpivot's
+            found.whole = slot is not None or found.whole  # a long form's rows: its unpivot's, or its groups'
+            found.long = slot is not None
         return found
 
     def set_rows(self, ctx: _Output, pipe: Pipe) -> None:
@@ -321,7 +322,10 @@ class Planner:
         source = self.layout.earliest(fine, needs.columns)
         value = m.transform(e, lambda n: mapping.get(id(n)))
         head = pipe.steps[-1] if pipe.steps else None
-        assert pipe.building or not pipe.whole, f"{name}: rows merged into {pipe.grain} after its columns (rows.merges missed it)"
+        # rows merged after columns are computed on them must be rows the grain has already
+        # (another output reached the same reduction first); any other is a planner error
+        assert pipe.building or not pipe.whole or pipe.long or e in pipe.key[2], \
+            f"{name}: rows merged into {pipe.grain} after its columns (rows.merges missed it)"
         groups = tuple(d for d in pipe.grain.dims if d in self.model.axes.attributes)
         step = Group(self.layout.unique(name), pipe.grain, pipe.grain.dims, source, [s.Column(name, value, note)], note,
                      head, groups)
