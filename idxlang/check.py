@@ -71,6 +71,7 @@ class _Context:
 class Checker:
     def __init__(self, decl: Declarations) -> None:
         self.decl = decl
+        self.locals: set[str] = set()  # the names outputs' own columns took: one namespace with the lets
         self.resolved: dict[str, m.Definition] = {}
         self.resolving: list[tuple[str, ast.Span]] = []
         self.dispatch: dict[type, Callable[[ast.Expr, _Scope], m.Expr]] = {
@@ -253,11 +254,14 @@ class Checker:
         return m.Output(name, grain, tuple(dims), tuple(columns), local, st.span.line)
 
     def local_name(self, output: str, alias: str) -> str:
-        """The name of an output's own column: its alias, unless a let, a column or a
-        table (whose steps share the one namespace of CTEs) has it already."""
+        """The name of an output's own column: its alias, unless a let, a column, a
+        table (whose steps share the one namespace of CTEs) or another output's column
+        has it already: two outputs' `c1` are two columns, also where they share rows."""
         d = self.decl
-        taken = ChainMap(d.lets, d.columns, d.tables)  # type: ignore[arg-type]
-        return fresh(alias if alias not in taken else f"{output}_{alias}", taken)
+        taken = ChainMap(d.lets, d.columns, d.tables, dict.fromkeys(self.locals))  # type: ignore[arg-type]
+        name = fresh(alias if alias not in taken else f"{output}_{alias}", taken)
+        self.locals.add(name)
+        return name
 
     # ------------------------------------------------------------ driver
     def run(self) -> m.Model:

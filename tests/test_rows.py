@@ -121,3 +121,11 @@ def test_a_power_outside_its_domain_is_missing(write) -> None:
     got = _run(write, 'table n: country by year from "n.csv"\n  x, y\noutput o by country, year: x ^ y as p, x ^ 0.5 as r\n',
                n="country,year,x,y\nA,2020,-8,1\nB,2020,0,-1\nC,2020,4,0.5\n")
     assert [(r["p"], r["r"]) for r in got["o"]] == [(-8.0, None), (None, 0.0), (2.0, 2.0)]
+
+
+def test_two_outputs_columns_of_one_name_are_two_columns(write) -> None:
+    """o1's c1 and o2's c1 share their rows, not their values (o2 showed o1's before)."""
+    got = _run(write, 'table p: region by year from "p.csv"\n  x\n'
+               "output o1 by region, year: x * 2 as c1\noutput o2 by region, year: x + 100 as c1\n",
+               p="region,year,x\nA,2000,3\nB,2000,1\n")
+    assert [r["c1"] for r in got["o1"]] == [6.0, 2.0] and [r["c1"] for r in got["o2"]] == [103.0, 101.0]
