@@ -770,3 +770,33 @@ def test_every_readable_spec_evaluates(path: Path) -> None:
         assert all(len(r) == len(frame.columns) for r in frame.rows)
         # something was computed: some cell beside the keys is present
         assert any(v is not None for r in frame.rows for v in r[n:]), name
+
+
+# ---------------------------------------------------------------- independence
+
+FORBIDDEN = {"lower", "stack", "plan", "rows", "layout", "families", "passes", "sqlgen", "sql", "windows", "builtins",
+             "compile", "run", "data", "engines", "dialects"}
+
+
+def test_the_interpreter_imports_nothing_of_the_compiler() -> None:
+    """Only idxlang.model, idxlang.ast and idxlang.calendar from the package, and no SQL."""
+    import ast as pyast
+
+    folder = ROOT / "idxlang" / "reference"
+    seen: set[str] = set()
+    for path in folder.glob("*.py"):
+        tree = pyast.parse(path.read_text(encoding="utf-8"))
+        for node in pyast.walk(tree):
+            if isinstance(node, pyast.ImportFrom):
+                base = node.module or ""
+                if node.level == 2:  # from .. import model / from ..ast import Band
+                    names = [base] if base else [a.name for a in node.names]
+                    seen.update(f"idxlang.{n}" for n in names)
+                elif node.level == 0:
+                    seen.add(base)
+            elif isinstance(node, pyast.Import):
+                seen.update(a.name for a in node.names)
+    package = {s.split(".")[1] for s in seen if s.startswith("idxlang.")}
+    assert package <= {"model", "ast", "calendar"}, package
+    assert not package & FORBIDDEN
+    assert not {s.split(".")[0] for s in seen} & {"duckdb", "sqlglot", "pandas", "polars"}, seen
