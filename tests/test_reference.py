@@ -265,6 +265,29 @@ output growth: total at 2021 / total at 2020 as g
     assert f.columns == ("g",) and f.rows == ((1.5,),)
 
 
+def test_an_output_no_row_reaches_has_none() -> None:
+    text = """
+table t: region by year
+  district attribute
+  x
+output consts: 2 as two
+output years by district, year: mean(x over region) as m
+"""
+    model = idxlang.loads(text).model
+    frames = evaluate(model, {"t": panel("x", {("a", 2020): 1}, district={"a": "N"})})
+    assert frames["consts"] == Frame(("two",), ())
+    assert frames["years"].rows == ()  # mean(x over region) is a year value: no district × year rows
+
+
+def test_monthly_lag_is_twelve_months_back() -> None:
+    text = "table p: region by month monthly\n  cpi\noutput by region, month: cpi / lag(cpi, 12) * 100 - 100 as yoy\n"
+    m = lambda y, k: y * 12 + k - 1  # noqa: E731
+    rows = [{"region": "a", "month": m(2023, 3), "cpi": 100}, {"region": "a", "month": m(2024, 2), "cpi": 104},
+            {"region": "a", "month": m(2024, 3), "cpi": 105}]
+    f = run(text, {"p": rows})
+    assert_close(by(f, "yoy"), {("a", m(2023, 3)): None, ("a", m(2024, 2)): None, ("a", m(2024, 3)): 5.0})
+
+
 def test_screen_drops_entities_from_every_table_of_the_axis() -> None:
     text = """
 table t: region by year
@@ -717,6 +740,10 @@ output by region, year: district, x, y, z
     assert tables["u"] == [{"region": "а", "year": 2020, "z": 1204.5}, {"region": "b", "year": 2020, "z": 3.25}]
     f = evaluate(model, tables)["s"]
     assert by(f, "z")[("b", 2020)] == 3.25
+    assert f.column("x") == [1.5, None, None]  # a, b, then u's Cyrillic а
+    assert f.records()[0] == {"region": "a", "year": 2020, "district": "N", "x": 1.5, "y": None, "z": None}
+    other = _write(tmp_path / "other.csv", "region,year,district,x,y\nc,2021,S,7,8\n")
+    assert load_tables(model, {"t": other})["t"] == [{"region": "c", "year": 2021, "district": "S", "x": 7.0, "y": 8.0}]
 
 
 def test_load_parquet_and_quarter_labels(tmp_path: Path) -> None:
