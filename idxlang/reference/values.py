@@ -15,7 +15,7 @@ from .. import model as m
 from . import across, along
 from .aggregates import reduce
 from .keys import Dims, Key, Projector, dims
-from .kinds import ALONG_TIME, REDUCTIONS, is_reduction
+from .kinds import ALONG_TIME, is_reduction
 from .panel import Panel
 from .rows import OutputRows
 from .scalars import OPERATORS, classify, finite, row_fold, row_mean
@@ -260,4 +260,4 @@ def _goalposts(x: object, lo: float, hi: float, direction: int, unclipped: bool)
     return finite(share * 100)
 
 
-__all__ = ["Evaluator", "REDUCTIONS"]
+__all__ = ["Evaluator"]
