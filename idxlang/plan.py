@@ -334,7 +334,7 @@ class Planner:
 
 
 _STRICT = frozenset({"+", "-", "*", "/", "^", "pow", "neg", "abs", "exp", "ln", "sqrt", "round", "least", "greatest",
-                     "==", "!=", "<", "<=", ">", ">=", "not"})
+                     "==", "!=", "<", "<=", ">", ">=", "not", "and", "or"})
 
 
 def vanishes(e: m.Expr, grain: m.Grain) -> bool:
@@ -352,10 +352,10 @@ def vanishes(e: m.Expr, grain: m.Grain) -> bool:
         return e.grain == grain and e.kind not in (m.RefKind.KEY, m.RefKind.ATTRIBUTE)
     if isinstance(e, m.Op) and e.op in _STRICT:
         return any(vanishes(a, grain) for a in e.args)
-    if isinstance(e, m.Op) and e.op in ("coalesce", "and", "or"):
+    if isinstance(e, m.Op) and e.op == "coalesce":
         return all(vanishes(a, grain) for a in e.args)
-    if isinstance(e, m.Op) and e.op == "if":
-        return all(vanishes(a, grain) for a in e.args[1:])
+    if isinstance(e, m.Op) and e.op == "if":  # missing with its condition, or with both branches
+        return vanishes(e.args[0], grain) or all(vanishes(a, grain) for a in e.args[1:])
     if isinstance(e, m.Op):
         return False  # present, known: never missing
     if isinstance(e, m.Classify):

@@ -23,7 +23,7 @@ def test_explain_shows_each_output_as_a_tree_down_to_the_data():
                for ln in lines)
     assert "│  ├─ activity  region × year  (see above, innovation_competitiveness.idx:32)" in lines
     # each output's own columns are its own: districts' class is not the regions' class
-    assert "└─ class  district × year  innovation_competitiveness.idx:66" in lines
+    assert "└─ class = districts_class  district × year  innovation_competitiveness.idx:66" in lines
 
 
 def test_explain_shows_doc_strings_of_definitions(write):

@@ -265,7 +265,7 @@ output growth: total at 2021 / total at 2020 as g
     assert f.columns == ("g",) and f.rows == ((1.5,),)
 
 
-def test_an_output_no_row_reaches_has_none() -> None:
+def test_the_scalar_grain_has_one_row_and_an_unreached_grain_none() -> None:
     text = """
 table t: region by year
   district attribute
@@ -275,7 +275,7 @@ output years by district, year: mean(x over region) as m
 """
     model = idxlang.loads(text).model
     frames = evaluate(model, {"t": panel("x", {("a", 2020): 1}, district={"a": "N"})})
-    assert frames["consts"] == Frame(("two",), ())
+    assert frames["consts"] == Frame(("two",), ((2.0,),))  # the one row of the scalar grain
     assert frames["years"].rows == ()  # mean(x over region) is a year value: no district × year rows
 
 

@@ -129,3 +129,12 @@ def test_two_outputs_columns_of_one_name_are_two_columns(write) -> None:
                "output o1 by region, year: x * 2 as c1\noutput o2 by region, year: x + 100 as c1\n",
                p="region,year,x\nA,2000,3\nB,2000,1\n")
     assert [r["c1"] for r in got["o1"]] == [6.0, 2.0] and [r["c1"] for r in got["o2"]] == [103.0, 101.0]
+
+
+def test_a_missing_condition_is_missing(write) -> None:
+    """x is missing for D: `if x > 0 ...`, `x > 0 and y > 0` and `x > 0 or y > 0` are missing
+    there (SQL would take the else branch, and make `NULL AND FALSE` false, `NULL OR TRUE` true)."""
+    got = _run(write, 'table n: country by year from "n.csv"\n  x, y\n'
+               "output o by country, year: if x > 0 then 1 else 2 as i, x > 0 and y > 0 as a, x > 0 or y > 0 as b\n",
+               n="country,year,x,y\nC,2020,4,0.5\nD,2020,,-1\nE,2020,,1\n")
+    assert [(r["i"], r["a"], r["b"]) for r in got["o"]] == [(1.0, True, True), (None, None, None), (None, None, None)]

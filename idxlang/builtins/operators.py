@@ -16,7 +16,7 @@ from ..sql import as_double, binary, case, is_null, lit, paren
 from . import Builtin, CheckContext, require
 
 _BINARY = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "==": exp.EQ, "!=": exp.NEQ,
-           "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "and": exp.And, "or": exp.Or}
+           "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 
 
 def _divide(a: list[exp.Expression]) -> exp.Expression:
@@ -40,6 +40,25 @@ def _power(a: list[exp.Expression]) -> exp.Expression:
             return exp.Pow(this=x, expression=y)
         return case((exp.or_(*tests), exp.Null()), default=exp.Pow(this=x, expression=y))
     return case((exp.or_(fractional, pole), exp.Null()), default=exp.Pow(this=x, expression=y))
+
+
+def _logical(cls: type) -> Callable[[list[exp.Expression]], exp.Expression]:
+    """`and`, `or`: missing when a side is, as every operator (SQL's `NULL AND FALSE` is
+    FALSE, `NULL OR TRUE` TRUE)."""
+    def build(a: list[exp.Expression]) -> exp.Expression:
+        known = exp.and_(*[exp.Not(this=is_null(x.copy())) for x in a])
+        return case((known, binary(cls, a[0], a[1])))
+    return build
+
+
+def _if(a: list[exp.Expression]) -> exp.Expression:
+    """`if c then a else b`: missing when c is (SQL's CASE would take the else branch),
+    unless c cannot be (`x IS NULL`, as `present N` asks)."""
+    if isinstance(a[2], exp.Null):
+        return case((a[0], a[1]))
+    if isinstance(a[0].unnest(), exp.Is) or (isinstance(a[0], exp.Not) and isinstance(a[0].this.unnest(), exp.Is)):
+        return case((a[0], a[1]), default=a[2])
+    return case((a[0], a[1]), (exp.Not(this=paren(a[0].copy())), a[2]))
 
 
 def _extreme(cls: type) -> Callable[[list[exp.Expression]], exp.Expression]:
@@ -92,7 +111,9 @@ OPERATORS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "neg": lambda a: exp.Neg(this=paren(a[0])),
     "not": lambda a: exp.Not(this=paren(a[0])),
     "coalesce": lambda a: exp.Coalesce(this=a[0], expressions=a[1:]),
-    "if": lambda a: case((a[0], a[1]), default=None if isinstance(a[2], exp.Null) else a[2]),
+    "if": _if,
+    "and": _logical(exp.And),
+    "or": _logical(exp.Or),
     "present": lambda a: case((is_null(a[0]), lit(0)), default=lit(1)),
     "known": lambda a: exp.Not(this=is_null(a[0])),
     "round": lambda a: _round(a[0], _digits(a[1]) if len(a) > 1 else 0),

@@ -164,8 +164,8 @@ def quantile_by_rank(e: m.Reduce, axes: m.Axes) -> m.Expr:
     op = lambda o, *a: m.Op(o, tuple(a), _finest(a), span)  # noqa: E731
     if e.within is not None:
         t = m.Ref(e.axis, x.grain, m.RefKind.KEY, span)
-        inside = op("and", op(">=", t, m.Const(e.within[0])), op("<=", t, m.Const(e.within[1])))
-        x = op("if", inside, x, m.Const(None))
+        x = op("if", op(">=", t, m.Const(e.within[0])), op("if", op("<=", t, m.Const(e.within[1])), x, m.Const(None)),
+               m.Const(None))
     by = e.mode is m.Mode.BY
     reduce = lambda func, arg, report=False: m.Reduce(func, arg, e.grain, e.axis, e.mode,  # noqa: E731
                                                        label=e.label, report=report, span=span)
@@ -173,10 +173,13 @@ def quantile_by_rank(e: m.Reduce, axes: m.Axes) -> m.Expr:
     h = op("*", op("-", n, m.Const(1)), m.Const(0.5 if e.param is None else e.param))
     place = m.Window("rank", x, x.grain, axes.attributes[e.axis] if by else e.axis, ties="first",
                      group=e.axis if by else None, label=e.label, span=span)
-    at = lambda k: op("and", op(">", place, op("+", h, m.Const(k - 1))), op("<=", place, op("+", h, m.Const(k))))  # noqa: E731
-    below = reduce("max", op("if", at(1), x, m.Const(None)))
-    above = reduce("max", op("if", at(2), x, m.Const(None)))
-    fraction = reduce("max", op("if", at(1), op("-", op("+", h, m.Const(1)), place), m.Const(None)))
+    def at(k: int, value: m.Expr) -> m.Expr:  # value where the place is the k-th neighbour of h + 1
+        inner = op("if", op("<=", place, op("+", h, m.Const(k))), value, m.Const(None))
+        return op("if", op(">", place, op("+", h, m.Const(k - 1))), inner, m.Const(None))
+
+    below = reduce("max", at(1, x))
+    above = reduce("max", at(2, x))
+    fraction = reduce("max", at(1, op("-", op("+", h, m.Const(1)), place)))
     return op("+", below, op("*", fraction, op("-", op("coalesce", above, below), below)))
 
 

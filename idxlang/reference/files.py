@@ -56,7 +56,7 @@ def read_table(info: m.TableInfo, path: Path) -> list[dict[str, object]]:
         raw, decimal_comma = pq.read_table(path).to_pylist(), False
     else:
         raise DataError(f"table {info.name}: the reference loader reads .csv and .parquet files, not {path.name}")
-    wanted = [*info.keys, *info.own_attributes, *info.columns]
+    wanted = [*info.keys, *info.attributes, *info.columns]
     if raw:
         absent = [c for c in wanted if c not in raw[0]]
         if absent:
@@ -69,7 +69,7 @@ def read_table(info: m.TableInfo, path: Path) -> list[dict[str, object]]:
             row[info.entity] = _text(r[info.entity])
         if info.time:
             row[info.time] = _period(r[info.time], info.calendar, f"{where}, column {info.time}")
-        for a in info.own_attributes:
+        for a in info.attributes:
             row[a] = _text(r[a])
         for c in info.columns:
             row[c] = _number(r[c], decimal_comma, f"{where}, column {c}")

@@ -49,7 +49,7 @@ class Panel:
     def __init__(self, model: m.Model, tables: Mapping[str, Sequence[Mapping[str, object]]]) -> None:
         self.model = model
         self.given = tables
-        self.owner = {a: t.name for t in model.tables.values() for a in t.own_attributes}
+        self.owner = {a: t.name for t in model.tables.values() for a in t.attributes}
         self.table_of = {c: t.name for t in model.tables.values() for c in t.columns}
         self._raw: dict[str, dict[Key, dict[str, object]]] = {}
         self._rows: dict[str, dict[Key, dict[str, object]]] = {}
@@ -77,7 +77,7 @@ class Panel:
                     clean[k] = row[k]
                 for c in info.columns:
                     clean[c] = number(row.get(c), f"table {table}, row {i + 1}, column {c}")
-                for a in info.own_attributes:
+                for a in info.attributes:
                     clean[a] = text(row.get(a))
                 key = tuple(clean[d] for d in order)
                 if key in found:

@@ -9,7 +9,8 @@
   "computed at its own grain": reached in a context whose grain is not F. The context
   is a definition's grain at its top (every let and computed output column is a
   definition; a let is visited as its own definition), F inside a reduction's
-  argument, the call's grain inside a window, and unchanged elsewhere.
+  argument, the call's grain inside a window, and unchanged elsewhere. The scalar
+  grain always has its one row (the empty key), as a total over no rows is one value.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class OutputRows:
         g = dims(grain)
         found = self._rows.get(g)
         if found is None:
-            keys: set[Key] = set()
+            keys: set[Key] = {()} if not g else set()  # the scalar grain has its one row, always
             for t in self.tables:
                 if dims(self.model.tables[t].grain) == g:
                     keys.update(self.panel.rows(t))
