@@ -138,3 +138,13 @@ def test_a_missing_condition_is_missing(write) -> None:
                "output o by country, year: if x > 0 then 1 else 2 as i, x > 0 and y > 0 as a, x > 0 or y > 0 as b\n",
                n="country,year,x,y\nC,2020,4,0.5\nD,2020,,-1\nE,2020,,1\n")
     assert [(r["i"], r["a"], r["b"]) for r in got["o"]] == [(1.0, True, True), (None, None, None), (None, None, None)]
+
+
+def test_two_columns_pooled_into_one_step_are_joined_once(write) -> None:
+    """Two reductions onto the region, pooled into one GROUP BY, are read with one join
+    (the output joined the pool twice, and DuckDB refused the statement)."""
+    got = _run(write, 'table a: region by year from "ta.csv"\n  x\ntable b: region by year from "tb.csv"\n  y\n'
+               "output o by region, year: mean(x over year) as a, mean(y over year) as b\n",
+               ta="region,year,x\nA,2020,1\nA,2021,2\n", tb="region,year,y\nA,2020,5\nB,2020,6\n")
+    assert [(r["region"], r["year"], r["a"], r["b"]) for r in got["o"]] == [
+        ("A", 2020, 1.5, 5.0), ("A", 2021, 1.5, 5.0), ("B", 2020, None, 6.0)]
