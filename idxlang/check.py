@@ -68,6 +68,10 @@ class _Context:
         return scales[e.id]
 
 
+_OPERANDS = {**dict.fromkeys(("+", "-", "*", "/", "^", "<", "<=", ">", ">="), "number"),
+             "and": "condition", "or": "condition"}
+
+
 class Checker:
     def __init__(self, decl: Declarations) -> None:
         self.decl = decl
@@ -142,16 +146,42 @@ class Checker:
 
     def unary(self, e: ast.Unary, scope: _Scope) -> m.Expr:
         arg = self.expr(e.operand, scope)
-        return m.Op("neg" if e.op == "-" else "not", (arg,), arg.grain, e.span)
+        op = "neg" if e.op == "-" else "not"
+        self.expect(arg, "number" if op == "neg" else "condition", e.operand.span, "-" if op == "neg" else "not")
+        return m.Op(op, (arg,), arg.grain, e.span)
 
     def binary(self, e: ast.Binary, scope: _Scope) -> m.Expr:
         left, right = self.expr(e.left, scope), self.expr(e.right, scope)
         grain = self.combine([left, right], [e.left.span, e.right.span])
+        wants = _OPERANDS.get(e.op)
+        if wants is not None:
+            self.expect(left, wants, e.left.span, e.op)
+            self.expect(right, wants, e.right.span, e.op)
+        elif self.kind(left) and self.kind(right) and self.kind(left) != self.kind(right):
+            raise self.decl.error(f"'{e.op}' joins a {self.kind(left)} and a {self.kind(right)}", e.span,
+                                  "both sides must be numbers, both texts, or both conditions")
         return m.Op("coalesce" if e.op == "??" else e.op, (left, right), grain, e.span)
 
     def if_(self, e: ast.If, scope: _Scope) -> m.Expr:
         parts = [self.expr(x, scope) for x in (e.cond, e.then, e.orelse)]
+        self.expect(parts[0], "condition", e.cond.span, "if")
+        then, orelse = self.kind(parts[1]), self.kind(parts[2])
+        if then and orelse and then != orelse:
+            raise self.decl.error(f"if's branches are a {then} and a {orelse}", e.orelse.span,
+                                  "both must be numbers, both texts, or both conditions (for 1 or 0: if c then 1 else 0)")
         return m.Op("if", tuple(parts), self.combine(parts, [e.cond.span, e.then.span, e.orelse.span]), e.span)
+
+    def kind(self, e: m.Expr) -> str | None:
+        return m.kind(e, lambda name: self.resolved[name].expr if name in self.resolved else None)
+
+    def expect(self, e: m.Expr, wanted: str, span: ast.Span, op: str) -> None:
+        """An operator's operand of the kind it takes (a number for `+`, a condition for
+        `and`), when its kind is known: else the engine fails on it at run time."""
+        found = self.kind(e)
+        if found is not None and found != wanted:
+            hint = "for 1 or 0, write if c then 1 else 0" if found == "condition" else \
+                "compare it instead: x > 0" if wanted == "condition" else None
+            raise self.decl.error(f"'{op}' takes a {wanted}, not a {found}", span, hint)
 
     def period(self, p: ast.Period, axis: str, edge: str = "at") -> int | float:
         """The period's number on the axis's calendar (calendar.py). On a quarterly or

@@ -386,6 +386,33 @@ def grouped_by(e: Expr) -> set[str]:
     return found
 
 
+_CONDITIONS = frozenset({"==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "known"})
+
+
+def kind(e: Expr, resolve: Callable[[str], Expr | None]) -> str | None:
+    """What e's values are: "number", "text" (an attribute, a band's code) or
+    "condition" (a comparison); None when it cannot be told (an entity key, a user
+    function's parameter)."""
+    if isinstance(e, Const):
+        return None if e.value is None else "text" if isinstance(e.value, str) else "number"
+    if isinstance(e, Ref):
+        target = resolve(e.name) if e.kind is RefKind.LET else None
+        return {RefKind.COLUMN: "number", RefKind.ATTRIBUTE: "text"}.get(e.kind) if e.kind is not RefKind.LET \
+            else (kind(target, resolve) if target is not None else None)
+    if isinstance(e, Op) and e.op in _CONDITIONS:
+        return "condition"
+    if isinstance(e, Op) and e.op in ("if", "coalesce"):
+        found = [k for k in (kind(a, resolve) for a in (e.args[1:] if e.op == "if" else e.args)) if k]
+        return found[0] if found else None
+    if isinstance(e, (Classify, Call)) and (isinstance(e, Classify) or e.func == "classify"):
+        return "text"
+    if isinstance(e, Apply):
+        return kind(e.body, resolve)
+    if isinstance(e, (Placeholder,)):
+        return None
+    return "number"
+
+
 # operators whose result is present whenever all their operands are
 _TOTAL_OPS = frozenset({"+", "-", "*", "neg", "abs", "exp", "round", "not", "and", "or",
                         "==", "!=", "<", "<=", ">", ">=", "least", "greatest", "if"})

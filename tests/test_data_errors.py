@@ -121,11 +121,20 @@ def test_an_engine_error_with_the_checks_skipped_names_table_column_and_file(wri
 
 
 def test_a_type_mismatch_in_a_definition_names_that_definition(write) -> None:
-    """DuckDB refuses to compare a text attribute with a number when it binds the query:
-    the error names the definition that does it (line 5), not the first of its step."""
+    """DuckDB refuses to compare the text of an entity key with a number when it binds the
+    query (the checker cannot know a key's type): the error names the definition that
+    does it (line 5), not the first of its step."""
     write("g.csv", "region,year,grp,x\nA,2020,north,1\nB,2020,south,800\n")
     spec = write("s.idx", 'table t: region by year from "g.csv"\n  grp attribute\n  x\nlet a = x * 2\n'
-                          "let r = rank(x desc where grp > 1)\noutput by region, year: a, r\n")
+                          "let r = rank(x desc where region > 1)\noutput by region, year: a, r\n")
     proc = idxc("run", str(spec))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "s.idx:5:1: error: DuckDB cannot compute let r = rank(x desc where grp > 1): Binder Error" in proc.stderr
+    assert "s.idx:5:1: error: DuckDB cannot compute let r = rank(x desc where region > 1): Binder Error" in proc.stderr
+
+
+def test_a_text_compared_with_a_number_is_found_by_the_checker(write) -> None:
+    """An attribute is text: comparing it with a number is named where it is written."""
+    spec = write("s.idx", 'table t: region by year\n  grp attribute\n  x\n'
+                          "let r = rank(x desc where grp > 1)\noutput by region, year: r\n")
+    proc = idxc("check", str(spec))
+    assert proc.returncode == 2 and "s.idx:4:27: error: '>' takes a number, not a text" in proc.stderr
