@@ -35,15 +35,18 @@ class Dialect:
     runs: bool = False  # `idxc run --engine` executes on it here
     compensated: bool = False  # FSUM, FAVG and ordered spreads (sql.compensated): deterministic in parallel
     enum_lookup: bool = False  # a name's bit found by casting it to an ENUM of the names (sql.looked_up)
+    # NaN (a missing value, as pandas writes one) found by IS_NAN rather than as the value
+    # equal to NaN (NULLIF(x, 'NaN')), where NaN is not equal to itself (BigQuery, Trino)
+    nan_test: bool = False
 
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (
     Dialect("duckdb", quantile=True, runs=True, compensated=True, enum_lookup=True),
     Dialect("postgres", ignore_nulls=False, temp_schema="pg_temp", runs=True),
     Dialect("spark", staging=Staging.CACHED_VIEW, runs=True),
-    Dialect("bigquery"),
+    Dialect("bigquery", nan_test=True),
     Dialect("snowflake"),
-    Dialect("trino", staging=Staging.NONE),
+    Dialect("trino", staging=Staging.NONE, nan_test=True),
 )}
 
 ENGINES = tuple(name for name, d in DIALECTS.items() if d.runs)

@@ -193,10 +193,10 @@ def _screened(place: Session, places: dict[str, exp.Table], compiled: Compiled) 
     found = []
     kept_in = _kept_in(compiled)
     for screen in compiled.model.screens.values():
-        rows = input_rows(screen.rows, screen.columns)
+        rows = input_rows(screen.rows, screen.columns, dialect=compiled.dialect)
         if screen.rows.name in kept_in:
             rows = _without_kept(rows, screen, kept_in[screen.rows.name])
-        dropped = relocate(screened(screen, False, rows).order_by(col(screen.entity), copy=False), places)
+        dropped = relocate(screened(screen, False, rows, compiled.dialect).order_by(col(screen.entity), copy=False), places)
         for entity, share in place.rows(to_sql(dropped, compiled.dialect.name, pretty=False)):
             found.append(Dropped(screen, str(entity), float(share)))
     return found

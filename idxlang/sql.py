@@ -114,11 +114,23 @@ def set_with(select_: exp.Select, ctes: list[exp.CTE]) -> exp.Select:
     return select_
 
 
-def present_cells(columns: list[str] | tuple[str, ...]) -> tuple[exp.Expression, exp.Expression]:
-    """Aggregates over a group of rows: the cells of `columns` present, and all cells."""
-    present: exp.Expression = exp.Count(this=col(columns[0]))
+def number(e: exp.Expression, nan_test: bool = False) -> exp.Expression:
+    """A number of the user's data as a double; NaN, which pandas writes for a missing
+    value, is missing here too (NULL), not a number that sorts above every other: found
+    by ISNAN where the engine has it and needs it (dialects.Dialect.nan_test), else as
+    the value equal to NaN."""
+    value = as_double(e)
+    if nan_test:
+        return exp.If(this=exp.IsNan(this=value.copy()), true=exp.Null(), false=value)
+    return exp.Nullif(this=value, expression=as_double(lit("NaN")))
+
+
+def present_cells(columns: list[str] | tuple[str, ...], nan_test: bool = False) -> tuple[exp.Expression, exp.Expression]:
+    """Aggregates over a group of rows: the cells of `columns` present (NaN is missing),
+    and all cells."""
+    present: exp.Expression = exp.Count(this=number(col(columns[0]), nan_test))
     for c in columns[1:]:
-        present = binary(exp.Add, present, exp.Count(this=col(c)))
+        present = binary(exp.Add, present, exp.Count(this=number(col(c), nan_test)))
     return present, binary(exp.Mul, exp.Count(this=exp.Star()), lit(len(columns)))
 
 

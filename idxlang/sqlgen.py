@@ -20,7 +20,7 @@ from .calendar import Calendar, to_label, to_number
 from .dialects import DUCKDB, Dialect
 from .names import reserve
 from .sql import (INPUT_SCHEMA, MAX_BITS, as_double, binary, case, col, exact, ident, is_null, join, lit, name_bits,
-                  named, present_cells, select, set_with, table, window)
+                  named, number, present_cells, select, set_with, table, window)
 from .windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
@@ -77,12 +77,6 @@ def _from(query: exp.Select, source: str | None, joins: tuple[s.Join, ...]) -> e
     return query
 
 
-def _number(column: str) -> exp.Expression:
-    """A number of the user's data as a double; NaN, which pandas writes for a missing
-    value, is missing here too (NULL), not a number that sorts above every other."""
-    return exp.Nullif(this=as_double(col(column)), expression=as_double(lit("NaN")))
-
-
 def _documented(e: exp.Expression, doc: str | None) -> exp.Expression:
     """A column of the user's data with its doc string beside it."""
     if doc:
@@ -106,7 +100,8 @@ def _merged(inner: exp.Select, name: str, keys: tuple[str, ...], into: str | Non
     return join(query, sub, "full" if keys else "cross", using=keys)
 
 
-def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None, repeated: str | None = None) -> exp.Expression:
+def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None, repeated: str | None = None,
+               dialect: Dialect = DUCKDB) -> exp.Expression:
     """An input table as the spec sees it: one row per key, one column per variable.
     A file laid out `long(variable, value)` is pivoted here, in the SQL, each variable
     named (_pivot; its `repeated` column named as the whole table names it, `repeated`
@@ -115,11 +110,11 @@ def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None, repeated:
     if t.layout is None or isinstance(t.layout, m.Sheets):  # sheets are stacked where the workbook is read
         return source
     if isinstance(t.layout, m.Wide):
-        return _unpivot_periods(t, t.layout, t.columns if columns is None else columns)
-    return _pivot(t, t.layout, t.columns if columns is None else columns, repeated or t.repeated)  # type: ignore[arg-type]
+        return _unpivot_periods(t, t.layout, t.columns if columns is None else columns, dialect)
+    return _pivot(t, t.layout, t.columns if columns is None else columns, repeated or t.repeated, dialect)  # type: ignore[arg-type]
 
 
-def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str) -> exp.Expression:
+def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str, dialect: Dialect) -> exp.Expression:
     """A file laid out long as one row per key the file holds (whatever its variables:
     the rows a wide file would have), in one pass that also finds repeated cells.
 
@@ -137,7 +132,7 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str) 
     bits = [reserve(f"bit{suffix(n)}", taken) for n in range(len(sets))]
     present = [reserve(f"present{suffix(n)}", taken) for n in range(len(sets))]
     value = col(long.value)
-    cells = select(*[col(g) for g in groups], _number(long.value).as_(ident(long.value), copy=False),
+    cells = select(*[col(g) for g in groups], number(col(long.value), dialect.nan_test).as_(ident(long.value), copy=False),
                    *[name_bits(col(long.variable), vs).as_(ident(b), copy=False) for vs, b in zip(sets, bits)]).from_(table(t.name, INPUT_SCHEMA), copy=False)
     sums, seen, twice = [], [], []
     for vs, b, p in zip(sets, bits, present):
@@ -154,7 +149,7 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str) 
     return query.subquery(t.name)
 
 
-def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...]) -> exp.Expression:
+def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...], dialect: Dialect) -> exp.Expression:
     """A file with a column per variable and period (`le_1990`), one row per entity,
     turned into one row per entity and period: the entity's row crossed with the
     periods, each variable taking its period's column."""
@@ -175,11 +170,12 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     if t.schema is m.Schema.INPUT and t.calendar is not Calendar.YEAR:  # a quarter's or month's number
         cols = [to_number(t.calendar, c).as_(ident(c.name), copy=False) if c.name == t.time else c for c in cols]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
-        number = col if isinstance(t.layout, m.Long) else _number  # a pivot's values are numbers already
-        cols += [_documented(number(c).as_(ident(c), copy=False), t.docs.get(c)) for c in t.columns]
+        typed = isinstance(t.layout, m.Long)  # a pivot's values are numbers already
+        cols += [_documented((col(c) if typed else number(col(c), dialect.nan_test)).as_(ident(c), copy=False), t.docs.get(c))
+                 for c in t.columns]
         if t.repeated:  # for the check of the stage (passes/share.py): the keys that repeat a variable
             cols.append(col(t.repeated))
-        rows = input_rows(t)
+        rows = input_rows(t, dialect=dialect)
     else:  # computed earlier in this run, already typed
         cols += [col(c) for c in t.columns]
         rows = table(t.name, t.schema.value)
@@ -187,11 +183,11 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     if t.extra_keys and t.schema is m.Schema.INPUT:  # every row once per draw (idxc sensitivity)
         inner = join(inner, table("draws", INPUT_SCHEMA), "cross")
     if step.screen is not None:
-        inner = _screened_read(inner, t, step.screen)
+        inner = _screened_read(inner, t, step.screen, dialect)
     return _merged(inner, step.name, step.keys, step.merge_into)
 
 
-def _screened_read(inner: exp.Select, t: m.TableInfo, screen: m.Screen) -> exp.Select:
+def _screened_read(inner: exp.Select, t: m.TableInfo, screen: m.Screen, dialect: Dialect) -> exp.Select:
     """The rows of the entities the screen keeps. A long file screened by its own
     columns is pivoted once, into a CTE that both the rows and the screen read (an
     engine computes a CTE read twice once: DuckDB, bench/layouts.py); else the screen
@@ -199,12 +195,12 @@ def _screened_read(inner: exp.Select, t: m.TableInfo, screen: m.Screen) -> exp.S
     shared = isinstance(t.layout, m.Long) and t.schema is m.Schema.INPUT and screen.rows.name == t.name \
         and not t.extra_keys
     if not shared:
-        kept = screened(screen, True, input_rows(screen.rows, screen.columns))
+        kept = screened(screen, True, input_rows(screen.rows, screen.columns, dialect=dialect), dialect)
         return inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept)), copy=False)
     name = reserve(f"{t.name}_cells", {t.name, *t.columns, *t.keys, *t.attributes})
     both = tuple(dict.fromkeys((*t.columns, *screen.columns)))
-    pivot = exp.CTE(this=input_rows(t, both).this, alias=exp.TableAlias(this=ident(name)))
-    kept = screened(screen, True, table(name))
+    pivot = exp.CTE(this=input_rows(t, both, dialect=dialect).this, alias=exp.TableAlias(this=ident(name)))
+    kept = screened(screen, True, table(name), dialect)
     inner = inner.from_(exp.Table(this=ident(name), alias=exp.TableAlias(this=ident(t.name))), copy=False)
     return set_with(inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept)), copy=False), [pivot])
 
@@ -302,10 +298,10 @@ def final(q: s.OutputQuery, ordered: bool = True, dialect: Dialect = DUCKDB) -> 
     return query.order_by(*[built.key(k) for k in q.keys], copy=False) if q.keys and ordered else query
 
 
-def screened(screen: m.Screen, kept: bool, rows: exp.Expression) -> exp.Select:
+def screened(screen: m.Screen, kept: bool, rows: exp.Expression, dialect: Dialect = DUCKDB) -> exp.Select:
     """The entities a screen keeps (kept=True), or those it drops with their availability,
     among the table's `rows` (input_rows)."""
-    present, cells = present_cells(screen.columns)
+    present, cells = present_cells(screen.columns, dialect.nan_test)
     share = binary(exp.Div, as_double(present), cells)  # not an integer division (PostgreSQL)
     shares = (select(col(screen.entity), share.as_(ident("availability"), copy=False))
               .from_(rows, copy=False).group_by(col(screen.entity), copy=False))

@@ -148,3 +148,16 @@ def test_two_columns_pooled_into_one_step_are_joined_once(write) -> None:
                ta="region,year,x\nA,2020,1\nA,2021,2\n", tb="region,year,y\nA,2020,5\nB,2020,6\n")
     assert [(r["region"], r["year"], r["a"], r["b"]) for r in got["o"]] == [
         ("A", 2020, 1.5, 5.0), ("A", 2021, 1.5, 5.0), ("B", 2020, None, 6.0)]
+
+
+def test_nan_in_a_parquet_file_is_missing_everywhere(write, tmp_path: Path) -> None:
+    """A NaN cell of a Parquet file is a missing value in every column that reads it (DuckDB
+    kept it as NaN: its Parquet statistics leave NaN out, so NULLIF(x, 'NaN') was dropped)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"region": ["A", "A", "B"], "year": [2000, 2001, 2000], "x": [float("nan"), 2.0, 1.0]}),
+                   tmp_path / "p.parquet")
+    got = _run(write, 'table p: region by year from "p.parquet"\n  x\n'
+               "output o by region, year: x, count(x over year) as n, x ?? 0 as f\n")
+    assert [(r["x"], r["n"], r["f"]) for r in got["o"]] == [(None, 1.0, 0.0), (2.0, 1.0, 2.0), (1.0, 1.0, 1.0)]
