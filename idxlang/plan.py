@@ -90,7 +90,7 @@ class Planner:
                 self.read(pipe, t)
         pipe.pending = list(ctx.rows.merged.get(pipe.grain, ()))
         while pipe.pending:
-            e, d, whole = pipe.pending.pop(0)
+            e, d, whole, _ = pipe.pending.pop(0)
             if whole:
                 self.place(ctx, d, pipe)
             else:
@@ -104,14 +104,14 @@ class Planner:
         lag(s) over region)` at year, s a year's total): the keys of the merges still
         to come are full-joined first, so that those rows are whole before the column is
         computed, and the merges then bring their values onto rows already there."""
-        for e, d, whole in pipe.pending:
-            site = group_sites(d.expr, d.grain)[0] if whole else e  # type: ignore[index]
-            fine = self.pipe(ctx, site.arg.grain)  # type: ignore[union-attr]
+        for e, d, _, grain in pipe.pending:
+            fine = self.pipe(ctx, grain)
             head = pipe.steps[-1] if pipe.steps else None
             groups = tuple(k for k in pipe.grain.dims if k in self.model.axes.attributes)
             keys = Group(self.layout.unique(f"{d.name}_rows"), pipe.grain, pipe.grain.dims, fine.steps[fine.base],
                          [], f"the rows {d.name} brings to {pipe.grain}", head, groups)
             self.layout.add_base(pipe, keys, ())
+            pipe.merged_from.add(fine.key)
         self.attach(pipe)
 
     def attach(self, pipe: Pipe) -> None:
@@ -323,9 +323,11 @@ class Planner:
         value = m.transform(e, lambda n: mapping.get(id(n)))
         head = pipe.steps[-1] if pipe.steps else None
         # rows merged after columns are computed on them must be rows the grain has already
-        # (another output reached the same reduction first); any other is a planner error
-        assert pipe.building or not pipe.whole or pipe.long or e in pipe.key[2], \
+        # (the groups of rows merged before: the same reduction, or another of the same
+        # rows, reached by another way); any other is a planner error
+        assert pipe.building or not pipe.whole or pipe.long or fine.key in pipe.merged_from, \
             f"{name}: rows merged into {pipe.grain} after its columns (rows.merges missed it)"
+        pipe.merged_from.add(fine.key)
         groups = tuple(d for d in pipe.grain.dims if d in self.model.axes.attributes)
         step = Group(self.layout.unique(name), pipe.grain, pipe.grain.dims, source, [s.Column(name, value, note)], note,
                      head, groups)

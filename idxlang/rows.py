@@ -56,7 +56,8 @@ def group_sites(e: m.Expr, grain: m.Grain) -> list[m.Reduce | m.At] | None:
     return sites
 
 
-Site = tuple[m.Expr, m.Definition, bool]  # a reduction bringing rows, the definition it is in, whether it is all of it
+# a reduction bringing rows: it, the definition it is in, whether it is all of it, the grain it reduces
+Site = tuple[m.Expr, m.Definition, bool, m.Grain]
 
 
 def merges(defs: list[m.Definition]) -> dict[m.Grain, tuple[Site, ...]]:
@@ -74,7 +75,7 @@ def merges(defs: list[m.Definition]) -> dict[m.Grain, tuple[Site, ...]]:
         seen.add((id(e), at))
         if isinstance(e, (m.Reduce, m.At)):
             if e.arg.grain != at:
-                found.setdefault(e.grain, {}).setdefault(e, (e, d, False))
+                found.setdefault(e.grain, {}).setdefault(e, (e, d, False, e.arg.grain))
             visit(e.arg, e.arg.grain, d)
         elif isinstance(e, m.Window):
             visit(e.arg, e.grain, d)
@@ -89,7 +90,7 @@ def merges(defs: list[m.Definition]) -> dict[m.Grain, tuple[Site, ...]]:
         if sites is None:
             visit(d.expr, d.grain, d)
             continue
-        found.setdefault(d.grain, {}).setdefault(d.expr, (d.expr, d, True))
+        found.setdefault(d.grain, {}).setdefault(d.expr, (d.expr, d, True, sites[0].arg.grain))
         for site in sites:
             visit(site.arg, site.arg.grain, d)
     return {g: tuple(s.values()) for g, s in found.items()}
@@ -104,8 +105,11 @@ class Rows:
     merged: dict[m.Grain, tuple[Site, ...]]
 
     def key(self, grain: m.Grain) -> tuple:  # type: ignore[type-arg]
+        """What the grain's rows are made of: its tables, and each reduction merged in
+        with what makes the rows it reduces (two outputs merging the same reduction of
+        different rows have different rows)."""
         names = tuple(sorted(t.name for t in self.tables if t.grain == grain))
-        return (grain, names, frozenset(e for e, _, _ in self.merged.get(grain, ())))
+        return (grain, names, frozenset((e, self.key(fine)) for e, _, _, fine in self.merged.get(grain, ())))
 
 
 def rows(model: m.Model, output: str, defs: list[m.Definition]) -> Rows:
