@@ -49,6 +49,7 @@ class Planner:
         self.pipes: dict[tuple, Pipe] = {}  # type: ignore[type-arg]
         self.foreign: dict[tuple[tuple, str], tuple[str, m.Grain]] = {}  # type: ignore[type-arg]
         self.memo: dict[tuple, str] = {}  # type: ignore[type-arg]  # (pipe key, expr) -> column
+        self.placing: set[str] = set()  # the definitions being placed, whose placing is under way
         self.tallies: list[tuple[s.Tally, str, str]] = []  # tally, its column's step and column
         self.deps: dict[tuple[str, str], set[tuple[str, str]]] = {}
         self.slot_base: dict[tuple[str, str], tuple] = {}  # type: ignore[type-arg]  # (output, axis) -> pipe key
@@ -90,8 +91,10 @@ class Planner:
                 self.read(pipe, t)
         pipe.pending = list(ctx.rows.merged.get(pipe.grain, ()))
         while pipe.pending:
-            e, d, whole, _ = pipe.pending.pop(0)
-            if whole:
+            e, d, whole, grain = pipe.pending.pop(0)
+            if self.waits(ctx, d.expr if whole else e):  # its value needs what is being placed: its rows first
+                self.merge_keys(ctx, pipe, d, grain)
+            elif whole:
                 self.place(ctx, d, pipe)
             else:
                 self.lift(ctx, e, d.name, d.line, pipe)
@@ -104,15 +107,36 @@ class Planner:
         lag(s) over region)` at year, s a year's total): the keys of the merges still
         to come are full-joined first, so that those rows are whole before the column is
         computed, and the merges then bring their values onto rows already there."""
-        for e, d, _, grain in pipe.pending:
-            fine = self.pipe(ctx, grain)
-            head = pipe.steps[-1] if pipe.steps else None
-            groups = tuple(k for k in pipe.grain.dims if k in self.model.axes.attributes)
-            keys = Group(self.layout.unique(f"{d.name}_rows"), pipe.grain, pipe.grain.dims, fine.steps[fine.base],
-                         [], f"the rows {d.name} brings to {pipe.grain}", head, groups)
-            self.layout.add_base(pipe, keys, ())
-            pipe.merged_from.add(fine.key)
+        for _, d, _, grain in pipe.pending:
+            self.merge_keys(ctx, pipe, d, grain)
         self.attach(pipe)
+
+    def merge_keys(self, ctx: _Output, pipe: Pipe, d: m.Definition, grain: m.Grain) -> None:
+        """The rows a reduction of `grain`'s rows brings, without its value (which then
+        comes onto rows already there, when it is placed)."""
+        fine = self.pipe(ctx, grain)
+        head = pipe.steps[-1] if pipe.steps else None
+        groups = tuple(k for k in pipe.grain.dims if k in self.model.axes.attributes)
+        keys = Group(self.layout.unique(f"{d.name}_rows"), pipe.grain, pipe.grain.dims, fine.steps[fine.base],
+                     [], f"the rows {d.name} brings to {pipe.grain}", head, groups)
+        self.layout.add_base(pipe, keys, ())
+        pipe.merged_from.add(fine.key)
+
+    def waits(self, ctx: _Output, e: m.Expr) -> bool:
+        """True when e reads a definition being placed (through the definitions it
+        reads): placing it now would go round in a circle."""
+        seen: set[str] = set()
+        todo = [e]
+        while todo:
+            for r in m.refs(todo.pop()):
+                if r.kind is m.RefKind.LET and r.name not in seen:
+                    if r.name in self.placing:
+                        return True
+                    seen.add(r.name)
+                    d = self.model.lookup(r.name, ctx.name)
+                    if d is not None:
+                        todo.append(d.expr)
+        return False
 
     def attach(self, pipe: Pipe) -> None:
         """The attributes the rows carry, joined from one row per entity (s.Attributes)."""
@@ -159,12 +183,14 @@ class Planner:
         if d.name not in pipe.where:
             note = f"{_where(self.model, d.line)} {d.text}" + (f' "{d.doc}"' if d.doc else "")
             sites = group_sites(d.expr, d.grain)
+            self.placing.add(d.name)
             if sites is not None:
                 self.group(ctx, pipe, d.name, d.expr, sites, note, d.line)
             else:
                 needs = Needs()
                 value = self.rowify(ctx, d.expr, pipe, needs, d.name, d.line, top=True)
                 self.add_row(ctx, pipe, d.name, value, needs, note, d.line)
+            self.placing.discard(d.name)
         ctx.reached.add((pipe.where[d.name], d.name))
         return pipe.where[d.name]
 

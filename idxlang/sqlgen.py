@@ -66,14 +66,22 @@ class ExprBuilder:
 
 
 def _from(query: exp.Select, source: str | None, joins: tuple[s.Join, ...]) -> exp.Select:
+    """The source with coarser steps joined by their keys: `USING` where every join has
+    the same keys; else `ON source.key = step.key`, as a step joined by the entity may
+    carry an attribute (a district) that another is joined by, which `USING` would find
+    twice."""
     if source is None:
         return query
     query = query.from_(table(source), copy=False)
+    alike = len({j.keys for j in joins if j.keys}) <= 1
     for j in joins:
-        if j.keys:
+        if not j.keys:
+            query = join(query, table(j.source), "cross")
+        elif alike:
             query = join(query, table(j.source), "left", using=j.keys)
         else:
-            query = join(query, table(j.source), "cross")
+            on = exp.and_(*[exp.EQ(this=col(k, source), expression=col(k, j.source)) for k in j.keys])
+            query = join(query, table(j.source), "left", on=on)
     return query
 
 
