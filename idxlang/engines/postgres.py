@@ -14,7 +14,7 @@ from sqlglot import exp
 from .. import model as m
 from ..diagnostics import Diagnostic, IdxError
 from ..sql import ident, table, to_sql
-from . import export, first_line, input_name
+from . import ROWS, export, first_line, in_order, input_name
 
 if TYPE_CHECKING:
     import duckdb
@@ -106,8 +106,11 @@ class PostgresSession:
                                                                    quoted_strings_can_be_null=False))
 
     def relation(self, sql: str, con: "duckdb.DuckDBPyConnection", order: list[str]) -> "duckdb.DuckDBPyRelation":
-        """An output for the writer: its rows through COPY, as Arrow, in the SQL's order."""
-        return con.from_arrow(self.arrow(sql))
+        """An output for the writer: its rows through COPY, as Arrow, handed to DuckDB
+        ordered by the output's keys (engines.in_order; registered under one name, each
+        output's relation is written before the next replaces it)."""
+        con.register(ROWS, self.arrow(sql))
+        return in_order(con, table(ROWS), order)
 
     def close(self) -> None:
         self.con.close()  # its temporary tables go with it
