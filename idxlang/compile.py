@@ -27,7 +27,7 @@ from .passes import PASSES
 from .plan import plan as make_plan
 from .dialects import DUCKDB, Dialect, Staging
 from .sql import col, compensated, ident, looked_up, rewritten, select, set_with, table, to_sql
-from .sqlgen import ctes, final, tally_queries
+from .sqlgen import column_kinds, ctes, final, tally_queries
 from .stack import stack
 
 
@@ -124,7 +124,7 @@ def script(p: s.Plan, core_model: m.Model, dialect: Dialect = DUCKDB) -> list[St
         for tree in stage(st.step, _with(body, p, [st.step], staged - {st.step}, dialect), dialect):
             out.append(Statement(label, tree, Kind.STAGE, step=st.step))
     for name, q in p.outputs.items():
-        tree = _with(final(q, dialect=dialect), p, s.query_reads(q), staged, dialect)
+        tree = _with(final(q, dialect=dialect, kinds=column_kinds(core_model, name)), p, s.query_reads(q), staged, dialect)
         out.append(Statement(f"output {name}", tree, Kind.OUTPUT, output=name))
     for members, query in tally_queries(list(p.tallies), dialect):
         first = p.tallies[members[0]]

@@ -22,11 +22,12 @@ if TYPE_CHECKING:
 
     from ..data import Source
 
-# DuckDB's types of an exported input → PostgreSQL's
-_TYPES = {"DOUBLE": "DOUBLE PRECISION", "BIGINT": "BIGINT", "INTEGER": "BIGINT", "SMALLINT": "BIGINT",
-          "TINYINT": "BIGINT", "HUGEINT": "NUMERIC", "BOOLEAN": "BOOLEAN", "DATE": "DATE"}
+# DuckDB's types of an exported input → PostgreSQL's, integers as wide as they were (an
+# entity's code keeps its type in the outputs, as on DuckDB; PostgreSQL has no TINYINT)
+_TYPES = {"DOUBLE": "DOUBLE PRECISION", "BIGINT": "BIGINT", "INTEGER": "INTEGER", "SMALLINT": "SMALLINT",
+          "TINYINT": "SMALLINT", "HUGEINT": "NUMERIC", "BOOLEAN": "BOOLEAN", "DATE": "DATE"}
 # PostgreSQL's type OIDs of an output's columns → Arrow's
-_ARROW = {16: "bool", 20: "int64", 21: "int64", 23: "int64", 700: "float64", 701: "float64", 1700: "float64"}
+_ARROW = {16: "bool", 20: "int64", 21: "int16", 23: "int32", 700: "float64", 701: "float64", 1700: "float64"}
 
 
 class PostgresSession:
