@@ -136,30 +136,13 @@ def _keys_in_native_order(node: exp.Expression, ordering: str) -> exp.Expression
 
 
 def rewritten(tree: exp.Expression, rules: Sequence[Callable[[exp.Expression], exp.Expression]]) -> exp.Expression:
-    """`tree` with each node passed through `rules` (an engine's own forms: compensated,
-    looked_up), in place, in one walk where a statement is built."""
+    """`tree` with each node passed through `rules` (an engine's own forms: looked_up),
+    in place, in one walk where a statement is built."""
     def each(node: exp.Expression) -> exp.Expression:
         for rule in rules:
             node = rule(node)
         return node
     return tree.transform(each, copy=False)
-
-
-def compensated(node: exp.Expression) -> exp.Expression:
-    """SUM and AVG as DuckDB's FSUM and FAVG (Kahan-Babuška summation): a parallel sum
-    adds its rows in an order that varies between runs and thread counts, and a plain
-    double sum's last bits vary with it; the compensated sum does not, so the same data
-    give byte-identical outputs (tests/test_determinism.py), at the same speed."""
-    if isinstance(node, exp.Sum) and not isinstance(node.this, exp.Distinct) and not node.meta.get("exact"):
-        return exp.Anonymous(this="FSUM", expressions=[node.this])
-    if isinstance(node, exp.Avg) and not isinstance(node.this, exp.Distinct):
-        return exp.Anonymous(this="FAVG", expressions=[node.this])
-    if isinstance(node, ORDER_SENSITIVE) and not isinstance(node.this, exp.Order) \
-            and not isinstance(node.parent, exp.Window):  # no compensated form: the rows taken in one order
-        ordered = node.copy()
-        ordered.set("this", exp.Order(this=node.this.copy(), expressions=[exp.Ordered(this=node.this.copy())]))
-        return ordered
-    return node
 
 
 MAX_BITS = 31  # names per bits(): each bit an INT, a key's sum of them far inside a BIGINT
@@ -190,12 +173,9 @@ def looked_up(node: exp.Expression) -> exp.Expression:
 
 def exact(node: exp.Sum) -> exp.Sum:
     """A sum whose rows add up exactly in any order (integers; one value among zeros):
-    it needs no compensated form, which would cost a fifth more."""
+    unlike a sum of doubles (builtins/reductions.Over), it needs no order of its own."""
     node.meta["exact"] = True
     return node
-
-
-ORDER_SENSITIVE = (exp.StddevSamp, exp.Stddev, exp.StddevPop, exp.Variance, exp.VariancePop)
 
 
 def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:

@@ -270,7 +270,7 @@ def ctes(plan_steps: dict[str, s.Step], names: list[str], dialect: Dialect = DUC
         if isinstance(step, s.TreatBounds):
             made = values.setdefault((step.source, step.column), f"{step.name}_values")
             parts = bounds_sql(step.name, step.source, step.column, step.keys, step.winmax,
-                               None if made == f"{step.name}_values" else made)
+                               None if made == f"{step.name}_values" else made, dialect)
             out += [_cte(n, q, step.note if n == step.name else "") for n, q in parts]
             continue
         out.append(_cte(name, _STEPS[type(step)](step, dialect), _note(step)))
