@@ -51,7 +51,7 @@ def by_kind(plan: steps.Plan, kind: type) -> list:  # type: ignore[type-arg]
 
 def test_the_passes_run_in_their_listed_order():
     assert [name for name, _ in PASSES] == ["dedupe", "pool_reductions", "pool_groups", "rewind_tallies",
-                                                   "fold_tallies", "share"]
+                                                   "fold_tallies", "report_outputs", "share"]
 
 
 def test_pool_reductions_makes_two_windows_one_group_by(write):
@@ -127,6 +127,23 @@ def test_fold_tallies_counts_in_the_group_by_that_reduces_the_rows(write):
     assert {c for t in counted.values() for c in t.counted} <= {c.name for st in by_kind(after, steps.Aggregate)
                                                                 for c in st.columns}
     same_results(spec, model, pooled, after)  # counts equal, within a period range too
+
+
+def test_report_outputs_names_every_output_that_shows_a_reduction(write):
+    """Output two reaches the mean through a GROUP BY of its own (beside the sum), which
+    the planner did not credit: its count named output one only. A count that three
+    quantiles share (their n) is credited to none of the outputs of another."""
+    spec, model, before = planned(write, "let m = mean(x over firm)\nlet k = sum(x over firm)\n"
+                                         "let q = quantile(x, 0.25 over firm)\n"
+                                         "output one by year: m, q\noutput two by year: m, k\n"
+                                         "output three by firm, year: clip(y, 0.1, 0.9) as c\n")
+    after = dict(PASSES)["report_outputs"](before)
+    outputs = lambda p: {t.label: t.outputs for t in p.tallies}  # noqa: E731
+    assert outputs(before)["mean(x over firm)"] == ("one",)
+    assert outputs(after) == {"mean(x over firm)": ("one", "two"), "sum(x over firm)": ("two",),
+                              "quantile(x, 0.25 over firm)": ("one",), "quantile(y, 0.1 over firm)": ("three",),
+                              "quantile(y, 0.9 over firm)": ("three",)}
+    same_results(spec, model, before, after)
 
 
 @pytest.mark.parametrize("rule", [rule for _, rule in PASSES], ids=[name for name, _ in PASSES])
