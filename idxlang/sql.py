@@ -6,6 +6,7 @@ numbers literals, so the same tree prints for DuckDB and transpiles elsewhere.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from sqlglot import exp
@@ -41,9 +42,25 @@ def lit(value: float | int | str | None) -> exp.Expression:
     return exp.Literal.number(str(value)) if value >= 0 else exp.Neg(this=exp.Literal.number(str(-value)))
 
 
+def number(value: float | int | str | None) -> exp.Expression:
+    """A number of the spec as every engine computes with it: a whole number written
+    as one (an integer), any other a DOUBLE read from its shortest text, which every
+    engine rounds correctly; never a DECIMAL literal, whose arithmetic differs by
+    engine (`0.25 / 3` is 0.083333, six digits, on Spark; 0.1 + 0.2 is exactly 0.3
+    where doubles give 0.30000000000000004)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return exp.Cast(this=exp.Literal.string(repr(value)), to=exp.DataType(this=exp.DataType.Type.DOUBLE))
+    return lit(value)
+
+
+def constant(e: exp.Expression) -> bool:
+    """A literal, or a number() of one: known when the SQL is written."""
+    return isinstance(e, exp.Literal) or (isinstance(e, exp.Cast) and isinstance(e.this, exp.Literal))
+
+
 def named(value: float | int, name: str) -> exp.Expression:
     """A param's value with its name beside it: `0.4 /* w_innovation */`."""
-    node = lit(value)
+    node = number(value)
     node.add_comments([f" {name} "])
     return node
 

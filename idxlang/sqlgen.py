@@ -20,7 +20,7 @@ from .calendar import Calendar, to_label, to_number
 from .dialects import DUCKDB, Dialect
 from .names import reserve
 from .sql import (INPUT_SCHEMA, MAX_BITS, as_double, binary, case, col, exact, ident, is_null, join, lit, name_bits,
-                  named, present_cells, select, set_with, table, window)
+                  named, number, present_cells, select, set_with, table, window)
 from .windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
@@ -36,7 +36,7 @@ class ExprBuilder:
         self.windows: list[exp.Window] = []
         self.origin = {c: j.source for j in joins for c in j.columns}
         self.build: dict[type, Callable] = {  # type: ignore[type-arg]
-            m.Const: lambda e: lit(e.value), m.Param: lambda e: named(e.value, e.name), m.Ref: self.ref,
+            m.Const: lambda e: number(e.value), m.Param: lambda e: named(e.value, e.name), m.Ref: self.ref,
             m.Op: lambda e: operators.OPERATORS[e.op]([self(a) for a in e.args]),
             m.Reduce: lambda e: reductions.sql_reduce(self, e), m.At: lambda e: reductions.sql_at(self, e),
             m.Window: lambda e: _WINDOWS[e.kind](self, e), m.Classify: lambda e: ranking.sql_classify(self, e)}

@@ -183,3 +183,23 @@ def test_one_reduction_of_two_outputs_is_one_line_naming_both(postgres: str, spa
     (line,) = reports[0]
     assert line.outputs == ("one", "two") and (line.cells, line.missing) == (6, 2)
     assert line.render("s.idx") == "s.idx:3: mean(x over firm) skipped 2 missing of 6 (outputs one, two)"
+
+
+CONSTANTS = ('table t: region by year from "t.csv"\n  x\nparam w = 0.25\n'
+             "output groups by year: mean(-x over region) as negated, sum(-x over region) as total\n"
+             "output rows by region, year: w / 3 as third, 100.0 / 3 * x as scaled, cumsum(-x over year) as running\n")
+
+
+def test_constants_are_doubles_and_a_sum_of_negative_zeros_is_zero(postgres: str, spark, write, tmp_path: Path) -> None:  # noqa: F811
+    """A spec's numbers are doubles on every engine: a constant divided by a constant was
+    a DECIMAL of six digits on Spark (0.083333). A sum of -0.0 alone (x negated where it
+    is 0) is 0.0, as DuckDB and Spark add from 0; PostgreSQL's SUM starts from its first value."""
+    write("t.csv", "region,year,x\na,2020,0\nb,2020,0\na,2021,0\nb,2021,3\n")
+    spec = write("s.idx", CONSTANTS)
+    for engine in ENGINES:
+        run(spec, engine, tmp_path / engine, "csv", postgres)
+    for name in ("groups.csv", "rows.csv"):
+        want = (tmp_path / "duckdb" / name).read_bytes()
+        assert (tmp_path / "postgres" / name).read_bytes() == want and (tmp_path / "spark" / name).read_bytes() == want
+    assert (tmp_path / "duckdb" / "groups.csv").read_text().splitlines()[1] == "2020,0.0,0.0"
+    assert (tmp_path / "duckdb" / "rows.csv").read_text().splitlines()[1].split(",")[2] == repr(0.25 / 3)
