@@ -90,6 +90,20 @@ def test_dedupe_makes_equal_steps_one(write):
     same_results(spec, model, before, after)
 
 
+def test_pool_groups_joins_a_pool_once(write):
+    """Two GROUP BYs a row-wise column joins, pooled and their merges collapsed into
+    one: the column joins the pool once (it joined it twice, an alias DuckDB refused)."""
+    spec, model, before = planned(write, "let m = mean(x over firm)\nlet s = sum(x over firm)\n"
+                                         "output one by firm, year: x - m as d, x - s as e\noutput two by year: m, s\n")
+    after = dict(PASSES)["pool_groups"](before)
+    (derive,) = by_kind(after, steps.Derive)
+    assert len(derive.joins) == 1 and set(derive.joins[0].columns) == {"m", "s"}
+    assert len(by_kind(before, steps.Derive)[0].joins) == 2
+    same_results(spec, model, before, after)
+    assert idxlang.load(write("s.idx", SPEC + "let m = mean(x over firm)\nlet s = sum(x over firm)\n"
+                                     "output one by firm, year: x - m as d, x - s as e\noutput two by year: m, s\n")).run()
+
+
 def test_share_computes_what_two_statements_need_once(write):
     spec, model, before = planned(write, "let s = x / max(x over firm) + mean(y over firm)\n"
                                          "output firms by firm, year: s\noutput kinds by kind, year: mean(s by kind) as m\n")
