@@ -153,11 +153,11 @@ def test_an_output_without_keys_is_written_by_spark(spark, tmp_path: Path) -> No
 
 
 def test_a_large_panel_is_written_in_key_order_on_every_engine(postgres: str, spark, tmp_path: Path) -> None:  # noqa: F811
-    """320,000 rows, more than one DuckDB thread's share: DuckDB (which runs without
+    """300,000 rows, more than one DuckDB thread's share: DuckDB (which runs without
     preserve_insertion_order) wrote PostgreSQL's rows in the order its threads met them.
     Every engine's files are in the order of the output's keys, and the same bytes
-    (the district means add 400 values each)."""
-    random_panel(tmp_path / "panel.parquet", 16000, seed=0.75)
+    (the district means add 375 values each)."""
+    random_panel(tmp_path / "panel.parquet", 15000, seed=0.75)
     (tmp_path / "spec.idx").write_text((SPECS.parent / "bench" / "specs" / "innovation.idx").read_text(encoding="utf-8"),
                                        encoding="utf-8")
     for engine in ENGINES:
@@ -166,7 +166,7 @@ def test_a_large_panel_is_written_in_key_order_on_every_engine(postgres: str, sp
         want = (tmp_path / "duckdb" / name).read_bytes()
         keys = [tuple(line.split(b",")[:2]) for line in want.splitlines()[1:]]
         typed = [(int(k) if name == "entities.csv" else k, int(p)) for k, p in keys]
-        assert typed == sorted(typed) and len(typed) == (320000 if name == "entities.csv" else 800)
+        assert typed == sorted(typed) and len(typed) == (300000 if name == "entities.csv" else 800)
         for engine in ("postgres", "spark"):
             assert (tmp_path / engine / name).read_bytes() == want, f"{engine} {name}"
 

@@ -39,8 +39,8 @@ def assert_same_results(spec: idxlang.Spec, have, want, engine: str) -> None:  #
     assert [(d.entity, d.availability) for d in have.screened] == [(d.entity, d.availability) for d in want.screened]
 
 
-@pytest.mark.parametrize("engine", ["postgres", "spark"])
-@pytest.mark.parametrize("name", ["innovation_competitiveness", "long"])
+@pytest.mark.parametrize("engine,name", [("postgres", "innovation_competitiveness"), ("postgres", "long"),
+                                         ("spark", "long")])  # Spark's innovation: test_printed_spark_script_reruns
 def test_the_tables_a_run_returns_are_duckdbs(engine: str, name: str, request) -> None:  # type: ignore[no-untyped-def]
     """In memory, through each engine's Arrow (PostgreSQL's COPY as CSV, Spark's
     toArrow): the same types and the same bits as DuckDB's, and the same reports."""
