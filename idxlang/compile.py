@@ -26,8 +26,8 @@ from .parse import parse, parse_file
 from .passes import PASSES
 from .plan import plan as make_plan
 from .dialects import DUCKDB, Dialect, Staging
-from .sql import col, compensated, ident, looked_up, rewritten, select, set_with, table, to_sql
-from .sqlgen import ctes, final, tally_queries
+from .sql import col, ident, looked_up, rewritten, select, set_with, table, to_sql
+from .sqlgen import column_kinds, ctes, final, tally_queries
 from .stack import stack
 
 
@@ -80,11 +80,11 @@ def load_module(path: str | Path | None = None, text: str | None = None) -> Modu
     return parse(text, str(path or "<spec>")) if text is not None else parse_file(path)  # type: ignore[arg-type]
 
 
-def core(model: m.Model, drawn: tuple[str, ...] = (), dialect: Dialect = DUCKDB) -> m.Model:
-    """The model the planner reads: built-ins expanded (into what `dialect` takes),
+def core(model: m.Model, drawn: tuple[str, ...] = ()) -> m.Model:
+    """The model the planner reads, the same for every engine: built-ins expanded,
     stacked functions laid out long, and with `drawn` params varying per draw
     (idxc sensitivity)."""
-    lowered = stack(lower(model, dialect))
+    lowered = stack(lower(model))
     return with_draws(lowered, drawn) if drawn else lowered
 
 
@@ -103,12 +103,11 @@ def compile_model(model: m.Model, outputs: list[str] | None = None, share: bool 
     """Everything a run executes on `dialect`'s engine, as statements: stages, then
     outputs, then the counts."""
     names = outputs or list(model.outputs)
-    planned_model = core(model, drawn, dialect)
+    planned_model = core(model, drawn)
     p = plan(planned_model, names, share and dialect.staging is not Staging.NONE)
     statements = script(p, planned_model, dialect)
-    rules = [rule for wanted, rule in ((dialect.compensated, compensated), (dialect.enum_lookup, looked_up)) if wanted]
-    if rules:  # the engine's own forms: order-independent sums, names looked up
-        statements = [replace(st, tree=rewritten(st.tree, rules)) for st in statements]
+    if dialect.enum_lookup:  # the engine's own form: names looked up
+        statements = [replace(st, tree=rewritten(st.tree, [looked_up])) for st in statements]
     return Compiled(model, planned_model, p, tuple(statements), dialect)
 
 
@@ -125,7 +124,7 @@ def script(p: s.Plan, core_model: m.Model, dialect: Dialect = DUCKDB) -> list[St
         for tree in stage(st.step, _with(body, p, [st.step], staged - {st.step}, dialect), dialect):
             out.append(Statement(label, tree, Kind.STAGE, step=st.step))
     for name, q in p.outputs.items():
-        tree = _with(final(q, dialect=dialect), p, s.query_reads(q), staged, dialect)
+        tree = _with(final(q, dialect=dialect, kinds=column_kinds(core_model, name)), p, s.query_reads(q), staged, dialect)
         out.append(Statement(f"output {name}", tree, Kind.OUTPUT, output=name))
     for members, query in tally_queries(list(p.tallies), dialect):
         first = p.tallies[members[0]]

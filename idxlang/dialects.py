@@ -15,6 +15,18 @@ from enum import Enum
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 
 
+class Summing(Enum):
+    """How a sum of doubles (a sum, a mean, the power sums of skew and kurt) adds its
+    values on an engine: in one order, the same on every engine that runs it, since a
+    double sum's last bits follow the order of its additions (reductions.Over). Over a
+    whole window partition it is `SUM(x) OVER (... ORDER BY x ROWS BETWEEN UNBOUNDED
+    PRECEDING AND UNBOUNDED FOLLOWING)` everywhere, which each adds row by row."""
+
+    ORDERED = "ordered"  # the engine's SUM adds in the order asked: SUM(x ORDER BY x); a running window's, by its rows
+    FOLDED = "folded"  # the values gathered into a list in order and added one by one (AGGREGATE, LIST_REDUCE)
+    PLAIN = "plain"  # SUM(x) in whatever order the engine meets the rows (dialects idxc only prints)
+
+
 class Staging(Enum):
     """How a step several outputs read is kept for the run, without touching anything
     that outlives it: a temporary table, a cached temporary view, or not at all (each
@@ -29,11 +41,12 @@ class Staging(Enum):
 class Dialect:
     name: str  # sqlglot's
     ignore_nulls: bool = True  # LAST_VALUE(x IGNORE NULLS) over a window: the fills, interpolate
-    quantile: bool = False  # an exact interpolated quantile and median, as an aggregate and as a window
     staging: Staging = Staging.TEMP_TABLE
     temp_schema: str | None = None  # where the session's temporary tables are, to drop one and not a namesake
     runs: bool = False  # `idxc run --engine` executes on it here
-    compensated: bool = False  # FSUM, FAVG and ordered spreads (sql.compensated): deterministic in parallel
+    grouped_sums: Summing = Summing.PLAIN  # in a GROUP BY: ordered by value, or a fold of the sorted values
+    running_sums: Summing = Summing.PLAIN  # a running window's (cumsum): the frame's rows in order
+    signed_zero_sum: bool = False  # SUM starts from its first value, not 0: a sum of -0.0 alone is -0.0 (+ 0 makes it 0.0)
     enum_lookup: bool = False  # a name's bit found by casting it to an ENUM of the names (sql.looked_up)
     # NaN (a missing value, as pandas writes one) found by IS_NAN rather than as the value
     # equal to NaN (NULLIF(x, 'NaN')), where NaN is not equal to itself (BigQuery, Trino)
@@ -41,9 +54,13 @@ class Dialect:
 
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (
-    Dialect("duckdb", quantile=True, runs=True, compensated=True, enum_lookup=True),
-    Dialect("postgres", ignore_nulls=False, temp_schema="pg_temp", runs=True),
-    Dialect("spark", staging=Staging.CACHED_VIEW, runs=True),
+    # DuckDB's running SUM window adds a segment tree's partial sums, not row by row: folded there
+    Dialect("duckdb", runs=True, grouped_sums=Summing.ORDERED, running_sums=Summing.FOLDED, enum_lookup=True),
+    Dialect("postgres", ignore_nulls=False, temp_schema="pg_temp", runs=True, grouped_sums=Summing.ORDERED,
+            running_sums=Summing.ORDERED, signed_zero_sum=True),
+    # Spark's SUM takes no ORDER BY (nor WITHIN GROUP): a GROUP BY folds the sorted values
+    Dialect("spark", staging=Staging.CACHED_VIEW, runs=True, grouped_sums=Summing.FOLDED,
+            running_sums=Summing.ORDERED),
     Dialect("bigquery", nan_test=True),
     Dialect("snowflake"),
     Dialect("trino", staging=Staging.NONE, nan_test=True),
@@ -63,4 +80,4 @@ def dialect(name: str) -> Dialect:
 
 DUCKDB = DIALECTS["duckdb"]
 
-__all__ = ["Dialect", "DIALECTS", "DUCKDB", "ENGINES", "Staging", "dialect"]
+__all__ = ["Dialect", "DIALECTS", "DUCKDB", "ENGINES", "Staging", "Summing", "dialect"]

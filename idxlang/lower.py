@@ -8,8 +8,7 @@ from dataclasses import replace
 
 from . import model as m
 from .builtins import REGISTRY
-from .builtins.reductions import quantile_by_rank
-from .dialects import DUCKDB, Dialect
+from .builtins.reductions import quantile_by_rank, sd_by_deviations
 
 
 def lower_expr(e: m.Expr, axes: m.Axes) -> m.Expr:
@@ -28,19 +27,24 @@ def lower_expr(e: m.Expr, axes: m.Axes) -> m.Expr:
     return m.transform(e, rewrite)
 
 
-def lower(model: m.Model, dialect: Dialect = DUCKDB) -> m.Model:
+def lower(model: m.Model) -> m.Model:
+    """The model in core nodes, the same for every engine: a construct whose engines'
+    own functions would differ is written out alike for all (written_out)."""
     lowered = model.map_exprs(lambda e: lower_expr(e, model.axes))
-    return lowered if dialect.quantile else lowered.map_exprs(lambda e: _portable(e, model.axes))
+    return lowered.map_exprs(lambda e: written_out(e, model.axes))
 
 
-def _portable(e: m.Expr, axes: m.Axes) -> m.Expr:
-    """Core nodes an engine lacks, rewritten into ones it has (dialects.py): quantiles
-    and medians from ranks."""
+def written_out(e: m.Expr, axes: m.Axes) -> m.Expr:
+    """Reductions whose engines' own functions give different values (docs/language.md,
+    "One meaning on every engine"), written in reductions every engine computes alike:
+    quantiles and medians from ranks, standard deviations from deviations."""
     def rewrite(node: m.Expr) -> m.Expr | None:
         if isinstance(node, m.Apply):
-            return replace(node, args=tuple(_portable(a, axes) for a in node.args), body=_portable(node.body, axes))
+            return replace(node, args=tuple(written_out(a, axes) for a in node.args), body=written_out(node.body, axes))
         if isinstance(node, m.Reduce) and node.func in ("quantile", "median"):
-            return quantile_by_rank(replace(node, arg=_portable(node.arg, axes)), axes)
+            return quantile_by_rank(replace(node, arg=written_out(node.arg, axes)), axes)
+        if isinstance(node, m.Reduce) and node.func == "sd":
+            return sd_by_deviations(replace(node, arg=written_out(node.arg, axes)))
         return None
 
     return m.transform(e, rewrite)

@@ -95,7 +95,7 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
             except place.error as err:  # type: ignore[misc]
                 files = {s.table: s.path for s in sources}
                 raise IdxError(_failure(place, compiled, st, tree, err, options, files)) from None
-        result.skipped.sort(key=lambda k: (k.line, k.label))  # by spec line, whatever order the engine planned
+        result.skipped = _one_line_each(result.skipped, list(compiled.model.outputs))
         result.screened = _screened(place, places, compiled)
         staged.commit()  # every output written: all move into place
         return result
@@ -184,6 +184,18 @@ def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipp
             line = info.lines.get(slot, t.line) if info else t.line  # the line of the function applied there
             found.append(Skipped(t.outputs, label, line, int(counts[2 * k]), int(counts[2 * k + 1])))
     return found
+
+
+def _one_line_each(found: list[Skipped], outputs: list[str]) -> list[Skipped]:
+    """The report by spec line, whatever order the engine planned: one line per
+    reduction and count of cells, naming every output that shows it. A reduction two
+    outputs reach over rows counted apart (another set of joins) is one line when the
+    counts agree, as it is one reduction of the same cells to a reader."""
+    merged: dict[tuple[int, str, int, int], set[str]] = {}
+    for k in found:
+        merged.setdefault((k.line, k.label, k.cells, k.missing), set()).update(k.outputs)
+    return [Skipped(tuple(o for o in outputs if o in names), label, line, cells, missing)
+            for (line, label, cells, missing), names in sorted(merged.items(), key=lambda kv: kv[0][:2])]
 
 
 def _screened(place: Session, places: dict[str, exp.Table], compiled: Compiled) -> list[Dropped]:

@@ -6,6 +6,7 @@ numbers literals, so the same tree prints for DuckDB and transpiles elsewhere.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from sqlglot import exp
@@ -41,9 +42,25 @@ def lit(value: float | int | str | None) -> exp.Expression:
     return exp.Literal.number(str(value)) if value >= 0 else exp.Neg(this=exp.Literal.number(str(-value)))
 
 
+def number(value: float | int | str | None) -> exp.Expression:
+    """A number of the spec as every engine computes with it: a whole number written
+    as one (an integer), any other a DOUBLE read from its shortest text, which every
+    engine rounds correctly; never a DECIMAL literal, whose arithmetic differs by
+    engine (`0.25 / 3` is 0.083333, six digits, on Spark; 0.1 + 0.2 is exactly 0.3
+    where doubles give 0.30000000000000004)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return exp.Cast(this=exp.Literal.string(repr(value)), to=exp.DataType(this=exp.DataType.Type.DOUBLE))
+    return lit(value)
+
+
+def constant(e: exp.Expression) -> bool:
+    """A literal, or a number() of one: known when the SQL is written."""
+    return isinstance(e, exp.Literal) or (isinstance(e, exp.Cast) and isinstance(e.this, exp.Literal))
+
+
 def named(value: float | int, name: str) -> exp.Expression:
     """A param's value with its name beside it: `0.4 /* w_innovation */`."""
-    node = lit(value)
+    node = number(value)
     node.add_comments([f" {name} "])
     return node
 
@@ -114,7 +131,7 @@ def set_with(select_: exp.Select, ctes: list[exp.CTE]) -> exp.Select:
     return select_
 
 
-def number(e: exp.Expression, nan_test: bool = False) -> exp.Expression:
+def data_number(e: exp.Expression, nan_test: bool = False) -> exp.Expression:
     """A number of the user's data as a double; NaN, which pandas writes for a missing
     value, is missing here too (NULL), not a number that sorts above every other: found
     by ISNAN where the engine has it and needs it (dialects.Dialect.nan_test), else as
@@ -128,9 +145,9 @@ def number(e: exp.Expression, nan_test: bool = False) -> exp.Expression:
 def present_cells(columns: list[str] | tuple[str, ...], nan_test: bool = False) -> tuple[exp.Expression, exp.Expression]:
     """Aggregates over a group of rows: the cells of `columns` present (NaN is missing),
     and all cells."""
-    present: exp.Expression = exp.Count(this=number(col(columns[0]), nan_test))
+    present: exp.Expression = exp.Count(this=data_number(col(columns[0]), nan_test))
     for c in columns[1:]:
-        present = binary(exp.Add, present, exp.Count(this=number(col(c), nan_test)))
+        present = binary(exp.Add, present, exp.Count(this=data_number(col(c), nan_test)))
     return present, binary(exp.Mul, exp.Count(this=exp.Star()), lit(len(columns)))
 
 
@@ -148,30 +165,13 @@ def _keys_in_native_order(node: exp.Expression, ordering: str) -> exp.Expression
 
 
 def rewritten(tree: exp.Expression, rules: Sequence[Callable[[exp.Expression], exp.Expression]]) -> exp.Expression:
-    """`tree` with each node passed through `rules` (an engine's own forms: compensated,
-    looked_up), in place, in one walk where a statement is built."""
+    """`tree` with each node passed through `rules` (an engine's own forms: looked_up),
+    in place, in one walk where a statement is built."""
     def each(node: exp.Expression) -> exp.Expression:
         for rule in rules:
             node = rule(node)
         return node
     return tree.transform(each, copy=False)
-
-
-def compensated(node: exp.Expression) -> exp.Expression:
-    """SUM and AVG as DuckDB's FSUM and FAVG (Kahan-Babuška summation): a parallel sum
-    adds its rows in an order that varies between runs and thread counts, and a plain
-    double sum's last bits vary with it; the compensated sum does not, so the same data
-    give byte-identical outputs (tests/test_determinism.py), at the same speed."""
-    if isinstance(node, exp.Sum) and not isinstance(node.this, exp.Distinct) and not node.meta.get("exact"):
-        return exp.Anonymous(this="FSUM", expressions=[node.this])
-    if isinstance(node, exp.Avg) and not isinstance(node.this, exp.Distinct):
-        return exp.Anonymous(this="FAVG", expressions=[node.this])
-    if isinstance(node, ORDER_SENSITIVE) and not isinstance(node.this, exp.Order) \
-            and not isinstance(node.parent, exp.Window):  # no compensated form: the rows taken in one order
-        ordered = node.copy()
-        ordered.set("this", exp.Order(this=node.this.copy(), expressions=[exp.Ordered(this=node.this.copy())]))
-        return ordered
-    return node
 
 
 MAX_BITS = 31  # names per bits(): each bit an INT, a key's sum of them far inside a BIGINT
@@ -202,12 +202,9 @@ def looked_up(node: exp.Expression) -> exp.Expression:
 
 def exact(node: exp.Sum) -> exp.Sum:
     """A sum whose rows add up exactly in any order (integers; one value among zeros):
-    it needs no compensated form, which would cost a fifth more."""
+    unlike a sum of doubles (builtins/reductions.Over), it needs no order of its own."""
     node.meta["exact"] = True
     return node
-
-
-ORDER_SENSITIVE = (exp.StddevSamp, exp.Stddev, exp.StddevPop, exp.Variance, exp.VariancePop)
 
 
 def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:

@@ -20,7 +20,7 @@ from .calendar import Calendar, to_label, to_number
 from .dialects import DUCKDB, Dialect
 from .names import reserve
 from .sql import (INPUT_SCHEMA, MAX_BITS, as_double, binary, case, col, exact, ident, is_null, join, lit, name_bits,
-                  named, number, present_cells, select, set_with, table, window)
+                  named, number, data_number, present_cells, select, set_with, table, window)
 from .windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
@@ -36,7 +36,7 @@ class ExprBuilder:
         self.windows: list[exp.Window] = []
         self.origin = {c: j.source for j in joins for c in j.columns}
         self.build: dict[type, Callable] = {  # type: ignore[type-arg]
-            m.Const: lambda e: lit(e.value), m.Param: lambda e: named(e.value, e.name), m.Ref: self.ref,
+            m.Const: lambda e: number(e.value), m.Param: lambda e: named(e.value, e.name), m.Ref: self.ref,
             m.Op: lambda e: operators.OPERATORS[e.op]([self(a) for a in e.args]),
             m.Reduce: lambda e: reductions.sql_reduce(self, e), m.At: lambda e: reductions.sql_at(self, e),
             m.Window: lambda e: _WINDOWS[e.kind](self, e), m.Classify: lambda e: ranking.sql_classify(self, e)}
@@ -140,7 +140,7 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str, 
     bits = [reserve(f"bit{suffix(n)}", taken) for n in range(len(sets))]
     present = [reserve(f"present{suffix(n)}", taken) for n in range(len(sets))]
     value = col(long.value)
-    cells = select(*[col(g) for g in groups], number(col(long.value), dialect.nan_test).as_(ident(long.value), copy=False),
+    cells = select(*[col(g) for g in groups], data_number(col(long.value), dialect.nan_test).as_(ident(long.value), copy=False),
                    *[name_bits(col(long.variable), vs).as_(ident(b), copy=False) for vs, b in zip(sets, bits)]).from_(table(t.name, INPUT_SCHEMA), copy=False)
     sums, seen, twice = [], [], []
     for vs, b, p in zip(sets, bits, present):
@@ -179,7 +179,7 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
         cols = [to_number(t.calendar, c).as_(ident(c.name), copy=False) if c.name == t.time else c for c in cols]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
         typed = isinstance(t.layout, m.Long)  # a pivot's values are numbers already
-        cols += [_documented((col(c) if typed else number(col(c), dialect.nan_test)).as_(ident(c), copy=False), t.docs.get(c))
+        cols += [_documented((col(c) if typed else data_number(col(c), dialect.nan_test)).as_(ident(c), copy=False), t.docs.get(c))
                  for c in t.columns]
         if t.repeated:  # for the check of the stage (passes/share.py): the keys that repeat a variable
             cols.append(col(t.repeated))
@@ -271,7 +271,7 @@ def ctes(plan_steps: dict[str, s.Step], names: list[str], dialect: Dialect = DUC
         if isinstance(step, s.TreatBounds):
             made = values.setdefault((step.source, step.column), f"{step.name}_values")
             parts = bounds_sql(step.name, step.source, step.column, step.keys, step.winmax,
-                               None if made == f"{step.name}_values" else made)
+                               None if made == f"{step.name}_values" else made, dialect)
             out += [_cte(n, q, step.note if n == step.name else "") for n, q in parts]
             continue
         out.append(_cte(name, _STEPS[type(step)](step, dialect), _note(step)))
@@ -293,13 +293,74 @@ def _cte(name: str, query: exp.Expression, note: str) -> exp.CTE:
     return cte
 
 
-def final(q: s.OutputQuery, ordered: bool = True, dialect: Dialect = DUCKDB) -> exp.Select:
+# How an output column is typed, the same on every engine (docs/language.md, "One meaning
+# on every engine"): a year and a rank a BIGINT, any other number a DOUBLE; text, truth
+# values and the data's own identifiers (entities, attributes) as they come.
+INTEGER, NUMBER = "BIGINT", "DOUBLE"
+_ALONG = frozenset({"lag", "fill_forward", "fill_backward"})  # windows whose value is one of their argument's
+_LOGICAL = frozenset({"==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "known"})
+
+
+def column_kinds(model: m.Model, output: str) -> dict[str, str | None]:
+    """The type each column of `output` is written as (INTEGER, NUMBER, or None: as the
+    engine gives it), keys included; read off the core model, whatever the engine."""
+    out = model.outputs[output]
+    axes = model.axes
+    found: dict[str, str | None] = {k: INTEGER if axes.is_time(k) and axes.calendar(k) is Calendar.YEAR else None
+                                    for k in out.keys}
+    resolve = lambda name: model.lookup(name, output)  # noqa: E731
+    for c in out.columns:
+        d = resolve(c.source)
+        found[c.alias] = _kind(d.expr, resolve, axes) if d else _kind(m.Ref(c.source, c.grain, _ref_kind(axes, c.source)),
+                                                                         resolve, axes)
+    return found
+
+
+def _ref_kind(axes: m.Axes, name: str) -> m.RefKind:
+    if name in axes.entities or name in axes.times:
+        return m.RefKind.KEY
+    return m.RefKind.ATTRIBUTE if name in axes.attributes else m.RefKind.COLUMN
+
+
+def _kind(e: m.Expr, resolve: Callable[[str], m.Definition | None], axes: m.Axes) -> str | None:
+    """INTEGER for a year and a rank, NUMBER for any other number, None for what is
+    not a number (text, a truth value, an identifier) or not known to be one."""
+    if isinstance(e, m.Const):
+        return None if isinstance(e.value, str) or e.value is None else NUMBER
+    if isinstance(e, m.Ref):
+        if e.kind is m.RefKind.KEY:
+            return INTEGER if axes.is_time(e.name) and axes.calendar(e.name) is Calendar.YEAR else None
+        d = resolve(e.name) if e.kind is m.RefKind.LET else None
+        return _kind(d.expr, resolve, axes) if d else NUMBER if e.kind is m.RefKind.COLUMN else None
+    if isinstance(e, m.Classify) or (isinstance(e, m.Op) and e.op in _LOGICAL):
+        return None
+    if isinstance(e, m.Window) and e.kind == "rank":
+        return NUMBER if e.ties == "average" else INTEGER
+    if isinstance(e, (m.Window, m.At, m.Pick)) and (not isinstance(e, m.Window) or e.kind in _ALONG):
+        return _kind(e.arg, resolve, axes)
+    if isinstance(e, m.Op) and e.op in ("if", "coalesce", "least", "greatest"):
+        kinds = {_kind(a, resolve, axes) for a in (e.args[1:] if e.op == "if" else e.args)
+                 if not (isinstance(a, m.Const) and a.value is None)}
+        return NUMBER if kinds <= {NUMBER, INTEGER} and kinds else None
+    return NUMBER
+
+
+def _typed(e: exp.Expression, kind: str | None) -> exp.Expression:
+    return e if kind is None else exp.Cast(this=e, to=exp.DataType.build(kind))
+
+
+def final(q: s.OutputQuery, ordered: bool = True, dialect: Dialect = DUCKDB,
+          kinds: dict[str, str | None] | None = None) -> exp.Select:
+    """An output's statement: its keys and columns, each cast to its type (`kinds`,
+    column_kinds) so that every engine writes the same types, ordered by the keys."""
+    kinds = kinds or {}
     built = ExprBuilder(q.source, q.joins, dialect=dialect)
     exprs: list[exp.Expression] = [
         to_label(q.periods[k], built.key(k)).as_(ident(k), copy=False) if k in q.periods else
-        built.key(k).as_(ident(k), copy=False) if built.qualify else col(k) for k in q.keys]
+        _typed(built.key(k), kinds.get(k)).as_(ident(k), copy=False) if built.qualify or kinds.get(k) else col(k)
+        for k in q.keys]
     for alias, value in q.columns:
-        e = built(value)
+        e = _typed(built(value), kinds.get(alias))
         plain = isinstance(e, exp.Column) and e.name == alias and not built.qualify
         exprs.append(e if plain else e.as_(ident(alias), copy=False))
     query = name_windows(_from(select(*exprs), q.source, q.joins), built.windows)
@@ -354,4 +415,4 @@ def _tally(tallies: list[s.Tally], members: list[int], dialect: Dialect) -> exp.
     return query
 
 
-__all__ = ["ExprBuilder", "ctes", "final", "input_rows", "screened", "tally_queries"]
+__all__ = ["ExprBuilder", "column_kinds", "ctes", "final", "input_rows", "screened", "tally_queries"]

@@ -246,21 +246,22 @@ Reader = Union[Step, OutputQuery, Tally]
 
 
 def redirect(r: Reader, swap: Callable[[str], str]) -> Reader:
-    """r reading step `swap(n)` wherever it read step n."""
+    """r reading step `swap(n)` wherever it read step n; two joins that now join the
+    same step by the same keys are one, with the columns of both (a step joined twice
+    is an alias named twice: an error on every engine)."""
     fields: dict[str, object] = {f: swap(getattr(r, f)) for f in ("source", "merge_into", "pool") if getattr(r, f, None)}
     if isinstance(r, (Derive, OutputQuery, Tally)):
-        fields["joins"] = _joined_once([replace(j, source=swap(j.source)) for j in r.joins])
+        fields["joins"] = _joined_once(tuple(replace(j, source=swap(j.source)) for j in r.joins))
     return replace(r, **fields)  # type: ignore[type-var,arg-type]
 
 
-def _joined_once(joins: list[Join]) -> tuple[Join, ...]:
-    """Joins of one step, by the same keys, as one join for all their columns: two steps
-    made one (passes) leave a reader joining it twice, which SQL cannot name apart."""
-    found: dict[tuple[str, tuple[str, ...]], Join] = {}
+def _joined_once(joins: tuple[Join, ...]) -> tuple[Join, ...]:
+    found: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for j in joins:
-        had = found.get((j.source, j.keys))
-        found[(j.source, j.keys)] = j if had is None else replace(had, columns=tuple(dict.fromkeys((*had.columns, *j.columns))))
-    return tuple(found.values())
+        found.setdefault((j.source, j.keys), []).extend(j.columns)
+    if len(found) == len(joins):
+        return joins
+    return tuple(Join(source, keys, tuple(dict.fromkeys(columns))) for (source, keys), columns in found.items())
 
 
 def redirect_plan(plan: Plan, swap: Callable[[str], str]) -> Plan:

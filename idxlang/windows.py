@@ -24,7 +24,7 @@ def _frame(spec: exp.WindowSpec | None) -> str:
     start, end = spec.args.get("start"), spec.args.get("end")
     start_side, end_side = spec.args.get("start_side"), spec.args.get("end_side")
     if start == "UNBOUNDED" and start_side == "PRECEDING":
-        return "_to_date" if end == "CURRENT ROW" else "_before"
+        return "_to_date" if end == "CURRENT ROW" else "_whole" if end == "UNBOUNDED" else "_before"
     if end == "UNBOUNDED" and end_side == "FOLLOWING":
         return "_from_date" if start == "CURRENT ROW" else "_after"
     if isinstance(start, exp.Literal):

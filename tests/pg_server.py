@@ -2,7 +2,10 @@
 temporary directory, listening only on a unix socket there, stopped afterwards.
 
 As root (CI), the cluster is run by the `postgres` system user, as initdb refuses
-root. Without the server binaries or psycopg the fixture skips, saying which.
+root. Without the server binaries or psycopg the fixture skips, saying which. The port
+(which names the socket, and keys the server's shared memory) is $IDX_PG_PORT, or else
+one free on this machine when the server starts, so that test runs in other worktrees
+never meet this one.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -17,7 +21,14 @@ from pathlib import Path
 
 import pytest
 
-PORT = 54329
+
+def _port() -> int:
+    """$IDX_PG_PORT, else a port no one listens on now (the kernel's pick)."""
+    if os.environ.get("IDX_PG_PORT"):
+        return int(os.environ["IDX_PG_PORT"])
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _binaries() -> Path | None:
@@ -50,7 +61,8 @@ def start_postgres(tmp: Path) -> tuple[str, callable]:
                      "--no-sync", "-E", "UTF8", "--locale", "C")
     if init.returncode:
         pytest.skip(f"initdb failed: {(init.stderr or init.stdout).strip()[:300]}")
-    options = f"-k {tmp} -c listen_addresses='' -p {PORT} -c fsync=off -c synchronous_commit=off"
+    port = _port()
+    options = f"-k {tmp} -c listen_addresses='' -p {port} -c fsync=off -c synchronous_commit=off"
     started = _as_owner(owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start")
     if started.returncode:
         text = log.read_text() if log.exists() else started.stderr
@@ -59,7 +71,7 @@ def start_postgres(tmp: Path) -> tuple[str, callable]:
     def stop() -> None:
         _as_owner(owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
 
-    return f"host={tmp} port={PORT} user=postgres dbname=postgres", stop
+    return f"host={tmp} port={port} user=postgres dbname=postgres", stop
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,8 @@
 runs, across --threads 1, 2 and 4, and across CSV and Parquet copies of the same data.
 The panel is large enough (600,000 rows, five row groups) for DuckDB to aggregate in
 parallel, where a plain double SUM's last bits follow the order the threads meet the
-rows; idxc writes DuckDB's compensated FSUM and FAVG instead (sql.py)."""
+rows; idxc's sums add their values in one order instead, the same on every engine
+(builtins/reductions.Over; across engines: test_engine_files.py)."""
 
 from __future__ import annotations
 

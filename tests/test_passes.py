@@ -51,7 +51,7 @@ def by_kind(plan: steps.Plan, kind: type) -> list:  # type: ignore[type-arg]
 
 def test_the_passes_run_in_their_listed_order():
     assert [name for name, _ in PASSES] == ["dedupe", "pool_reductions", "pool_groups", "rewind_tallies",
-                                                   "fold_tallies", "share"]
+                                                   "fold_tallies", "report_outputs", "share"]
 
 
 def test_pool_reductions_makes_two_windows_one_group_by(write):
@@ -88,6 +88,20 @@ def test_dedupe_makes_equal_steps_one(write):
     sums = lambda p: [s for s in by_kind(p, steps.Aggregate) if any(c.name == "s" for c in s.columns)]  # noqa: E731
     assert len(sums(before)) == 2 and len(sums(after)) == 1
     same_results(spec, model, before, after)
+
+
+def test_pool_groups_joins_a_pool_once(write):
+    """Two GROUP BYs a row-wise column joins, pooled and their merges collapsed into
+    one: the column joins the pool once (it joined it twice, an alias DuckDB refused)."""
+    spec, model, before = planned(write, "let m = mean(x over firm)\nlet s = sum(x over firm)\n"
+                                         "output one by firm, year: x - m as d, x - s as e\noutput two by year: m, s\n")
+    after = dict(PASSES)["pool_groups"](before)
+    (derive,) = by_kind(after, steps.Derive)
+    assert len(derive.joins) == 1 and set(derive.joins[0].columns) == {"m", "s"}
+    assert len(by_kind(before, steps.Derive)[0].joins) == 2
+    same_results(spec, model, before, after)
+    assert idxlang.load(write("s.idx", SPEC + "let m = mean(x over firm)\nlet s = sum(x over firm)\n"
+                                     "output one by firm, year: x - m as d, x - s as e\noutput two by year: m, s\n")).run()
 
 
 def test_share_computes_what_two_statements_need_once(write):
@@ -127,6 +141,23 @@ def test_fold_tallies_counts_in_the_group_by_that_reduces_the_rows(write):
     assert {c for t in counted.values() for c in t.counted} <= {c.name for st in by_kind(after, steps.Aggregate)
                                                                 for c in st.columns}
     same_results(spec, model, pooled, after)  # counts equal, within a period range too
+
+
+def test_report_outputs_names_every_output_that_shows_a_reduction(write):
+    """Output two reaches the mean through a GROUP BY of its own (beside the sum), which
+    the planner did not credit: its count named output one only. A count that three
+    quantiles share (their n) is credited to none of the outputs of another."""
+    spec, model, before = planned(write, "let m = mean(x over firm)\nlet k = sum(x over firm)\n"
+                                         "let q = quantile(x, 0.25 over firm)\n"
+                                         "output one by year: m, q\noutput two by year: m, k\n"
+                                         "output three by firm, year: clip(y, 0.1, 0.9) as c\n")
+    after = dict(PASSES)["report_outputs"](before)
+    outputs = lambda p: {t.label: t.outputs for t in p.tallies}  # noqa: E731
+    assert outputs(before)["mean(x over firm)"] == ("one",)
+    assert outputs(after) == {"mean(x over firm)": ("one", "two"), "sum(x over firm)": ("two",),
+                              "quantile(x, 0.25 over firm)": ("one",), "quantile(y, 0.1 over firm)": ("three",),
+                              "quantile(y, 0.9 over firm)": ("three",)}
+    same_results(spec, model, before, after)
 
 
 @pytest.mark.parametrize("rule", [rule for _, rule in PASSES], ids=[name for name, _ in PASSES])

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from .. import ast
 from .. import model as m
-from ..sql import as_double, binary, case, is_null, lit, paren
+from ..sql import as_double, binary, case, constant, is_null, lit, paren
 from . import Builtin, CheckContext, require
 
 _BINARY = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "==": exp.EQ, "!=": exp.NEQ,
@@ -21,7 +21,7 @@ _BINARY = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "==": exp.EQ, "!=": exp.NEQ
 
 def _divide(a: list[exp.Expression]) -> exp.Expression:
     den = a[1]
-    if not (isinstance(den, exp.Literal) and float(den.this) != 0):
+    if not (constant(den) and float(den.find(exp.Literal).this) != 0):  # type: ignore[union-attr]
         den = exp.Nullif(this=den, expression=lit(0))  # division by zero is missing
     return binary(exp.Div, a[0], den)
 
@@ -64,7 +64,7 @@ def _if(a: list[exp.Expression]) -> exp.Expression:
 def _extreme(cls: type) -> Callable[[list[exp.Expression]], exp.Expression]:
     def build(a: list[exp.Expression]) -> exp.Expression:  # missing propagates, as in arithmetic
         plain = cls(this=a[0], expressions=a[1:], ignore_nulls=True)
-        maybe = [x for x in a if not isinstance(x, exp.Literal)]
+        maybe = [x for x in a if not constant(x)]
         return case((exp.or_(*[is_null(x.copy()) for x in maybe]), exp.Null()), default=plain) if maybe else plain
     return build
 
@@ -78,8 +78,11 @@ def _ln(a: list[exp.Expression]) -> exp.Expression:
 
 
 def _digits(e: exp.Expression) -> int:
-    """round's digits, a number or a param (check.py allows no other)."""
-    return -int(e.this.this) if isinstance(e, exp.Neg) else int(float(e.this))
+    """round's digits, a number or a param (check.py allows no other), as written: an
+    integer literal, its negation, or a whole number() (`CAST('2.0' AS DOUBLE)`)."""
+    literal = e.find(exp.Literal)
+    assert literal is not None
+    return int(float(literal.this)) * (-1 if isinstance(e, exp.Neg) else 1)
 
 
 def _round(x: exp.Expression, digits: int) -> exp.Expression:

@@ -20,9 +20,10 @@ from sqlglot import exp
 
 from .. import ast
 from .. import model as m
+from ..dialects import DUCKDB, Dialect
 from ..sql import binary, case, col, ident, is_null, join, lit, select, table, window
 from . import Builtin, CheckContext, entity_axis, require
-from .reductions import kurt_of, moments, power_sums, probability, reduction, skew_of
+from .reductions import Over, kurt_of, moments, power_sums, probability, reduction, skew_of
 
 BOUNDS = ("lo", "hi", "failing", "low", "high")  # the columns a treatment's bounds step gives each cell
 SUMS = ("n", "s1", "s2", "s3", "s4")  # n and the power sums of the clipped values, per state
@@ -62,7 +63,7 @@ def treated(x: m.Expr, bound: dict[str, m.Expr], span: ast.Span | None = None) -
 
 
 def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], winmax: int,
-               values: str | None = None) -> list[tuple[str, exp.Select]]:
+               values: str | None = None, dialect: Dialect = DUCKDB) -> list[tuple[str, exp.Select]]:
     """The CTEs of one treatment: distinct values ranked from both ends (unless another
     treatment of the column made them: `values`); every state (tops, bottoms) with its
     bounds; the statistics of the values clipped to each; the rule's move in each state;
@@ -90,7 +91,7 @@ def bounds_sql(name: str, source: str, column: str, partition: tuple[str, ...], 
             .from_(_aliased(states, "s"), copy=False))
     each = (join(each, _aliased(source, "v"), "inner", on=_same(partition, "s", "v"))
             .where(exp.Not(this=is_null(col(column, "v"))), copy=False))
-    sums = [s.as_(ident(n), copy=False) for s, n in zip(power_sums(col("clipped"), lambda a: a, 4), SUMS)]
+    sums = [s.as_(ident(n), copy=False) for s, n in zip(power_sums(col("clipped"), Over(dialect), 4), SUMS)]
     summed = (select(*[col(k) for k in names], *sums).from_(each.subquery("clipped"), copy=False)
               .group_by(*[col(k) for k in names], copy=False))
     central = [v.as_(ident(c), copy=False) for v, c in zip(moments([col(n) for n in SUMS]), MOMENTS)]

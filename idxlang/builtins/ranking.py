@@ -8,7 +8,7 @@ from sqlglot import exp
 from .. import ast
 from .. import model as m
 from ..diagnostics import did_you_mean
-from ..sql import binary, case, is_null, lit
+from ..sql import as_double, binary, case, is_null, lit
 from . import Builtin, CheckContext, SqlContext, entity_axis, require
 
 TIE_RULES = ("min", "max", "dense", "first", "average")
@@ -64,7 +64,8 @@ def sql_rank(ctx: SqlContext, e: m.Window) -> exp.Expression:
     ranked: exp.Expression = ctx.window(func, part, order)
     if e.ties in ("average", "max"):
         peers = binary(exp.Sub, ctx.window(exp.Count(this=exp.Star()), part + [x.copy()]), lit(1))
-        ranked = binary(exp.Add, ranked, binary(exp.Div, peers, lit(2.0)) if e.ties == "average" else peers)
+        # half the peers as a DOUBLE: `/ 2.0` is a DECIMAL on Spark, which the rank's arithmetic would carry
+        ranked = binary(exp.Add, ranked, binary(exp.Div, as_double(peers), lit(2)) if e.ties == "average" else peers)
     missing = exp.or_(is_null(x.copy()), is_null(ctx.key(e.group))) if e.group else is_null(x.copy())
     return case((missing, exp.Null()), default=ranked)  # an entity of no group has no place in one
 

@@ -13,37 +13,97 @@ from sqlglot import exp
 from .. import ast
 from .. import model as m
 from ..diagnostics import did_you_mean
+from ..dialects import Dialect, Summing
 from ..sql import as_double, binary, case, is_null, lit
 from . import Builtin, CheckContext, SqlContext, require
 from .means import ROW_WISE, check_row_wise, lower_row_wise
 
-Wrap = Callable[[exp.Expression], exp.Expression]
+Window = Callable[..., exp.Window]  # SqlContext.window: (func, partition, order, spec) -> a window
+_WHOLE = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="UNBOUNDED", end_side="FOLLOWING")
 
 
-def _product(x: exp.Expression, wrap: Wrap, e: m.Reduce) -> exp.Expression:
+class Over:
+    """Where a reduction's aggregates run: a GROUP BY's groups (no `part`), a window over
+    the partition `part`, or a running window (`order`, `spec`: cumsum, cumprod).
+
+    An aggregate exact in any order (COUNT, MIN, MAX, a sum of whole numbers) is taken
+    as it is (`over(agg)`). A sum of doubles is not: its last bits follow the order of
+    its additions, which an engine chooses (threads, partitions, partial sums), so
+    `over.sum(x)` adds the values in one order that every engine follows, the
+    engine's way (dialects.Summing): ascending by value in a GROUP BY or a whole
+    partition (equal values are the same bits, so their order among themselves does
+    not matter), by period in a running window."""
+
+    def __init__(self, dialect: Dialect, window: Window | None = None, part: list[exp.Expression] | None = None,
+                 order: list[exp.Ordered] | None = None, spec: exp.WindowSpec | None = None) -> None:
+        self.dialect, self.window, self.part, self.order, self.spec = dialect, window, part, order, spec
+
+    def __call__(self, agg: exp.Expression) -> exp.Expression:
+        if self.part is None or self.window is None:
+            return agg
+        return self.window(agg, self.part, self.order, self.spec)
+
+    def sum(self, x: exp.Expression) -> exp.Expression:
+        d = self.dialect
+        if self.part is None or self.window is None:
+            found = _grouped_sum(x, d.grouped_sums)
+        elif self.order is None:  # a whole partition, added row by row in the window's order
+            ordered = d.grouped_sums is not Summing.PLAIN
+            found = self.window(exp.Sum(this=x), self.part, [exp.Ordered(this=x.copy())] if ordered else None,
+                                _WHOLE if ordered else None)
+        elif d.running_sums is Summing.FOLDED:
+            found = _folded(self.window(exp.ArrayAgg(this=x), self.part, self.order, self.spec))
+        else:
+            found = self(exp.Sum(this=x))
+        return binary(exp.Add, found, lit(0)) if d.signed_zero_sum else found  # -0.0 + 0 is 0.0, as the others add
+
+    def mean(self, x: exp.Expression) -> exp.Expression:
+        """The sum over the count: the same division on every engine (AVG's algorithm is each engine's own)."""
+        return binary(exp.Div, self.sum(x), self(exp.Count(this=x.copy())))
+
+
+def _grouped_sum(x: exp.Expression, how: Summing) -> exp.Expression:
+    if how is Summing.ORDERED:
+        return exp.Sum(this=exp.Order(this=x, expressions=[exp.Ordered(this=x.copy())]))
+    if how is Summing.FOLDED:  # collected without the missing values, sorted
+        return _folded(exp.ArraySort(this=exp.ArrayAgg(this=x)))
+    return exp.Sum(this=x)
+
+
+def _folded(values: exp.Expression) -> exp.Expression:
+    """The values of a list added one by one from the first, as SUM does (from 0, the
+    missing skipped; missing when none is there)."""
+    acc, v = exp.to_identifier("acc"), exp.to_identifier("v")
+    step = case((is_null(exp.column(v.copy())), exp.column(acc.copy())),
+                default=binary(exp.Add, exp.Coalesce(this=exp.column(acc.copy()), expressions=[lit(0)]), exp.column(v.copy())))
+    return exp.Reduce(this=values, initial=exp.Cast(this=exp.Null(), to=exp.DataType.build("DOUBLE")),
+                      merge=exp.Lambda(this=step, expressions=[acc, v]))
+
+
+def _product(x: exp.Expression, over: Over, e: m.Reduce) -> exp.Expression:
     """EXP(SUM(LN(|x|))) with the sign and zeros handled explicitly: portable SQL has
     no PRODUCT aggregate."""
     nonzero = exp.Abs(this=exp.Nullif(this=x.copy(), expression=lit(0)))
-    magnitude = exp.Exp(this=wrap(exp.Sum(this=exp.Ln(this=nonzero))))
-    negatives = wrap(exp.Sum(this=exp.If(this=exp.LT(this=x.copy(), expression=lit(0)), true=lit(1), false=lit(0))))
+    magnitude = exp.Exp(this=over.sum(exp.Ln(this=nonzero)))
+    negatives = over(exp.Sum(this=exp.If(this=exp.LT(this=x.copy(), expression=lit(0)), true=lit(1), false=lit(0))))
     sign = exp.If(this=exp.EQ(this=exp.Mod(this=negatives, expression=lit(2)), expression=lit(1)),
                   true=lit(-1), false=lit(1))
-    zero = exp.EQ(this=wrap(exp.Min(this=exp.Abs(this=x.copy()))), expression=lit(0))
+    zero = exp.EQ(this=over(exp.Min(this=exp.Abs(this=x.copy()))), expression=lit(0))
     return case((zero, lit(0)), default=binary(exp.Mul, magnitude, sign))
 
 
-def _geomean(x: exp.Expression, wrap: Wrap, e: m.Reduce) -> exp.Expression:
+def _geomean(x: exp.Expression, over: Over, e: m.Reduce) -> exp.Expression:
     """Defined for positive values only: any other makes it missing."""
     positive = case((exp.GT(this=x.copy(), expression=lit(0)), x.copy()))
-    undefined = exp.LTE(this=wrap(exp.Min(this=x.copy())), expression=lit(0))
-    return case((undefined, exp.Null()), default=exp.Exp(this=wrap(exp.Avg(this=exp.Ln(this=positive)))))
+    undefined = exp.LTE(this=over(exp.Min(this=x.copy())), expression=lit(0))
+    return case((undefined, exp.Null()), default=exp.Exp(this=over.mean(exp.Ln(this=positive))))
 
 
-def power_sums(x: exp.Expression, wrap: Wrap, upto: int) -> list[exp.Expression]:
+def power_sums(x: exp.Expression, over: Over, upto: int) -> list[exp.Expression]:
     """n (as a double) and the sums of x, x², … x^upto: plain SUMs every engine has,
     where native SKEWNESS and KURTOSIS differ (Spark's are population estimators,
     PostgreSQL has none)."""
-    return [as_double(wrap(exp.Count(this=x.copy())))] + [wrap(exp.Sum(this=_power(x, k))) for k in range(1, upto + 1)]
+    return [as_double(over(exp.Count(this=x.copy())))] + [over.sum(_power(x, k)) for k in range(1, upto + 1)]
 
 
 def _power(x: exp.Expression, k: int) -> exp.Expression:
@@ -95,32 +155,32 @@ def kurt_of(n: exp.Expression, square: exp.Expression, m2: exp.Expression, m4: e
     return case((_spread(n, square, m2, 4), binary(exp.Div, top, binary(exp.Mul, less(2), less(3)))))
 
 
-def _skew(x: exp.Expression, wrap: Wrap, e: m.Reduce) -> exp.Expression:
-    n, square, m2, m3 = moments(power_sums(x, wrap, 3))
+def _skew(x: exp.Expression, over: Over, e: m.Reduce) -> exp.Expression:
+    n, square, m2, m3 = moments(power_sums(x, over, 3))
     return skew_of(n, square, m2, m3)
 
 
-def _kurt(x: exp.Expression, wrap: Wrap, e: m.Reduce) -> exp.Expression:
-    n, square, m2, _, m4 = moments(power_sums(x, wrap, 4))
+def _kurt(x: exp.Expression, over: Over, e: m.Reduce) -> exp.Expression:
+    n, square, m2, _, m4 = moments(power_sums(x, over, 4))
     return kurt_of(n, square, m2, m4)
 
 
-def _simple(cls: type) -> Callable[[exp.Expression, Wrap, m.Reduce], exp.Expression]:
-    return lambda x, wrap, e: wrap(cls(this=x))
+def _exact(cls: type) -> Callable[[exp.Expression, Over, m.Reduce], exp.Expression]:
+    return lambda x, over, e: over(cls(this=x))
 
 
-AGGREGATES: dict[str, Callable[[exp.Expression, Wrap, m.Reduce], exp.Expression]] = {
-    "sum": _simple(exp.Sum), "mean": _simple(exp.Avg), "min": _simple(exp.Min), "max": _simple(exp.Max),
+AGGREGATES: dict[str, Callable[[exp.Expression, Over, m.Reduce], exp.Expression]] = {
+    "sum": lambda x, over, e: over.sum(x), "mean": lambda x, over, e: over.mean(x),
+    "min": _exact(exp.Min), "max": _exact(exp.Max),
     # a reduction over no values is missing, a count too (not 0): the same on the groups a
     # GROUP BY makes and on rows a full join brings without any
-    "count": lambda x, wrap, e: exp.Nullif(this=wrap(exp.Count(this=x)), expression=lit(0)),
-    "cells": _simple(exp.Count),  # the compiler's own count of cells (passes/fold_tallies.py): 0 for none
-    "sd": _simple(exp.StddevSamp), "median": _simple(exp.Median),
-    "skew": _skew, "kurt": _kurt,
-    "product": _product, "geomean": _geomean,
-    # interpolated, as R's default (type 7) and DuckDB's quantile_cont
-    "quantile": lambda x, wrap, e: wrap(exp.PercentileCont(this=x, expression=lit(e.param or 0))),
+    "count": lambda x, over, e: exp.Nullif(this=over(exp.Count(this=x)), expression=lit(0)),
+    "cells": _exact(exp.Count),  # the compiler's own count of cells (passes/fold_tallies.py): 0 for none
+    "skew": _skew, "kurt": _kurt, "product": _product, "geomean": _geomean,
 }
+# sd, median and quantile are written out in the reductions above on every engine
+# (lower.written_out: sd_by_deviations, quantile_by_rank), never in SQL of their own
+REDUCTIONS = ("sum", "mean", "min", "max", "count", "sd", "median", "skew", "kurt", "product", "geomean", "quantile")
 
 
 def sql_reduce(ctx: SqlContext, e: m.Reduce) -> exp.Expression:
@@ -128,11 +188,9 @@ def sql_reduce(ctx: SqlContext, e: m.Reduce) -> exp.Expression:
     if e.within:
         t = ctx.key(e.axis)
         x = case((exp.Between(this=t, low=lit(e.within[0]), high=lit(e.within[1])), x))
-    if ctx.grouped:
-        return AGGREGATES[e.func](x, lambda a: a, e)
-    part = ctx.partition(e.grain)
-    value = AGGREGATES[e.func](x, lambda a: ctx.window(a, part), e)
-    if e.mode is m.Mode.BY:  # an entity without the attribute is in no group: nothing comes back to it
+    over = Over(ctx.dialect) if ctx.grouped else Over(ctx.dialect, ctx.window, ctx.partition(e.grain))
+    value = AGGREGATES[e.func](x, over, e)
+    if e.mode is m.Mode.BY and not ctx.grouped:  # an entity without the attribute is in no group: nothing comes back
         return case((exp.Not(this=is_null(ctx.key(e.axis))), value))
     return value
 
@@ -155,11 +213,12 @@ def reduction(axes: m.Axes, func: str, x: m.Expr, label: str, over: str | None =
 
 
 def quantile_by_rank(e: m.Reduce, axes: m.Axes) -> m.Expr:
-    """quantile (and median) from the values' places, for engines without an exact
-    interpolated quantile usable as a window (dialects.py): with n values and
-    h = (n − 1)·p, the value in place ⌊h⌋ + 1, plus the fraction of h past it times the
-    step to the next (R's type 7, DuckDB's quantile_cont). Ranks and maxima every
-    engine has; the count carries the reduction's report of skipped values."""
+    """quantile (and median) from the values' places, on every engine (PostgreSQL's
+    percentile_cont is no window, Spark's takes another syntax, and DuckDB's
+    quantile_cont interpolates as lo·(1 − d) + hi·d, whose last bit differs): with n
+    values and h = (n − 1)·p, the value in place ⌊h⌋ + 1 plus d = h − ⌊h⌋ (exact) times
+    the step to the next (R's type 7). Ranks and maxima every engine has; the count
+    carries the reduction's report of skipped values."""
     x, span = e.arg, e.span
     op = lambda o, *a: m.Op(o, tuple(a), _finest(a), span)  # noqa: E731
     if e.within is not None:
@@ -179,8 +238,23 @@ def quantile_by_rank(e: m.Reduce, axes: m.Axes) -> m.Expr:
 
     below = reduce("max", at(1, x))
     above = reduce("max", at(2, x))
-    fraction = reduce("max", at(1, op("-", op("+", h, m.Const(1)), place)))
+    fraction = reduce("max", at(1, op("-", h, op("-", place, m.Const(1)))))
     return op("+", below, op("*", fraction, op("-", op("coalesce", above, below), below)))
+
+
+def sd_by_deviations(e: m.Reduce) -> m.Expr:
+    """The sample standard deviation, the same computation on every engine (each
+    engine's STDDEV_SAMP has its own algorithm, Welford's or Youngs and Cramer's, and
+    its own last bits): the mean first, then the squared deviations from it summed,
+    √(Σ(x − mean)² / (n − 1)), two passes, as accurate as those algorithms; missing
+    with fewer than two values. The count carries the reduction's report."""
+    x, span = e.arg, e.span
+    op = lambda o, *a: m.Op(o, tuple(a), _finest(a), span)  # noqa: E731
+    reduce = lambda func, arg, report=False: m.Reduce(func, arg, e.grain, e.axis, e.mode, e.within,  # noqa: E731
+                                                       label=e.label, report=report, span=span)
+    deviation = op("-", x, reduce("mean", x))
+    n = reduce("count", x, e.report)
+    return op("sqrt", op("/", reduce("sum", op("*", deviation, deviation)), op("-", n, m.Const(1))))
 
 
 def _finest(args: tuple[m.Expr, ...]) -> m.Grain:
@@ -261,4 +335,4 @@ def _lower(call: m.Call, axes: m.Axes) -> m.Expr:
 
 BUILTINS = tuple(Builtin(f, f"{f}(x over AXIS [in a..b]) | {f}(x by ATTRIBUTE)" if f != "quantile" else
                          "quantile(x, p over AXIS) | quantile(x, p by ATTRIBUTE)", _check, _lower)
-                 for f in AGGREGATES if f != "cells")
+                 for f in REDUCTIONS)

@@ -11,7 +11,7 @@ from .. import ast
 from .. import model as m
 from ..sql import binary, case, is_null, lit
 from . import Builtin, CheckContext, SqlContext, require
-from .reductions import AGGREGATES
+from .reductions import AGGREGATES, Over
 
 
 def time_axis(ctx: CheckContext, arg: m.Expr, what: str, span: ast.Span) -> str:
@@ -81,7 +81,7 @@ def _cumulative(ctx: SqlContext, e: m.Window) -> exp.Expression:
     order = [exp.Ordered(this=ctx.key(e.axis))]
     part = ctx.partition(e.grain, e.axis)
     func = "product" if e.kind == "cumprod" else "sum"
-    return AGGREGATES[func](ctx(e.arg), lambda a: ctx.window(a, part, order, spec), e)  # type: ignore[arg-type]
+    return AGGREGATES[func](ctx(e.arg), Over(ctx.dialect, ctx.window, part, order, spec), e)  # type: ignore[arg-type]
 
 
 def _nearest(ctx: SqlContext, e: m.Window, value: exp.Expression, after: bool, inclusive: bool) -> exp.Expression:

@@ -19,7 +19,7 @@ from sqlglot import exp
 from .. import model as m
 from ..dialects import ENGINES, dialect
 from ..diagnostics import Diagnostic, IdxError, did_you_mean
-from ..sql import INPUT_SCHEMA, as_double, col, ident, lit, select, table, to_sql
+from ..sql import INPUT_SCHEMA, as_double, case, col, ident, is_null, lit, select, table, to_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -184,10 +184,30 @@ def first_line(err: BaseException) -> str:
     return (text.strip().splitlines() or [type(err).__name__])[0]
 
 
+ROWS = "idx_engine_rows"  # DuckDB's view of the output being written: each is written before the next replaces it
+
+
+def in_order(con: "duckdb.DuckDBPyConnection", source: exp.Expression, keys: list[str]) -> "duckdb.DuckDBPyRelation":
+    """An output's rows as the writer takes them, whichever engine computed them: read
+    by DuckDB from `source` and ORDER BY the output's keys, compared by DuckDB. DuckDB
+    runs without preserve_insertion_order, so rows it reads from another engine (an
+    Arrow table, Parquet files) would be written in whatever order its threads meet
+    them unless the query orders them. Every column is written as one that may be
+    missing: DuckDB marks a Parquet column required where its statistics say no value
+    is missing, which depends on where the rows came from (an Arrow table never, a
+    Spark file where Spark knew), so the same output's schema would differ by engine."""
+    names = con.sql(to_sql(select(exp.Star()).from_(source.copy(), copy=False).limit(0, copy=False), pretty=False)).columns
+    maybe = [case((is_null(col(n)), exp.Null()), default=col(n)).as_(ident(n), copy=False) for n in names]
+    query = select(*maybe).from_(source, copy=False)
+    if keys:  # an output without keys is one row
+        query = query.order_by(*[col(k) for k in keys], copy=False)
+    return con.sql(to_sql(query, pretty=False))
+
+
 def input_name(table_name: str) -> str:
     """The temporary table an input is loaded into: apart from the steps' names."""
     return f"idx_input_{table_name}"
 
 
-__all__ = ["EngineOptions", "Keeping", "Session", "check_engine", "check_tables", "first_line", "export", "input_name", "open_session", "relocate",
+__all__ = ["EngineOptions", "Keeping", "Session", "check_engine", "check_tables", "first_line", "export", "in_order", "input_name", "open_session", "relocate",
            "used_columns"]

@@ -9,6 +9,8 @@ import duckdb
 
 from ..data import Source, register
 from ..diagnostics import Diagnostic, IdxError
+from ..sql import table
+from . import ROWS, in_order
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -58,8 +60,10 @@ class DuckDBSession:
         return self.con.sql(sql).to_arrow_table()
 
     def relation(self, sql: str, con: duckdb.DuckDBPyConnection, order: list[str]) -> duckdb.DuckDBPyRelation:
-        """An output streamed to its file without passing through memory (ordered by its SQL)."""
-        return self.con.sql(sql)
+        """An output streamed to its file without passing through memory, through the
+        writer's one query (engines.in_order) as every engine's is."""
+        self.con.sql(sql).create_view(ROWS, replace=True)
+        return in_order(self.con, table(ROWS), order)
 
     def close(self) -> None:
         """The caller's connection stays open; temporary tables go with it."""

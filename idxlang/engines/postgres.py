@@ -14,7 +14,7 @@ from sqlglot import exp
 from .. import model as m
 from ..diagnostics import Diagnostic, IdxError
 from ..sql import ident, table, to_sql
-from . import export, first_line, input_name
+from . import ROWS, export, first_line, in_order, input_name
 
 if TYPE_CHECKING:
     import duckdb
@@ -22,11 +22,12 @@ if TYPE_CHECKING:
 
     from ..data import Source
 
-# DuckDB's types of an exported input → PostgreSQL's
-_TYPES = {"DOUBLE": "DOUBLE PRECISION", "BIGINT": "BIGINT", "INTEGER": "BIGINT", "SMALLINT": "BIGINT",
-          "TINYINT": "BIGINT", "HUGEINT": "NUMERIC", "BOOLEAN": "BOOLEAN", "DATE": "DATE"}
+# DuckDB's types of an exported input → PostgreSQL's, integers as wide as they were (an
+# entity's code keeps its type in the outputs, as on DuckDB; PostgreSQL has no TINYINT)
+_TYPES = {"DOUBLE": "DOUBLE PRECISION", "BIGINT": "BIGINT", "INTEGER": "INTEGER", "SMALLINT": "SMALLINT",
+          "TINYINT": "SMALLINT", "HUGEINT": "NUMERIC", "BOOLEAN": "BOOLEAN", "DATE": "DATE"}
 # PostgreSQL's type OIDs of an output's columns → Arrow's
-_ARROW = {16: "bool", 20: "int64", 21: "int64", 23: "int64", 700: "float64", 701: "float64", 1700: "float64"}
+_ARROW = {16: "bool", 20: "int64", 21: "int16", 23: "int32", 700: "float64", 701: "float64", 1700: "float64"}
 
 
 class PostgresSession:
@@ -106,8 +107,11 @@ class PostgresSession:
                                                                    quoted_strings_can_be_null=False))
 
     def relation(self, sql: str, con: "duckdb.DuckDBPyConnection", order: list[str]) -> "duckdb.DuckDBPyRelation":
-        """An output for the writer: its rows through COPY, as Arrow, in the SQL's order."""
-        return con.from_arrow(self.arrow(sql))
+        """An output for the writer: its rows through COPY, as Arrow, handed to DuckDB
+        ordered by the output's keys (engines.in_order; registered under one name, each
+        output's relation is written before the next replaces it)."""
+        con.register(ROWS, self.arrow(sql))
+        return in_order(con, table(ROWS), order)
 
     def close(self) -> None:
         self.con.close()  # its temporary tables go with it

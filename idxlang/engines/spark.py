@@ -19,8 +19,8 @@ from sqlglot import exp
 
 from .. import model as m
 from ..diagnostics import Diagnostic, IdxError
-from ..sql import col, lit, select, table, to_sql
-from . import export, first_line, input_name
+from ..sql import lit, table
+from . import export, first_line, in_order, input_name
 
 if TYPE_CHECKING:
     import duckdb
@@ -163,8 +163,7 @@ class SparkEngineSession:
         folder = self.scratch / f"output_{len(list(self.scratch.glob('output_*')))}"
         self.spark.sql(sql).write.parquet(str(folder))  # type: ignore[attr-defined]
         parts = exp.Anonymous(this="read_parquet", expressions=[lit(str(folder / "*.parquet"))])
-        query = select(exp.Star()).from_(exp.Table(this=parts), copy=False).order_by(*[col(k) for k in order], copy=False)
-        return con.sql(to_sql(query, pretty=False))
+        return in_order(con, exp.Table(this=parts), order)
 
     def execute(self, sql: str) -> None:
         self.spark.sql(sql)  # type: ignore[attr-defined]  (a command runs at once; CACHE TABLE computes)
