@@ -144,6 +144,12 @@ class Planner:
         carried = [k for k in pipe.keys if k not in pipe.grain.dims]
         if not carried or not pipe.steps:
             return
+        only = self.layout.steps[pipe.steps[0]] if len(pipe.steps) == 1 else None
+        if isinstance(only, s.Read) and not isinstance(only.table.layout, (m.Long, m.Wide)) \
+                and set(carried) <= set(only.table.attributes) \
+                and only.table.schema is m.Schema.INPUT:  # the rows of the table declaring them: taken there
+            self.layout.steps[only.name] = replace(only, keys=pipe.keys, attributes=tuple(carried))
+            return
         joins = []
         for owner, attributes in _by_owner(self.model, carried).items():
             entity = self.model.axes.attributes[attributes[0]]

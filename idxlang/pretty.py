@@ -75,7 +75,8 @@ def _call(e: m.Call) -> str:
 def _reduce(e: m.Reduce) -> str:
     extra = f", {e.param:g}" if e.param is not None else ""
     within = f" in {e.within[0]:g}..{e.within[1]:g}" if e.within else ""
-    return f"{e.func}({text(e.arg)}{extra} {e.mode.value} {e.axis}{within})"
+    func = "count" if e.func == "cells" else e.func  # the compiler's own count reads as one
+    return f"{func}({text(e.arg)}{extra} {e.mode.value} {e.axis}{within})"
 
 
 def _window(e: m.Window) -> str:

@@ -174,7 +174,8 @@ def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...], diale
 
 def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     t = step.table
-    cols: list[exp.Expression] = [col(k) for k in step.keys]
+    one = lambda a: window(exp.Min(this=col(a)), [col(t.entity or "")]).as_(ident(a), copy=False)  # noqa: E731
+    cols: list[exp.Expression] = [one(k) if k in step.attributes else col(k) for k in step.keys]
     if t.schema is m.Schema.INPUT and t.calendar is not Calendar.YEAR:  # a quarter's or month's number
         cols = [to_number(t.calendar, c).as_(ident(c.name), copy=False) if c.name == t.time else c for c in cols]
     if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them

@@ -49,6 +49,9 @@ class Read:
     note: str = field(default="", compare=False)
     merge_into: str | None = None
     screen: m.Screen | None = None
+    # attributes the table declares, when they are all its rows carry: each entity's one
+    # value over its rows (a window), the same as s.Attributes's lookup, without the join
+    attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

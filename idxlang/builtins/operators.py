@@ -47,15 +47,18 @@ def _logical(cls: type) -> Callable[[list[exp.Expression]], exp.Expression]:
     FALSE, `NULL OR TRUE` TRUE)."""
     def build(a: list[exp.Expression]) -> exp.Expression:
         known = exp.and_(*[exp.Not(this=is_null(x.copy())) for x in a])
-        return case((known, binary(cls, a[0], a[1])))
+        plain = binary(cls, a[0], a[1])
+        guarded = case((known, plain.copy()))
+        guarded.meta["plain"] = plain  # where missing and false mean the same (_if): SQL's own
+        return guarded
     return build
 
 
 def _if(a: list[exp.Expression]) -> exp.Expression:
     """`if c then a else b`: missing when c is (SQL's CASE would take the else branch),
     unless c cannot be (`x IS NULL`, as `present N` asks)."""
-    if isinstance(a[2], exp.Null):
-        return case((a[0], a[1]))
+    if isinstance(a[2], exp.Null):  # missing or false, the same: nothing
+        return case((a[0].meta.get("plain", a[0]), a[1]))
     if isinstance(a[0].unnest(), exp.Is) or (isinstance(a[0], exp.Not) and isinstance(a[0].this.unnest(), exp.Is)):
         return case((a[0], a[1]), default=a[2])
     return case((a[0], a[1]), (exp.Not(this=paren(a[0].copy())), a[2]))

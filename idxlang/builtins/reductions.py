@@ -190,7 +190,9 @@ def sql_reduce(ctx: SqlContext, e: m.Reduce) -> exp.Expression:
         x = case((exp.Between(this=t, low=lit(e.within[0]), high=lit(e.within[1])), x))
     over = Over(ctx.dialect) if ctx.grouped else Over(ctx.dialect, ctx.window, ctx.partition(e.grain))
     value = AGGREGATES[e.func](x, over, e)
-    if e.mode is m.Mode.BY and not ctx.grouped:  # an entity without the attribute is in no group: nothing comes back
+    # an entity of no group gets nothing back from it; a reduction the compiler makes inside
+    # another (a quantile's maxima, which rank within the group) takes that from its argument
+    if e.mode is m.Mode.BY and not ctx.grouped and e.report and e.func != "cells":
         return case((exp.Not(this=is_null(ctx.key(e.axis))), value))
     return value
 
@@ -223,22 +225,20 @@ def quantile_by_rank(e: m.Reduce, axes: m.Axes) -> m.Expr:
     op = lambda o, *a: m.Op(o, tuple(a), _finest(a), span)  # noqa: E731
     if e.within is not None:
         t = m.Ref(e.axis, x.grain, m.RefKind.KEY, span)
-        x = op("if", op(">=", t, m.Const(e.within[0])), op("if", op("<=", t, m.Const(e.within[1])), x, m.Const(None)),
-               m.Const(None))
+        inside = op("and", op(">=", t, m.Const(e.within[0])), op("<=", t, m.Const(e.within[1])))
+        x = op("if", inside, x, m.Const(None))
     by = e.mode is m.Mode.BY
     reduce = lambda func, arg, report=False: m.Reduce(func, arg, e.grain, e.axis, e.mode,  # noqa: E731
                                                        label=e.label, report=report, span=span)
-    n = m.Reduce("count", e.arg, e.grain, e.axis, e.mode, e.within, label=e.label, report=e.report, span=span)
+    # the values' number: a plain count (its ranks and maxima are missing where it would be 0)
+    n = m.Reduce("cells", e.arg, e.grain, e.axis, e.mode, e.within, label=e.label, report=e.report, span=span)
     h = op("*", op("-", n, m.Const(1)), m.Const(0.5 if e.param is None else e.param))
     place = m.Window("rank", x, x.grain, axes.attributes[e.axis] if by else e.axis, ties="first",
                      group=e.axis if by else None, label=e.label, span=span)
-    def at(k: int, value: m.Expr) -> m.Expr:  # value where the place is the k-th neighbour of h + 1
-        inner = op("if", op("<=", place, op("+", h, m.Const(k))), value, m.Const(None))
-        return op("if", op(">", place, op("+", h, m.Const(k - 1))), inner, m.Const(None))
-
-    below = reduce("max", at(1, x))
-    above = reduce("max", at(2, x))
-    fraction = reduce("max", at(1, op("-", h, op("-", place, m.Const(1)))))
+    at = lambda k: op("and", op(">", place, op("+", h, m.Const(k - 1))), op("<=", place, op("+", h, m.Const(k))))  # noqa: E731
+    below = reduce("max", op("if", at(1), x, m.Const(None)))
+    above = reduce("max", op("if", at(2), x, m.Const(None)))
+    fraction = reduce("max", op("if", at(1), op("-", h, op("-", place, m.Const(1))), m.Const(None)))
     return op("+", below, op("*", fraction, op("-", op("coalesce", above, below), below)))
 
 
