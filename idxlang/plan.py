@@ -115,12 +115,14 @@ class Planner:
         """The rows a reduction of `grain`'s rows brings, without its value (which then
         comes onto rows already there, when it is placed)."""
         fine = self.pipe(ctx, grain)
+        pipe.merged_from.add(fine.key)
+        if not pipe.grain.dims:  # the scalar grain has its one row whatever is merged into it
+            return
         head = pipe.steps[-1] if pipe.steps else None
         groups = tuple(k for k in pipe.grain.dims if k in self.model.axes.attributes)
         keys = Group(self.layout.unique(f"{d.name}_rows"), pipe.grain, pipe.grain.dims, fine.steps[fine.base],
                      [], f"the rows {d.name} brings to {pipe.grain}", head, groups)
         self.layout.add_base(pipe, keys, ())
-        pipe.merged_from.add(fine.key)
 
     def waits(self, ctx: _Output, e: m.Expr) -> bool:
         """True when e reads a definition being placed (through the definitions it
@@ -357,7 +359,7 @@ class Planner:
         # rows merged after columns are computed on them must be rows the grain has already
         # (the groups of rows merged before: the same reduction, or another of the same
         # rows, reached by another way); any other is a planner error
-        assert pipe.building or not pipe.whole or pipe.long or fine.key in pipe.merged_from, \
+        assert pipe.building or not pipe.whole or pipe.long or not pipe.grain.dims or fine.key in pipe.merged_from, \
             f"{name}: rows merged into {pipe.grain} after its columns (rows.merges missed it)"
         pipe.merged_from.add(fine.key)
         groups = tuple(d for d in pipe.grain.dims if d in self.model.axes.attributes)

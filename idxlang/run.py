@@ -182,7 +182,8 @@ def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipp
             info = compiled.core.stacks[t.slot_axis] if t.slot_axis else None
             label = fill(t.label, info.slots[slot]) if info else t.label
             line = info.lines.get(slot, t.line) if info else t.line  # the line of the function applied there
-            found.append(Skipped(t.outputs, label, line, int(counts[2 * k]), int(counts[2 * k + 1])))
+            # a count over no rows at all (a screen that keeps no entity) is none
+            found.append(Skipped(t.outputs, label, line, int(counts[2 * k] or 0), int(counts[2 * k + 1] or 0)))
     return found
 
 
