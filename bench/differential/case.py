@@ -1,0 +1,92 @@
+"""A generated case: the spec's text, its tables with their rows as the oracle reads
+them, how each table's file is laid out, and the constructs the case exercises."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+
+Row = dict[str, object]  # entity code (str), period (int), attributes (str | None), numbers (float | None | NaN)
+
+
+@dataclass(frozen=True)
+class Axes:
+    """The case's axes: entity axes with their members, one time axis, attributes."""
+
+    entities: dict[str, tuple[str, ...]]  # entity axis -> its codes
+    time: str
+    calendar: str  # yearly | quarterly | monthly
+    periods: tuple[int, ...]  # period numbers (idxlang/calendar.py)
+    attributes: dict[str, str]  # attribute -> its entity axis
+    groups: dict[str, tuple[str, ...]]  # attribute -> its codes
+
+
+@dataclass
+class Table:
+    """A table of the spec and its logical rows: what any layout of its file reads as."""
+
+    name: str
+    entity: str | None
+    time: str | None
+    columns: list[str]
+    attributes: list[str]  # declared here (own attributes)
+    rows: list[Row]
+    layout: str = "default"  # default | long | wide | wide1 (one variable, "{period}")
+    format: str = "csv"  # csv | csv; (semicolons, decimal commas) | parquet | jsonl
+    labels: str = "label"  # how a quarter or month is written: label | dashed | spaced | date | typed (a Parquet date)
+    title: str | None = None
+    docs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def keys(self) -> list[str]:
+        return [k for k in (self.entity, self.time) if k]
+
+    @property
+    def file(self) -> str:
+        ext = {"csv": "csv", "csv;": "csv", "parquet": "parquet", "jsonl": "jsonl"}[self.format]
+        return f"{self.name}.{ext}"
+
+    def periods(self) -> tuple[int, int]:
+        found = [int(r[self.time]) for r in self.rows] if self.time else []  # type: ignore[call-overload]
+        return (min(found), max(found)) if found else (0, 0)
+
+
+@dataclass
+class Case:
+    spec: str
+    axes: Axes
+    tables: list[Table]
+    outputs: list[str]
+    params: dict[str, float | int] = field(default_factory=dict)  # --param overrides
+    constructs: frozenset[str] = frozenset()
+    columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (output, column) -> its top construct
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # output -> its keys, as its 'by' lists them
+
+    def rows(self) -> dict[str, list[Row]]:
+        """The tables as the reference interpreter takes them."""
+        return {t.name: [dict(r) for r in t.rows] for t in self.tables}
+
+    def data_text(self) -> str:
+        """Every table as CSV text (NaN written NaN, missing empty), for a report."""
+        parts = []
+        for t in self.tables:
+            out = io.StringIO()
+            names = [*t.keys, *t.attributes, *t.columns]
+            w = csv.writer(out, lineterminator="\n")
+            w.writerow(names)
+            for r in t.rows:
+                w.writerow([_cell(r.get(n)) for n in names])
+            parts.append(f"# {t.file} ({t.layout} layout, {t.format}; shown one column per variable)\n{out.getvalue()}")
+        return "\n".join(parts)
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "NaN"
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
