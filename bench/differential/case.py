@@ -64,6 +64,12 @@ class Case:
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (output, column) -> its top construct
     keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # output -> its keys, as its 'by' lists them
 
+    def __repr__(self) -> str:  # what hypothesis prints for a falsifying case: the spec and its data
+        return f"Case(params={self.params})\n--- spec.idx\n{self.spec}--- data\n{self.data_text()}"
+
+    def _repr_pretty_(self, p, cycle) -> None:  # type: ignore[no-untyped-def]  # hypothesis's printer
+        p.text(repr(self))
+
     def rows(self) -> dict[str, list[Row]]:
         """The tables as the reference interpreter takes them."""
         return {t.name: [dict(r) for r in t.rows] for t in self.tables}

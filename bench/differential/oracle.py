@@ -53,6 +53,17 @@ class Outcome:
         return bool(self.diffs) or self.status != "ok"
 
 
+def rotating(case: Case) -> tuple[str, ...]:
+    """The reference and one of idxc's own variants, in turn by case: a third of the
+    cost of all of them, for the quick test."""
+    import hashlib
+
+    variants = ["alone", "unshared"] + (["layout"] if any((t.layout, t.format) != ("default", "parquet")
+                                                          for t in case.tables) else [])
+    turn = int(hashlib.sha256(case.spec.encode()).hexdigest(), 16) % len(variants)
+    return ("reference", variants[turn])
+
+
 def reference_evaluator() -> Callable[..., Any] | None:
     """The reference interpreter's evaluate(), if this checkout has it."""
     try:
