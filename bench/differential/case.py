@@ -4,6 +4,7 @@ them, how each table's file is laid out, and the constructs the case exercises."
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import math
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class Case:
     constructs: frozenset[str] = frozenset()
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (output, column) -> its top construct
     keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # output -> its keys, as its 'by' lists them
+    uses: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # (output, column) -> its constructs
 
     def __repr__(self) -> str:  # what hypothesis prints for a falsifying case: the spec and its data
         return f"Case(params={self.params})\n--- spec.idx\n{self.spec}--- data\n{self.data_text()}"
@@ -83,7 +85,8 @@ class Case:
             w = csv.writer(out, lineterminator="\n")
             w.writerow(names)
             for r in t.rows:
-                w.writerow([_cell(r.get(n)) for n in names])
+                shown = {**r, **({t.time: period_text(int(r[t.time]), self.axes.calendar, t.labels)} if t.time else {})}  # type: ignore[call-overload]
+                w.writerow([_cell(shown.get(n)) for n in names])
             parts.append(f"# {t.file} ({t.layout} layout, {t.format}; shown one column per variable)\n{out.getvalue()}")
         return "\n".join(parts)
 
@@ -96,3 +99,22 @@ def _cell(v: object) -> str:
             return "NaN"
         return str(int(v)) if v.is_integer() else repr(v)
     return str(v)
+
+
+def period_text(number: int, calendar: str, labels: str) -> object:
+    """A period as the file writes it."""
+    if calendar == "yearly":
+        return number
+    per = 4 if calendar == "quarterly" else 12
+    year, within = divmod(number, per)
+    if calendar == "quarterly":
+        q = within + 1
+        if labels in ("date", "typed"):
+            day = datetime.date(year, 3 * q, 1)
+            return day if labels == "typed" else day.isoformat()
+        return {"label": f"{year}Q{q}", "dashed": f"{year}-Q{q}", "spaced": f"{year} q{q}"}[labels]
+    m = within + 1
+    if labels in ("date", "typed"):
+        day = datetime.date(year, m, 15)
+        return day if labels == "typed" else day.isoformat()
+    return {"label": f"{year}-{m:02d}", "dashed": f"{year}M{m:02d}", "spaced": f"{year}/{m:02d}"}[labels]

@@ -39,6 +39,7 @@ class E:
     data: bool = True  # reads a column, let or function parameter, not only axes and constants
     positive: bool = False  # every value present is above zero
     top: str = "column"  # the construct at its root, for disagreement signatures
+    uses: frozenset[str] = frozenset()  # a named atom (let, alias): the constructs its definition uses
 
     @property
     def wrapped(self) -> str:
@@ -116,6 +117,7 @@ class Gen:
         self.time = ax.time
         self.yearly = ax.calendar == "yearly"
         self.defs_allowed = True
+        self.collectors: list[set[str]] = []  # the constructs of the expressions being written
 
     # ------------------------------------------------------------------ helpers
     def pick(self, items: list):  # type: ignore[no-untyped-def,type-arg]
@@ -123,6 +125,19 @@ class Gen:
 
     def note(self, *names: str) -> None:
         self.used.update(names)
+        for c in self.collectors:
+            c.update(names)
+
+    def collect(self, write: Callable[[], E]) -> tuple[E, frozenset[str]]:
+        """An expression and every construct it uses (through the lets and aliases it
+        names too): what a disagreement in its column can be blamed on."""
+        found: set[str] = set()
+        self.collectors.append(found)
+        try:
+            e = write()
+        finally:
+            self.collectors.pop()
+        return e, frozenset(found)
 
     def members(self, axis: str) -> int:
         """How many values an axis takes: the factor a sum over it may grow by."""
@@ -158,7 +173,7 @@ class Gen:
 
     def atom(self, atoms: list[E]) -> E:
         a = self.pick(atoms)
-        self.note(f"ref:{a.top}")
+        self.note(f"ref:{a.top}", *a.uses)
         return a
 
     def forms(self, g: Grain, need: int, depth: int) -> list[tuple[int, str]]:
@@ -332,8 +347,7 @@ class Gen:
             right = self.part(h, depth - 1, DET) if chance(self.draw, 0.4) else self.threshold(left)
             op = self.pick([">", "<", ">=", "<=", "==", "!="])
             self.note(f"compare:{op}")
-            return E(f"{left.wrapped} {op} {right.wrapped}", left.grain | right.grain, kind="bool", atomic=False,
-                     top=f"compare:{op}")
+            return E(f"{left.wrapped} {op} {right.wrapped}", left.grain, kind="bool", atomic=False, top=f"compare:{op}")
         if form == "text":
             name, codes, grain = self.pick(texts)
             self.note("compare:text")
@@ -347,10 +361,10 @@ class Gen:
             inner = self.cond(g, depth - 1)
             self.note("not")
             return E(f"not {inner.wrapped}", inner.grain, kind="bool", atomic=False, data=inner.data, top="not")
-        a, b = self.cond(g, depth - 1), self.cond(g, depth - 1)
+        a = self.cond(g, depth - 1)
+        b = self.cond(a.grain, depth - 1)  # within a's grain: two grains neither of which holds the other do not combine
         self.note(form)
-        return E(f"{a.wrapped} {form} {b.wrapped}", a.grain | b.grain, kind="bool", atomic=False,
-                 data=a.data or b.data, top=form)
+        return E(f"{a.wrapped} {form} {b.wrapped}", a.grain, kind="bool", atomic=False, data=a.data or b.data, top=form)
 
     def threshold(self, e: E) -> E:
         value = self.pick([0.0, 1.0, 2.0, 0.5, 3.0, 50.0, -1.0])
@@ -458,6 +472,8 @@ def _scalar(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
 def _extreme(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
     fn = gen.pick(["least", "greatest"])
     parts = [gen.num(g, depth, need)] + [gen.part(g, depth, need) for _ in range(gen.draw(st.integers(1, 2)))]
+    if chance(gen.draw, 0.5):
+        parts = _finest_first(parts[::-1], g)
     gen.note(f"fn:{fn}")
     return E(f"{fn}({', '.join(p.text for p in parts)})", g, level=worst(*(p.level for p in parts)),
              size=Size(max(p.size.mag for p in parts), max(p.size.frac for p in parts)),
@@ -468,8 +484,8 @@ def _extreme(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
 def _if(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
     c = gen.cond(g, max(depth - 1, 0))
     a, b = gen.num(g, depth, need), gen.part(g, depth, need)
-    if chance(gen.draw, 0.5):
-        a, b = b, a
+    if chance(gen.draw, 0.5) and (c.grain == g or gen.lat.covers(c.grain, b.grain)):
+        a, b = b, a  # (idxc combines the parts in order: see _finest_first)
     gen.note("if")
     return E(f"if {c.text} then {a.wrapped} else {b.wrapped}", g, level=worst(a.level, b.level),
              size=Size(max(a.size.mag, b.size.mag), max(a.size.frac, b.size.frac)), atomic=False,
@@ -682,7 +698,7 @@ def _rowwise(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
     parts = [gen.num(g, depth, EXACT if need < APPROX else APPROX)] + \
         [gen.part(g, depth, EXACT if need < APPROX else APPROX) for _ in range(n - 1)]
     order = gen.draw(st.permutations(range(n)))
-    parts = [parts[i] for i in order]
+    parts = _finest_first([parts[i] for i in order], g)
     if fn in ("sum", "product"):
         size = parts[0].size
         for p in parts[1:]:
@@ -729,6 +745,7 @@ def _apply(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
     d = gen.pick(defs)
     args = [gen.argument(d.grain, depth) for _ in d.params]
     d.applied += 1
+    gen.note(*d.result.uses)
     gen.note("def:applied", f"def:{'heavy' if d.heavy else 'light'}", *(["def:two-params"] if len(d.params) > 1 else []))
     return replace(d.result, text=f"{d.name}({', '.join(a.text for a in args)})", atomic=True, top=f"def:{d.name}")
 
@@ -743,6 +760,15 @@ def _argument(gen: Gen, g: Grain, depth: int) -> E:
 
 
 Gen.argument = _argument  # type: ignore[attr-defined]
+
+
+def _finest_first(parts: list[E], g: Grain) -> list[E]:
+    """The parts with one of grain g first. idxc's checker combines a call's parts in
+    order and refuses two incomparable coarser parts before the finest one
+    (`mean(y, mean(x over year), x)`: "grain mismatch", reported), though the finest
+    covers both; the generator writes the order it takes."""
+    i = next((k for k, p in enumerate(parts) if p.grain == g), 0)
+    return [parts[i], *parts[:i], *parts[i + 1:]]
 
 FORMS: dict[str, Form] = {
     "arith": _arith, "divide": _divide, "unary": _unary, "scalar": _scalar, "extreme": _extreme, "if": _if,

@@ -6,7 +6,6 @@ Parquet file, which must give the same results (a metamorphic check of the reade
 from __future__ import annotations
 
 import csv
-import datetime
 import json
 import math
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .case import Case, Row, Table
+from .case import Case, Row, Table, period_text
 
 
 def write(case: Case, folder: Path) -> Path:
@@ -54,25 +53,6 @@ def write_table(t: Table, path: Path, calendar: str) -> None:
             w.writerow(header)
             for r in rows:
                 w.writerow([_text(v, semicolons) for v in r])
-
-
-def period_text(number: int, calendar: str, labels: str) -> object:
-    """A period as the file writes it."""
-    if calendar == "yearly":
-        return number
-    per = 4 if calendar == "quarterly" else 12
-    year, within = divmod(number, per)
-    if calendar == "quarterly":
-        q = within + 1
-        if labels in ("date", "typed"):
-            day = datetime.date(year, 3 * q, 1)
-            return day if labels == "typed" else day.isoformat()
-        return {"label": f"{year}Q{q}", "dashed": f"{year}-Q{q}", "spaced": f"{year} q{q}"}[labels]
-    m = within + 1
-    if labels in ("date", "typed"):
-        day = datetime.date(year, m, 15)
-        return day if labels == "typed" else day.isoformat()
-    return {"label": f"{year}-{m:02d}", "dashed": f"{year}M{m:02d}", "spaced": f"{year}/{m:02d}"}[labels]
 
 
 def _laid_out(t: Table, calendar: str) -> tuple[list[str], list[list[object]]]:

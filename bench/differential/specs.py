@@ -6,6 +6,7 @@ outputs at several grains and screens, written as one valid spec.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from hypothesis import strategies as st
 
@@ -27,7 +28,7 @@ def cases(draw: Draw) -> Case:
     lines = _table_lines(draw, ax, tabs, names.used)
     defs = [_def(draw, gen, i) for i in range(weighted(draw, [(5, 0), (4, 1), (2, 2)]))]
     lets = _lets(draw, gen, defs)
-    outputs, columns, out_lines, keys = _outputs(draw, gen)
+    outputs, (columns, uses), out_lines, keys = _outputs(draw, gen)
     screens = _screens(draw, tabs, names.used)
     head = []
     if chance(draw, 0.2):
@@ -40,9 +41,10 @@ def cases(draw: Draw) -> Case:
         outputs = ["demo" if o == "spec" else o for o in outputs]
         columns = {("demo" if o == "spec" else o, c): v for (o, c), v in columns.items()}
         keys = {("demo" if o == "spec" else o): v for o, v in keys.items()}
+        uses = {("demo" if o == "spec" else o, c): v for (o, c), v in uses.items()}
     overrides = _overrides(draw, names)
     _data_constructs(ax, tabs, names.used)
-    return Case(spec, ax, tabs, outputs, overrides, frozenset(names.used), columns, keys)
+    return Case(spec, ax, tabs, outputs, overrides, frozenset(names.used), columns, keys, uses)
 
 
 def _grain(t: Table) -> Grain:
@@ -104,9 +106,11 @@ def _def(draw: Draw, gen: Gen, i: int) -> Def:
     inner = Gen(draw, gen.ax, own, gen.names, {g: [E(p, g, level=EXACT, size=PLACEHOLDER, top="param") for p in params]})
     inner.defs_allowed = False
     if heavy:
-        body = _heavy(draw, inner, g)
+        body, uses = inner.collect(lambda: _heavy(draw, inner, g))
     else:
-        body = inner.num(g if chance(draw, 0.8) else inner.pick(own.under(g)), draw(st.integers(1, 3)))
+        body, uses = inner.collect(lambda: inner.num(g if chance(draw, 0.8) else inner.pick(own.under(g)),
+                                                     draw(st.integers(1, 3))))
+    body = replace(body, uses=uses | {f"def:{'heavy' if heavy else 'light'}"})
     if "y" in params and not re.search(r"\by\b", body.text):  # every parameter is used
         body = E(f"{body.wrapped} + y", g, level=body.level, size=body.size.plus(PLACEHOLDER), atomic=False, top=body.top)
     d = Def(f"fn{i + 1}", params, g, body, heavy)
@@ -141,7 +145,7 @@ def _heavy(draw: Draw, gen: Gen, g: Grain) -> E:
         fill = f"interpolate({x.text})" if timed else x.text
         uses += ["window:interpolate"] if timed else []
         text = f"minmax({fill} ?? median({x.text} {group}))"
-    gen.names.used.update({f"def:heavy:{kind}", *uses})
+    gen.note(f"def:heavy:{kind}", *uses)
     return E(text, g, level=EXACT if kind == "rank_chain" else APPROX, size=Size(1e4, 53), top=f"def-body:{kind}")
 
 
@@ -150,13 +154,13 @@ def _lets(draw: Draw, gen: Gen, defs: list[Def]) -> list[str]:
     lines = []
     n = 0
 
-    def let(e: E, doc: bool = False) -> None:
+    def let(e: E, uses: frozenset[str], doc: bool = False) -> None:
         nonlocal n
         n += 1
         name = f"v{n}"
         lines.append(f"let {name} = {e.text}" + (' "a documented let"' if doc else ""))
         gen.scope.setdefault(e.grain, []).append(E(name, e.grain, level=e.level, size=e.size, positive=e.positive,
-                                                   top="let"))
+                                                   top="let", uses=uses | {"let"}))
         gen.names.used.add("let")
 
     for d in defs:
@@ -165,13 +169,14 @@ def _lets(draw: Draw, gen: Gen, defs: list[Def]) -> list[str]:
             k = draw(st.integers(2, min(4, len(columns))))
             for c in columns[:k]:
                 let(E(f"{d.name}({c.text})", d.result.grain, level=d.result.level, size=d.result.size,
-                      top=f"def:{d.name}"))
+                      top=f"def:{d.name}"), d.result.uses | {"def:stacked"})
             d.applied += k
             gen.names.used.add("def:stacked")
     grains = gen.lat.reachable()
     for _ in range(weighted(draw, [(2, 0), (3, 1), (3, 2), (2, 3), (1, 5)])):
         g = grains[0] if chance(draw, 0.5) else grains[draw(st.integers(0, len(grains) - 1))]
-        let(gen.num(g, weighted(draw, [(3, 1), (2, 2), (1, 3)])), doc=chance(draw, 0.1))
+        e, uses = gen.collect(lambda: gen.num(g, weighted(draw, [(3, 1), (2, 2), (1, 3)])))
+        let(e, uses, doc=chance(draw, 0.1))
     return lines
 
 
@@ -185,8 +190,8 @@ def _output_grains(gen: Gen) -> list[tuple[int, Grain]]:
     return found
 
 
-def _outputs(draw: Draw, gen: Gen) -> tuple[list[str], dict[tuple[str, str], str], list[str], dict[str, tuple[str, ...]]]:
-    names, columns, lines, by = [], {}, [], {}
+def _outputs(draw: Draw, gen: Gen) -> tuple[list[str], tuple[dict, dict], list[str], dict[str, tuple[str, ...]]]:  # type: ignore[type-arg]
+    names, columns, lines, by, uses = [], {}, [], {}, {}
     unnamed = False
     for i in range(weighted(draw, [(3, 1), (4, 2), (3, 3), (1, 4)])):
         g = weighted(draw, _output_grains(gen))
@@ -203,9 +208,10 @@ def _outputs(draw: Draw, gen: Gen) -> tuple[list[str], dict[tuple[str, str], str
             lines.append(head + " " + ", ".join(items))
         names.append(name)
         by[name] = tuple(keys)
-        columns.update({(name, alias): top for alias, top in tops})
+        columns.update({(name, alias): top for alias, top, _ in tops})
+        uses.update({(name, alias): u for alias, _, u in tops})
         gen.names.used.add("output:grain:" + (" × ".join(keys) or "scalar"))
-    return names, columns, lines, by
+    return names, (columns, uses), lines, by
 
 
 def _keys(draw: Draw, gen: Gen, g: Grain) -> list[str]:
@@ -216,17 +222,29 @@ def _keys(draw: Draw, gen: Gen, g: Grain) -> list[str]:
     return keys
 
 
-def _items(draw: Draw, gen: Gen, g: Grain, output: str) -> tuple[list[str], list[tuple[str, str]]]:
+def _items(draw: Draw, gen: Gen, g: Grain, output: str) -> tuple[list[str], list[tuple[str, str, frozenset[str]]]]:
     """An output's columns; each alias is visible to the columns after it."""
     saved = {k: list(v) for k, v in gen.scope.items()}
     items: list[str] = []
-    tops: list[tuple[str, str]] = []
+    tops: list[tuple[str, str, frozenset[str]]] = []  # alias, root construct, every construct
     aliases: set[str] = set(g)
     for j in range(draw(st.integers(1, 4))):
         # the first column has the output's grain: an output takes its rows from data or a
         # definition of its grain (idxc: "no data or definition in it has the grain ...")
-        kinds = [(14, "num"), (2, "code")] + ([(2, "bool"), (1, "attribute"), (2, "bare")] if j else [])
+        kinds = [(14, "num"), (2, "code"), (1, "family")] + ([(2, "bool"), (1, "attribute"), (2, "bare")] if j else [])
         kind = weighted(draw, kinds)
+        columns = [a for a in gen.scope.get(g, []) if a.top == "column" and f"t_{a.text}" not in aliases]
+        if kind == "family" and len(gen.lat.entity_axes(g)) == 1 and len(columns) >= 2:
+            # treat() applied directly to several columns of one grain: one stacked family
+            for a in columns[:draw(st.integers(2, min(3, len(columns))))]:
+                alias = f"t_{a.text}"
+                items.append(f"treat({a.text}) as {alias}")
+                tops.append((alias, "treat", frozenset({"treat", "treat:family"})))
+                aliases.add(alias)
+            gen.names.used.update({"treat", "treat:family"})
+            continue
+        if kind == "family":
+            kind = "num"
         alias = f"c{j + 1}"
         lets = [a.text for gs in gen.scope.values() for a in gs if a.top == "let" and a.text not in aliases]
         if kind == "attribute":
@@ -234,7 +252,7 @@ def _items(draw: Draw, gen: Gen, g: Grain, output: str) -> tuple[list[str], list
             if attrs:
                 a = attrs[draw(st.integers(0, len(attrs) - 1))]
                 items.append(a)
-                tops.append((a, "attribute"))
+                tops.append((a, "attribute", frozenset({"output:attribute"})))
                 aliases.add(a)
                 gen.names.used.add("output:attribute")
                 continue
@@ -245,7 +263,7 @@ def _items(draw: Draw, gen: Gen, g: Grain, output: str) -> tuple[list[str], list
             if bare:
                 a = bare[draw(st.integers(0, len(bare) - 1))]
                 items.append(a.text)
-                tops.append((a.text, a.top))
+                tops.append((a.text, a.top, a.uses | {f"output:bare-{a.top}"}))
                 aliases.add(a.text)
                 gen.names.used.add(f"output:bare-{a.top}")
                 continue
@@ -254,25 +272,26 @@ def _items(draw: Draw, gen: Gen, g: Grain, output: str) -> tuple[list[str], list
         if h != g:
             gen.names.used.add("output:broadcast")
         if kind == "bool":
-            e = gen.cond(h, draw(st.integers(0, 2)))
+            e, uses = gen.collect(lambda: gen.cond(h, draw(st.integers(0, 2))))
             gen.names.used.add("output:bool")
         elif kind == "code":
-            x = gen.num(h, draw(st.integers(0, 2)), DET)
+            x, uses = gen.collect(lambda: gen.num(h, draw(st.integers(0, 2)), DET))
             e = E(f"classify({x.text}, {_scale(draw, gen)})", x.grain, kind="code", top="classify")
+            uses |= {"classify"}
             gen.names.used.add("classify")
         else:
-            e = gen.num(h, weighted(draw, [(2, 0), (4, 1), (3, 2), (1, 3)]))
+            e, uses = gen.collect(lambda: gen.num(h, weighted(draw, [(2, 0), (4, 1), (3, 2), (1, 3)])))
         if lets and e.kind == "num" and chance(draw, 0.12):
             alias = lets[draw(st.integers(0, len(lets) - 1))]
             gen.names.used.add("output:alias-shadows-let")
             for gs in gen.scope.values():
                 gs[:] = [a for a in gs if a.text != alias]
         items.append(f"{e.text} as {alias}")
-        tops.append((alias, e.top))
+        tops.append((alias, e.top, uses))
         aliases.add(alias)
         if e.kind == "num":
             gen.scope.setdefault(e.grain, []).append(E(alias, e.grain, level=e.level, size=e.size,
-                                                       positive=e.positive, top="alias"))
+                                                       positive=e.positive, top="alias", uses=uses))
     gen.scope.clear()
     gen.scope.update(saved)
     return items, tops
