@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from .campaign import run_campaign, save, shrink, summary
+from .reduce import reduce
 from .oracle import ORACLES
 
 
@@ -18,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="hypothesis seed (the same seed gives the same cases)")
     ap.add_argument("--save", type=Path, help="write each distinct disagreement's smallest case here")
     ap.add_argument("--shrink", type=int, default=20, help="shrink at most this many signatures (0: none)")
-    ap.add_argument("--shrink-budget", type=float, default=120.0, help="seconds of shrinking per signature")
+    ap.add_argument("--shrink-budget", type=float, default=60.0, help="seconds of hypothesis shrinking per signature")
+    ap.add_argument("--reduce-budget", type=float, default=60.0,
+                    help="seconds of deleting statements, columns, tables and rows per signature, after shrinking")
     ap.add_argument("--oracles", default=",".join(ORACLES), help=f"comma-separated, of {', '.join(ORACLES)}")
     ap.add_argument("--quiet", action="store_true", help="no progress line")
     args = ap.parse_args(argv)
@@ -39,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         smallest = None
         if len(shrunk) < args.shrink:
             smallest = shrink(sig, index, args.seed, oracles, args.shrink_budget)
+            smallest = reduce(smallest or first, sig, oracles, args.reduce_budget)
         shrunk[sig] = smallest or first
         if args.save:
             save(shrunk[sig], args.save, sig)

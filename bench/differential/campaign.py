@@ -27,6 +27,7 @@ from idxlang.builtins import REGISTRY
 
 from . import files
 from .case import Case
+from .frames import Frame, from_reference
 from .oracle import ORACLES, Outcome, reference_evaluator, run_case
 from .report import primary, render, signatures
 from .specs import cases
@@ -137,27 +138,49 @@ def _fingerprint(case: Case) -> str:
 
 
 def save(out: Outcome, folder: Path, sig: str) -> Path:
-    """A case folder: spec.idx, its data files, expected.json (the oracle's rows)."""
+    """A case folder: spec.idx, its data files, expected.json (the reference
+    interpreter's rows when it gives them, else the rows of the idxc run the signature
+    compared with), report.txt."""
     name = hashlib.sha256(sig.encode()).hexdigest()[:10]
     target = folder / name
     if target.exists():
         shutil.rmtree(target)
     files.write(out.case, target)
-    oracle = next((o for o, d in out.diffs if sig.startswith(o + ":")), None) if out.status == "ok" else "accept"
+    oracle = sig.split(":")[0] if out.status == "ok" else "accept"
+    rows, source = out.expected.get("reference"), "reference"
+    if rows is None:
+        rows, source = _reference_rows(out, target), "reference"
+    if rows is None:
+        rows, source = out.expected.get(oracle), oracle
     expected = {
         "signature": sig,
         "oracle": oracle,
+        "rows_from": source if rows is not None else None,
         "params": out.case.params,
         "calendar": out.case.axes.calendar,
         "time": out.case.axes.time,
-        "keys": {o: list(k) for o, k in out.case.keys.items()},
-        "outputs": {n: f.as_json() for n, f in out.expected.get(oracle or "", {}).items()},
+        "outputs": {n: f.as_json() for n, f in (rows or {}).items()},
         "idxc": {n: f.as_json() for n, f in out.frames.items()},
         "message": out.message[-2000:],
     }
     (target / "expected.json").write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (target / "report.txt").write_text(render(out) + "\n", encoding="utf-8")
     return target
+
+
+def _reference_rows(out: Outcome, folder: Path) -> dict[str, Frame] | None:
+    """The reference interpreter's frames for the case, or None if it has none."""
+    evaluate = reference_evaluator()
+    if evaluate is None:
+        return None
+    try:
+        import idxlang
+
+        model = idxlang.load(folder / "spec.idx", params=out.case.params).model
+        keys = {o: len(model.outputs[o].keys) for o in model.outputs}
+        return from_reference(evaluate(model, out.case.rows()), keys, out.case.axes.time)
+    except Exception:  # noqa: BLE001 - no rows from the reference: the oracle's are saved
+        return None
 
 
 def builtins_exercised(constructs: Counter[str]) -> tuple[list[str], list[str]]:

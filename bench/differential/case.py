@@ -49,6 +49,29 @@ class Table:
         ext = {"csv": "csv", "csv;": "csv", "parquet": "parquet", "jsonl": "jsonl"}[self.format]
         return f"{self.name}.{ext}"
 
+    def statement(self, calendar: str, title: bool = False, doc: int | None = None, one_per_line: bool = True) -> str:
+        """The table's statement: its axes, file and layout, then its attributes and
+        columns (the doc-th item documented)."""
+        every = "" if calendar == "yearly" else f" {calendar}"
+        if self.entity and self.time:
+            axes = f"{self.entity} by {self.time}{every}"
+        else:
+            axes = f"by {self.time}{every}" if self.time else str(self.entity)
+        layout = ""
+        if self.layout == "long":
+            layout = " long(indicator, value)"
+        elif self.layout in ("wide", "wide1"):
+            first, last = self.periods()
+            pattern = "{variable}_{period}" if self.layout == "wide" else "{period}"
+            layout = f' wide("{pattern}", {first}..{last})'
+        items = [f"{a} attribute" for a in self.attributes] + list(self.columns)
+        if doc is not None:
+            items[doc] += ' "documented"'
+        shown = ' "A table"' if title else ""
+        head = f'table {self.name}{shown}: {axes} from "{self.file}"{layout}'
+        body = [f"  {x}" for x in items] if one_per_line else ["  " + ", ".join(items)] if items else []
+        return "\n".join([head, *body])
+
     def periods(self) -> tuple[int, int]:
         found = [int(r[self.time]) for r in self.rows] if self.time else []  # type: ignore[call-overload]
         return (min(found), max(found)) if found else (0, 0)

@@ -62,12 +62,15 @@ def _laid_out(t: Table, calendar: str) -> tuple[list[str], list[list[object]]]:
     if t.layout == "long":
         header = [*t.keys, *t.attributes, "indicator", "value"]
         rows = []
-        for r in t.rows:
+        named = set()  # every variable is named in some row: a variable the file lacks is an error
+        for i, r in enumerate(t.rows):
             held = [c for c in t.columns if r.get(c) is not None]
             for c in t.columns:
-                if r.get(c) is None and (held or c != t.columns[0]):
+                last = i + 1 == len(t.rows) and c not in named
+                if r.get(c) is None and (held or c != t.columns[0]) and not last:
                     continue  # a missing cell needs no row, so long as its key keeps one
                 rows.append([*keys(r), *[r.get(a) for a in t.attributes], c, r.get(c)])
+                named.add(c)
         return header, rows
     if t.layout in ("wide", "wide1"):
         first, last = t.periods()

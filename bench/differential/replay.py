@@ -1,6 +1,7 @@
-"""A saved case folder (spec.idx, its data files, expected.json) run through idxc again
-and compared with what was expected: the oracle's rows, the output invariants, or
-(for a case idxc refused or crashed on) a run that succeeds."""
+"""A saved case folder (spec.idx, its data files, expected.json) run through idxc again:
+it must run (a case idxc refused or crashed on), hold the output invariants (one row
+per key, no NaN), and give the expected rows (the reference interpreter's, or for a
+case it has none for, those of the idxc run the disagreement was with)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,6 @@ def replay(folder: Path) -> list[str]:
     keys = {o: len(spec.model.outputs[o].keys) for o in spec.outputs}
     found = from_idxc(result.tables, keys, expected["time"], expected["calendar"])
     problems = [d.render() for name, f in found.items() for d in invariants(name, f)]
-    if expected["oracle"] in ("accept", "invariant"):
-        return problems
     for name, want in expected["outputs"].items():
         if name not in found:
             problems.append(f"  {name}: not computed")

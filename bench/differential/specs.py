@@ -66,31 +66,11 @@ def _columns(tabs: list[Table]) -> dict[Grain, list[E]]:
 
 def _table_lines(draw: Draw, ax: Axes, tabs: list[Table], used: set[str]) -> list[str]:
     lines = []
-    calendar = "" if ax.calendar == "yearly" else f" {ax.calendar}"
     for t in tabs:
-        if t.entity and t.time:
-            axes_text = f"{t.entity} by {t.time}{calendar}"
-        elif t.time:
-            axes_text = f"by {t.time}{calendar}"
-        else:
-            axes_text = str(t.entity)
-        layout = ""
-        if t.layout == "long":
-            layout = " long(indicator, value)"
-        elif t.layout in ("wide", "wide1"):
-            first, last = t.periods()
-            layout = f' wide("{{variable}}_{{period}}", {first}..{last})' if t.layout == "wide" else \
-                f' wide("{{period}}", {first}..{last})'
-        title = ' "A table"' if chance(draw, 0.1) else ""
-        lines.append(f'table {t.name}{title}: {axes_text} from "{t.file}"{layout}')
-        items = [f"{a} attribute" for a in t.attributes] + list(t.columns)
-        if chance(draw, 0.2) and items:
-            i = draw(st.integers(0, len(items) - 1))
-            items[i] += ' "documented"'
-        if chance(draw, 0.5):
-            lines += [f"  {x}" for x in items]
-        else:
-            lines.append("  " + ", ".join(items))
+        title = chance(draw, 0.1)
+        items = len(t.attributes) + len(t.columns)
+        doc = draw(st.integers(0, items - 1)) if items and chance(draw, 0.2) else None
+        lines.append(t.statement(ax.calendar, title, doc, one_per_line=chance(draw, 0.5)))
         used.update({f"table:{t.name}", f"layout:{t.layout}", f"format:{t.format}"})
     return lines
 
