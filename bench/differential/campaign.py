@@ -165,6 +165,8 @@ def save(out: Outcome, folder: Path, sig: str) -> Path:
     }
     (target / "expected.json").write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (target / "report.txt").write_text(render(out) + "\n", encoding="utf-8")
+    (target / "case.json").write_text(json.dumps(out.case.to_json(), indent=1, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
     return target
 
 

@@ -92,6 +92,26 @@ class Case:
     def __repr__(self) -> str:  # what hypothesis prints for a falsifying case: the spec and its data
         return f"Case(params={self.params})\n--- spec.idx\n{self.spec}--- data\n{self.data_text()}"
 
+    def to_json(self) -> dict[str, object]:
+        """The whole case, to write beside a saved case (case.json) and read back."""
+        nan = lambda v: {"float": "nan"} if isinstance(v, float) and v != v else v  # noqa: E731
+        return {"spec": self.spec, "axes": vars(self.axes), "params": self.params, "outputs": self.outputs,
+                "constructs": sorted(self.constructs),
+                "tables": [{**vars(t), "rows": [{k: nan(v) for k, v in r.items()} for r in t.rows]} for t in self.tables],
+                "columns": [[o, c, v] for (o, c), v in self.columns.items()],
+                "keys": self.keys, "uses": [[o, c, sorted(v)] for (o, c), v in self.uses.items()]}
+
+    @staticmethod
+    def from_json(d: dict) -> Case:  # type: ignore[type-arg]
+        unnan = lambda v: float("nan") if isinstance(v, dict) else v  # noqa: E731
+        ax = d["axes"]
+        axes = Axes({k: tuple(v) for k, v in ax["entities"].items()}, ax["time"], ax["calendar"], tuple(ax["periods"]),
+                    dict(ax["attributes"]), {k: tuple(v) for k, v in ax["groups"].items()})
+        tables = [Table(**{**t, "rows": [{k: unnan(v) for k, v in r.items()} for r in t["rows"]]}) for t in d["tables"]]
+        return Case(d["spec"], axes, tables, list(d["outputs"]), dict(d["params"]), frozenset(d["constructs"]),
+                    {(o, c): v for o, c, v in d["columns"]}, {o: tuple(k) for o, k in d["keys"].items()},
+                    {(o, c): frozenset(v) for o, c, v in d["uses"]})
+
     def _repr_pretty_(self, p, cycle) -> None:  # type: ignore[no-untyped-def]  # hypothesis's printer
         p.text(repr(self))
 
