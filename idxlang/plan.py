@@ -26,6 +26,7 @@ from .diagnostics import Diagnostic, IdxError
 from .layout import Group, Layout, Needs, Pipe
 from .names import slug
 from .rows import Rows, closure, group_sites, rows
+from .stack import only_picked
 
 _WINDOWED = (m.Reduce, m.At, m.Window, m.Treat, m.Pick)
 
@@ -41,6 +42,16 @@ class _Output:
     name: str
     rows: Rows
     reached: set[tuple[str, str]] = field(default_factory=set)  # (step, column)
+    defs: dict[str, m.Definition] = field(default_factory=dict)  # its definitions, long forms cut to its picks
+
+    def lookup(self, model: m.Model, name: str) -> m.Definition | None:
+        return self.defs.get(name) or model.lookup(name, self.name)
+
+    def slots(self, axis: str) -> tuple[str, ...]:
+        """The applications of a long form this output reads (stack.only_picked): two
+        outputs share a long form's steps only when they read the same ones."""
+        return tuple(sorted({slot for d in self.defs.values() for n in m.walk(d.expr)
+                             if isinstance(n, m.Stack) and n.axis == axis for slot in n.slots}))
 
 
 class Planner:
@@ -71,7 +82,7 @@ class Planner:
         else:
             if base is not None:
                 self.slot_base.setdefault((ctx.name, slot), base.key)
-            key = (grain, "stack", self.slot_base[(ctx.name, slot)])
+            key = (grain, "stack", self.slot_base[(ctx.name, slot)], ctx.slots(slot))
         found = self.pipes.get(key)
         if found is None:
             found = self.pipes[key] = Pipe(key, grain, self.key_columns(ctx, grain))
@@ -135,7 +146,7 @@ class Planner:
                     if r.name in self.placing:
                         return True
                     seen.add(r.name)
-                    d = self.model.lookup(r.name, ctx.name)
+                    d = ctx.lookup(self.model, r.name)
                     if d is not None:
                         todo.append(d.expr)
         return False
@@ -283,16 +294,16 @@ class Planner:
         if e.kind in (m.RefKind.KEY, m.RefKind.ATTRIBUTE):
             return e
         if e.kind is m.RefKind.LET and e.grain != pipe.grain:
-            d = self.model.lookup(e.name, ctx.name)
+            d = ctx.lookup(self.model, e.name)
             if d is not None and not vanishes(d.expr, d.grain):  # a formula, not a value of its grain's rows
-                return self.rowify(ctx, d.expr, pipe, needs, d.name, d.line)
+                return self.rowify(ctx, self.own_rows_parts(ctx, d), pipe, needs, d.name, d.line)
         found = self.foreign.get((pipe.key, e.name))
         if found is not None:
             step, grain = found
             ctx.reached.add(found[:1] + (e.name,))  # type: ignore[operator]
         else:
             home = pipe if e.grain == pipe.grain else self.pipe(ctx, e.grain)
-            d = self.model.lookup(e.name, ctx.name) if e.kind is m.RefKind.LET else None
+            d = ctx.lookup(self.model, e.name) if e.kind is m.RefKind.LET else None
             if d is not None:
                 self.place(ctx, d, home)
             if home is pipe:
@@ -302,6 +313,26 @@ class Planner:
         join = needs.joins.setdefault(step, s.Join(step, grain.dims, ()))
         needs.joins[step] = replace(join, columns=tuple(dict.fromkeys((*join.columns, e.name))))
         return e
+
+    def own_rows_parts(self, ctx: _Output, d: m.Definition) -> m.Expr:
+        """A coarse formula used pointwise on finer rows, with the reductions it takes
+        on its own grain's rows (`sum(x by district)` of region values) computed there,
+        as rows.merges saw them: on the finer rows they would bring rows of their own."""
+        home = self.pipe(ctx, d.grain)
+
+        def there(x: m.Expr) -> m.Expr | None:
+            if not (isinstance(x, (m.Reduce, m.At)) and x.arg.grain == d.grain):
+                return None
+            key = (home.key, "on its argument's rows", x)
+            name = self.memo.get(key)
+            if name is None:
+                name = self.memo[key] = self.layout.unique(slug(_lift_name(x, d.name)), steps=False)
+                self.lifted[name] = x
+                self.place(ctx, m.Definition(name, x, d.grain, self.describe(x, d.name, None), d.line), home)
+            ctx.reached.add((home.where[name], name))
+            return m.Ref(name, d.grain, m.RefKind.LET)
+
+        return m.transform(d.expr, there)
 
     def column(self, ctx: _Output, e: m.Expr, pipe: Pipe, owner: str, line: int) -> m.Ref:
         """e as a column of pipe's rows: itself when it is one already, else lifted."""
@@ -341,6 +372,8 @@ class Planner:
         """A definition computed as one GROUP BY of a finer grain's rows, merged into
         its own grain's rows (or starting them)."""
         fine = self.pipe(ctx, sites[0].arg.grain)
+        if fine.building and not fine.whole:  # the rows it reduces, whole and with their attributes, first
+            self.complete(ctx, fine)
         mapping: dict[int, m.Expr] = {}
         needs = Needs()
         for site in sites:
@@ -466,7 +499,7 @@ def plan(model: m.Model, outputs: list[str] | None = None) -> s.Plan:
     queries: dict[str, s.OutputQuery] = {}
     reached: dict[str, set[tuple[str, str]]] = {}
     names = outputs or list(model.outputs)
-    found = {name: closure(model, name) for name in names}
+    found = {name: only_picked(closure(model, name)) for name in names}
     sources = {name: rows(model, name, found[name]) for name in names}
     # steps shared by outputs read and carry what any of them needs
     carried = frozenset().union(*(r.carried for r in sources.values()))
@@ -478,7 +511,7 @@ def plan(model: m.Model, outputs: list[str] | None = None) -> s.Plan:
         defs = found[name]
         tables = tuple(replace(t, columns=tuple(c for c in model.tables[t.name].columns if c in columns[t.name]))
                        for t in sources[name].tables)
-        ctx = _Output(name, replace(sources[name], carried=carried, tables=tables))
+        ctx = _Output(name, replace(sources[name], carried=carried, tables=tables), defs={d.name: d for d in defs})
         for d in defs:
             planner.place(ctx, d)
         queries[name] = _final(planner, ctx)
@@ -496,7 +529,7 @@ def _final(planner: Planner, ctx: _Output) -> s.OutputQuery:
     needs = Needs()
     columns = []
     for c in out.columns:
-        d = planner.model.lookup(c.source, ctx.name)
+        d = ctx.lookup(planner.model, c.source)
         kind = m.RefKind.LET if d is not None else m.RefKind.KEY if c.source in pipe.keys else m.RefKind.COLUMN
         ref = m.Ref(c.source, c.grain, kind)
         columns.append((c.alias, planner.rowify(ctx, ref, pipe, needs, out.name, out.line)))

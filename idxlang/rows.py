@@ -77,7 +77,7 @@ def merges(defs: list[m.Definition]) -> dict[m.Grain, tuple[Site, ...]]:
             if e.arg.grain != at:
                 found.setdefault(e.grain, {}).setdefault(e, (e, d, False, e.arg.grain))
             visit(e.arg, e.arg.grain, d)
-        elif isinstance(e, m.Window):
+        elif isinstance(e, (m.Window, m.Treat)):  # computed on rows of its own grain
             visit(e.arg, e.grain, d)
         elif isinstance(e, m.Pick):
             visit(e.arg, e.arg.grain, d)

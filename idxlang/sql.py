@@ -93,6 +93,10 @@ def as_double(e: exp.Expression) -> exp.Cast:
 
 
 def is_null(e: exp.Expression) -> exp.Expression:
+    """`e IS NULL`, with `e` in parentheses unless it is one term: IS binds tighter than
+    NOT (and looser than =), so `NOT NOT (x > 10) IS NULL` would test `x > 10`."""
+    if isinstance(e, (exp.Not, exp.Connector, exp.Predicate)):
+        e = exp.Paren(this=e)
     return exp.Is(this=e, expression=exp.Null())
 
 

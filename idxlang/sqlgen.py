@@ -149,7 +149,8 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str, 
             for i, c in enumerate(vs)]
         seen.append(exp.BitwiseOrAgg(this=case((exp.Not(this=is_null(value.copy())), col(b)))).as_(ident(p), copy=False))
         twice.append(exp.GT(this=exact(exp.Sum(this=col(b))), expression=exp.BitwiseOrAgg(this=col(b))))
-    grouped = (select(*[col(g) for g in groups], *sums, *seen, exp.or_(*twice).as_(ident(repeated), copy=False))
+    grouped = (select(*[col(g) for g in groups], *sums, *seen,
+                      (exp.or_(*twice) if twice else exp.false()).as_(ident(repeated), copy=False))  # read for its keys alone: none
                .from_(cells.subquery("cells"), copy=False).group_by(*[col(g) for g in groups], copy=False))
     held = lambda p, i: exp.NEQ(this=exp.BitwiseAnd(this=col(p), expression=lit(1 << i)), expression=lit(0))  # noqa: E731
     values = [case((held(p, i), col(c))).as_(ident(c), copy=False) for vs, p in zip(sets, present) for i, c in enumerate(vs)]

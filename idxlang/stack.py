@@ -213,3 +213,26 @@ def _long(template: m.Expr, apps: list[tuple[m.Expr, ...]], slots: tuple[str, ..
 def _distinct_slots(slots: tuple[str, ...]) -> tuple[str, ...]:
     seen: set[str] = set()
     return tuple(reserve(s, seen) for s in slots)
+
+
+def only_picked(defs: list[m.Definition]) -> list[m.Definition]:
+    """The definitions of one output with each long form cut to the applications the
+    output reads back (its Picks): an application it does not use must not bring the
+    rows of its own argument's tables (`score(a)` shown alone has a's rows, not also
+    those of the table b of `score(b)`)."""
+    picked: set[tuple[str, str]] = set()
+    while True:
+        memo: m.Memo = {}
+
+        def cut(e: m.Expr) -> m.Expr | None:
+            if not isinstance(e, m.Stack):
+                return None
+            keep = [i for i, slot in enumerate(e.slots) if (e.axis, slot) in picked]
+            args = tuple(m.transform(e.args[i], cut, memo) for i in keep)
+            return replace(e, args=args, slots=tuple(e.slots[i] for i in keep))
+
+        cut_defs = [replace(d, expr=m.transform(d.expr, cut, memo)) for d in defs]
+        found = {(n.axis, n.slot) for d in cut_defs for n in m.walk(d.expr) if isinstance(n, m.Pick)}
+        if found <= picked:
+            return cut_defs
+        picked |= found

@@ -229,3 +229,53 @@ def test_a_long_files_stage_is_checked_on_the_engine(engine: str, request, write
         write("long.csv", text)
         with pytest.raises(idxlang.IdxError, match=message):
             idxlang.load(write("s.idx", LONG_REPEATS)).run(engine=engine, **options)
+
+
+DIFFERENTIAL_SEED = 22  # the cases of `python -m bench.differential --seed 22`, the first of them
+
+
+def _generated(count: int) -> list:  # type: ignore[type-arg]
+    from bench.differential.campaign import _second, case_seed
+
+    found: list = []  # type: ignore[type-arg]
+    for i in range(count):
+        _second(case_seed(DIFFERENTIAL_SEED, i), found.append)
+    return found
+
+
+@pytest.mark.parametrize("engine,count", [("postgres", 12), ("spark", 4)])
+def test_generated_cases_give_the_reference_rows_on_every_engine(engine: str, count: int, request,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path) -> None:
+    """A sample of the differential cases (bench/differential: generated specs with data,
+    attributes, gaps, missing and NaN cells, layouts) run on the engine: every output
+    has the reference interpreter's rows, missing cells and numbers (1e-9 relative, as on
+    DuckDB in tests/test_differential.py)."""
+    from bench.differential import files
+    from bench.differential.compare import compare, invariants
+    from bench.differential.frames import from_idxc, from_reference
+    from idxlang.reference import evaluate
+
+    options = {"dsn": request.getfixturevalue("postgres")} if engine == "postgres" else {}
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    for i, case in enumerate(_generated(count)):
+        spec = idxlang.load(files.write(case, tmp_path / str(i)), params=case.params)
+        keys = {o: len(spec.model.outputs[o].keys) for o in spec.outputs}
+        found = from_idxc(spec.run(engine=engine, **options).tables, keys, case.axes.time, case.axes.calendar)
+        want = from_reference(evaluate(spec.model, case.rows()), keys, case.axes.time)
+        problems = [d.render() for name, f in found.items() for d in [*invariants(name, f), *compare(name, want[name], f)]]
+        assert not problems, f"case {i} on {engine}:\n{case!r}\n" + "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("engine", ["postgres", "spark"])
+def test_saved_differential_cases_give_their_expected_rows_on_every_engine(engine: str, request) -> None:  # type: ignore[no-untyped-def]
+    """tests/corpus/differential/ (each bug the differential tests found, with the
+    reference's rows) replayed on the engine, as test_differential.py does on DuckDB.
+    PostgreSQL's COPY writes booleans as t/f, which the Arrow reader refused until told."""
+    from bench.differential.replay import folders, replay
+
+    options = {"dsn": request.getfixturevalue("postgres")} if engine == "postgres" else {}
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    failed = {f.name: p for f in folders(ROOT / "tests" / "corpus" / "differential") if (p := replay(f, alone=False, engine=engine, **options))}
+    assert not failed, "\n".join(f"{name}: {problems[:5]}" for name, problems in failed.items())

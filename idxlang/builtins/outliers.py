@@ -120,8 +120,14 @@ def _walk(name: str, moves: str, partition: tuple[str, ...], winmax: int) -> exp
             exp.Add, col(c, prev), case((exp.EQ(this=col("move", prev), expression=lit(way)), lit(1)), default=lit(0))))
         on = exp.and_(*_conditions(partition, prev, here), step("tops", 1), step("bottoms", -1))
         walk = join(walk, _aliased(moves, here), "inner", on=on)
-    return walk.where(exp.and_(exp.EQ(this=col("tops", "s0"), expression=lit(0)),
+    walk = walk.where(exp.and_(exp.EQ(this=col("tops", "s0"), expression=lit(0)),
                                exp.EQ(this=col("bottoms", "s0"), expression=lit(0))), copy=False)
+    if partition:
+        return walk
+    # across everything: one row even when no value is present (the scalar grain has one
+    # row, and a step joined to every row must not take them away); at most one row to take
+    names = [o.alias for o in outputs]
+    return select(*[exp.Max(this=col(n)).as_(ident(n), copy=False) for n in names]).from_(walk.subquery("walk"), copy=False)
 
 
 def _aliased(name: str, alias: str) -> exp.Table:

@@ -104,7 +104,8 @@ class PostgresSession:
         buffer.seek(0)
         return pacsv.read_csv(buffer, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
                               convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
-                                                                   quoted_strings_can_be_null=False))
+                                                                   quoted_strings_can_be_null=False,
+                                                                   true_values=["t"], false_values=["f"]))
 
     def relation(self, sql: str, con: "duckdb.DuckDBPyConnection", order: list[str]) -> "duckdb.DuckDBPyRelation":
         """An output for the writer: its rows through COPY, as Arrow, handed to DuckDB

@@ -29,7 +29,7 @@ def rewind_tallies(plan: s.Plan) -> s.Plan:
 def _rewound(plan: s.Plan, t: s.Tally, memo: dict[str, frozenset[str]]) -> s.Tally:
     joined = {c for j in t.joins for c in j.columns}
     wanted = {n.name for n in m.walk(t.arg) if isinstance(n, m.Ref) and n.name not in joined
-              and n.kind not in (m.RefKind.KEY, m.RefKind.ATTRIBUTE)}
+              and n.kind is not m.RefKind.KEY} | {k for j in t.joins for k in j.keys}  # attributes, and what joins use
     source = t.source
     while True:
         step = plan.steps[source]
