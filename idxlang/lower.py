@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from . import model as m
 from .builtins import REGISTRY
-from .builtins.reductions import quantile_by_rank, sd_by_deviations
+from .builtins.reductions import moments_by_deviations, quantile_by_rank, sd_by_deviations
 
 
 def lower_expr(e: m.Expr, axes: m.Axes) -> m.Expr:
@@ -37,7 +37,8 @@ def lower(model: m.Model) -> m.Model:
 def written_out(e: m.Expr, axes: m.Axes) -> m.Expr:
     """Reductions whose engines' own functions give different values (docs/language.md,
     "One meaning on every engine"), written in reductions every engine computes alike:
-    quantiles and medians from ranks, standard deviations from deviations."""
+    quantiles and medians from ranks, standard deviations, skewness and kurtosis from
+    deviations."""
     def rewrite(node: m.Expr) -> m.Expr | None:
         if isinstance(node, m.Apply):
             return replace(node, args=tuple(written_out(a, axes) for a in node.args), body=written_out(node.body, axes))
@@ -45,6 +46,8 @@ def written_out(e: m.Expr, axes: m.Axes) -> m.Expr:
             return quantile_by_rank(replace(node, arg=written_out(node.arg, axes)), axes)
         if isinstance(node, m.Reduce) and node.func == "sd":
             return sd_by_deviations(replace(node, arg=written_out(node.arg, axes)))
+        if isinstance(node, m.Reduce) and node.func in ("skew", "kurt"):
+            return moments_by_deviations(replace(node, arg=written_out(node.arg, axes)))
         return None
 
     return m.transform(e, rewrite)

@@ -136,12 +136,17 @@ class Planner:
         self.layout.add_base(pipe, keys, ())
 
     def waits(self, ctx: _Output, e: m.Expr) -> bool:
-        """True when e reads a definition being placed (through the definitions it
-        reads): placing it now would go round in a circle."""
+        """True when e reads a definition being placed, or holds an expression being
+        lifted (through the definitions it reads): placing it now would go round in a
+        circle."""
+        being_lifted = {self.lifted[n] for n in self.placing if n in self.lifted}
         seen: set[str] = set()
         todo = [e]
         while todo:
-            for r in m.refs(todo.pop()):
+            here = todo.pop()
+            if being_lifted and any(n in being_lifted for n in m.walk(here)):
+                return True
+            for r in m.refs(here):
                 if r.kind is m.RefKind.LET and r.name not in seen:
                     if r.name in self.placing:
                         return True
@@ -322,7 +327,7 @@ class Planner:
 
         def there(x: m.Expr) -> m.Expr | None:
             if not (isinstance(x, (m.Reduce, m.At)) and x.arg.grain == d.grain):
-                return None
+                return None if isinstance(x, (m.Op, m.Classify)) else x  # the formula's own parts only
             key = (home.key, "on its argument's rows", x)
             name = self.memo.get(key)
             if name is None:

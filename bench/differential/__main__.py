@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reduce-budget", type=float, default=60.0,
                     help="seconds of deleting statements, columns, tables and rows per signature, after shrinking")
     ap.add_argument("--oracles", default=",".join(ORACLES), help=f"comma-separated, of {', '.join(ORACLES)}")
+    ap.add_argument("--jobs", type=int, default=1, help="processes running cases side by side (no progress line)")
     ap.add_argument("--quiet", action="store_true", help="no progress line")
     args = ap.parse_args(argv)
     oracles = tuple(o for o in args.oracles.split(",") if o)
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\r{i}/{args.cases} cases, {stats.disagreeing} disagreeing, {len(stats.signatures)} signatures",
                   end="", file=sys.stderr, flush=True)
 
-    stats = run_campaign(args.cases, args.seed, oracles, progress)
+    stats = run_campaign(args.cases, args.seed, oracles, progress, jobs=args.jobs)
     if not args.quiet:
         print(file=sys.stderr)
     shrunk = {}

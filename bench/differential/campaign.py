@@ -85,15 +85,41 @@ def _second(seed_value: int, test: Callable[[Case], None], shrinking: bool = Fal
 
 
 def run_campaign(n: int, seed_value: int = 0, oracles: tuple[str, ...] = ORACLES,
-                 progress: Callable[[int, Stats], None] | None = None) -> Stats:
-    """Phase 1: n cases, every outcome recorded."""
+                 progress: Callable[[int, Stats], None] | None = None, jobs: int = 1) -> Stats:
+    """Phase 1: n cases, every outcome recorded; with `jobs` > 1, cases i, i + jobs,
+    ... in each of `jobs` processes (the same cases, each from its own seed), merged."""
+    if jobs > 1:
+        return _in_processes(n, seed_value, oracles, jobs)
+    return _cases(range(n), seed_value, oracles, progress)
+
+
+def _cases(indices: range, seed_value: int, oracles: tuple[str, ...],
+           progress: Callable[[int, Stats], None] | None = None) -> Stats:
     stats = Stats()
     evaluate = reference_evaluator()
-    for i in range(n):
+    for done, i in enumerate(indices, 1):
         _second(case_seed(seed_value, i), lambda case: stats.add(i, run_case(case, oracles=oracles, evaluate=evaluate)))
         if progress:
-            progress(i + 1, stats)
+            progress(done, stats)
     return stats
+
+
+def _in_processes(n: int, seed_value: int, oracles: tuple[str, ...], jobs: int) -> Stats:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs) as pool:
+        parts = list(pool.map(_cases, [range(j, n, jobs) for j in range(jobs)], [seed_value] * jobs, [oracles] * jobs))
+    merged = Stats()
+    for part in parts:
+        merged.tried += part.tried
+        merged.seconds += part.seconds
+        merged.disagreeing += part.disagreeing
+        for name in ("statuses", "reference", "reference_errors", "signatures", "constructs", "all_signatures"):
+            getattr(merged, name).update(getattr(part, name))
+        for sig, (index, out) in part.first.items():
+            if sig not in merged.first or index < merged.first[sig][0]:
+                merged.first[sig] = (index, out)
+    return merged
 
 
 def shrink(sig: str, index: int, seed_value: int, oracles: tuple[str, ...] = ORACLES,

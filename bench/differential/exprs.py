@@ -487,9 +487,13 @@ def _if(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
     if chance(gen.draw, 0.5) and (c.grain == g or gen.lat.covers(c.grain, b.grain)):
         a, b = b, a  # (idxc combines the parts in order: see _finest_first)
     gen.note("if")
-    return E(f"if {c.text} then {a.wrapped} else {b.wrapped}", g, level=worst(a.level, b.level),
-             size=Size(max(a.size.mag, b.size.mag), max(a.size.frac, b.size.frac)), atomic=False,
-             positive=a.positive and b.positive, top="if")
+    return _either(f"if {c.text} then {a.wrapped} else {b.wrapped}", g, a, b, "if")
+
+
+def _either(text: str, g: Grain, a: E, b: E, top: str) -> E:
+    """An expression whose value is one of a's and b's: the worse exactness, the larger size."""
+    return E(text, g, level=worst(a.level, b.level), size=Size(max(a.size.mag, b.size.mag), max(a.size.frac, b.size.frac)),
+             atomic=False, positive=a.positive and b.positive, top=top)
 
 
 def _coalesce(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
@@ -507,9 +511,7 @@ def _coalesce(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
     else:
         b = gen.part(g, depth, need)
     gen.note("op:??")
-    return E(f"{a.wrapped} ?? {b.wrapped}", g, level=worst(a.level, b.level),
-             size=Size(max(a.size.mag, b.size.mag), max(a.size.frac, b.size.frac)), atomic=False,
-             positive=a.positive and b.positive, top="op:??")
+    return _either(f"{a.wrapped} ?? {b.wrapped}", g, a, b, "op:??")
 
 
 def _power(gen: Gen, g: Grain, depth: int, need: int) -> E | None:

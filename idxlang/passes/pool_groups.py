@@ -36,7 +36,8 @@ def pool_groups(plan: s.Plan) -> s.Plan:
         name = fresh(f"reductions_by_{'_'.join(first.grain.dims) or 'all'}", steps)
         columns = tuple({c.name: c for g in members for c in g.columns}.values())
         steps[name] = s.Aggregate(name, first.grain, first.keys, latest, columns,
-                                  f"in one GROUP BY: {', '.join(g.name for g in members)}", groups=first.groups)
+                                  f"in one GROUP BY: {', '.join(g.name for g in members)}",
+                                  groups=tuple(dict.fromkeys(k for g in members for k in g.groups)))  # no row joins a missing group
         for g in members:
             steps[g.name] = s.Merge(g.name, g.grain, g.keys, name, tuple(c.name for c in g.columns), g.note, g.merge_into)
     if len(steps) == len(plan.steps):

@@ -75,7 +75,8 @@ def pool_reductions(plan: s.Plan) -> s.Plan:
         pool = fresh(f"reductions_by_{'_'.join(grain.dims) or 'all'}", set(plan.steps) | set(new_steps))
         labels = ", ".join(fill(n.label, ("x", "y", "z")) for n in distinct)  # in a stacked body: its parameters
         new_steps[pool] = s.Aggregate(pool, grain, grain.dims, rows,
-                                      tuple(s.Column(names[n], n) for n in distinct), f"in one GROUP BY: {labels}")
+                                      tuple(s.Column(names[n], n) for n in distinct), f"in one GROUP BY: {labels}",
+                                      groups=tuple(dict.fromkeys(n.axis for n in distinct if n.mode is m.Mode.BY)))
         pools[(rows, grain)] = (pool, names)
     if not pools:
         return plan

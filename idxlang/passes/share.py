@@ -95,8 +95,13 @@ def _read_through(plan: s.Plan, stage: str) -> s.Plan:
     """Readers of an earlier step of the stage's chain read the stage (same rows, more
     columns), unless the stage is computed from them, or the step is the user's data
     (scanning it again is cheaper than copying its columns into the stage)."""
-    earlier = {n for n in _chain(plan, stage) if not _input(plan.steps[n])}
     before = s.upstream(plan.steps, [stage])
+    # a column the stage has beyond the earlier step's, which a step after it adds again
+    # (an attribute, attached to every grain's rows that carry it), would then be there twice
+    added = {c for n, st in plan.steps.items() if n not in before for c in s.provides(st)}
+    have = available(plan.steps, stage)
+    earlier = {n for n in _chain(plan, stage) if not _input(plan.steps[n])
+               and not (have - available(plan.steps, n)) & added}
     swap = lambda n: stage if n in earlier else n  # noqa: E731
     moved = s.redirect_plan(plan, swap)
     steps = {n: plan.steps[n] if n in before else st for n, st in moved.steps.items()}  # what the stage is computed from stays

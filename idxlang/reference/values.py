@@ -44,7 +44,24 @@ class Evaluator:
         return found
 
     def inner(self, child: m.Expr, key: Key, grain: Dims) -> object:
-        """A child's value on a row of its parent's grain: at the row's projection."""
+        """A child's value on a row of its parent's grain: at the row's projection. A
+        formula (an operator, a row-wise mean or sum, a classification) is evaluated on
+        the row itself, each of its parts at the row's projection: a part of a grain
+        the row has no key of (its entity's attribute is missing) is then a missing
+        part, not a missing formula (docs/language.md, "Rows": `mean(a, b present 1)`
+        is b where a is missing). So is a let, which is the formula it names."""
+        if dims(child.grain) != grain:
+            if isinstance(child, m.Ref) and child.kind is m.RefKind.LET:  # a let is the formula it names
+                expr = self.definition(child.name)
+                assert expr is not None, child.name
+                return self.inner(expr, key, grain)
+            if isinstance(child, m.Op):
+                return self._op(child, key, grain)
+            if isinstance(child, m.Classify):
+                return classify(self.inner(child.arg, key, grain), child.bands)
+            if isinstance(child, m.Call) and not is_reduction(child) and \
+                    (child.func in ROW_MEANS or child.func in ("sum", "product")):
+                return self._row_wise(child, key, grain)
         k = self.projector.project(key, grain, dims(child.grain))
         return None if k is None else self.value(child, k)
 
