@@ -43,6 +43,7 @@ class _Output:
     rows: Rows
     reached: set[tuple[str, str]] = field(default_factory=set)  # (step, column)
     defs: dict[str, m.Definition] = field(default_factory=dict)  # its definitions, long forms cut to its picks
+    _slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def lookup(self, model: m.Model, name: str) -> m.Definition | None:
         return self.defs.get(name) or model.lookup(name, self.name)
@@ -50,8 +51,10 @@ class _Output:
     def slots(self, axis: str) -> tuple[str, ...]:
         """The applications of a long form this output reads (stack.only_picked): two
         outputs share a long form's steps only when they read the same ones."""
-        return tuple(sorted({slot for d in self.defs.values() for n in m.walk(d.expr)
-                             if isinstance(n, m.Stack) and n.axis == axis for slot in n.slots}))
+        if axis not in self._slots:
+            self._slots[axis] = tuple(sorted({slot for d in self.defs.values() for n in m.walk(d.expr)
+                                              if isinstance(n, m.Stack) and n.axis == axis for slot in n.slots}))
+        return self._slots[axis]
 
 
 class Planner:
