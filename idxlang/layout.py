@@ -28,6 +28,7 @@ class Pipe:
     where: dict[str, str] = field(default_factory=dict)  # column -> step that first has it
     building: bool = False  # its merges are being placed
     pending: list = field(default_factory=list)  # type: ignore[type-arg]  # the merges still to place, while building
+    current: tuple | None = None  # type: ignore[type-arg]  # the merge being placed, while building
     whole: bool = False  # every row is there (the merges left add values, no rows), and the attributes
     merged_from: set = field(default_factory=set)  # type: ignore[type-arg]  # the pipes whose groups were merged in
     long: bool = False  # a stacked function's long form: rows from its unpivot or its groups, as they come

@@ -105,14 +105,14 @@ class Planner:
                 self.read(pipe, t)
         pipe.pending = list(ctx.rows.merged.get(pipe.grain, ()))
         while pipe.pending:
-            e, d, whole, grain = pipe.pending.pop(0)
+            e, d, whole, grain = pipe.current = pipe.pending.pop(0)
             if self.waits(ctx, d.expr if whole else e):  # its value needs what is being placed: its rows first
                 self.merge_keys(ctx, pipe, d, grain)
             elif whole:
                 self.place(ctx, d, pipe)
             else:
                 self.lift(ctx, e, d.name, d.line, pipe)
-        pipe.building = False
+        pipe.building, pipe.current = False, None
         if not pipe.whole:
             self.attach(pipe)
 
@@ -129,6 +129,10 @@ class Planner:
         """The rows a reduction of `grain`'s rows brings, without its value (which then
         comes onto rows already there, when it is placed)."""
         fine = self.pipe(ctx, grain)
+        if not fine.steps and fine.current is not None:  # its rows are being brought: their keys first
+            self.merge_keys(ctx, fine, fine.current[1], fine.current[3])
+        if fine.building and not fine.whole:  # and all of them, with their attributes
+            self.complete(ctx, fine)
         pipe.merged_from.add(fine.key)
         if not pipe.grain.dims:  # the scalar grain has its one row whatever is merged into it
             return
@@ -304,7 +308,7 @@ class Planner:
         if e.kind is m.RefKind.LET and e.grain != pipe.grain:
             d = ctx.lookup(self.model, e.name)
             if d is not None and not vanishes(d.expr, d.grain):  # a formula, not a value of its grain's rows
-                return self.rowify(ctx, self.own_rows_parts(ctx, d), pipe, needs, d.name, d.line)
+                return self.rowify(ctx, self.own_rows_parts(ctx, d, pipe), pipe, needs, d.name, d.line)
         found = self.foreign.get((pipe.key, e.name))
         if found is not None:
             step, grain = found
@@ -322,25 +326,51 @@ class Planner:
         needs.joins[step] = replace(join, columns=tuple(dict.fromkeys((*join.columns, e.name))))
         return e
 
-    def own_rows_parts(self, ctx: _Output, d: m.Definition) -> m.Expr:
+    def own_rows_parts(self, ctx: _Output, d: m.Definition, used_on: Pipe) -> m.Expr:
         """A coarse formula used pointwise on finer rows, with the reductions it takes
-        on its own grain's rows (`sum(x by district)` of region values) computed there,
-        as rows.merges saw them: on the finer rows they would bring rows of their own."""
+        of its own grain's rows (`sum(x by district)`, `mean(y over district)` of
+        district values) computed from those rows, as rows.merges saw them: values
+        joined by their own keys, bringing no rows (on the finer rows they would bring
+        rows of their own; on the formula's own rows, a row without the attribute would
+        find none of them)."""
         home = self.pipe(ctx, d.grain)
 
         def there(x: m.Expr) -> m.Expr | None:
             if not (isinstance(x, (m.Reduce, m.At)) and x.arg.grain == d.grain):
                 return None if isinstance(x, (m.Op, m.Classify)) else x  # the formula's own parts only
-            key = (home.key, "on its argument's rows", x)
-            name = self.memo.get(key)
-            if name is None:
-                name = self.memo[key] = self.layout.unique(slug(_lift_name(x, d.name)), steps=False)
-                self.lifted[name] = x
-                self.place(ctx, m.Definition(name, x, d.grain, self.describe(x, d.name, None), d.line), home)
-            ctx.reached.add((home.where[name], name))
-            return m.Ref(name, d.grain, m.RefKind.LET)
+            key = (home.key, "values of its argument's rows", x)
+            step = self.memo.get(key)
+            if step is None:
+                step = self.memo[key] = self.aside(ctx, home, x, d)
+            name = self.layout.steps[step].columns[0].name  # type: ignore[attr-defined]
+            self.foreign[(used_on.key, name)] = (step, x.grain)
+            ctx.reached.add((step, name))
+            return m.Ref(name, x.grain, m.RefKind.LET)
 
         return m.transform(d.expr, there)
+
+    def aside(self, ctx: _Output, home: Pipe, x: m.Reduce | m.At, d: m.Definition) -> str:
+        """x as a GROUP BY of home's rows onto x's grain, in no grain's rows: its values
+        are joined where they are used."""
+        if home.building and not home.whole:
+            self.complete(ctx, home)
+        name = self.layout.unique(slug(_lift_name(x, d.name)), steps=False)
+        self.lifted[name] = x
+        needs = Needs()
+        arg = self.rowify(ctx, x.arg, home, needs, name, d.line)
+        if has_window(arg) or needs.joins:
+            arg, needs = self.column(ctx, x.arg, home, name, d.line), Needs()
+            needs.columns.add(arg.name)
+        if isinstance(x, m.Reduce) and x.report:
+            needs.tallies.append((x, arg))
+        source = self.layout.earliest(home, needs.columns)
+        note = self.describe(x, d.name, None)
+        groups = tuple(k for k in x.grain.dims if k in self.model.axes.attributes)
+        step = Group(self.layout.unique(name), x.grain, x.grain.dims, source, [s.Column(name, replace(x, arg=arg), note)],
+                     note, None, groups)
+        self.layout.steps[step.name] = step
+        self.record(ctx, home, step.name, name, needs, d.line, rows=source)
+        return step.name
 
     def column(self, ctx: _Output, e: m.Expr, pipe: Pipe, owner: str, line: int) -> m.Ref:
         """e as a column of pipe's rows: itself when it is one already, else lifted."""
@@ -404,10 +434,22 @@ class Planner:
             f"{name}: rows merged into {pipe.grain} after its columns (rows.merges missed it)"
         pipe.merged_from.add(fine.key)
         groups = tuple(d for d in pipe.grain.dims if d in self.model.axes.attributes)
-        step = Group(self.layout.unique(name), pipe.grain, pipe.grain.dims, source, [s.Column(name, value, note)], note,
-                     head, groups)
-        self.layout.add_base(pipe, step, (name,))
+        carried = self.carried_through(pipe, fine, sites[0]) if pipe.long else []
+        step = Group(self.layout.unique(name), pipe.grain, pipe.grain.dims, source, [s.Column(name, value, note), *carried],
+                     note, head, groups)
+        self.layout.add_base(pipe, step, (name, *(c.name for c in carried)))
         self.record(ctx, fine, step.name, name, needs, line, rows=source)
+
+
+    def carried_through(self, pipe: Pipe, fine: Pipe, site: m.Reduce | m.At) -> list[s.Column]:
+        """The attributes a long form's rows carry, taken through a GROUP BY onto them
+        (one value per entity: its MIN): a long form is never attached to, and a
+        reduction by an attribute of these rows (`min(sum(x over year) by district)`
+        in a stacked function) reads them here."""
+        wanted = [k for k in pipe.keys if k not in pipe.grain.dims and k not in pipe.where and k in fine.keys]
+        axis, mode = (site.axis, site.mode) if isinstance(site, m.Reduce) else (site.time, m.Mode.OVER)
+        return [s.Column(a, m.Reduce("min", m.Ref(a, fine.grain, m.RefKind.ATTRIBUTE), pipe.grain, axis, mode, report=False))
+                for a in wanted]
 
 
 _STRICT = frozenset({"+", "-", "*", "/", "^", "pow", "neg", "abs", "exp", "ln", "sqrt", "round", "least", "greatest",
