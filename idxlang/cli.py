@@ -188,7 +188,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     spec = _load(args)
     out = Path(args.out)
     _refuse_inputs([out], [s.path for s in resolve_sources(spec.model, args.data)] + [Path(args.spec)])
-    size = write_text(out, render(build(spec, args.data or None, args.output)))
+    size = write_text(out, render(build(spec, args.data or None, args.output, args.lang)))
     print(f"wrote {out} ({size / 1e6:.1f} MB, works offline)", file=sys.stderr)
     return 0
 
@@ -427,6 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--data", action="append", default=[], metavar="[TABLE=]FILE")
     rep.add_argument("--output", metavar="NAME", help="the output the ranking and charts show (default: the first by an entity)")
     rep.add_argument("--out", metavar="FILE.html", default="report.html", help="where to write it (default report.html)")
+    rep.add_argument("--lang", choices=("en", "ru"),
+                     help="the language of the report's own words (default: the spec's, from its titles and docs)")
     rep.set_defaults(func=cmd_report)
 
     dbg = sub.add_parser("debug", help="print one stage of the compiler: ast, model, core, plan or sql")

@@ -1,22 +1,29 @@
 """`idxc report SPEC --out report.html`: what a reviewer of the methodology and a reader
-of the results work with, in one self-contained HTML file that works offline.
+of the results work with, in one self-contained HTML file that works offline and prints
+whole (issue 23: a report a statistics office would publish).
 
 The page is a jinja2 template (templates/report.html.j2); its charts are plotly figures
 with plotly.js inlined once. Everything shown is computed by the spec's own SQL: the
 outputs, one more output holding each entity's parts (decompose.py), the skipped-value
-counts and the `idxc analyse` tables. Python only arranges them.
+counts and the `idxc analyse` tables. Python only arranges them, in the spec's language
+(report_text.py), headed by the spec's doc strings.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import re
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
+from . import ast
 from . import model as m
+from .calendar import Calendar
 from .decompose import PARTS, Extended, Part, contributions, extend
 from .explain import explain
+from .report_text import LABELS, Text, css_string, decimals, grouped, is_number, language, written_in
 
 if TYPE_CHECKING:
     from .api import Spec
@@ -24,6 +31,8 @@ if TYPE_CHECKING:
 
 LEADERS = 10  # entities drawn over time
 DECOMPOSED = 25  # entities whose score is drawn as its components' contributions
+BAR = "#4C78A8"
+Row = dict[str, Any]  # a row of an output, its parts beside its columns
 
 
 @dataclass(frozen=True)
@@ -48,32 +57,181 @@ def roles(model: m.Model, out: m.Output, entity: str) -> Roles:
     if ranked is not None and isinstance(ranked[1].args[0], m.Ref):  # type: ignore[union-attr]
         name = ranked[1].args[0].name  # type: ignore[union-attr]
         score = next((c.alias for c in out.columns if c.source == name), None)
-    klass = next((c.alias for c in out.columns if isinstance(getattr(model.lookup(c.source, out.name), "expr", None),
-                                                               m.Classify)), None)
+    klass = next((c.alias for c in out.columns if _classify(model, out, c.alias) is not None), None)
     time = next((k for k in out.keys if model.axes.is_time(k)), None)
     return Roles(entity, time, score, klass, ranked[0].alias if ranked else None)
 
 
-def build(spec: "Spec", data: dict[str, str] | list[str] | None = None, output: str | None = None) -> dict[str, Any]:
-    """The template's context: every table and chart of the report."""
+# ---------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    value: float | None = None  # a number's own value: what the table sorts by
+    code: bool = False  # spec notation, shown as code
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str  # what the reader sees: the doc string where there is one
+    name: str = ""  # the identifier, shown on hover
+
+
+@dataclass(frozen=True)
+class Group:
+    text: str
+    span: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as the template lays it out: numbers right-aligned, each numeric column
+    with one number of decimals."""
+
+    headings: list[Heading]
+    numeric: list[bool]
+    rows: list[list[Cell]]
+    groups: list[Group] = field(default_factory=list)
+    title: str = ""
+    note: str = ""
+
+    def column(self, k: int) -> list[Cell]:
+        return [row[k] for row in self.rows]
+
+
+def _plain(v: object) -> str:
+    return "" if v is None else str(v)
+
+
+def _cells(values: Sequence[object], text: Text) -> tuple[bool, list[Cell]]:
+    """A column's cells: numbers all with the same decimals (and thousands separated
+    when it reaches five digits); anything else as written."""
+    present = [v for v in values if v is not None]
+    if not present or not all(is_number(v) for v in present):
+        return False, [Cell(_plain(v)) for v in values]
+    places, group = decimals(present), grouped(present)  # type: ignore[arg-type]
+    cells = []
+    for v in values:
+        shown = "" if v is None else text.number(v, places, group)  # type: ignore[arg-type]
+        cells.append(Cell(shown, float(v) if shown and v is not None else None))  # type: ignore[arg-type]
+    return True, cells
+
+
+def table(headings: list[Heading], rows: Sequence[Sequence[object]], text: Text, code: Sequence[int] = (),
+          groups: list[Group] | None = None, title: str = "", note: str = "") -> Table:
+    """Rows of values as a Table, each column formatted as a whole; columns `code` in
+    spec notation."""
+    columns = [_cells([row[k] for row in rows], text) for k in range(len(headings))]
+    cells = [[columns[k][1][i] for k in range(len(headings))] for i in range(len(rows))]
+    cells = [[Cell(c.text, c.value, k in code) for k, c in enumerate(row)] for row in cells]
+    return Table(headings, [numeric for numeric, _ in columns], cells, groups or [], title, note)
+
+
+def _headings(text: Text, *keys: str) -> list[Heading]:
+    return [Heading(text(k)) for k in keys]
+
+
+def _described(headings: list[Heading], rows: list[list[object]], code: Sequence[int], text: Text,
+               **kw: Any) -> Table:
+    """A methodology table without the columns nothing fills (no doc string anywhere, no
+    label in the scale): an empty column reads as something missing."""
+    keep = [k for k in range(len(headings)) if any(row[k] not in (None, "") for row in rows)] if rows \
+        else list(range(len(headings)))
+    return table([headings[k] for k in keep], [[row[k] for k in keep] for row in rows], text,
+                 code=[i for i, k in enumerate(keep) if k in code], **kw)
+
+
+# ---------------------------------------------------------------- the spec's words
+
+
+@dataclass(frozen=True)
+class Words:
+    """What the spec says of its names: doc strings, scales' titles, comments above."""
+
+    model: m.Model
+    module: ast.Module | None
+
+    @property
+    def scales(self) -> dict[str, ast.Scale]:
+        return {st.name: st for st in self._statements() if isinstance(st, ast.Scale)}
+
+    @property
+    def defs(self) -> list[ast.Def]:
+        return [st for st in self._statements() if isinstance(st, ast.Def)]
+
+    def _statements(self) -> tuple[ast.Statement, ...]:
+        return self.module.statements if self.module is not None else ()
+
+    def comment(self, line: int, lang: str) -> str:
+        """The comment block right above a statement's first line: the author's note on
+        it, when written in the page's language (a Russian page with English notes would
+        mix the two)."""
+        lines = self.module.source.splitlines() if self.module is not None else []
+        found: list[str] = []
+        k = line - 2
+        while 0 <= k < len(lines) and lines[k].lstrip().startswith("#"):
+            found.insert(0, lines[k].lstrip().lstrip("#").strip())
+            k -= 1
+        note = " ".join(found)
+        return note if note and written_in(note) == lang else ""
+
+    def heading(self, out: m.Output, name: str) -> Heading:
+        """An output column's heading: its doc string, its scale's title for a class,
+        a table column's doc, else its name."""
+        column = next((c for c in out.columns if c.alias == name), None)
+        source = column.source if column is not None else name
+        d = self.model.lookup(source, out.name) if column is not None else None
+        if d is not None and d.doc:
+            return Heading(d.doc, name)
+        klass = _classify(self.model, out, name) if column is not None else None
+        if klass is not None and self.scale_title(klass.scale) != klass.scale:
+            return Heading(self.scale_title(klass.scale), name)
+        doc = next((t.docs[source] for t in self.model.tables.values() if source in t.docs), None)
+        return Heading(doc or name, name)
+
+    def scale_title(self, name: str) -> str:
+        scale = self.scales.get(name)
+        return scale.title if scale is not None and scale.title else name
+
+
+def _classify(model: m.Model, out: m.Output, alias: str) -> m.Classify | None:
+    """The classification an output column shows, if it is one."""
+    column = next((c for c in out.columns if c.alias == alias), None)
+    d = model.lookup(column.source, out.name) if column is not None else None
+    return d.expr if d is not None and isinstance(d.expr, m.Classify) else None
+
+
+# ---------------------------------------------------------------- the context
+
+
+def build(spec: "Spec", data: dict[str, str] | list[str] | None = None, output: str | None = None,
+          lang: str | None = None) -> dict[str, Any]:
+    """The template's context: every table and chart of the report, in `lang` (the
+    spec's own language when None)."""
     from .analyse import analyse
     from .data import resolve_sources
 
     model = spec.model
+    text = Text(lang or language(model, spec.module))
+    words = Words(model, spec.module)
     main = _main_output(model, output)
     ext = extend(spec, main) if main else None
     runner = ext.spec if ext else spec
     result = runner.run(data)
     tables = {k: v for k, v in result.tables.items() if k != PARTS}
     analysis = analyse(model, resolve_sources(model, data), tables)
+    title = model.title or model.name
     context: dict[str, Any] = {
-        "title": model.title or model.name, "name": model.name, "spec": Path(model.path).name,
-        "methodology": explain(model), "definitions": _definitions(model), "params": _params(model),
-        "skipped": _skipped(result), "outputs": [], "charts": [], "analysis": _analysis(analysis),
+        "lang": text.lang, "t": text, "title": title, "name": model.name, "spec": Path(model.path).name,
+        "page_title": css_string(title), "page_word": css_string(text("page")),
+        "methodology": explain(model), "definitions": _definitions(model, text), "functions": _functions(words, text),
+        "scales": _scales(words, text), "params": _params(model, text), "skipped": _skipped(result, text),
+        "charts": [], "analysis": _analysis(analysis, text), "ranking": None, "decomposition": None,
     }
     if ext is not None:
-        context.update(_main(model, ext, result))
-    context["charts"] += _correlation_charts(analysis)
+        context.update(_main(words, ext, result, text))
+    context["charts"] += _correlation_charts(analysis, text)
     return context
 
 
@@ -84,130 +242,228 @@ def _main_output(model: m.Model, output: str | None) -> str | None:
     return next((o.name for o in model.outputs.values() if any(k in model.axes.entities for k in o.keys)), None)
 
 
-def _main(model: m.Model, ext: Extended, result: "Result") -> dict[str, Any]:
-    out, joined = ext.output, ext.joined(result.tables)
+@dataclass(frozen=True)
+class Period:
+    """The period the ranking shows (the last), as the reader's language writes it."""
+
+    value: object
+    shown: str
+
+    def when(self, text: Text) -> str:
+        return text("when", period=self.shown) if self.shown else ""
+
+
+def _period(model: m.Model, r: Roles, periods: list[Any], text: Text) -> Period:
+    if not periods or r.time is None:
+        return Period(None, "")
+    return Period(periods[-1], text.period(periods[-1], model.axes.calendar(r.time) is Calendar.YEAR))
+
+
+def _main(words: Words, ext: Extended, result: "Result", text: Text) -> dict[str, Any]:
+    model, out, joined = words.model, ext.output, ext.joined(result.tables)
     r = roles(model, out, ext.entity_axis)
     periods = sorted({row[r.time] for row in joined}, key=str) if r.time else []
+    period = _period(model, r, periods, text)
     last = [row for row in joined if not r.time or row[r.time] == periods[-1]]
     if r.place:
         last.sort(key=lambda row: (row[r.place] is None, row[r.place]))
     columns = [*out.keys, *(c.alias for c in out.columns)]
+    headings = [words.heading(out, c) for c in columns]
+    label = {h.name: h.text for h in headings}
     charts = []
-    if r.klass:
-        charts.append(_classes_chart(last, r, periods))
+    klass = _classify(model, out, r.klass) if r.klass else None
+    if klass is not None:
+        charts.append(_classes_chart(last, r, klass, words.scale_title(klass.scale), period, text))
     if r.score and r.time and len(periods) > 1:
-        charts.append(_over_time_chart(joined, last, r))
+        charts.append(_over_time_chart(joined, last, r, label, period, text))
     score_part = next((p for p in ext.tree if p.column == r.score or p.text == r.score), None)
     decomposition = None
     if r.score and score_part is not None and score_part.mean is not None and score_part.parts:
-        charts.append(_decomposition_chart(last, r, score_part))
-        decomposition = _decomposition_table(last, r, score_part)
-    return {"ranking": {"columns": columns, "rows": [[_cell(row.get(c)) for c in columns] for row in last],
-                        "output": out.name, "period": periods[-1] if periods else None},
-            "charts": charts, "roles": r, "decomposition": decomposition}
+        charts.append(_decomposition_chart(last, r, score_part, label, period, text))
+        decomposition = _decomposition_table(last, r, score_part, label, period, text)
+    note = (text("results_for", period=period.shown) if period.shown else text("results")) + \
+        (text("ordered_by", place=label[r.place]) if r.place else "") + ". " + text("sort_hint")
+    heading = text("ranking_for", period=period.shown) if period.shown else text("ranking")
+    ranking = {"columns": columns, "table": table(headings, [[row.get(c) for c in columns] for row in last], text),
+               "output": out.name, "period": period.value, "title": heading, "note": note}
+    return {"ranking": ranking, "charts": charts, "roles": r, "decomposition": decomposition}
 
 
-def _decomposition_table(last: list[dict], r: Roles, part: Part) -> dict[str, Any]:  # type: ignore[type-arg]
+def _name(part: Part) -> str:
+    return part.text.split(" = ")[0]
+
+
+def _decomposition_table(last: list[Row], r: Roles, part: Part, label: dict[str, str], period: Period,
+                         text: Text) -> Table:
     """Every entity's score in the last period, each component with its value and its
     contribution (`idxc decompose ENTITY` shows the whole tree for one)."""
-    columns = [r.entity, r.score, *(f"{p.text}: value / contribution" for p in part.parts)]
+    assert r.score is not None
+    headings = [Heading(label.get(r.entity, r.entity), r.entity), Heading(label[r.score], r.score)]
+    groups = [Group("", 1), Group("", 1)]
+    for p in part.parts:
+        headings += [Heading(text("value"), _name(p)), Heading(text("contribution"), _name(p))]
+        groups.append(Group(p.doc or _name(p), 2))
     rows = []
     for row in last:
         shares = contributions(part, row)
-        rows.append([_cell(row[r.entity]), _cell(row.get(r.score)),  # type: ignore[index]
-                     *(f"{_cell(row.get(p.column))} / {_cell(s)}" for p, s in zip(part.parts, shares))])
-    return {"columns": columns, "rows": rows}
+        cells: list[object] = [row[r.entity], row.get(r.score)]
+        for p, share in zip(part.parts, shares):
+            cells += [row.get(p.column), share]
+        rows.append(cells)
+    score = label[r.score]
+    return table(headings, rows, text, groups=groups, title=text("decomposition_table", score=score),
+                 note=text("decomposition_table_note", score=score, when=period.when(text)))
 
 
-def _cell(v: object) -> str:
-    if v is None:
-        return ""
-    return f"{v:.6g}" if isinstance(v, float) else str(v)
+def _definitions(model: m.Model, text: Text) -> Table:
+    rows: list[list[object]] = [[d.name, str(d.grain), d.text, d.doc or "", d.line or None]
+                                for d in model.definitions.values()]
+    return _described(_headings(text, "col_name", "col_grain", "col_formula", "col_doc", "col_line"), rows, (0, 2),
+                      text)
 
 
-def _definitions(model: m.Model) -> list[dict[str, Any]]:
-    return [{"name": d.name, "grain": str(d.grain), "text": d.text, "doc": d.doc or "", "line": d.line}
-            for d in model.definitions.values()]
+def _functions(words: Words, text: Text) -> Table:
+    """Every `def` with its formula, where it is applied, and the author's note on it."""
+    bodies = [(d.name, ast.unparse(d.body)) for d in words.defs]
+    bodies += [(x.name, x.text) for x in words.model.all_definitions()]
+    rows = []
+    for d in words.defs:
+        call = re.compile(rf"(?<![\w.]){re.escape(d.name)}\(")
+        used = list(dict.fromkeys(name for name, body in bodies if name != d.name and call.search(body)))
+        rows.append([f"{d.name}({', '.join(p.id for p in d.params)})", ast.unparse(d.body), ", ".join(used),
+                     words.comment(d.span.line, text.lang), d.span.line or None])
+    return _described(_headings(text, "col_function", "col_formula", "col_used_in", "col_note", "col_line"), rows,
+                      (0, 1, 2), text)
 
 
-def _params(model: m.Model) -> list[dict[str, Any]]:
-    return [{"name": p.name, "value": f"{p.value:g}", "doc": p.doc or "", "line": p.line} for p in model.params.values()]
+def _scales(words: Words, text: Text) -> list[Table]:
+    """Every scale: its classes in its order, each with its interval and label."""
+    found = []
+    for scale in words.scales.values():
+        rows = [[b.code, b.label or "", b.text(), text.interval(b)] for b in scale.bands]
+        heading = scale.name if not scale.title else f"{scale.title} ({scale.name})"
+        found.append(_described(_headings(text, "col_class", "col_label", "col_interval", "col_meaning"), rows, (2,),
+                                text, title=heading, note=words.comment(scale.span.line, text.lang)))
+    return found
 
 
-def _skipped(result: "Result") -> list[dict[str, Any]]:
+def _params(model: m.Model, text: Text) -> Table:
+    rows = [[p.name, p.value, p.doc or "", p.line or None] for p in model.params.values()]
+    return _described(_headings(text, "col_name", "col_value", "col_doc", "col_line"), rows, (0,), text)
+
+
+def _skipped(result: "Result", text: Text) -> Table:
     rows = []
     for s in result.skipped:
         outputs = [o for o in s.outputs if o != PARTS]
         if outputs:
-            rows.append({"label": s.label, "line": s.line, "cells": s.cells, "missing": s.missing,
-                         "outputs": ", ".join(outputs)})
-    return rows
+            rows.append([s.label, s.missing, s.cells, ", ".join(outputs), s.line or None])
+    return table(_headings(text, "col_reduction", "col_missing", "col_cells", "col_outputs", "col_line"), rows, text,
+                 code=(0,))
 
 
-def _analysis(found: dict) -> list[dict[str, Any]]:  # type: ignore[type-arg]
+def _data_label(label: str, text: Text) -> str:
+    """analyse's name for what it read ("table regions", "outputs a, b") in the page's language."""
+    kind, _, rest = label.partition(" ")
+    if kind == "table":
+        return text("data_table", name=rest)
+    if kind == "outputs":
+        return text("data_outputs", names=rest)
+    return label
+
+
+def _analysis(found: dict[str, Any], text: Text) -> list[Table]:
     tables = []
     for name in ("availability_by_indicator", "statistics", "alpha"):
         if name in found:
             t = found[name]
-            tables.append({"name": name.replace("_", " "), "columns": t.column_names,
-                           "rows": [[_cell(v) for v in row.values()] for row in t.to_pylist()]})
+            rows = [[_data_label(v, text) if k == "data" else v for k, v in row.items()] for row in t.to_pylist()]
+            headings = [Heading(_label(text, f"a_{c}", c), c) for c in t.column_names]
+            tables.append(table(headings, rows, text, title=_label(text, f"table_{name}", name)))
     return tables
 
 
-def _figure(fig: Any, key: str, title: str, note: str) -> dict[str, str]:
-    """A chart as the template places it: plotly's div (its JS inlined once, in the head)."""
-    fig.update_layout(title=title, template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 50})
-    return {"id": key, "title": title, "note": note,
+def _label(text: Text, key: str, default: str) -> str:
+    """A fixed label where the report has one for `key` (analyse's columns), else `default`."""
+    return text(key) if key in LABELS[text.lang] else default
+
+
+# ---------------------------------------------------------------- charts
+
+
+def _figure(fig: Any, key: str, title: str, note: str, text: Text,
+            data: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+    """A chart as the template places it: plotly's div (its JS inlined once, in the head).
+    Its title starts with a capital, as a heading does, even when a name starts it."""
+    title = title[:1].upper() + title[1:]
+    fig.update_layout(title=title, template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 50},
+                      separators=text.separators)
+    return {"id": key, "title": title, "note": note, "data": data or {},
             "html": fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{key}",
                                 config={"displaylogo": False, "responsive": True})}
 
 
-def _classes_chart(last: list[dict], r: Roles, periods: list) -> dict[str, str]:  # type: ignore[type-arg]
+def _classes_chart(last: list[Row], r: Roles, klass: m.Classify, scale: str, period: Period,
+                   text: Text) -> dict[str, Any]:
+    """How many entities each class holds, in the scale's order, an empty class at 0; the
+    entities with no class (no score) last."""
     import plotly.graph_objects as go
 
-    counts: dict[str, int] = {}
-    for row in last:
-        key = "missing" if row.get(r.klass) is None else str(row.get(r.klass))  # type: ignore[arg-type]
-        counts[key] = counts.get(key, 0) + 1
-    order = sorted(counts, key=lambda k: (k == "missing", k))
-    fig = go.Figure(go.Bar(x=order, y=[counts[k] for k in order], marker_color="#4C78A8"))
-    fig.update_layout(xaxis_title=r.klass, yaxis_title=f"{r.entity}s", height=360)
-    when = f" in {periods[-1]}" if periods else ""
-    return _figure(fig, "classes", f"Distribution of classes{when}", f"{len(last)} {r.entity}s by {r.klass}")
+    assert r.klass is not None
+    counts = Counter(None if row.get(r.klass) is None else str(row.get(r.klass)) for row in last)
+    codes = [b.code for b in klass.bands]
+    codes += sorted(str(c) for c in counts if c is not None and c not in codes)  # none expected: a code of its own
+    labels = {b.code: b.label for b in klass.bands}
+    x = codes + ([text("no_class")] if counts[None] else [])
+    y = [counts.get(c, 0) for c in codes] + ([counts[None]] if counts[None] else [])
+    ticks = [f"{c}<br>{labels[c]}" if labels.get(c) else c for c in x]
+    fig = go.Figure(go.Bar(x=x, y=y, marker_color=BAR, text=y, textposition="outside"))
+    fig.update_layout(xaxis={"title": text("classes_x"), "type": "category", "categoryorder": "array",
+                             "categoryarray": x, "tickvals": x, "ticktext": ticks},
+                      yaxis_title=text("classes_y"), height=380)
+    return _figure(fig, "classes", text("classes_title", scale=scale, when=period.when(text)),
+                   text("classes_note", entity=r.entity, n=len(last)), text, {"x": x, "y": y})
 
 
-def _over_time_chart(joined: list[dict], last: list[dict], r: Roles) -> dict[str, str]:  # type: ignore[type-arg]
+def _over_time_chart(joined: list[Row], last: list[Row], r: Roles, label: dict[str, str], period: Period,
+                     text: Text) -> dict[str, Any]:
     import plotly.graph_objects as go
 
-    leaders = [row[r.entity] for row in sorted((x for x in last if x.get(r.score) is not None),  # type: ignore[arg-type]
-                                               key=lambda x: -x[r.score])[:LEADERS]]  # type: ignore[index]
+    assert r.score is not None and r.time is not None
+    leaders = [row[r.entity] for row in sorted((x for x in last if x.get(r.score) is not None),
+                                               key=lambda x: -x[r.score])[:LEADERS]]
     fig = go.Figure()
     for entity in leaders:
-        rows = sorted((x for x in joined if x[r.entity] == entity), key=lambda x: str(x[r.time]))  # type: ignore[index]
-        fig.add_trace(go.Scatter(x=[str(x[r.time]) for x in rows], y=[x.get(r.score) for x in rows],  # type: ignore[index]
+        rows = sorted((x for x in joined if x[r.entity] == entity), key=lambda x: str(x[r.time]))
+        fig.add_trace(go.Scatter(x=[str(x[r.time]) for x in rows], y=[x.get(r.score) for x in rows],
                                  mode="lines+markers", name=str(entity)))
-    fig.update_layout(xaxis_title=r.time, yaxis_title=r.score, height=420, xaxis_type="category")
-    return _figure(fig, "over-time", f"{r.score} over time: the {len(leaders)} leading {r.entity}s",
-                   f"the {len(leaders)} highest {r.score} in the last period")
+    score = label[r.score]
+    fig.update_layout(xaxis_title=label.get(r.time, r.time), yaxis_title=score, height=420, xaxis_type="category")
+    return _figure(fig, "over-time", text("over_time_title", score=score, k=len(leaders)),
+                   text("over_time_note", k=len(leaders), entity=r.entity, score=score, when=period.when(text)), text)
 
 
-def _decomposition_chart(last: list[dict], r: Roles, part: Part) -> dict[str, str]:  # type: ignore[type-arg]
+def _decomposition_chart(last: list[Row], r: Roles, part: Part, label: dict[str, str], period: Period,
+                         text: Text) -> dict[str, Any]:
     """Each entity's score as its components' contributions (w·x / Σw), stacked: the
     Handbook's "back to the data"."""
     import plotly.graph_objects as go
 
-    rows = sorted((x for x in last if x.get(r.score) is not None), key=lambda x: -x[r.score])[:DECOMPOSED]  # type: ignore[index]
+    assert r.score is not None
+    rows = sorted((x for x in last if x.get(r.score) is not None), key=lambda x: -x[r.score])[:DECOMPOSED]
     names = [str(x[r.entity]) for x in rows][::-1]
     shares = [contributions(part, x) for x in rows][::-1]
     fig = go.Figure()
     for i, child in enumerate(part.parts):
-        fig.add_trace(go.Bar(y=names, x=[s[i] for s in shares], name=child.text, orientation="h"))
-    fig.update_layout(barmode="stack", height=max(360, 22 * len(names) + 120), xaxis_title=f"contribution to {r.score}")
-    return _figure(fig, "decomposition", f"{r.score} decomposed: each component's contribution",
-                   f"the {len(rows)} highest {r.score}; each bar adds up to the score before rounding")
+        fig.add_trace(go.Bar(y=names, x=[s[i] for s in shares], name=child.doc or _name(child), orientation="h"))
+    score = label[r.score]
+    fig.update_layout(barmode="stack", height=max(360, 22 * len(names) + 120),
+                      xaxis_title=text("decomposition_x", score=score))
+    return _figure(fig, "decomposition", text("decomposition_title", score=score),
+                   text("decomposition_note", k=len(rows), entity=r.entity, score=score, when=period.when(text)), text)
 
 
-def _correlation_charts(found: dict) -> list[dict[str, str]]:  # type: ignore[type-arg]
+def _correlation_charts(found: dict[str, Any], text: Text) -> list[dict[str, Any]]:
     import plotly.graph_objects as go
 
     if "correlations" not in found:
@@ -221,10 +477,11 @@ def _correlation_charts(found: dict) -> list[dict[str, str]]:  # type: ignore[ty
             continue
         matrix = [[1.0 if a == b else pairs.get((a, b), pairs.get((b, a))) for b in names] for a in names]
         fig = go.Figure(go.Heatmap(z=matrix, x=names, y=names, zmin=-1, zmax=1, colorscale="RdBu",
-                                   text=[["" if v is None else f"{v:.2f}" for v in row] for row in matrix],
+                                   text=[["" if v is None else text.number(v, 2) for v in row] for row in matrix],
                                    texttemplate="%{text}"))
         fig.update_layout(height=max(360, 28 * len(names) + 160), yaxis_autorange="reversed")
-        charts.append(_figure(fig, f"correlations-{k}", f"Correlations: {label}", "Pearson's r, pairwise complete"))
+        charts.append(_figure(fig, f"correlations-{k}", text("correlations_title", data=_data_label(label, text)),
+                              text("correlations_note"), text))
     return charts
 
 
@@ -238,4 +495,4 @@ def render(context: dict[str, Any]) -> str:
     return env.get_template("report.html.j2").render(plotly_js=get_plotlyjs(), escape=html.escape, **context)
 
 
-__all__ = ["build", "render", "roles"]
+__all__ = ["Cell", "Heading", "Table", "build", "render", "roles", "table"]

@@ -5,9 +5,12 @@ its charts."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ import pytest
 import idxlang
 from conftest import ROOT, SPECS, idxc
 from idxlang.report import build
+from idxlang.report_text import LABELS, Text, css_string, decimals, language
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -41,18 +45,18 @@ def test_the_report_shows_what_the_issue_lists(innovation) -> None:
     assert [c["id"] for c in context["charts"]] == ["classes", "over-time", "decomposition", "correlations-0",
                                                      "correlations-1"]
     ranking = context["ranking"]
-    assert ranking["period"] == 2008 and len(ranking["rows"]) == 85  # the regions in the last year
-    places = [int(r[ranking["columns"].index("place")]) for r in ranking["rows"]]
+    assert ranking["period"] == 2008 and len(ranking["table"].rows) == 85  # the regions in the last year
+    places = [c.value for c in ranking["table"].column(ranking["columns"].index("place"))]
     assert places == sorted(places) and places[0] == 1
     assert "let score = round(mean(activity: w_activity, receptivity: w_receptivity), 2)" in page
     assert "Weight of innovation activity in the score" in page  # a param's doc
     assert "max(rd_costs over region)" in page  # a skipped-value count
     table = context["decomposition"]  # every region's score back to its components, in the last year
-    assert len(table["rows"]) == 85 and table["columns"][:2] == ["region", "score"]
-    for row in table["rows"]:
-        parts = [float(cell.split(" / ")[1]) for cell in row[2:]]
-        # adds up to the score: it is rounded to 2 decimals (0.005), the parts shown to 6 digits
-        assert abs(sum(parts) - float(row[1])) <= 0.005 + sum(5e-6 * abs(p) for p in parts) + 1e-12
+    assert len(table.rows) == 85 and [h.name for h in table.headings[:2]] == ["region", "score"]
+    assert [g.text for g in table.groups[2:]] == ["activity", "receptivity"]  # each a value and a contribution
+    for row in table.rows:
+        if row[1].value is not None:  # adds up to the score, which is rounded to 2 decimals
+            assert abs(sum(c.value for c in row[3::2]) - row[1].value) <= 0.005 + 1e-9
 
 
 def test_the_report_works_offline(innovation) -> None:
@@ -68,7 +72,7 @@ def test_every_spec_has_a_report(path, tmp_path) -> None:
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     context = build(idxlang.load(path))
-    assert context["definitions"] and context["methodology"].startswith(idxlang.load(path).model.name)
+    assert context["definitions"].rows and context["methodology"].startswith(idxlang.load(path).model.name)
     by_entity = any(any(k in idxlang.load(path).model.axes.entities for k in o.keys)
                     for o in idxlang.load(path).model.outputs.values())
     assert bool(context.get("ranking")) == by_entity
@@ -108,3 +112,308 @@ def test_the_docs_keep_a_screenshot_of_the_demo_report() -> None:
     shot = ROOT / "docs" / "report.png"
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
     assert "docs/report.png" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- issue 23: a report a statistics office would publish
+
+
+class Page(HTMLParser):
+    """A report's tables as the browser gets them: per table, its section, id, headings
+    (text, class) and body cells (text, class)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict] = []
+        self.section: str | None = None
+        self.cell: list | None = None
+        self.where: str = ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag == "section":
+            self.section = a.get("id")
+        elif tag == "table":
+            self.tables.append({"section": self.section, "id": a.get("id"), "head": [], "body": []})
+        elif tag in ("thead", "tbody") and self.tables:
+            self.where = tag
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["head" if self.where == "thead" else "body"].append([])
+        elif tag in ("th", "td") and self.tables:
+            self.cell = ["", a.get("class") or "", a]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self.cell is not None:
+            rows = self.tables[-1]["head" if self.where == "thead" else "body"]
+            rows[-1].append((self.cell[0].strip(), self.cell[1], self.cell[2]))
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell[0] += data
+
+
+def tables(page: str) -> list[dict]:
+    parser = Page()
+    parser.feed(page)
+    return parser.tables
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees, bar the charts' drawing and the methodology tree (spec notation)."""
+    body = page[page.index("<body>"):]
+    body = re.sub(r"<(script|style|pre)\b.*?</\1>", " ", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def figure_data(page: str, chart: str) -> list[dict]:
+    """The traces plotly draws in a chart, read back from the page."""
+    start = re.search(rf'Plotly\.newPlot\(\s*"chart-{chart}",\s*', page)
+    assert start, chart
+    return json.JSONDecoder().raw_decode(page, start.end())[0]
+
+
+def methodology(page: str) -> str:
+    start, end = page.index('<section id="methodology">'), page.index('<section id="skipped">')
+    return html.unescape(page[start:end])
+
+
+def written(spec: Path) -> str:
+    return spec.read_text(encoding="utf-8")
+
+
+def scale_bands(source: str) -> dict[str, list[tuple[str, str, str | None]]]:
+    """Each scale's bands (code, interval, label) as the spec file writes them."""
+    scales: dict[str, list] = {}
+    name = None
+    for line in source.splitlines():
+        head = re.match(r"scale (\w+)", line)
+        band = re.match(r'\s+"([^"]+)"\s+([\[(][^\])]*[\])])\s*(?:"([^"]*)")?', line)
+        if head:
+            name = head.group(1)
+            scales[name] = []
+        elif band and name:
+            scales[name].append(band.groups())
+        elif not line.startswith(" "):
+            name = None
+    return scales
+
+
+@pytest.fixture(scope="module")
+def russian(tmp_path_factory) -> tuple[str, dict]:
+    out = tmp_path_factory.mktemp("report") / "ru.html"
+    proc = idxc("report", str(SPECS / "innovation_rating_ru.idx"), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out.read_text(encoding="utf-8"), build(idxlang.load(SPECS / "innovation_rating_ru.idx"))
+
+
+WITH_DEFS_OR_SCALES = [p for p in sorted(SPECS.glob("*.idx")) if re.search(r"^(def|scale) ", written(p), re.M)]
+
+
+@pytest.mark.parametrize("path", WITH_DEFS_OR_SCALES, ids=lambda p: p.stem)
+def test_the_methodology_shows_every_def_and_every_scale(path, tmp_path) -> None:
+    assert idxc("report", str(path), "--out", str(tmp_path / "r.html")).returncode == 0
+    shown = " ".join(methodology((tmp_path / "r.html").read_text(encoding="utf-8")).split())
+    source = written(path)
+    defs = re.findall(r"^def (\w+)\(([^)]*)\) = (.+)$", source, re.M)
+    for name, params, body in defs:
+        assert f"{name}({params})" in shown and " ".join(body.split()) in shown, name
+    for name, bands in scale_bands(source).items():
+        assert bands and name in shown
+        for code, interval, label in bands:
+            assert f">{code}<" in shown.replace("> ", ">").replace(" <", "<"), code
+            assert interval.replace(" ", "") in shown.replace(" ", ""), interval
+            assert label is None or label in shown, label
+    assert defs or scale_bands(source)
+
+
+def test_the_class_chart_follows_the_scale_and_shows_empty_classes(innovation) -> None:
+    path, context = innovation
+    page = path.read_text(encoding="utf-8")
+    (bar,) = figure_data(page, "classes")
+    order = [code for code, _, _ in scale_bands(written(SPECS / "innovation_competitiveness.idx"))["rating"]]
+    ranking = context["ranking"]
+    classes = [c.text for c in ranking["table"].column(ranking["columns"].index("class"))]
+    assert bar["x"] == order  # the scale's order, every class of it (no region is without a score here)
+    assert bar["y"] == [classes.count(code) for code in order]  # what the ranking table shows
+    empty = [code for code in order if code not in classes]
+    assert empty and all(bar["y"][order.index(code)] == 0 for code in empty)  # A+: no region in 2008
+
+
+def test_an_entity_with_no_class_is_counted_after_the_scale(russian) -> None:
+    page, context = russian
+    (bar,) = figure_data(page, "classes")
+    order = [code for code, _, _ in scale_bands(written(SPECS / "innovation_rating_ru.idx"))["рейтинг"]]
+    ranking = context["ranking"]
+    classes = [c.text for c in ranking["table"].column(ranking["columns"].index("класс"))]
+    assert "" in classes and bar["x"][:len(order)] == order and len(bar["x"]) == len(order) + 1
+    assert bar["y"][-1] == classes.count("") and sum(bar["y"]) == len(classes)
+
+
+def decimals_of(text: str, point: str) -> int:
+    return len(text.rsplit(point, 1)[1]) if point in text else 0
+
+
+@pytest.mark.parametrize("spec, point", [("innovation_competitiveness", "."), ("composite_example", "."),
+                                         ("human_development", "."), ("innovation_rating_ru", ",")])
+def test_numbers_are_right_aligned_with_one_number_of_decimals_per_column(spec, point, tmp_path) -> None:
+    out = tmp_path / "r.html"
+    assert idxc("report", str(SPECS / f"{spec}.idx"), "--out", str(out)).returncode == 0
+    page = out.read_text(encoding="utf-8")
+    assert re.search(r"td\.num\s*\{[^}]*text-align:\s*right", page)
+    loaded = idxlang.load(SPECS / f"{spec}.idx")
+    raw = loaded.table(build(loaded)["ranking"]["output"]).to_pylist()  # the engine's own values
+    found = tables(page)
+    ranking = next(t for t in found if t["id"] == "ranking-table")
+    names = [a.get("title") or text for text, _, a in ranking["head"][-1]]
+    for k, name in enumerate(names):
+        values = [row[name] for row in raw if row[name] is not None] if name in raw[0] else []
+        cells = [row[k] for row in ranking["body"]]
+        numeric = bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        assert all(("num" in c[1]) == numeric for c in cells), name
+    for t in found:  # every table of the page: a column of numbers has one number of decimals
+        for k in range(len(t["head"][-1])):
+            cells = [row[k] for row in t["body"] if k < len(row)]
+            if any("num" in c[1] for c in cells):
+                assert all("num" in c[1] for c in cells), (t["id"], k)
+                assert len({decimals_of(c[0], point) for c in cells if c[0]}) <= 1, (t["section"], k, cells[:5])
+
+
+def test_column_headings_are_the_specs_doc_strings(russian, tmp_path) -> None:
+    out = tmp_path / "r.html"
+    assert idxc("report", str(SPECS / "composite_example.idx"), "--out", str(out)).returncode == 0
+    spec = idxlang.load(SPECS / "composite_example.idx")
+    heads = {a.get("title") or text: text for text, _, a in
+             next(t for t in tables(out.read_text(encoding="utf-8")) if t["id"] == "ranking-table")["head"][-1]}
+    docs = spec.model.tables["regions"].docs
+    assert heads["macro_region"] == docs["macro_region"]  # an attribute's doc string
+    assert heads["index"] == "index" and heads["region"] == "region"  # none: the identifier
+    page, _ = russian
+    heads = {a.get("title") or text: text for text, _, a in
+             next(t for t in tables(page) if t["id"] == "ranking-table")["head"][-1]}
+    title = re.search(r'^scale рейтинг "([^"]+)"', written(SPECS / "innovation_rating_ru.idx"), re.M).group(1)
+    assert heads["класс"] == title  # a class column is headed by its scale's title
+
+
+def test_captions_read_as_sentences(innovation, russian) -> None:
+    for page in (innovation[0].read_text(encoding="utf-8"), russian[0]):
+        notes = re.findall(r'<(?:p|figcaption) class="note">(.*?)</(?:p|figcaption)>', page, flags=re.S)
+        assert len(notes) >= 8
+        for note in map(html.unescape, notes):
+            assert "<" not in note and "idxc " not in note, note  # no markup, no command to type
+            assert note[0].isupper() and note.rstrip().endswith("."), note
+            assert ".." not in note and "  " not in note, note
+
+
+def test_the_print_stylesheet_prints_whole_tables_and_whole_charts(innovation) -> None:
+    page = innovation[0].read_text(encoding="utf-8")
+    css = page[page.index("<style>"):page.index("</style>")]
+    printed = css[css.index("@media print"):]
+    assert re.search(r"\.scroll\s*\{[^}]*max-height:\s*none[^}]*overflow:\s*visible", printed)
+    assert re.search(r"\.chart[^{]*\{[^}]*break-inside:\s*avoid", printed)
+    assert re.search(r"thead\s*\{[^}]*display:\s*table-header-group", printed)  # headings on every page
+    page_rule = re.search(r"@page\s*\{(.*?)\n  \}", css, flags=re.S).group(1)
+    assert re.search(r'@top-left\s*\{\s*content:\s*"Innovation competitiveness of Russian regions"', page_rule)
+    assert "counter(page)" in page_rule
+
+
+PROBE = """<pre id="probe"></pre><script>
+var svgs = function () {
+  return Array.prototype.map.call(document.querySelectorAll(".js-plotly-plot .main-svg:first-of-type"),
+                                  function (s) { return s.getBoundingClientRect().width; });
+};
+window.addEventListener("load", function () {
+  var before = svgs();
+  window.dispatchEvent(new Event("beforeprint"));
+  setTimeout(function () {
+    var clipped = [];
+    document.querySelectorAll("table").forEach(function (t, i) {
+      for (var el = t.parentElement; el && el !== document.body; el = el.parentElement) {
+        if (getComputedStyle(el).overflowY !== "visible" && el.scrollHeight > el.clientHeight + 1) {
+          clipped.push(t.id || i); break;
+        }
+      }
+    });
+    var all = function (q, f) { return Array.prototype.map.call(document.querySelectorAll(q), f); };
+    document.getElementById("probe").textContent = JSON.stringify({
+      clipped: clipped,
+      rows: document.querySelectorAll("#ranking-table tbody tr").length,
+      breaks: all(".chart", function (c) { return getComputedStyle(c).breakInside; }),
+      before: before, widths: svgs()});
+  }, 1000);
+});
+</script>"""
+
+
+def probe(page: Path, tmp_path: Path, media: str) -> dict:
+    """The page's layout measured in Chromium with its print rules applied (`@media all`)
+    or not, after the `beforeprint` event."""
+    text = page.read_text(encoding="utf-8").replace("@media print", f"@media {media}", 1)
+    copy = tmp_path / f"probe-{media}.html"
+    copy.write_text(text.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    proc = headless(copy, "--window-size=1400,1000", "--dump-dom")
+    found = re.search(r'<pre id="probe">([^<]*)</pre>', proc.stdout)
+    assert found and found.group(1), proc.stderr[-2000:]
+    return json.loads(html.unescape(found.group(1)))
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium here (.ci/setup-engines installs Debian's)")
+def test_printed_the_ranking_is_whole_and_each_chart_fits_the_page(innovation, tmp_path) -> None:
+    path, context = innovation
+    screen = probe(path, tmp_path, "print")  # the print rules not applied: the check sees the difference
+    assert "ranking-table" in screen["clipped"] and set(screen["breaks"]) == {"auto"}
+    printed = probe(path, tmp_path, "all")
+    assert printed["clipped"] == [] and printed["rows"] == len(context["ranking"]["table"].rows) == 85
+    assert printed["breaks"] == ["avoid"] * len(context["charts"])
+    assert len(printed["widths"]) == len(context["charts"]) and min(printed["before"]) > 700  # the window's width
+    assert max(printed["widths"]) <= 700  # printed: A4 less its margins
+    pdf = tmp_path / "report.pdf"
+    proc = headless(path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert proc.returncode == 0 and pdf.read_bytes().startswith(b"%PDF"), proc.stderr[-2000:]
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) > 5  # 85 rows, 5 charts, the methodology
+
+
+def test_a_russian_spec_makes_a_russian_page(russian, innovation) -> None:
+    page, context = russian
+    assert '<html lang="ru">' in page and context["lang"] == "ru"
+    assert '<html lang="en">' in innovation[0].read_text(encoding="utf-8")
+    assert set(LABELS["ru"]) == set(LABELS["en"])  # every fixed label has its translation
+    seen = (visible_text(page) + " ".join(c["title"] for c in context["charts"])).replace("idxc report", "")
+    for key, english in LABELS["en"].items():
+        for fragment in re.split(r"\{\w+\}", english):
+            if len(fragment.strip()) >= 6 and fragment.strip() != LABELS["ru"][key].strip():
+                assert fragment.strip() not in seen, (key, fragment)
+    for key in ("nav_ranking", "methodology", "functions", "scales", "skipped", "analysis"):
+        assert LABELS["ru"][key] in seen, key
+
+
+def test_the_language_can_be_asked_for(tmp_path) -> None:
+    out = tmp_path / "r.html"
+    proc = idxc("report", str(SPECS / "innovation_rating_ru.idx"), "--lang", "en", "--out", str(out))
+    assert proc.returncode == 0 and '<html lang="en">' in out.read_text(encoding="utf-8")
+    proc = idxc("report", str(SPECS / "innovation_rating_ru.idx"), "--lang", "xx", "--out", str(out))
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_language_is_what_most_of_the_specs_words_are_written_in() -> None:
+    english = written(SPECS / "innovation_competitiveness.idx")
+    one_title = english.replace('"Innovation competitiveness of Russian regions"', '"Инновационная конкурентоспособность"')
+    assert language(idxlang.loads(one_title, path=str(SPECS / "x.idx")).model, None) == "en"
+    russian = written(SPECS / "innovation_rating_ru.idx")
+    spec = idxlang.loads(russian, path=str(SPECS / "x.idx"))
+    assert language(spec.model, spec.module) == "ru"
+    latin = re.sub(r'"[^"\n]*[а-яА-Я][^"\n]*"', '"Some words"', russian)  # every doc and label in English
+    spec = idxlang.loads(latin, path=str(SPECS / "x.idx"))
+    assert language(spec.model, spec.module) == "en"
+
+
+def test_decimals_follow_the_column() -> None:
+    assert decimals([90.57, 31.4, 7.0]) == 2  # a score rounded to 2 keeps its 2, 31.40 included
+    assert decimals([2008, 2007]) == 0 and decimals([1.0, 96.0]) == 0  # whole numbers
+    assert decimals([0.9835, 0.0206]) == 4  # three digits for the smallest
+    assert Text("ru").number(1234567.891, 2, True) == "1\u00a0234\u00a0567,89"
+    assert Text("en").number(1234567.891, 2, True) == "1,234,567.89"
+
+
+def test_a_title_cannot_break_out_of_the_stylesheet() -> None:
+    quoted = css_string('Rank "A" </style><script>x()</script>')
+    assert quoted.startswith('"') and quoted.endswith('"') and '"' not in quoted[1:-1] and "<" not in quoted
