@@ -33,6 +33,20 @@ class _Site:
     definition: str = ""
 
 
+def _reaches(model: m.Model, e: m.Expr, func: str, seen: set[str]) -> bool:
+    """True when e applies `func`, itself or through the lets it reads: laid out long,
+    f(f(x))'s argument would be read from the long form it is part of."""
+    for n in m.walk(e):
+        if isinstance(n, m.Apply) and n.func == func:
+            return True
+        if isinstance(n, m.Ref) and n.kind is m.RefKind.LET and n.name not in seen:
+            seen.add(n.name)
+            d = next((x for x in model.all_definitions() if x.name == n.name), None)
+            if d is not None and _reaches(model, d.expr, func, seen):
+                return True
+    return False
+
+
 def _inline(apply: m.Apply) -> m.Expr:
     """An application replaced by its body, the arguments in the parameters' places."""
     def rewrite(node: m.Expr) -> m.Expr | None:
@@ -81,7 +95,9 @@ def _applications(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[t
     several functions compute alike (`score` and `score_worse` both treat `impute(x)`)
     is a family of its own, and the rest of each function, light, is inlined."""
     apps = [(node, _family(node)) for d in model.all_definitions() for node in m.walk(d.expr)
-            if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1]
+            if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1
+            and node.grain == node.args[0].grain  # a result of another grain (by district) is inlined
+            and not any(_reaches(model, a, node.func, set()) for a in node.args)]  # so is f(f(x)): a circle
     heavy_apps = [(node, key, _core(key[2])) for node, key in apps if heavy(key[2])]  # type: ignore[index]
     users: dict[m.Treat, set[str]] = {}
     for node, _, core in heavy_apps:
