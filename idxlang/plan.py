@@ -357,12 +357,7 @@ class Planner:
         name = self.layout.unique(slug(_lift_name(x, d.name)), steps=False)
         self.lifted[name] = x
         needs = Needs()
-        arg = self.rowify(ctx, x.arg, home, needs, name, d.line)
-        if has_window(arg) or needs.joins:
-            arg, needs = self.column(ctx, x.arg, home, name, d.line), Needs()
-            needs.columns.add(arg.name)
-        if isinstance(x, m.Reduce) and x.report:
-            needs.tallies.append((x, arg))
+        arg = self.grouped_arg(ctx, x, home, needs, name, d.line)
         source = self.layout.earliest(home, needs.columns)
         note = self.describe(x, d.name, None)
         groups = tuple(k for k in x.grain.dims if k in self.model.axes.attributes)
@@ -406,6 +401,20 @@ class Planner:
         return f"{_display(self.model, label, e.grain)}, in {owner}"
 
     # ------------------------------------------------------------ groups
+    def grouped_arg(self, ctx: _Output, site: m.Reduce | m.At, fine: Pipe, needs: Needs, name: str, line: int) -> m.Expr:
+        """A reduction's argument on the rows a GROUP BY reads; its columns and tally
+        go into `needs`. An Aggregate joins nothing and nests no window: such an
+        argument is a column of its own first."""
+        plain = Needs()
+        arg = self.rowify(ctx, site.arg, fine, plain, name, line)
+        if has_window(arg) or plain.joins:
+            arg, plain = self.column(ctx, site.arg, fine, name, line), Needs()
+            plain.columns.add(arg.name)
+        needs.columns |= plain.columns
+        if isinstance(site, m.Reduce) and site.report:
+            needs.tallies.append((site, arg))
+        return arg
+
     def group(self, ctx: _Output, pipe: Pipe, name: str, e: m.Expr, sites: list, note: str, line: int) -> None:  # type: ignore[type-arg]
         """A definition computed as one GROUP BY of a finer grain's rows, merged into
         its own grain's rows (or starting them)."""
@@ -415,15 +424,7 @@ class Planner:
         mapping: dict[int, m.Expr] = {}
         needs = Needs()
         for site in sites:
-            plain = Needs()
-            arg = self.rowify(ctx, site.arg, fine, plain, name, line)
-            if has_window(arg) or plain.joins:  # an Aggregate joins nothing and nests no window: a column
-                arg, plain = self.column(ctx, site.arg, fine, name, line), Needs()
-                plain.columns.add(arg.name)
-            needs.columns |= plain.columns
-            mapping[id(site)] = replace(site, arg=arg)
-            if isinstance(site, m.Reduce) and site.report:
-                needs.tallies.append((site, arg))
+            mapping[id(site)] = replace(site, arg=self.grouped_arg(ctx, site, fine, needs, name, line))
         source = self.layout.earliest(fine, needs.columns)
         value = m.transform(e, lambda n: mapping.get(id(n)))
         head = pipe.steps[-1] if pipe.steps else None
