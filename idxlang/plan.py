@@ -213,7 +213,9 @@ class Planner:
         pipe = pipe or self.pipe(ctx, d.grain)
         if d.name not in pipe.where:
             note = f"{_where(self.model, d.line)} {d.text}" + (f' "{d.doc}"' if d.doc else "")
-            sites = group_sites(d.expr, d.grain)
+            # a formula that is not missing where its reductions are (`count(x over r) ?? 0`)
+            # is computed on the grain's rows: rows a GROUP BY does not have take its value
+            sites = group_sites(d.expr, d.grain) if vanishes(d.expr, d.grain) else None
             self.placing.add(d.name)
             if sites is not None:
                 self.group(ctx, pipe, d.name, d.expr, sites, note, d.line)

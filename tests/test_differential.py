@@ -38,3 +38,18 @@ def test_saved_case_gives_what_its_oracle_expects(folder: Path) -> None:
     problems = replay(folder)
     assert not problems, f"{folder.name}: {(folder / 'report.txt').read_text(encoding='utf-8')[:3000]}\n" + \
         "\n".join(problems[:30])
+
+
+def test_cancelled_terms_agree_within_rounding_of_the_terms_and_errors_still_show() -> None:
+    """A column that is all rounding residue (a sum of z-scores: 0 exactly in the reference,
+    3e-16 in SQL) is measured against its terms, the case's data of size 80: it agrees,
+    while a cell off by 1e-6 of those terms (a real error) and a missing cell still differ."""
+    from bench.differential.compare import compare
+    from bench.differential.frames import Frame
+
+    want = Frame(("year", "s"), ((2000, 0.0), (2001, 0.0)), 1)
+    residue = Frame(("year", "s"), ((2000, 3.05e-16), (2001, -2.2e-16)), 1)
+    assert compare("o", want, residue, data=80.0) == []
+    assert len(compare("o", want, residue)) == 2  # without the terms' size: only the column's own
+    wrong = Frame(("year", "s"), ((2000, 8e-5), (2001, None)), 1)
+    assert [d.pattern() for d in compare("o", want, wrong, data=80.0)] == ["float->float", "float->missing"]

@@ -28,7 +28,7 @@ from idxlang.builtins import REGISTRY
 from . import files
 from .case import Case
 from .frames import Frame, from_reference
-from .oracle import ORACLES, Outcome, reference_evaluator, run_case
+from .oracle import ORACLES, Outcome, data_of, reference_evaluator, run_case
 from .report import primary, render, signatures
 from .specs import cases
 
@@ -186,6 +186,7 @@ def save(out: Outcome, folder: Path, sig: str) -> Path:
         "calendar": out.case.axes.calendar,
         "time": out.case.axes.time,
         "outputs": {n: f.as_json() for n, f in (rows or {}).items()},
+        "data_magnitude": data_of(out.case),
         "idxc": {n: f.as_json() for n, f in out.frames.items()},
         "message": out.message[-2000:],
     }

@@ -1,22 +1,25 @@
 """Two frames of one output compared cell by cell.
 
-Numbers agree within 1e-9 relative, or within an absolute 1e-9 times the column's
-magnitude (the largest |value| in the column, on either side). The absolute part is
-for values near zero: a value computed as the difference of terms of size S (x − mean,
-a z-score, ln of a value near 1, a log-transformed treatment) carries an error of a
-few ulps of S, about 1e-16·S, not of itself; a column's magnitude bounds the terms its
-values are made of in the formulas generated here (normalisations, means and ranks of
-inputs below 1e12), so 1e-9·S leaves seven orders of magnitude above rounding while a
-real error (a wrong row, a wrong group, a missed value) moves a value by far more than
-1e-9 of its column's scale. Missing agrees only with missing; codes (str), ranks (whole
-or .5 numbers, exact here) and comparisons (bool) must be equal.
+Numbers agree within 1e-9 relative, or within an absolute 1e-9 times the magnitude of
+the numbers the value is made of. The absolute part is for values near zero: a value
+computed as the difference of terms of size S (x − mean, a z-score, ln of a value near
+1, a log-transformed treatment, a sum of z-scores, `min(x) − product(x)`) carries an
+error of a few ulps of S, about 1e-16·S, not of itself. S is bounded by the largest
+|value| in the value's column (both sides), in the output's other columns, and in the
+case's input data (`data`): the formulas generated here are normalisations, means,
+products and ranks of inputs below 1e12, whose terms are inputs or values the output
+shows, and a column whose every value cancels to zero (a sum of z-scores) is
+measured against the terms it cancelled. 1e-9·S leaves seven orders of magnitude above
+rounding while a real error (a wrong row, a wrong group, a missed value) moves a value
+by far more than 1e-9 of its terms. Missing agrees only with missing; codes (str), ranks
+(whole or .5 numbers, exact here) and comparisons (bool) must be equal.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from .frames import Frame
 
@@ -72,8 +75,9 @@ def same(a: Any, b: Any, scale: float) -> bool:
     return abs(a - b) <= RELATIVE * max(abs(a), abs(b)) + RELATIVE * scale
 
 
-def compare(output: str, expected: Frame, actual: Frame, limit: int = 50) -> list[Diff]:
-    """Every difference of `actual` from `expected` (at most `limit` cells)."""
+def compare(output: str, expected: Frame, actual: Frame, limit: int = 50, data: float = 0.0) -> list[Diff]:
+    """Every difference of `actual` from `expected` (at most `limit` cells); `data`: the
+    largest |value| in the case's input data."""
     if expected.columns != actual.columns:
         return [Diff(output, "columns", expected=expected.columns, actual=actual.columns)]
     k = expected.keys
@@ -86,7 +90,9 @@ def compare(output: str, expected: Frame, actual: Frame, limit: int = 50) -> lis
     for key in got:
         if key not in want:
             diffs.append(Diff(output, "extra-row", key, actual=got[key]))
-    scales = magnitudes(expected, actual)
+    columns = magnitudes(expected, actual)
+    terms = max([data, *columns[k:]])
+    scales = [max(c, terms) for c in columns]
     for key, row in want.items():
         other = got.get(key)
         if other is None:
@@ -124,3 +130,11 @@ def invariants(output: str, f: Frame) -> list[Diff]:
             if isinstance(v, float) and not math.isfinite(v):
                 diffs.append(Diff(output, "nan", r[:f.keys], f.columns[i], actual=v))
     return diffs
+
+
+def data_magnitude(tables: list[tuple[list[dict[str, Any]], Sequence[str]]]) -> float:
+    """The largest finite |number| in a case's input tables, each given as its rows and
+    its numeric columns (keys and periods are not terms of any value)."""
+    return max([0.0, *(abs(float(r[c])) for rows, columns in tables for r in rows for c in columns
+                       if isinstance(r.get(c), (int, float)) and not isinstance(r.get(c), bool)
+                       and math.isfinite(r[c]))])

@@ -24,7 +24,7 @@ from idxlang.diagnostics import IdxError
 
 from . import files
 from .case import Case
-from .compare import Diff, compare, invariants
+from .compare import Diff, compare, data_magnitude, invariants
 from .frames import Frame, from_idxc, from_reference
 
 TIMEOUT = 60.0  # seconds for one run of idxc
@@ -154,7 +154,11 @@ def _against(out: Outcome, oracle: str, expected: dict[str, Frame]) -> None:
         if name not in expected:
             out.diffs.append((oracle, Diff(name, "error", actual="output not computed by the oracle")))
             continue
-        out.diffs += [(oracle, d) for d in compare(name, expected[name], actual)]
+        out.diffs += [(oracle, d) for d in compare(name, expected[name], actual, data=data_of(out.case))]
+
+
+def data_of(case: Case) -> float:
+    return data_magnitude([(t.rows, t.columns) for t in case.tables])
 
 
 def _alarm(signum: int, frame: object) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import idxlang
 from idxlang.reference import evaluate, load_tables
 
+from .compare import data_magnitude
 from .frames import from_reference
 
 
@@ -25,7 +26,8 @@ def record(folder: Path, about: str) -> dict[str, object]:
     model = idxlang.load((plain if plain.is_dir() else folder) / "spec.idx").model
     keys = {o: len(model.outputs[o].keys) for o in model.outputs}
     time = next(iter(sorted(model.axes.times)), None)
-    frames = from_reference(evaluate(model, load_tables(model, {})), keys, time)
+    tables = load_tables(model, {})
+    frames = from_reference(evaluate(model, tables), keys, time)
     expected = {
         "signature": f"hand-made: {about}",
         "oracle": "reference",
@@ -34,6 +36,7 @@ def record(folder: Path, about: str) -> dict[str, object]:
         "calendar": model.axes.calendar(time).value if time else "yearly",
         "time": time,
         "outputs": {n: f.as_json() for n, f in frames.items()},
+        "data_magnitude": data_magnitude([(tables[t], model.tables[t].columns) for t in tables]),
     }
     (folder / "expected.json").write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (folder / "report.txt").write_text(about.strip() + "\n", encoding="utf-8")

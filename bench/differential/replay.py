@@ -42,7 +42,7 @@ def _run(spec: idxlang.Spec, expected: dict, outputs: list[str] | None, engine: 
         if name not in found:
             problems.append(f"  {name}: not computed")
             continue
-        problems += [d.render() for d in compare(name, Frame.from_json(want), found[name])]
+        problems += [d.render() for d in compare(name, Frame.from_json(want), found[name], data=expected.get("data_magnitude", 0.0))]
     return problems
 
 

@@ -131,7 +131,8 @@ def _kept(plan: s.Plan, stage: str, names: dict[int, set[str]]) -> tuple[str, ..
             names[id(r)] = referenced(r) | {c for j in getattr(r, "joins", ()) for c in (*j.columns, *j.keys)}
         named |= names[id(r)]
     have = available(plan.steps, stage)
-    kept = tuple(c for c in _in_order(plan, stage) if c in named and c in have)
+    order = [c for c in _in_order(plan, stage) if c in have]
+    kept = tuple(c for c in order if c in named) or tuple(order[:1])  # its rows are read: a scalar's one row
     return (*kept, *(c for c in checked(plan.steps[stage]) if c not in kept))
 
 
