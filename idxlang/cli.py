@@ -186,9 +186,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .report import build, render
 
     spec = _load(args)
-    out = Path(args.out)
+    pdf = args.pdf or (args.out or "").lower().endswith(".pdf")
+    out = Path(args.out or ("report.pdf" if pdf else "report.html"))
     _refuse_inputs([out], [s.path for s in resolve_sources(spec.model, args.data)] + [Path(args.spec)])
-    size = write_text(out, render(build(spec, args.data or None, args.output, args.lang)))
+    page = render(build(spec, args.data or None, args.output, args.lang))
+    if pdf:
+        from .pdf import print_pdf
+
+        size = print_pdf(page, out)
+        print(f"wrote {out} ({size / 1e6:.1f} MB, printed by headless Chromium)", file=sys.stderr)
+        return 0
+    size = write_text(out, page)
     print(f"wrote {out} ({size / 1e6:.1f} MB, works offline)", file=sys.stderr)
     return 0
 
@@ -426,7 +434,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(rep)
     rep.add_argument("--data", action="append", default=[], metavar="[TABLE=]FILE")
     rep.add_argument("--output", metavar="NAME", help="the output the ranking and charts show (default: the first by an entity)")
-    rep.add_argument("--out", metavar="FILE.html", default="report.html", help="where to write it (default report.html)")
+    rep.add_argument("--out", metavar="FILE", help="where to write it (default report.html, or report.pdf with --pdf; "
+                                                   "a name ending .pdf asks for the PDF)")
+    rep.add_argument("--pdf", action="store_true",
+                     help="write the page as a PDF (A4, the print layout), printed by headless Chromium")
     rep.add_argument("--lang", choices=("en", "ru"),
                      help="the language of the report's own words (default: the spec's, from its titles and docs)")
     rep.set_defaults(func=cmd_report)

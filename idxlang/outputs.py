@@ -23,7 +23,7 @@ PARTIAL = ".idxc-partial-"
 
 
 @contextmanager
-def _beside(path: Path, keep: bool = True) -> Iterator[Path]:
+def beside(path: Path, keep: bool = True) -> Iterator[Path]:
     """A temporary file next to `path`, renamed over it (with the permissions `path` has,
     or a new file's) when the block ends well, removed when it does not. keep=False
     hands over a name that does not exist yet (DuckDB makes a database file itself)."""
@@ -46,7 +46,7 @@ def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, p
     """Write next to the target, then rename: a reader never sees half a file. A
     database file gets its table in a copy of itself, renamed over it. Returns the rows
     written, read back from the file rather than by rerunning the query."""
-    with _beside(path, keep=fmt != "duckdb") as tmp:
+    with beside(path, keep=fmt != "duckdb") as tmp:
         if fmt == "duckdb" and path.exists():  # the file's other tables stay
             shutil.copyfile(path, tmp)
         return formats.write(con, rel, tmp, fmt, name)
@@ -54,7 +54,7 @@ def atomic_write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, p
 
 def write_text(path: Path, text: str) -> int:
     """A text file written beside its target and renamed over it; its size in bytes."""
-    with _beside(path) as tmp:
+    with beside(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path.stat().st_size
 

@@ -2,8 +2,8 @@
 of the results work with, in one self-contained HTML file that works offline and prints
 whole (issue 23: a report a statistics office would publish).
 
-The page is a jinja2 template (templates/report.html.j2); its charts are plotly figures
-with plotly.js inlined once. Everything shown is computed by the spec's own SQL: the
+The page is a jinja2 template (templates/report.html.j2); its charts are inline SVG
+drawn by matplotlib (charts.py). Everything shown is computed by the spec's own SQL: the
 outputs, one more output holding each entity's parts (decompose.py), the skipped-value
 counts and the `idxc analyse` tables. Python only arranges them, in the spec's language
 (report_text.py), headed by the spec's doc strings.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from . import ast
+from . import ast, charts
 from . import model as m
 from .calendar import Calendar
 from .decompose import PARTS, Extended, Part, contributions, extend
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 LEADERS = 10  # entities drawn over time
 DECOMPOSED = 25  # entities whose score is drawn as its components' contributions
-BAR = "#4C78A8"
 Row = dict[str, Any]  # a row of an output, its parts beside its columns
 
 
@@ -216,7 +215,7 @@ def build(spec: "Spec", data: dict[str, str] | list[str] | None = None, output: 
     text = Text(lang or language(model, spec.module))
     words = Words(model, spec.module)
     main = _main_output(model, output)
-    ext = extend(spec, main) if main else None
+    ext = extend(spec, main) if main and _by_entity(model, model.outputs[main]) else None
     runner = ext.spec if ext else spec
     result = runner.run(data)
     tables = {k: v for k, v in result.tables.items() if k != PARTS}
@@ -231,15 +230,115 @@ def build(spec: "Spec", data: dict[str, str] | list[str] | None = None, output: 
     }
     if ext is not None:
         context.update(_main(words, ext, result, text))
-    context["charts"] += _correlation_charts(analysis, text)
+    context["correlations"] = _correlation_charts(analysis, text)
+    shown = [o for o in model.outputs if o != (ext.output.name if ext else None) and o in tables]
+    first = [o for o in shown if o == main]  # an output asked for that is not by an entity: first
+    context["outputs"] = [_output_section(words, model.outputs[o], tables[o].to_pylist(), text)
+                          for o in first + [o for o in shown if o not in first]]
     return context
 
 
+def _by_entity(model: m.Model, out: m.Output) -> bool:
+    return any(k in model.axes.entities for k in out.keys)
+
+
 def _main_output(model: m.Model, output: str | None) -> str | None:
-    """The output the report is about: the one named, else the first by an entity."""
+    """The output the report is about: the one named (ranked when it is by an entity,
+    else shown first), else the first by an entity."""
     if output is not None:
+        if output not in model.outputs:
+            from .diagnostics import Diagnostic, IdxError, did_you_mean
+
+            raise IdxError(Diagnostic("error", f"--output {output}: the specification has no such output",
+                                      hint=did_you_mean(output, model.outputs) or f"its outputs: {', '.join(model.outputs)}"))
         return output
-    return next((o.name for o in model.outputs.values() if any(k in model.axes.entities for k in o.keys)), None)
+    return next((o.name for o in model.outputs.values() if _by_entity(model, o)), None)
+
+
+# ---------------------------------------------------------------- every output, as its rows fit
+
+
+def _output_section(words: Words, out: m.Output, rows: list[Row], text: Text) -> dict[str, Any]:
+    """An output's section: over time only, every period and a chart of its columns; by
+    groups (or entities) over time, the last period and a chart of each group's first
+    number over time; with no time axis, all its rows."""
+    model = words.model
+    columns = [*out.keys, *(c.alias for c in out.columns)]
+    headings = [words.heading(out, c) for c in columns]
+    label = {h.name: h.text for h in headings}
+    time = next((k for k in out.keys if k in model.axes.times), None)
+    others = [k for k in out.keys if k != time]
+    numbers = [c.alias for c in out.columns if _numeric(rows, c.alias)]
+    title = text("output_title", name=out.name, keys=", ".join(out.keys)) if out.keys else \
+        text("output_title_scalar", name=out.name)
+    periods = sorted({r[time] for r in rows if r[time] is not None}, key=_order) if time else []
+    charts: list[dict[str, Any]] = []
+    if time and not others:
+        shown = sorted(rows, key=lambda r: _order(r[time]))
+        note = text("series_note")
+        if numbers and len(periods) > 1:
+            charts.append(_series_chart(out, shown, time, _headline(rows, numbers), label, text))
+    elif time:
+        last = periods[-1] if periods else None
+        shown = sorted((r for r in rows if r[time] == last), key=lambda r: [_order(r[k]) for k in others])
+        yearly = model.axes.calendar(time) is Calendar.YEAR
+        note = text("last_period_note", when=text.period(last, yearly), keys=", ".join(others))
+        if numbers and len(periods) > 1:
+            charts.append(_groups_chart(out, rows, others, time, numbers[0], label, periods, text))
+    else:
+        shown = sorted(rows, key=lambda r: [_order(r[k]) for k in out.keys])
+        note = text("all_rows_note", n=len(rows))
+    comment = words.comment(out.line, text.lang)
+    return {"id": f"output-{out.name}", "name": out.name, "title": title, "comment": comment, "note": note,
+            "table": table(headings, [[r.get(c) for c in columns] for r in shown], text), "charts": charts}
+
+
+def _order(v: object) -> tuple[bool, object]:
+    """Keys in their own order, missing last: numbers by value, text as written."""
+    return (v is None, v if isinstance(v, (int, float)) else str(v))  # type: ignore[return-value]
+
+
+def _numeric(rows: list[Row], column: str) -> bool:
+    present = [r.get(column) for r in rows if r.get(column) is not None]
+    return bool(present) and all(is_number(v) for v in present)
+
+
+def _headline(rows: list[Row], numbers: list[str]) -> list[str]:
+    """The columns drawn on one chart: those of the last one's order of magnitude (an
+    index beside its parts, not beside a count in thousands)."""
+    def size(c: str) -> float:
+        return max(abs(float(r[c])) for r in rows if r.get(c) is not None) or 1.0
+
+    last = size(numbers[-1])
+    return [c for c in numbers if last / 30 <= size(c) <= last * 30]
+
+
+def _series_chart(out: m.Output, rows: list[Row], time: str, drawn: list[str], label: dict[str, str],
+                  text: Text) -> dict[str, Any]:
+    periods = [str(r[time]) for r in rows]
+    series = {label[c]: [r.get(c) for r in rows] for c in drawn}
+    title = _title(text("series_chart_title", name=out.name))
+    svg = charts.lines(periods, series, label.get(time, time), ", ".join(series) if len(series) == 1 else "", text)
+    return _figure(svg, f"output-{out.name}-series", title,
+                   text("series_chart_note", columns=", ".join(series)), {"x": periods, "series": list(series)})
+
+
+def _groups_chart(out: m.Output, rows: list[Row], others: list[str], time: str, column: str,
+                  label: dict[str, str], periods: list[Any], text: Text) -> dict[str, Any]:
+    """The column over time, one line per group: the LEADERS highest in the last period
+    when there are more."""
+    group = lambda r: " · ".join(str(r[k]) for k in others)  # noqa: E731
+    last = sorted((r for r in rows if r[time] == periods[-1] and r.get(column) is not None),
+                  key=lambda r: -float(r[column]))
+    names = list(dict.fromkeys([*(group(r) for r in last), *sorted({group(r) for r in rows})]))
+    kept = names[:LEADERS]
+    values = {(group(r), r[time]): r.get(column) for r in rows}
+    series = {g: [values.get((g, p)) for p in periods] for g in kept}
+    title = _title(text("groups_chart_title", score=label[column], keys=", ".join(others)))
+    note = text("groups_chart_note", keys=", ".join(others)) + \
+        (" " + text("groups_chart_cut", k=len(kept), n=len(names)) if len(kept) < len(names) else "")
+    svg = charts.lines([str(p) for p in periods], series, label.get(time, time), label[column], text)
+    return _figure(svg, f"output-{out.name}-groups", title, note, {"x": [str(p) for p in periods], "series": kept})
 
 
 @dataclass(frozen=True)
@@ -282,10 +381,10 @@ def _main(words: Words, ext: Extended, result: "Result", text: Text) -> dict[str
         charts.append(_decomposition_chart(last, r, score_part, label, period, text))
         decomposition = _decomposition_table(last, r, score_part, label, period, text)
     note = (text("results_for", period=period.shown) if period.shown else text("results")) + \
-        (text("ordered_by", place=label[r.place]) if r.place else "") + ". " + text("sort_hint")
+        (text("ordered_by", place=label[r.place]) if r.place else "") + "."
     heading = text("ranking_for", period=period.shown) if period.shown else text("ranking")
     ranking = {"columns": columns, "table": table(headings, [[row.get(c) for c in columns] for row in last], text),
-               "output": out.name, "period": period.value, "title": heading, "note": note}
+               "output": out.name, "period": period.value, "title": heading, "note": note, "hint": text("sort_hint")}
     return {"ranking": ranking, "charts": charts, "roles": r, "decomposition": decomposition}
 
 
@@ -391,24 +490,21 @@ def _label(text: Text, key: str, default: str) -> str:
 # ---------------------------------------------------------------- charts
 
 
-def _figure(fig: Any, key: str, title: str, note: str, text: Text,
-            data: dict[str, list[Any]] | None = None) -> dict[str, Any]:
-    """A chart as the template places it: plotly's div (its JS inlined once, in the head).
-    Its title starts with a capital, as a heading does, even when a name starts it."""
-    title = title[:1].upper() + title[1:]
-    fig.update_layout(title=title, template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 50},
-                      separators=text.separators)
-    return {"id": key, "title": title, "note": note, "data": data or {},
-            "html": fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{key}",
-                                config={"displaylogo": False, "responsive": True})}
+def _figure(svg: str, key: str, title: str, note: str, data: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+    """A chart as the template places it: its SVG, its caption (a sentence, even when a
+    name starts it), the numbers it draws."""
+    return {"id": key, "title": title, "note": _title(note), "data": data or {}, "html": svg}
+
+
+def _title(text: str) -> str:
+    """A chart's title starts with a capital, as a heading does, even when a name starts it."""
+    return text[:1].upper() + text[1:]
 
 
 def _classes_chart(last: list[Row], r: Roles, klass: m.Classify, scale: str, period: Period,
                    text: Text) -> dict[str, Any]:
     """How many entities each class holds, in the scale's order, an empty class at 0; the
     entities with no class (no score) last."""
-    import plotly.graph_objects as go
-
     assert r.klass is not None
     counts = Counter(None if row.get(r.klass) is None else str(row.get(r.klass)) for row in last)
     codes = [b.code for b in klass.bands]
@@ -416,83 +512,69 @@ def _classes_chart(last: list[Row], r: Roles, klass: m.Classify, scale: str, per
     labels = {b.code: b.label for b in klass.bands}
     x = codes + ([text("no_class")] if counts[None] else [])
     y = [counts.get(c, 0) for c in codes] + ([counts[None]] if counts[None] else [])
-    ticks = [f"{c}<br>{labels[c]}" if labels.get(c) else c for c in x]
-    fig = go.Figure(go.Bar(x=x, y=y, marker_color=BAR, text=y, textposition="outside"))
-    fig.update_layout(xaxis={"title": text("classes_x"), "type": "category", "categoryorder": "array",
-                             "categoryarray": x, "tickvals": x, "ticktext": ticks},
-                      yaxis_title=text("classes_y"), height=380)
-    return _figure(fig, "classes", text("classes_title", scale=scale, when=period.when(text)),
-                   text("classes_note", entity=r.entity, n=len(last)), text, {"x": x, "y": y})
+    ticks = [f"{c}\n{labels[c]}" if labels.get(c) else c for c in x]
+    title = _title(text("classes_title", scale=scale, when=period.when(text)))
+    svg = charts.bars(ticks, y, text("classes_x"), text("classes_y"), text)
+    return _figure(svg, "classes", title, text("classes_note", entity=r.entity, n=len(last)), {"x": x, "y": y})
 
 
 def _over_time_chart(joined: list[Row], last: list[Row], r: Roles, label: dict[str, str], period: Period,
                      text: Text) -> dict[str, Any]:
-    import plotly.graph_objects as go
-
     assert r.score is not None and r.time is not None
     leaders = [row[r.entity] for row in sorted((x for x in last if x.get(r.score) is not None),
                                                key=lambda x: -x[r.score])[:LEADERS]]
-    fig = go.Figure()
-    for entity in leaders:
-        rows = sorted((x for x in joined if x[r.entity] == entity), key=lambda x: str(x[r.time]))
-        fig.add_trace(go.Scatter(x=[str(x[r.time]) for x in rows], y=[x.get(r.score) for x in rows],
-                                 mode="lines+markers", name=str(entity)))
+    periods = sorted({str(x[r.time]) for x in joined})
+    values = {(str(x[r.entity]), str(x[r.time])): x.get(r.score) for x in joined}
+    series = {str(e): [values.get((str(e), p)) for p in periods] for e in leaders}
     score = label[r.score]
-    fig.update_layout(xaxis_title=label.get(r.time, r.time), yaxis_title=score, height=420, xaxis_type="category")
-    return _figure(fig, "over-time", text("over_time_title", score=score, k=len(leaders)),
-                   text("over_time_note", k=len(leaders), entity=r.entity, score=score, when=period.when(text)), text)
+    title = _title(text("over_time_title", score=score, k=len(leaders)))
+    svg = charts.lines(periods, series, label.get(r.time, r.time), score, text)
+    return _figure(svg, "over-time", title,
+                   text("over_time_note", k=len(leaders), entity=r.entity, score=score, when=period.when(text)),
+                   {"x": periods, "series": list(series)})
 
 
 def _decomposition_chart(last: list[Row], r: Roles, part: Part, label: dict[str, str], period: Period,
                          text: Text) -> dict[str, Any]:
     """Each entity's score as its components' contributions (w·x / Σw), stacked: the
     Handbook's "back to the data"."""
-    import plotly.graph_objects as go
-
     assert r.score is not None
     rows = sorted((x for x in last if x.get(r.score) is not None), key=lambda x: -x[r.score])[:DECOMPOSED]
-    names = [str(x[r.entity]) for x in rows][::-1]
-    shares = [contributions(part, x) for x in rows][::-1]
-    fig = go.Figure()
-    for i, child in enumerate(part.parts):
-        fig.add_trace(go.Bar(y=names, x=[s[i] for s in shares], name=child.doc or _name(child), orientation="h"))
+    names = [str(x[r.entity]) for x in rows]
+    shares = [contributions(part, x) for x in rows]
+    parts = {child.doc or _name(child): [s[i] for s in shares] for i, child in enumerate(part.parts)}
     score = label[r.score]
-    fig.update_layout(barmode="stack", height=max(360, 22 * len(names) + 120),
-                      xaxis_title=text("decomposition_x", score=score))
-    return _figure(fig, "decomposition", text("decomposition_title", score=score),
-                   text("decomposition_note", k=len(rows), entity=r.entity, score=score, when=period.when(text)), text)
+    title = _title(text("decomposition_title", score=score))
+    svg = charts.stacked(names, parts, text("decomposition_x", score=score), text)
+    return _figure(svg, "decomposition", title,
+                   text("decomposition_note", k=len(rows), entity=r.entity, score=score, when=period.when(text)),
+                   {"y": names, "parts": list(parts)})
 
 
 def _correlation_charts(found: dict[str, Any], text: Text) -> list[dict[str, Any]]:
-    import plotly.graph_objects as go
-
     if "correlations" not in found:
         return []
     rows = found["correlations"].to_pylist()
-    charts = []
+    drawn = []
     for k, label in enumerate(dict.fromkeys(r["data"] for r in rows)):
         pairs = {(r["a"], r["b"]): r["r"] for r in rows if r["data"] == label}
         names = list(dict.fromkeys(n for ab in pairs for n in ab))
         if len(names) < 2:
             continue
         matrix = [[1.0 if a == b else pairs.get((a, b), pairs.get((b, a))) for b in names] for a in names]
-        fig = go.Figure(go.Heatmap(z=matrix, x=names, y=names, zmin=-1, zmax=1, colorscale="RdBu",
-                                   text=[["" if v is None else text.number(v, 2) for v in row] for row in matrix],
-                                   texttemplate="%{text}"))
-        fig.update_layout(height=max(360, 28 * len(names) + 160), yaxis_autorange="reversed")
-        charts.append(_figure(fig, f"correlations-{k}", text("correlations_title", data=_data_label(label, text)),
-                              text("correlations_note"), text))
-    return charts
+        title = _title(text("correlations_title", data=_data_label(label, text)))
+        drawn.append(_figure(charts.heatmap(names, matrix, text), f"correlations-{k}", title,
+                             text("correlations_note"), {"x": names}))
+    return drawn
 
 
 def render(context: dict[str, Any]) -> str:
-    """The HTML page, plotly.js inlined so that it works offline."""
+    """The HTML page, self-contained: its charts are inline SVG, its one script sorts tables."""
     import jinja2
-    from plotly.offline import get_plotlyjs
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("idxlang", "templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
-    return env.get_template("report.html.j2").render(plotly_js=get_plotlyjs(), escape=html.escape, **context)
+    return env.get_template("report.html.j2").render(escape=html.escape, **context)
 
 
 __all__ = ["Cell", "Heading", "Table", "build", "render", "roles", "table"]
