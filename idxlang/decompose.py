@@ -11,6 +11,8 @@ components at the output's grain. Nothing is recomputed in Python.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +26,11 @@ if TYPE_CHECKING:
     from .api import Spec
 
 PARTS = "idx_decomposition"
-SUMMED = {"mean": True, "sum": False}  # the aggregates whose parts add up: mean divides by Σw
+# the aggregates of components whose value is shared out among them: a mean's w·x / Σw and
+# a sum's x add up to it; a geometric mean's terms w·ln x / Σw add up to its logarithm. A
+# harmonic mean (or any other) shows its components without shares.
+COMBINED = ("mean", "sum", "geomean", "hmean", "genmean")
+SHARED = ("mean", "sum", "geomean")
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ class Part:
     doc: str | None = None
     weight: str | None = None  # the column (or number) holding its weight in a mean
     parts: tuple["Part", ...] = ()
-    mean: bool | None = None  # its parts are averaged (True) or summed (False); None: merely used
+    combine: str | None = None  # how its parts make it (COMBINED); None: it merely uses them
     rounded: bool = False  # its value is rounded after its parts are combined
 
 
@@ -117,16 +123,16 @@ class _Builder:
         own = name not in self.model.definitions  # an output's own column: its value is in the output
         column = alias if own and alias else self.column(ast.Name(name))
         body = _unrounded(self.lets[name].value) if name in self.lets else None
-        mean = None
-        if isinstance(body, ast.Call) and body.func in SUMMED and not (body.over or body.by):
-            mean = SUMMED[body.func]
+        combine = None
+        if isinstance(body, ast.Call) and body.func in COMBINED and not (body.over or body.by):
+            combine = body.func
             parts = tuple(self.component(a) for a in body.args)
         else:  # the definitions and data it uses, at a grain the output shows
             used = {r.name: r for r in m.refs(d.expr) if m.covers(self.model.axes, self.out.grain, r.grain)}
             parts = tuple(self.part(n) if n in self.model.definitions else self.data(r) for n, r in used.items()
                           if n in self.model.definitions or r.kind is m.RefKind.COLUMN)
         rounded = name in self.lets and body is not self.lets[name].value
-        made = Part(name if alias in (None, name) else f"{alias} = {name}", column, d.line, d.doc, parts=parts, mean=mean,
+        made = Part(name if alias in (None, name) else f"{alias} = {name}", column, d.line, d.doc, parts=parts, combine=combine,
                     rounded=rounded)
         self.made[name] = made
         return made
@@ -179,18 +185,29 @@ def _rows(joined: list[dict], keys: tuple[str, ...], axis: str, entity: str,  # 
 
 
 def contributions(part: Part, row: dict[str, object]) -> list[float | None]:
-    """Each component's share of the value: w·x / Σw over the components present for a
-    mean, x for a sum; missing when the component is."""
+    """Each component's share of the value, over the components present (missing where
+    the component is): w·x / Σw for a mean, x for a sum; for a geometric mean G the terms
+    of its logarithm, w·ln x / Σw, which add up to ln G (missing where a value is not
+    positive: it has no logarithm, and G is missing); none for any other."""
+    if part.combine not in SHARED:
+        return []
     values = [row.get(p.column) for p in part.parts]
     weights = [1.0 if p.weight is None else row.get(p.weight) for p in part.parts]
-    present = [(v, w) for v, w in zip(values, weights) if isinstance(v, (int, float)) and isinstance(w, (int, float))]
-    total = sum(float(w) for _, w in present)  # type: ignore[arg-type]
+    present = [(float(v), float(w)) for v, w in zip(values, weights)  # type: ignore[arg-type]
+               if isinstance(v, (int, float)) and isinstance(w, (int, float))]
+    total = sum(w for _, w in present)
     out: list[float | None] = []
     for v, w in zip(values, weights):
         if not (isinstance(v, (int, float)) and isinstance(w, (int, float))):
             out.append(None)
+        elif part.combine == "sum":
+            out.append(float(v))
+        elif part.combine == "mean":
+            out.append(float(w) * float(v) / total if total else None)
+        elif float(v) > 0 and total:  # geomean: a term of ln G
+            out.append(float(w) * math.log(float(v)) / total)
         else:
-            out.append(float(w) * float(v) / total if part.mean and total else float(v))
+            out.append(None)
     return out
 
 
@@ -220,13 +237,21 @@ def _render(part: Part, row: dict[str, object], prefix: str, last: bool, share: 
     if again:
         return
     seen.add(part.column)
-    shares = contributions(part, row) if part.parts and part.mean is not None else []
-    if shares and part.rounded:
+    shares = contributions(part, row) if part.parts else []
+    if shares and part.combine == "geomean":
+        logs = [x for x in shares if x is not None]
+        lines.append(f"{prefix}{below}  (a geometric mean: each component contributes w·ln x / Σw to ln "
+                     f"{_name_of(part)} = {_shown(sum(logs) if len(logs) == len(shares) else None)})")
+    elif shares and part.rounded:
         lines.append(f"{prefix}{below}  (rounded from {_shown(sum(s for s in shares if s is not None))}, the sum of its "
                      "contributions)")
     for i, child in enumerate(part.parts):
         child_share = shares[i] if shares else None
         _render(child, row, prefix + below, i == len(part.parts) - 1, child_share, lines, spec, seen)
+
+
+def _name_of(part: Part) -> str:
+    return part.text.split(" = ")[0]
 
 
 def _shown(v: object) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from . import ast, charts
 from . import model as m
 from .calendar import Calendar
-from .decompose import PARTS, Extended, Part, contributions, extend
+from .decompose import PARTS, SHARED, Extended, Part, contributions, extend
 from .explain import explain
 from .report_text import LABELS, Text, css_string, decimals, grouped, is_number, language, written_in
 
@@ -227,6 +227,7 @@ def build(spec: "Spec", data: dict[str, str] | list[str] | None = None, output: 
         "methodology": explain(model), "definitions": _definitions(model, text), "functions": _functions(words, text),
         "scales": _scales(words, text), "params": _params(model, text), "skipped": _skipped(result, text),
         "charts": [], "analysis": _analysis(analysis, text), "ranking": None, "decomposition": None,
+        "undecomposed": None,
     }
     if ext is not None:
         context.update(_main(words, ext, result, text))
@@ -376,16 +377,20 @@ def _main(words: Words, ext: Extended, result: "Result", text: Text) -> dict[str
     if r.score and r.time and len(periods) > 1:
         charts.append(_over_time_chart(joined, last, r, label, period, text))
     score_part = next((p for p in ext.tree if p.column == r.score or p.text == r.score), None)
-    decomposition = None
-    if r.score and score_part is not None and score_part.mean is not None and score_part.parts:
+    decomposition, undecomposed = None, None
+    if r.score and score_part is not None and score_part.parts and score_part.combine in SHARED:
         charts.append(_decomposition_chart(last, r, score_part, label, period, text))
         decomposition = _decomposition_table(last, r, score_part, label, period, text)
-    note = (text("results_for", period=period.shown) if period.shown else text("results")) + \
+    elif r.score and score_part is not None and score_part.parts and score_part.combine:
+        undecomposed = text("no_decomposition", score=label[r.score], how=text(f"how_{score_part.combine}"))
+    note = text("ranking_output", name=out.name, keys=", ".join(out.keys)) + " " + \
+        (text("results_for", period=period.shown) if period.shown else text("results")) + \
         (text("ordered_by", place=label[r.place]) if r.place else "") + "."
     heading = text("ranking_for", period=period.shown) if period.shown else text("ranking")
     ranking = {"columns": columns, "table": table(headings, [[row.get(c) for c in columns] for row in last], text),
                "output": out.name, "period": period.value, "title": heading, "note": note, "hint": text("sort_hint")}
-    return {"ranking": ranking, "charts": charts, "roles": r, "decomposition": decomposition}
+    return {"ranking": ranking, "charts": charts, "roles": r, "decomposition": decomposition,
+            "undecomposed": undecomposed}
 
 
 def _name(part: Part) -> str:
@@ -400,7 +405,7 @@ def _decomposition_table(last: list[Row], r: Roles, part: Part, label: dict[str,
     headings = [Heading(label.get(r.entity, r.entity), r.entity), Heading(label[r.score], r.score)]
     groups = [Group("", 1), Group("", 1)]
     for p in part.parts:
-        headings += [Heading(text("value"), _name(p)), Heading(text("contribution"), _name(p))]
+        headings += [Heading(text("value"), _name(p)), Heading(text(_how(part, "contribution")), _name(p))]
         groups.append(Group(p.doc or _name(p), 2))
     rows = []
     for row in last:
@@ -411,7 +416,14 @@ def _decomposition_table(last: list[Row], r: Roles, part: Part, label: dict[str,
         rows.append(cells)
     score = label[r.score]
     return table(headings, rows, text, groups=groups, title=text("decomposition_table", score=score),
-                 note=text("decomposition_table_note", score=score, when=period.when(text)))
+                 note=text(_how(part, "decomposition_table_note"), score=score, when=period.when(text)))
+
+
+def _how(part: Part, key: str) -> str:
+    """The label for how the parts make the score: a sum's or a geometric mean's own,
+    else the (weighted) mean's."""
+    own = f"{key}_{part.combine}"
+    return own if own in LABELS["en"] else key
 
 
 def _definitions(model: m.Model, text: Text) -> Table:
@@ -544,10 +556,11 @@ def _decomposition_chart(last: list[Row], r: Roles, part: Part, label: dict[str,
     shares = [contributions(part, x) for x in rows]
     parts = {child.doc or _name(child): [s[i] for s in shares] for i, child in enumerate(part.parts)}
     score = label[r.score]
-    title = _title(text("decomposition_title", score=score))
-    svg = charts.stacked(names, parts, text("decomposition_x", score=score), text)
+    title = _title(text(_how(part, "decomposition_title"), score=score))
+    svg = charts.stacked(names, parts, text(_how(part, "decomposition_x"), score=score), text)
     return _figure(svg, "decomposition", title,
-                   text("decomposition_note", k=len(rows), entity=r.entity, score=score, when=period.when(text)),
+                   text(_how(part, "decomposition_note"), k=len(rows), entity=r.entity, score=score,
+                        when=period.when(text)),
                    {"y": names, "parts": list(parts)})
 
 

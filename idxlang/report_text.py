@@ -27,6 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
         "made_with": "Made by idxc report from the specification {spec}. Every figure in it was computed by the "
                      "specification's own SQL.",
         "nav_ranking": "Ranking", "nav_charts": "Charts", "nav_methodology": "Methodology",
+        "ranking_output": "Output {name}, by {keys}.",
         "nav_outputs": "Every output", "outputs": "Every output of the specification",
         "outputs_note": "Each output as its rows fit: a series over time in full, groups or entities in the last "
                         "period with a chart over time, an output with no time axis in full.",
@@ -56,6 +57,22 @@ LABELS: dict[str, dict[str, str]] = {
                               "is its weight times its value, divided by the sum of the weights of the components "
                               "present, so that an entity's contributions add up to its {score} before rounding.",
         "decomposition_x": "contribution to {score}",
+        "decomposition_note_sum": "The {k} entities ({entity}) with the highest {score}{when}. A component's "
+                                  "contribution is its value: the components add up to {score} before rounding.",
+        "decomposition_note_geomean": "The {k} entities ({entity}) with the highest {score}{when}. {score} is a "
+                                      "geometric mean, so its logarithm is the weighted mean of its components' "
+                                      "logarithms: a component contributes w·ln x / Σw, and the contributions add up "
+                                      "to ln {score} before rounding. A component below 1 has a negative logarithm: "
+                                      "the longest bar left of zero is what holds {score} down most.",
+        "decomposition_title_geomean": "{score} by component: each component's term of its logarithm",
+        "decomposition_x_geomean": "contribution to ln {score}",
+        "contribution_geomean": "to ln",
+        "decomposition_table_note_geomean": "For each component, its value and its term of ln {score}{when} "
+                                            "(w·ln x / Σw).",
+        "no_decomposition": "No decomposition of {score} is shown: it is a {how} of its components, and no part of "
+                            "such a mean belongs to one component alone. Each component's value is in the output's "
+                            "table.",
+        "how_hmean": "harmonic mean", "how_genmean": "generalised mean",
         "decomposition_table": "{score} of every entity, by component",
         "decomposition_table_note": "For each component, its value and its contribution to {score}{when}.",
         "value": "value", "contribution": "contribution",
@@ -106,6 +123,7 @@ LABELS: dict[str, dict[str, str]] = {
         "made_with": "Отчёт подготовлен командой idxc report по спецификации {spec}. Все числа в нём рассчитаны "
                      "SQL-запросами самой спецификации.",
         "nav_ranking": "Рейтинг", "nav_charts": "Графики", "nav_methodology": "Методология",
+        "ranking_output": "Результат {name} по: {keys}.",
         "nav_outputs": "Все результаты", "outputs": "Все результаты спецификации",
         "outputs_note": "Каждый результат в подходящем виде: ряд по периодам целиком, группы или объекты за "
                         "последний период с графиком по периодам, результат без оси времени целиком.",
@@ -139,6 +157,23 @@ LABELS: dict[str, dict[str, str]] = {
                               "имеющихся составляющих, так что вклады объекта в сумме дают «{score}» до "
                               "округления.",
         "decomposition_x": "вклад в «{score}»",
+        "decomposition_note_sum": "Объекты ({entity}) с наибольшим значением показателя «{score}»{when}, первые "
+                                  "{k}. Вклад составляющей — её значение: в сумме составляющие дают «{score}» до "
+                                  "округления.",
+        "decomposition_note_geomean": "Объекты ({entity}) с наибольшим значением показателя «{score}»{when}, первые "
+                                      "{k}. «{score}» — среднее геометрическое, поэтому его логарифм — взвешенное "
+                                      "среднее логарифмов составляющих: вклад составляющей равен w·ln x / Σw, а в "
+                                      "сумме вклады дают ln «{score}» до округления. У составляющей меньше 1 логарифм "
+                                      "отрицателен: самая длинная полоса левее нуля сильнее всего снижает «{score}».",
+        "decomposition_title_geomean": "«{score}» по составляющим: вклад каждой в его логарифм",
+        "decomposition_x_geomean": "вклад в ln «{score}»",
+        "contribution_geomean": "вклад в ln",
+        "decomposition_table_note_geomean": "Для каждой составляющей{when} — её значение и вклад в ln «{score}» "
+                                            "(w·ln x / Σw).",
+        "no_decomposition": "Разложение «{score}» по составляющим не показано: это {how} составляющих, и никакая "
+                            "его часть не принадлежит одной составляющей. Значения составляющих приведены в таблице "
+                            "результата.",
+        "how_hmean": "среднее гармоническое", "how_genmean": "обобщённое среднее",
         "decomposition_table": "«{score}» каждого объекта по составляющим",
         "decomposition_table_note": "Для каждой составляющей{when} — её значение и вклад в «{score}».",
         "value": "значение", "contribution": "вклад",

@@ -55,7 +55,7 @@ def test_a_missing_component_leaves_the_others_shares() -> None:
     renormalised; a missing one contributes nothing, shown as missing."""
     from idxlang.decompose import Part
 
-    part = Part("m", "m", parts=(Part("a", "a"), Part("b", "b"), Part("c", "c", weight="wc")), mean=True)
+    part = Part("m", "m", parts=(Part("a", "a"), Part("b", "b"), Part("c", "c", weight="wc")), combine="mean")
     assert contributions(part, {"a": 2.0, "b": None, "c": 4.0, "wc": 3.0}) == [0.5, None, 3.0]
 
 

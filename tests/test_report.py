@@ -6,6 +6,7 @@ its charts."""
 from __future__ import annotations
 
 import html
+import math
 import json
 import re
 import shutil
@@ -447,3 +448,124 @@ def test_decimals_follow_the_column() -> None:
 def test_a_title_cannot_break_out_of_the_stylesheet() -> None:
     quoted = css_string('Rank "A" </style><script>x()</script>')
     assert quoted.startswith('"') and quoted.endswith('"') and '"' not in quoted[1:-1] and "<" not in quoted
+
+
+# ---------------------------------------------------------------- every spec, every output, print and PDF
+
+
+def dom_text(page: Path) -> str:
+    """What Chromium shows of the page once loaded (its DOM after the scripts ran), as text."""
+    proc = headless(page, "--dump-dom")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", proc.stdout, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium here (.ci/setup-engines installs Debian's)")
+@pytest.mark.parametrize("path", sorted(SPECS.glob("*.idx")), ids=lambda p: p.stem)
+def test_chromium_shows_every_def_let_param_scale_label_and_output(path, tmp_path) -> None:
+    out = tmp_path / "r.html"
+    assert idxc("report", str(path), "--out", str(out)).returncode == 0
+    shown = dom_text(out)
+    source, model = written(path), idxlang.load(path).model
+    for name, params, body in re.findall(r"^def (\w+)\(([^)]*)\) = (.+)$", source, re.M):
+        assert f"{name}({params})" in shown and " ".join(body.split()) in shown, name
+    for d in model.definitions.values():
+        assert f"let {d.name} =" in shown, d.name
+    for name in model.params:
+        assert name in shown, name
+    for scale, bands in scale_bands(source).items():
+        for code, _, label in bands:
+            assert code in shown and (label is None or label in shown), (scale, code)
+    text = Text(language(model, idxlang.load(path).module))
+    for output in model.outputs.values():  # each named with its keys, in the ranking or in a section of its own
+        named = text("output_title", name=output.name, keys=", ".join(output.keys)) if output.keys else \
+            text("output_title_scalar", name=output.name)
+        assert named in shown, named
+        assert f'id="output-{output.name}"' in out.read_text(encoding="utf-8") or \
+            text("ranking_output", name=output.name, keys=", ".join(output.keys)) in shown, output.name
+
+
+def test_every_output_gets_a_section_fitting_its_grain(tmp_path) -> None:
+    """Over time only: every period and a chart of its columns; groups over time: the
+    last period and a chart over time; no time axis: all its rows."""
+    context = build(idxlang.load(SPECS / "import_substitution.idx"))
+    assert context["ranking"] is None and not context["charts"]  # no output by an entity
+    (series,) = context["outputs"]
+    assert series["name"] == "import_substitution" and len(series["table"].rows) == 9  # 2014..2022
+    years = [c.value for c in series["table"].column(0)]
+    assert years == sorted(years) and [c["id"] for c in series["charts"]] == ["output-import_substitution-series"]
+    assert series["charts"][0]["data"]["series"] == ["initial", "basic", "stability", "structural"]
+    amt = {o["name"]: o for o in build(idxlang.load(SPECS / "amt_portfolio.idx"))["outputs"]}
+    assert set(amt) == {"portfolio", "types", "national", "growth"}  # shares is the ranking
+    assert len(amt["growth"]["table"].rows) == 1 and not amt["growth"]["charts"]  # one row, nothing over time
+    assert len(amt["portfolio"]["table"].rows) == 85 and not amt["portfolio"]["charts"]
+    assert amt["national"]["charts"][0]["data"]["series"] == ["share_in_house", "share_russia", "share_abroad"]
+    # an output by a group can be asked for: shown first, with no ranking
+    proc = idxc("report", str(SPECS / "innovation_competitiveness.idx"), "--output", "districts",
+                "--out", str(tmp_path / "d.html"))
+    assert proc.returncode == 0, proc.stderr
+    context = build(idxlang.load(SPECS / "innovation_competitiveness.idx"), output="districts")
+    assert context["ranking"] is None and [o["name"] for o in context["outputs"]] == ["districts", "regions"]
+    districts = context["outputs"][0]
+    assert len(districts["table"].rows) == 8 and districts["charts"][0]["id"] == "output-districts-groups"
+    proc = idxc("report", str(SPECS / "innovation_competitiveness.idx"), "--output", "distrcts",
+                "--out", str(tmp_path / "e.html"))
+    assert proc.returncode == 2 and "did you mean 'districts'?" in proc.stderr and not (tmp_path / "e.html").exists()
+
+
+def test_a_geometric_mean_is_decomposed_into_the_terms_of_its_logarithm() -> None:
+    """ln hdi = (ln health + ln education + ln income) / 3: the table's contributions add up
+    to ln hdi; hdi is rounded to 3 decimals, so within ln's slope there, 0.0005 / hdi."""
+    context = build(idxlang.load(SPECS / "human_development.idx"))
+    assert [c["id"] for c in context["charts"]][-1] == "decomposition"
+    assert "geometric mean" in context["charts"][-1]["note"] and "ln" in context["charts"][-1]["note"]
+    table = context["decomposition"]
+    checked = 0
+    for row in table.rows:
+        values, terms = [c.value for c in row[2::2]], [c.value for c in row[3::2]]
+        if row[1].value is None or None in terms:
+            continue
+        assert all(abs(t - math.log(v) / 3) <= 0.00005 + 1e-9 for v, t in zip(values, terms))  # shown to 4 decimals
+        assert abs(sum(terms) - math.log(row[1].value)) <= 0.0005 / row[1].value + 3 * 0.00005
+        checked += 1
+    assert checked == len(table.rows) == 30
+
+
+def test_a_harmonic_mean_says_why_it_is_not_decomposed(tmp_path) -> None:
+    source = written(SPECS / "innovation_competitiveness.idx").replace(
+        "round(mean(activity: w_activity, receptivity: w_receptivity), 2)", "round(hmean(activity, receptivity), 2)")
+    assert "hmean(activity, receptivity)" in source
+    spec = tmp_path / "h.idx"
+    spec.write_text(source.replace('from "demo/', f'from "{SPECS}/demo/'), encoding="utf-8")
+    context = build(idxlang.load(spec))
+    assert context["decomposition"] is None and "decomposition" not in [c["id"] for c in context["charts"]]
+    assert context["undecomposed"].startswith("No decomposition of") and "harmonic mean" in context["undecomposed"]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium here (.ci/setup-engines installs Debian's)")
+def test_the_pdf_is_printed_by_chromium_with_every_page_headed(tmp_path) -> None:
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "innovation.pdf"
+    proc = idxc("report", str(SPECS / "innovation_competitiveness.idx"), "--pdf", "--out", str(pdf))
+    assert proc.returncode == 0 and "printed by headless Chromium" in proc.stderr, proc.stderr
+    reader = PdfReader(pdf)
+    pages = [p.extract_text() for p in reader.pages]
+    assert 8 <= len(pages) <= 40  # 85 rows, 6 charts, the methodology, the analysis: on A4
+    for k, page in enumerate(pages, 1):  # the page header: the spec's title and "page k / n"
+        assert page.startswith("Innovation competitiveness of Russian regions") and f"page {k} / {len(pages)}" in page
+    whole = " ".join(" ".join(pages).split())
+    for word in ("Ranking, 2008", "Synthetic region 79", "Classes of the scale", "Output districts", "Methodology",
+                 "let score = round(mean(activity: w_activity, receptivity: w_receptivity), 2)"):
+        assert word in whole, word
+    assert "Click a column heading" not in whole  # the screen's hint is not printed
+    assert reader.pages[0].mediabox.width == pytest.approx(595, abs=1)  # A4: 210 mm
+
+
+def test_without_chromium_the_pdf_is_refused_clearly_and_nothing_is_written(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("IDX_CHROMIUM", str(tmp_path / "no-such-browser"))
+    pdf = tmp_path / "r.pdf"
+    proc = idxc("report", str(SPECS / "gvc_participation.idx"), "--pdf", "--out", str(pdf))
+    assert proc.returncode == 2 and "headless Chromium" in proc.stderr and "--out report.html" in proc.stderr
+    assert "Traceback" not in proc.stderr and not pdf.exists() and list(tmp_path.iterdir()) == []
