@@ -284,6 +284,23 @@ _PRECEDENCE = {"??": 1, "or": 2, "and": 3, "==": 5, "!=": 5, "<": 5, "<=": 5, ">
                "+": 6, "-": 6, "*": 7, "/": 7, "^": 9}
 
 
+def clauses(e: Call) -> list[str]:
+    """A call's clauses after its arguments (`over region`, `ties first`, …), as written."""
+    found = [
+        f"over {e.over.id}" if e.over else "",
+        f"by {e.by.id}" if e.by else "",
+        f"in {unparse(e.within.start)}..{unparse(e.within.end)}" if e.within else "",
+        e.direction or "",
+        f"ties {e.ties.id}" if e.ties else "",
+        f"direction {unparse(e.polarity)}" if e.polarity else "",
+        f"present {unparse(e.present)}" if e.present else "",
+        f"power {unparse(e.power)}" if e.power else "",
+        "unclipped" if e.unclipped else "",
+        f"where {unparse(e.where)}" if e.where is not None else "",
+    ]
+    return [c for c in found if c]
+
+
 def unparse(e: Expr, parent: int = 0, names: dict[str, str] | None = None) -> str:
     """Source text of an expression, normalised: used in labels and messages.
     `names` replaces a user function's parameters by the caller's arguments."""
@@ -319,18 +336,6 @@ class _Unparser:
         if isinstance(e, Call):
             parts = [unparse(a.value) + (f": {unparse(a.weight)}" if a.weight is not None else "") for a in e.args]
             text = ", ".join(parts)
-            clauses = [
-                f"over {e.over.id}" if e.over else "",
-                f"by {e.by.id}" if e.by else "",
-                f"in {unparse(e.within.start)}..{unparse(e.within.end)}" if e.within else "",
-                e.direction or "",
-                f"ties {e.ties.id}" if e.ties else "",
-                f"direction {unparse(e.polarity)}" if e.polarity else "",
-                f"present {unparse(e.present)}" if e.present else "",
-                f"power {unparse(e.power)}" if e.power else "",
-                "unclipped" if e.unclipped else "",
-                f"where {unparse(e.where)}" if e.where is not None else "",
-            ]
-            text = " ".join([text, *(c for c in clauses if c)]) if text else " ".join(c for c in clauses if c)
+            text = " ".join([text, *clauses(e)]) if text else " ".join(clauses(e))
             return f"{e.func}({text})"
         raise TypeError(e)

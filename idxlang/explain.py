@@ -10,31 +10,37 @@ from pathlib import Path
 
 from . import model as m
 
+# the tree's own words (the spec's keywords, `output`, `param`, `by`, stay as written);
+# the report passes its page's language
+WORDS = {"nothing": "nothing", "see_above": "see above", "column": "column of table {table}",
+         "attribute": "attribute of table {table}", "key": "key"}
 
-def explain(model: m.Model) -> str:
+
+def explain(model: m.Model, words: dict[str, str] | None = None) -> str:
+    say = {**WORDS, **(words or {})}
     spec = Path(model.path).name
     lines = [f"{model.name}" + (f": {model.title}" if model.title else "")]
     shown: set[str] = set()
     for out in model.outputs.values():
-        keys = ", ".join(out.keys) or "nothing"
+        keys = ", ".join(out.keys) or say["nothing"]
         lines.append(f"\noutput {out.name} by {keys}  ({spec}:{out.line})")
         for i, c in enumerate(out.columns):
-            _column(model, out, c.source, c.alias, "", i == len(out.columns) - 1, shown, lines)
+            _column(model, out, c.source, c.alias, "", i == len(out.columns) - 1, shown, lines, say)
     return "\n".join(lines)
 
 
 def _column(model: m.Model, out: m.Output, name: str, alias: str, prefix: str, last: bool, shown: set[str],
-            lines: list[str]) -> None:
+            lines: list[str], say: dict[str, str] = WORDS) -> None:
     branch, below = ("└─ ", "   ") if last else ("├─ ", "│  ")
     shown_as = name if alias == name else f"{alias} = {name}"
     d = model.lookup(name, out.name)
     if d is None:
-        lines.append(f"{prefix}{branch}{shown_as}  {_data(model, name)}")
+        lines.append(f"{prefix}{branch}{shown_as}  {_data(model, name, say)}")
         return
     spec = Path(model.path).name
     key = name if name in model.definitions else f"{out.name}.{name}"  # an output's own column is its own
     if key in shown:
-        lines.append(f"{prefix}{branch}{shown_as}  {d.grain}  (see above, {spec}:{d.line})")
+        lines.append(f"{prefix}{branch}{shown_as}  {d.grain}  ({say['see_above']}, {spec}:{d.line})")
         return
     shown.add(key)
     lines.append(f"{prefix}{branch}{shown_as}  {d.grain}  {spec}:{d.line}")
@@ -49,18 +55,18 @@ def _column(model: m.Model, out: m.Output, name: str, alias: str, prefix: str, l
         lines.append(f"{prefix}{below}{'└─ ' if i == len(params) - 1 and not parts else '├─ '}"
                      f"param {p} = {info.value:g}  {spec}:{info.line}{tail}")
     for i, r in enumerate(parts):
-        _column(model, out, r, r, prefix + below, i == len(parts) - 1, shown, lines)
+        _column(model, out, r, r, prefix + below, i == len(parts) - 1, shown, lines, say)
 
 
-def _data(model: m.Model, name: str) -> str:
+def _data(model: m.Model, name: str, say: dict[str, str] = WORDS) -> str:
     """What a name that is not a definition is: a table column, an attribute or a key."""
     for t in model.tables.values():
         if name in t.columns or name in t.attributes:
             kind = "attribute" if name in t.attributes else "column"
             doc = t.docs.get(name)
             table = f"{t.name} ({t.title})" if t.title else t.name
-            return f"{kind} of table {table}" + (f"  \"{doc}\"" if doc else "")
-    return "key"
+            return say[kind].format(table=table) + (f"  \"{doc}\"" if doc else "")
+    return say["key"]
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from . import ast, charts
+from . import ast, charts, mathml
 from . import model as m
 from .calendar import Calendar
 from .decompose import PARTS, SHARED, Extended, Part, contributions, extend
 from .explain import explain
+from .framework import Node, framework
 from .report_text import LABELS, Text, css_string, decimals, grouped, is_number, language, written_in
 
 if TYPE_CHECKING:
@@ -69,6 +70,15 @@ class Cell:
     text: str
     value: float | None = None  # a number's own value: what the table sorts by
     code: bool = False  # spec notation, shown as code
+    math: str = ""  # the formula as mathematics (MathML), shown under its notation
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell's value: the spec's notation and the same as mathematics."""
+
+    text: str
+    math: str
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,7 @@ class Table:
 
 
 def _plain(v: object) -> str:
-    return "" if v is None else str(v)
+    return "" if v is None else v.text if isinstance(v, Formula) else str(v)
 
 
 def _cells(values: Sequence[object], text: Text) -> tuple[bool, list[Cell]]:
@@ -108,7 +118,7 @@ def _cells(values: Sequence[object], text: Text) -> tuple[bool, list[Cell]]:
     when it reaches five digits); anything else as written."""
     present = [v for v in values if v is not None]
     if not present or not all(is_number(v) for v in present):
-        return False, [Cell(_plain(v)) for v in values]
+        return False, [Cell(_plain(v), math=v.math if isinstance(v, Formula) else "") for v in values]
     places, group = decimals(present), grouped(present)  # type: ignore[arg-type]
     cells = []
     for v in values:
@@ -123,7 +133,7 @@ def table(headings: list[Heading], rows: Sequence[Sequence[object]], text: Text,
     spec notation."""
     columns = [_cells([row[k] for row in rows], text) for k in range(len(headings))]
     cells = [[columns[k][1][i] for k in range(len(headings))] for i in range(len(rows))]
-    cells = [[Cell(c.text, c.value, k in code) for k, c in enumerate(row)] for row in cells]
+    cells = [[Cell(c.text, c.value, k in code, c.math) for k, c in enumerate(row)] for row in cells]
     return Table(headings, [numeric for numeric, _ in columns], cells, groups or [], title, note)
 
 
@@ -224,19 +234,31 @@ def build(spec: "Spec", data: dict[str, str] | list[str] | None = None, output: 
     context: dict[str, Any] = {
         "lang": text.lang, "t": text, "title": title, "name": model.name, "spec": Path(model.path).name,
         "page_title": css_string(title), "page_word": css_string(text("page")),
-        "methodology": explain(model), "definitions": _definitions(model, text), "functions": _functions(words, text),
+        "methodology": explain(model, {k[5:]: v for k, v in LABELS[text.lang].items() if k.startswith("tree_")}), "definitions": _definitions(words, text), "functions": _functions(words, text),
         "scales": _scales(words, text), "params": _params(model, text), "skipped": _skipped(result, text),
         "charts": [], "analysis": _analysis(analysis, text), "ranking": None, "decomposition": None,
         "undecomposed": None,
     }
     if ext is not None:
         context.update(_main(words, ext, result, text))
+    context["framework"] = _framework(words, context.get("roles"), main)
     context["correlations"] = _correlation_charts(analysis, text)
     shown = [o for o in model.outputs if o != (ext.output.name if ext else None) and o in tables]
     first = [o for o in shown if o == main]  # an output asked for that is not by an entity: first
     context["outputs"] = [_output_section(words, model.outputs[o], tables[o].to_pylist(), text)
                           for o in first + [o for o in shown if o not in first]]
     return context
+
+
+def _framework(words: Words, r: Roles | None, main: str | None) -> Node | None:
+    """The tree of the score the report ranks by, else of the last column of the first
+    output (an index by year): the spec's framework."""
+    model = words.model
+    out = model.outputs.get(main) if main else next(iter(model.outputs.values()), None)
+    if out is None or words.module is None or not out.columns:
+        return None
+    column = next((c for c in out.columns if r is not None and c.alias == r.score), out.columns[-1])
+    return framework(model, words.module, column.source)
 
 
 def _by_entity(model: m.Model, out: m.Output) -> bool:
@@ -426,9 +448,10 @@ def _how(part: Part, key: str) -> str:
     return own if own in LABELS["en"] else key
 
 
-def _definitions(model: m.Model, text: Text) -> Table:
-    rows: list[list[object]] = [[d.name, str(d.grain), d.text, d.doc or "", d.line or None]
-                                for d in model.definitions.values()]
+def _definitions(words: Words, text: Text) -> Table:
+    lets = {st.name: st.value for st in words._statements() if isinstance(st, ast.Let)}
+    rows: list[list[object]] = [[d.name, str(d.grain), _formula(d.text, d.name, lets.get(d.name)), d.doc or "",
+                                 d.line or None] for d in words.model.definitions.values()]
     return _described(_headings(text, "col_name", "col_grain", "col_formula", "col_doc", "col_line"), rows, (0, 2),
                       text)
 
@@ -441,10 +464,16 @@ def _functions(words: Words, text: Text) -> Table:
     for d in words.defs:
         call = re.compile(rf"(?<![\w.]){re.escape(d.name)}\(")
         used = list(dict.fromkeys(name for name, body in bodies if name != d.name and call.search(body)))
-        rows.append([f"{d.name}({', '.join(p.id for p in d.params)})", ast.unparse(d.body), ", ".join(used),
+        params = tuple(p.id for p in d.params)
+        rows.append([f"{d.name}({', '.join(params)})", _formula(ast.unparse(d.body), d.name, d.body, params),
+                     ", ".join(used),
                      words.comment(d.span.line, text.lang), d.span.line or None])
     return _described(_headings(text, "col_function", "col_formula", "col_used_in", "col_note", "col_line"), rows,
                       (0, 1, 2), text)
+
+
+def _formula(written: str, name: str, value: ast.Expr | None, params: tuple[str, ...] = ()) -> Formula | str:
+    return Formula(written, mathml.definition(name, value, params)) if value is not None else written
 
 
 def _scales(words: Words, text: Text) -> list[Table]:

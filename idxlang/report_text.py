@@ -28,6 +28,8 @@ LABELS: dict[str, dict[str, str]] = {
                      "specification's own SQL.",
         "nav_ranking": "Ranking", "nav_charts": "Charts", "nav_methodology": "Methodology",
         "ranking_output": "Output {name}, by {keys}.",
+        "tree_nothing": "nothing", "tree_see_above": "see above", "tree_column": "column of table {table}",
+        "tree_attribute": "attribute of table {table}", "tree_key": "key",
         "nav_outputs": "Every output", "outputs": "Every output of the specification",
         "outputs_note": "Each output as its rows fit: a series over time in full, groups or entities in the last "
                         "period with a chart over time, an output with no time axis in full.",
@@ -72,7 +74,12 @@ LABELS: dict[str, dict[str, str]] = {
         "no_decomposition": "No decomposition of {score} is shown: it is a {how} of its components, and no part of "
                             "such a mean belongs to one component alone. Each component's value is in the output's "
                             "table.",
-        "how_hmean": "harmonic mean", "how_genmean": "generalised mean",
+        "how_hmean": "harmonic mean", "how_genmean": "generalised mean", "how_mean": "mean", "how_sum": "sum",
+        "how_product": "product", "how_geomean": "geometric mean",
+        "framework": "Framework", "worse": "higher is worse",
+        "framework_note": "How the specification builds {root}: each level from the components beneath it, with "
+                          "their weights where they are averaged, down to the data (the grey boxes). A component "
+                          "marked “higher is worse” is normalised so that a higher value counts against.",
         "decomposition_table": "{score} of every entity, by component",
         "decomposition_table_note": "For each component, its value and its contribution to {score}{when}.",
         "value": "value", "contribution": "contribution",
@@ -124,6 +131,8 @@ LABELS: dict[str, dict[str, str]] = {
                      "SQL-запросами самой спецификации.",
         "nav_ranking": "Рейтинг", "nav_charts": "Графики", "nav_methodology": "Методология",
         "ranking_output": "Результат {name} по: {keys}.",
+        "tree_nothing": "ничему", "tree_see_above": "см. выше", "tree_column": "столбец таблицы {table}",
+        "tree_attribute": "признак таблицы {table}", "tree_key": "ключ",
         "nav_outputs": "Все результаты", "outputs": "Все результаты спецификации",
         "outputs_note": "Каждый результат в подходящем виде: ряд по периодам целиком, группы или объекты за "
                         "последний период с графиком по периодам, результат без оси времени целиком.",
@@ -173,7 +182,12 @@ LABELS: dict[str, dict[str, str]] = {
         "no_decomposition": "Разложение «{score}» по составляющим не показано: это {how} составляющих, и никакая "
                             "его часть не принадлежит одной составляющей. Значения составляющих приведены в таблице "
                             "результата.",
-        "how_hmean": "среднее гармоническое", "how_genmean": "обобщённое среднее",
+        "how_hmean": "среднее гармоническое", "how_genmean": "обобщённое среднее", "how_mean": "среднее",
+        "how_sum": "сумма", "how_product": "произведение", "how_geomean": "среднее геометрическое",
+        "framework": "Структура показателя", "worse": "чем выше, тем хуже",
+        "framework_note": "Как спецификация строит «{root}»: каждый уровень — из составляющих под ним, с их весами "
+                          "там, где они усредняются, вплоть до данных (серые блоки). Составляющая с пометкой "
+                          "«чем выше, тем хуже» нормирована так, что большее значение идёт в минус.",
         "decomposition_table": "«{score}» каждого объекта по составляющим",
         "decomposition_table_note": "Для каждой составляющей{when} — её значение и вклад в «{score}».",
         "value": "значение", "contribution": "вклад",

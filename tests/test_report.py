@@ -19,7 +19,7 @@ import pytest
 
 import idxlang
 from conftest import ROOT, SPECS, idxc
-from idxlang.report import build
+from idxlang.report import build, render
 from idxlang.report_text import LABELS, Text, css_string, decimals, language
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -569,3 +569,90 @@ def test_without_chromium_the_pdf_is_refused_clearly_and_nothing_is_written(tmp_
     proc = idxc("report", str(SPECS / "gvc_participation.idx"), "--pdf", "--out", str(pdf))
     assert proc.returncode == 2 and "headless Chromium" in proc.stderr and "--out report.html" in proc.stderr
     assert "Traceback" not in proc.stderr and not pdf.exists() and list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- the methodology as mathematics and as a framework
+
+
+def maths(page: str) -> list[ElementTree.Element]:
+    """The formulas the page writes as MathML, parsed."""
+    return [ElementTree.fromstring(m) for m in re.findall(r"<math\b.*?</math>", page, flags=re.S)]
+
+
+def named(formula: ElementTree.Element) -> str:
+    """What a formula defines: the name left of its `=` (s_patents is s with a subscript;
+    a function's name is before its parameters)."""
+    head = formula[0][0]
+    if head.tag == "mrow":  # f(x)
+        head = head[0]
+    return "_".join(t.text for t in head.iter() if t.text) if head.tag == "msub" else head.text
+
+
+def test_every_definition_and_function_is_written_as_mathematics(tmp_path) -> None:
+    for path in sorted(SPECS.glob("*.idx")):
+        out = tmp_path / f"{path.stem}.html"
+        assert idxc("report", str(path), "--out", str(out)).returncode == 0
+        found = maths(out.read_text(encoding="utf-8"))
+        module = idxlang.load(path).module
+        written = [st for st in module.statements if isinstance(st, (idxlang.ast.Let, idxlang.ast.Def))]
+        assert sorted(map(named, found)) == sorted(st.name for st in written), path.stem  # one formula each
+    page = (tmp_path / "innovation_competitiveness.html").read_text(encoding="utf-8")
+    score = next(f for f in maths(page) if named(f) == "score")  # round(mean(a: w_a, r: w_r), 2)
+    fraction = next(score.iter("mfrac"))
+    top = ElementTree.tostring(fraction[0], encoding="unicode")
+    assert "<mi>w</mi><mi>activity</mi>" in top and "<mo>·</mo>" in top  # w_activity · activity + …
+    assert ElementTree.tostring(fraction[1], encoding="unicode").count("<msub>") == 2  # over w_activity + w_receptivity
+    page = (tmp_path / "human_development.html").read_text(encoding="utf-8")
+    hdi = next(f for f in maths(page) if named(f) == "hdi")  # round(geomean(health, education, income), 3)
+    root = next(hdi.iter("mroot"))
+    assert root[1].text == "3" and [mi.text for mi in root[0].iter("mi")] == ["health", "education", "income"]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium here (.ci/setup-engines installs Debian's)")
+def test_chromium_draws_the_formulas(tmp_path) -> None:
+    out = tmp_path / "composite.html"
+    assert idxc("report", str(SPECS / "composite_example.idx"), "--out", str(out)).returncode == 0
+    probe_js = """<pre id="probe"></pre><script>window.addEventListener("load", function () {
+      var boxes = Array.prototype.map.call(document.querySelectorAll("math"), function (m) {
+        var r = m.getBoundingClientRect(), f = m.querySelector("mfrac");
+        return [r.width, r.height, f ? f.getBoundingClientRect().height : 0]; });
+      document.getElementById("probe").textContent = JSON.stringify(boxes); });</script>"""
+    copy = tmp_path / "probe.html"
+    copy.write_text(out.read_text(encoding="utf-8").replace("</body>", probe_js + "</body>"), encoding="utf-8")
+    proc = headless(copy, "--window-size=1400,1000", "--dump-dom")
+    boxes = json.loads(html.unescape(re.search(r'<pre id="probe">([^<]*)</pre>', proc.stdout).group(1)))
+    assert len(boxes) == len(re.findall(r"^(let|def) ", written(SPECS / "composite_example.idx"), re.M)) == 17
+    assert all(w > 40 and h > 10 for w, h, _ in boxes)
+    fractions = [fh for _, _, fh in boxes if fh]
+    assert len([h for h in fractions if h > 25]) >= 4  # drawn as fractions: numerator over denominator, taller than a line
+
+
+def test_the_framework_is_the_specs_tree_with_weights_and_directions() -> None:
+    tree = build(idxlang.load(SPECS / "composite_example.idx"))["framework"]
+    assert tree.text == "index" and tree.how == "geomean"
+    assert [(c.text, c.weight, c.how) for c in tree.children] == [
+        ("innovation", "w_innovation = 0.4", "mean"), ("economy", "w_economy = 0.3", "mean"),
+        ("environment", "w_environment = 0.3", "mean")]
+    indicators = {g.text: g for c in tree.children for g in c.children}
+    assert sorted(n for n, g in indicators.items() if g.worse) == ["s_co2", "s_unemployment"]  # direction -1
+    assert indicators["s_patents"].formula == "score(patents_pc)"
+    leaves = [n for n in _walk(tree) if not n.children]
+    assert all(n.data for n in leaves) and {n.text for n in leaves} >= {"patents", "population", "unemployment"}
+    assert next(n for n in leaves if n.text == "unemployment").doc == "Unemployment rate, %"
+    page = render(build(idxlang.load(SPECS / "composite_example.idx")))
+    assert page.count('class="node') == len(list(_walk(tree))) and "× w_innovation = 0.4" in page
+
+
+def _walk(n):
+    yield n
+    for c in n.children:
+        yield from _walk(c)
+
+
+def test_the_tree_of_a_russian_spec_is_in_russian(russian) -> None:
+    """The tree's own words follow the page; the spec's keywords (output, let, by) stay as written."""
+    page, context = russian
+    tree = html.unescape(re.search(r'<h3 id="tree">.*?<pre>(.*?)</pre>', page, flags=re.S).group(1))
+    assert "столбец таблицы регионы" in tree and "см. выше" in tree and "output рейтинг_регионов by регион, год" in tree
+    assert not re.search(r"column of table|attribute of table|see above", tree)
+    assert "column of table" in build(idxlang.load(SPECS / "innovation_rating_ru.idx"), lang="en")["methodology"]
