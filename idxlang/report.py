@@ -235,7 +235,7 @@ def build(spec: "Spec", data: dict[str, str] | list[str] | None = None, output: 
         "lang": text.lang, "t": text, "title": title, "name": model.name, "spec": Path(model.path).name,
         "page_title": css_string(title), "page_word": css_string(text("page")),
         "methodology": explain(model, {k[5:]: v for k, v in LABELS[text.lang].items() if k.startswith("tree_")}), "definitions": _definitions(words, text), "functions": _functions(words, text),
-        "scales": _scales(words, text), "params": _params(model, text), "skipped": _skipped(result, text),
+        "scales": _scales(words, text), "params": _params(model, text), "data_tables": _data_tables(model, text), "skipped": _skipped(result, text),
         "charts": [], "analysis": _analysis(analysis, text), "ranking": None, "decomposition": None,
         "undecomposed": None,
     }
@@ -485,6 +485,19 @@ def _scales(words: Words, text: Text) -> list[Table]:
         found.append(_described(_headings(text, "col_class", "col_label", "col_interval", "col_meaning"), rows, (2,),
                                 text, title=heading, note=words.comment(scale.span.line, text.lang)))
     return found
+
+
+def _data_tables(model: m.Model, text: Text) -> Table:
+    """Every input table, a row per column it reads: the spec's own account of its data."""
+    rows: list[list[object]] = []
+    for t in model.tables.values():
+        keys = " × ".join(k for k in (t.entity, t.time) if k)
+        name = f"{t.name} ({t.title})" if t.title else t.name
+        source = Path(t.source).name if t.source else ""
+        for kind, columns in (("kind_attribute", t.attributes), ("kind_number", t.columns)):
+            rows += [[name, source, keys, c, text(kind), t.docs.get(c, "")] for c in columns]
+    return _described(_headings(text, "col_table", "col_file", "col_rows", "col_column", "col_kind", "col_doc"),
+                      rows, (3,), text)
 
 
 def _params(model: m.Model, text: Text) -> Table:

@@ -99,6 +99,10 @@ LABELS: dict[str, dict[str, str]] = {
         "scales_note": "A value falls into the class whose interval holds it: a square bracket includes the end of "
                        "an interval, a parenthesis leaves it out.",
         "params": "Parameters",
+        "data": "Data", "data_note": "The tables the specification reads: each one's file, what its rows are, "
+                                     "and every column it uses, with its description.",
+        "col_table": "table", "col_file": "file", "col_rows": "one row per", "col_column": "column",
+        "col_kind": "kind", "kind_number": "number", "kind_attribute": "attribute",
         "tree": "How each output is computed",
         "tree_note": "Each output's columns as a tree of what they are computed from, down to the data, in the "
                      "specification's own notation.",
@@ -207,6 +211,10 @@ LABELS: dict[str, dict[str, str]] = {
         "scales_note": "Значение относится к классу, интервал которого его содержит: квадратная скобка включает "
                        "границу интервала, круглая — исключает её.",
         "params": "Параметры",
+        "data": "Данные", "data_note": "Таблицы, которые читает спецификация: файл каждой, что составляет её "
+                                       "строки, и все используемые столбцы с их описанием.",
+        "col_table": "таблица", "col_file": "файл", "col_rows": "строка на", "col_column": "столбец",
+        "col_kind": "вид", "kind_number": "число", "kind_attribute": "признак",
         "tree": "Как рассчитан каждый выход",
         "tree_note": "Столбцы каждого выхода в виде дерева того, из чего они рассчитаны, вплоть до данных, "
                      "в записи самой спецификации.",

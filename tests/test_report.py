@@ -463,7 +463,7 @@ def dom_text(page: Path) -> str:
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no chromium here (.ci/setup-engines installs Debian's)")
 @pytest.mark.parametrize("path", sorted(SPECS.glob("*.idx")), ids=lambda p: p.stem)
-def test_chromium_shows_every_def_let_param_scale_label_and_output(path, tmp_path) -> None:
+def test_chromium_shows_every_def_let_param_table_scale_label_and_output(path, tmp_path) -> None:
     out = tmp_path / "r.html"
     assert idxc("report", str(path), "--out", str(out)).returncode == 0
     shown = dom_text(out)
@@ -474,6 +474,9 @@ def test_chromium_shows_every_def_let_param_scale_label_and_output(path, tmp_pat
         assert f"let {d.name} =" in shown, d.name
     for name in model.params:
         assert name in shown, name
+    for t in model.tables.values():  # every table with every column it reads and its doc string
+        for c in (*t.attributes, *t.columns):
+            assert c in shown and t.docs.get(c, "") in shown, (t.name, c)
     for scale, bands in scale_bands(source).items():
         for code, _, label in bands:
             assert code in shown and (label is None or label in shown), (scale, code)
