@@ -365,19 +365,36 @@ _FRIENDLY = {
     "NAME": "a name",
     "NUMBER": "a number",
     "STRING": "a quoted string",
-    "_NL": "a new line",
-    "_LINE": "an indented line",
+    "PERIOD": "a period (2024Q1, 2024-03)",
+    "COMP_OP": "a comparison (==, !=, <, <=, >, >=)",
+    "ADD_OP": "'+' or '-'",
+    "MUL_OP": "'*' or '/'",
+    "DIRECTION": "'asc' or 'desc'",
+    "OPEN": "'[' or '('",
+    "CLOSE": "']' or ')'",
+    "CALENDAR": "'yearly', 'quarterly' or 'monthly'",
     "$END": "the end of the file",
-    "COLON": "':'",
-    "LPAR": "'('",
-    "RPAR": "')'",
-    "COMMA": "','",
-    "EQUAL": "'='",
 }
+_VALUE = {"NAME", "NUMBER", "STRING", "LPAR", "MINUS"}  # what can start a value
+_LAYOUT = {"_NL", "_LINE"}  # where a line ends or continues: never what to type
+STATEMENTS = ("index", "table", "param", "def", "let", "scale", "output", "screen")
+
+
+def _terminal(name: str) -> str:
+    """What a terminal looks like to the user: its literal text, or a description;
+    never the grammar's name for it (CIRCUMFLEX, LPAR)."""
+    if name in _FRIENDLY:
+        return _FRIENDLY[name]
+    found = next((t for t in parser().terminals if t.name == name), None)
+    if found is not None and found.pattern.type == "str":
+        return repr(found.pattern.value)
+    return repr(name.lower())
 
 
 def _describe_expected(expected: set[str]) -> str:
-    names = sorted({_FRIENDLY.get(e, repr(e.lower()) if e.isalpha() else e) for e in expected})
+    if _VALUE <= expected:  # after an operator, a comma or '(': a value, whatever else would do
+        return "a value: a number, a name, a quoted string, '(' or '-'"
+    names = sorted({_terminal(e) for e in expected if e not in _LAYOUT}) or ["a new line"]
     if len(names) > 8:
         names = names[:8] + ["..."]
     return ", ".join(names)
@@ -385,6 +402,7 @@ def _describe_expected(expected: set[str]) -> str:
 
 def _syntax_error(err: UnexpectedInput, path: str, text: str) -> IdxError:
     line, column = getattr(err, "line", 0) or 0, getattr(err, "column", 0) or 0
+    hint: str | None
     if isinstance(err, UnexpectedCharacters):
         char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
         message = f"unexpected character {char!r}"
@@ -399,29 +417,87 @@ def _syntax_error(err: UnexpectedInput, path: str, text: str) -> IdxError:
         tok = err.token
         shown = "a new statement" if tok.type == "_NL" else "an indented line" if tok.type == "_LINE" else repr(str(tok))
         message = f"unexpected {shown}"
-        hint = f"expected {_describe_expected(set(err.expected))}"
+        after = _before(text, line, column)
+        wanted = _describe_expected(set(err.expected))
+        hint = f"expected {wanted}" if not after or not wanted.startswith("a value") else \
+            f"expected {wanted.replace('a value', f'a value after {after!r}', 1)}"
         if tok.type in ("_NL", "_LINE"):
             # point just after the last thing on the line, where something is missing
             line = tok.line or line
             column = tok.column or column
+    unclosed = _unclosed(text, line, column)
+    if unclosed is not None and (isinstance(err, UnexpectedEOF) or str(getattr(err, "token", "")) in STATEMENTS
+                                 or getattr(getattr(err, "token", None), "type", "") in ("_NL", "$END")):
+        (at_line, at_column), closes = unclosed
+        return IdxError(Diagnostic("error", f"syntax error: this '{closes[0]}' is never closed", path, text,
+                                   ast.Span(at_line, at_column, at_line, at_column + 1),
+                                   f"close it with '{closes[1]}' before the statement ends (line {line} starts another)"
+                                   if line > at_line else f"close it with '{closes[1]}'"))
+    token = getattr(err, "token", None)
+    if token is not None and str(token) in STATEMENTS and column > 1:
+        return IdxError(Diagnostic("error", f"syntax error: '{token}' is indented, so it continues the statement above",
+                                   path, text, ast.Span(line, column, line, column + len(str(token))),
+                                   "start each statement at the beginning of its line: an indented line continues "
+                                   "the statement above (a table's columns, a scale's bands, a long formula)"))
     width_span = ast.Span(line, column, line, column + 1)
-    word = _keyword_before(text, line, column)
-    if word:
-        hint = f"'{word}' is a keyword inside a call; to use it as a name there, write it in backquotes: `{word}`"
+    keyword = _keyword_before(text, line, column)
+    if keyword:  # the word is what is wrong, not the comma after it
+        word, at = keyword
+        return IdxError(Diagnostic("error", f"syntax error: '{word}' is a clause keyword inside a call", path, text,
+                                   ast.Span(line, at, line, at + len(word)),
+                                   f"to use it as a name there, write it in backquotes: `{word}`"))
     return IdxError(Diagnostic("error", f"syntax error: {message}", path, text, width_span, hint))
+
+
+def _before(text: str, line: int, column: int) -> str | None:
+    """The operator or punctuation just before the error, if that is what it follows."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    found = re.search(r"(\*\*|[-+*/^,(:=<>!?]+)\s*$", lines[line - 1][: max(column - 1, 0)])
+    return found.group(1) if found else None
+
+
+def _unclosed(text: str, line: int, column: int) -> tuple[tuple[int, int], str] | None:
+    """The last '(' or '[' opened and not closed in the statement up to the error (quoted
+    text, backquoted names and comments aside), with its closing bracket."""
+    lines = text.splitlines()
+    first = line - 1 if column > 1 else line - 2  # a token at column 1 starts the next statement
+    while first > 0 and (first >= len(lines) or not lines[first][:1].strip() or lines[first].startswith("#")
+                         or not lines[first].split()[0] in STATEMENTS):
+        first -= 1
+    opened: list[tuple[int, int, str]] = []
+    for k in range(first, min(line, len(lines))):
+        row = lines[k] if k < line - 1 else lines[k][: max(column - 1, 0)]
+        quote = None
+        for j, ch in enumerate(row):
+            if quote:
+                quote = None if ch == quote else quote
+            elif ch in "\"`":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "([":
+                opened.append((k + 1, j + 1, ch))
+            elif ch in ")]" and opened:
+                opened.pop()
+    if not opened:
+        return None
+    at_line, at_column, ch = opened[-1]
+    return (at_line, at_column), ch + {"(": ")", "[": "]"}[ch]
 
 
 CLAUSE_WORDS = frozenset({"over", "by", "in", "ties", "asc", "desc", "direction", "present", "power", "unclipped", "where"})
 
 
-def _keyword_before(text: str, line: int, column: int) -> str | None:
+def _keyword_before(text: str, line: int, column: int) -> tuple[str, int] | None:
     """A clause keyword just before the error, which the author most likely meant as a
-    name (a column called `power` in `mean(power, x)`)."""
+    name (a column called `power` in `mean(power, x)`), and its column."""
     lines = text.splitlines()
     if not 1 <= line <= len(lines):
         return None
     found = re.search(r"([A-Za-z_]+)\s*$", lines[line - 1][: max(column - 1, 0)])
-    return found.group(1) if found and found.group(1) in CLAUSE_WORDS else None
+    return (found.group(1), found.start(1) + 1) if found and found.group(1) in CLAUSE_WORDS else None
 
 
 def parse(text: str, path: str = "<spec>") -> ast.Module:

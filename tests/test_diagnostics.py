@@ -132,7 +132,8 @@ def test_a_keyword_used_as_a_name_inside_a_call_gets_the_backquote_hint(write):
     with pytest.raises(idxlang.IdxError) as err:
         idxlang.load(path)
     text = err.value.render()
-    assert "k.idx:3:27: error: syntax error" in text and "write it in backquotes: `power`" in text
+    assert "k.idx:3:22: error: syntax error: 'power' is a clause keyword" in text  # at the word, not the comma
+    assert "write it in backquotes: `power`" in text
     fixed = write("k.idx", 'table t: r by y from "k.csv"\n  power, b\noutput by r, y: mean(`power`, b) as m\n')
     assert idxlang.load(fixed).table().to_pylist() == [{"r": "A", "y": 1, "m": 1.5}]
 
@@ -170,3 +171,46 @@ def test_spans_run_from_the_keyword_to_the_closing_parenthesis() -> None:
     assert rank.polarity.value == -1
     window = cond.orelse.within
     assert (window.span.column, window.span.end_column) == _at(SPANNED, "in 2001..2003")[1:]
+
+
+# ---------------------------------------------------------------- issue 24: syntax errors where the mistake is
+
+
+def test_a_missing_parenthesis_is_reported_at_the_one_left_open() -> None:
+    for body, at in [("let x = mean(rd_costs over region\noutput by year: x\n", (6, 13)),
+                     ("let x = round(max(rd_costs over region), 2\nlet y = x\noutput by year: y\n", (6, 14)),
+                     ("output by region, year: round(rd_costs, 2\n", (6, 30))]:
+        out = error_of(HEADER + body)
+        assert out.startswith(f"spec.idx:{at[0]}:{at[1]}: error: syntax error: this '(' is never closed"), out
+        assert caret(out, at[0]) == at[1] and "close it with ')'" in out
+
+
+def test_a_statement_indented_by_mistake_says_indented_lines_continue() -> None:
+    out = error_of(HEADER + "let x = rd_costs * 2\n  let y = x + 1\noutput by region, year: x\n")
+    assert "spec.idx:7:3: error: syntax error: 'let' is indented, so it continues the statement above" in out
+    assert "an indented line continues the statement above" in out and caret(out, 7) == 3
+
+
+def test_hints_never_name_the_grammars_terminals() -> None:
+    """Every one-character deletion from a valid spec that breaks its syntax: the hint
+    says what to type (`'^'`, `'+' or '-'`), never a terminal's name (`circumflex`)."""
+    from idxlang.parse import parser
+
+    internal = {f"'{t.name.lower()}'" for t in parser().terminals
+                if t.pattern.type == "str" and t.name.lower() != t.pattern.value} | {"'minus'", "'close'", "'open'"}
+    text = HEADER + ("let x = round(mean(rd_costs: 2, patents: 1) ^ 2 / (rd_costs + 1), 3)\n"
+                     "let y = if x > 1 then x else -x ?? 0\n"
+                     "output by region, year: x, y as z\n")
+    broken = 0
+    for i in range(len(HEADER), len(text)):
+        if text[i] in " \n":
+            continue
+        try:
+            idxlang.loads(text[:i] + text[i + 1:], path="spec.idx")
+        except idxlang.IdxError as err:
+            message = err.render()
+            if "syntax error" in message:
+                broken += 1
+                assert not any(name in message for name in internal), message
+                assert "a new line" not in message.split("hint:")[-1] or "expected a new line" in message, message
+    assert broken > 30
