@@ -30,6 +30,7 @@ class _Scope:
     locals: dict[str, m.Expr] = field(default_factory=dict)  # def params and output aliases
     calls: tuple[str, ...] = ()  # user functions being checked, for recursion
     texts: dict[str, str] = field(default_factory=dict)  # def params -> their place in the text
+    wrong: set[str] = field(default_factory=set)  # output columns found wrong: using one is a follow-on
 
 
 class _Context:
@@ -72,9 +73,15 @@ _OPERANDS = {**dict.fromkeys(("+", "-", "*", "/", "^", "<", "<=", ">", ">="), "n
              "and": "condition", "or": "condition"}
 
 
+class _FollowOn(Exception):
+    """A statement that uses one found wrong: its error is that one's, already reported."""
+
+
 class Checker:
     def __init__(self, decl: Declarations) -> None:
         self.decl = decl
+        self.errors: list[Diagnostic] = []  # every independent error, in the order found
+        self.failed: set[str] = set()  # lets found wrong: what uses them is not checked again
         self.locals: set[str] = set()  # the names outputs' own columns took: one namespace with the lets
         self.resolved: dict[str, m.Definition] = {}
         self.resolving: list[tuple[str, ast.Span]] = []
@@ -88,6 +95,8 @@ class Checker:
     def let(self, name: str, span: ast.Span) -> m.Definition:
         if name in self.resolved:
             return self.resolved[name]
+        if name in self.failed:
+            raise _FollowOn(name)
         names = [n for n, _ in self.resolving]
         if name in names:
             cycle = names[names.index(name):] + [name]
@@ -97,6 +106,13 @@ class Checker:
         self.resolving.append((name, span))
         try:
             expr = self.expr(st.value, _Scope())
+        except _FollowOn:
+            self.failed.add(name)
+            raise
+        except IdxError as err:  # this let's own mistake: reported once, and what uses it is not checked
+            self.failed.add(name)
+            self.errors += err.diagnostics
+            raise _FollowOn(name) from None
         finally:
             self.resolving.pop()
         d = m.Definition(name, expr, expr.grain, f"let {name} = {ast.unparse(st.value)}", st.span.line, st.span,
@@ -123,6 +139,8 @@ class Checker:
         return self.dispatch[type(e)](e, scope)
 
     def name(self, e: ast.Name, scope: _Scope) -> m.Expr:  # type: ignore[override]
+        if e.id in scope.wrong:
+            raise _FollowOn(e.id)
         d = self.decl
         if e.id in scope.locals:
             return scope.locals[e.id]
@@ -263,25 +281,38 @@ class Checker:
         columns: list[m.OutputColumn] = []
         local: dict[str, m.Definition] = {}
         for item in st.items:
-            value = self.expr(item.value, scope)
-            if item.alias is None and not isinstance(item.value, ast.Name):
-                raise self.decl.error("name this column: add 'as <name>'", item.span)
-            alias = item.alias.id if item.alias else item.value.id  # type: ignore[union-attr]
-            if any(c.alias == alias for c in columns) or alias in dims:
-                raise self.decl.error(f"output {name} has two columns named '{alias}'", item.span)
-            if not m.covers(axes, grain, value.grain):
-                raise self.decl.error(f"'{alias}' is {value.grain}, finer than the output's {grain}", item.span,
-                                      "reduce it to the output's grain (over/by), or output it by its own axes")
-            if isinstance(value, m.Ref):
-                source = value.name
-            else:
-                source = self.local_name(name, alias)
-                text = f"output {name}: {ast.unparse(item.value)} as {alias}"
-                local[source] = m.Definition(source, value, value.grain, text, item.span.line, item.span)
-                value = m.Ref(source, value.grain, m.RefKind.LET, item.span)
-            scope.locals[alias] = value
-            columns.append(m.OutputColumn(alias, source, value.grain))
+            try:
+                columns.append(self.column(item, name, grain, dims, scope, columns, local))
+            except (_FollowOn, IdxError) as err:  # each column on its own; one using a wrong one is not checked
+                if isinstance(err, IdxError):
+                    self.errors += err.diagnostics
+                scope.wrong.add(item.alias.id if item.alias else ast.unparse(item.value))
+        if scope.wrong:
+            raise _FollowOn(name)
         return m.Output(name, grain, tuple(dims), tuple(columns), local, st.span.line)
+
+    def column(self, item: ast.OutputItem, name: str, grain: m.Grain, dims: list[str], scope: _Scope,
+               columns: list[m.OutputColumn], local: dict[str, m.Definition]) -> m.OutputColumn:
+        """One column of an output: its value at the output's grain, under its alias."""
+        axes = self.decl.axes
+        value = self.expr(item.value, scope)
+        if item.alias is None and not isinstance(item.value, ast.Name):
+            raise self.decl.error("name this column: add 'as <name>'", item.span)
+        alias = item.alias.id if item.alias else item.value.id  # type: ignore[union-attr]
+        if any(c.alias == alias for c in columns) or alias in dims:
+            raise self.decl.error(f"output {name} has two columns named '{alias}'", item.span)
+        if not m.covers(axes, grain, value.grain):
+            raise self.decl.error(f"'{alias}' is {value.grain}, finer than the output's {grain}", item.span,
+                                  "reduce it to the output's grain (over/by), or output it by its own axes")
+        if isinstance(value, m.Ref):
+            source = value.name
+        else:
+            source = self.local_name(name, alias)
+            text = f"output {name}: {ast.unparse(item.value)} as {alias}"
+            local[source] = m.Definition(source, value, value.grain, text, item.span.line, item.span)
+            value = m.Ref(source, value.grain, m.RefKind.LET, item.span)
+        scope.locals[alias] = value
+        return m.OutputColumn(alias, source, value.grain)
 
     def local_name(self, output: str, alias: str) -> str:
         """The name of an output's own column: its alias, unless a let, a column, a
@@ -295,24 +326,46 @@ class Checker:
 
     # ------------------------------------------------------------ driver
     def run(self) -> m.Model:
+        """Every let and output checked, each on its own: all independent errors are
+        reported together (in the order of the spec), none that follows from another."""
         d = self.decl
         for name, st in d.lets.items():
-            self.let(name, st.name_span)
+            try:
+                self.let(name, st.name_span)
+            except _FollowOn:
+                pass
         index = next((s for s in d.module.statements if isinstance(s, ast.Index)), None)
         spec_name = index.name if index else Path(d.module.path).stem
         outputs: dict[str, m.Output] = {}
         for st in d.module.statements:
             if isinstance(st, ast.Output):
-                out = self.output(st, spec_name)
-                if out.name in outputs:
-                    raise d.error(f"two outputs are named '{out.name}': the first is on line {outputs[out.name].line}",
-                                  st.span, "give each output its own name: output <name> by ...")
-                outputs[out.name] = out
+                try:
+                    out = self.output(st, spec_name)
+                    if out.name in outputs:
+                        raise d.error(f"two outputs are named '{out.name}': the first is on line "
+                                      f"{outputs[out.name].line}", st.span,
+                                      "give each output its own name: output <name> by ...")
+                    outputs[out.name] = out
+                except _FollowOn:
+                    pass
+                except IdxError as err:
+                    self.errors += err.diagnostics
+        if self.errors:
+            raise IdxError(*_distinct(self.errors))
         if not outputs:
             raise IdxError(Diagnostic("error", "the spec has no output", d.module.path, d.module.source,
                                       hint="add: output by <axes>: <columns>"))
         return m.Model(spec_name, index.title if index else None, d.module.path, d.axes, d.tables,
                        self.resolved, outputs, d.params, tuple(d.warnings), d.screens)
+
+
+def _distinct(found: list[Diagnostic]) -> list[Diagnostic]:
+    """Each error once (a def wrong for the same reason wherever it is applied), in the
+    order of the spec."""
+    seen: dict[tuple[str, object], Diagnostic] = {}
+    for diag in found:
+        seen.setdefault((diag.message, diag.span), diag)
+    return sorted(seen.values(), key=lambda x: (x.span.line, x.span.column) if x.span else (0, 0))
 
 
 def _only_axes(e: m.Expr) -> bool:

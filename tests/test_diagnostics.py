@@ -214,3 +214,47 @@ def test_hints_never_name_the_grammars_terminals() -> None:
                 assert not any(name in message for name in internal), message
                 assert "a new line" not in message.split("hint:")[-1] or "expected a new line" in message, message
     assert broken > 30
+
+
+# ---------------------------------------------------------------- issue 24: every error at once
+
+
+THREE = HEADER + """let top = max(rd_cost over region)
+let twice = top * 2
+let spread = max(patents over regoin)
+let ok = rd_costs / 2
+output by year: twice, spread, sum(ok over region) as total, summ(patents over region) as p
+output districts by district: ok
+"""
+
+
+def test_check_reports_every_independent_error_and_no_follow_on(write) -> None:
+    """Four mistakes in four places: an unknown column, an unknown axis, an unknown
+    function, a grain too fine. `twice` uses the wrong `top` and is not reported again;
+    the first output's other columns are checked all the same."""
+    with pytest.raises(idxlang.IdxError) as err:
+        idxlang.loads(THREE, path="spec.idx")
+    found = [(d.span.line, d.message) for d in err.value.diagnostics]
+    assert found == [(6, "unknown name 'rd_cost'"), (8, "unknown axis 'regoin'"), (10, "unknown function 'summ'"),
+                     (11, "'ok' is region × year, finer than the output's district")]
+    path = write("three.idx", THREE)
+    proc = idxc("check", str(path))
+    assert proc.returncode == 2 and proc.stderr.count(": error: ") == 4 and "Traceback" not in proc.stderr
+    assert proc.stderr.index("did you mean 'rd_costs'?") < proc.stderr.index("did you mean 'region'?")
+
+
+def test_the_language_server_shows_every_error() -> None:
+    from idxlang.lsp import Document
+
+    assert [d.span.line for d in Document(THREE, "spec.idx").diagnostics] == [6, 8, 10, 11]
+
+
+def test_a_cycle_is_one_error_and_a_def_wrong_everywhere_is_reported_once() -> None:
+    cyclic = HEADER + "let a = b + 1\nlet b = a * 2\noutput by region, year: a\n"
+    with pytest.raises(idxlang.IdxError) as err:
+        idxlang.loads(cyclic, path="spec.idx")
+    assert [d.message for d in err.value.diagnostics] == ["cycle: a → b → a"]
+    twice = HEADER + "def f(x) = x + nope\nlet a = f(rd_costs)\nlet b = f(patents)\noutput by region, year: a, b\n"
+    with pytest.raises(idxlang.IdxError) as err:
+        idxlang.loads(twice, path="spec.idx")
+    assert [d.message for d in err.value.diagnostics] == ["unknown name 'nope'"]
