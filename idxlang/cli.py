@@ -201,6 +201,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """What changed between two versions of a spec: its statements, its SQL, its results."""
+    from . import diff
+    from .api import loads
+
+    text, at = diff.read_old(args.old)
+    values = _params(args.param)
+    old = loads(text, values, path=at)
+    new = _load(argparse.Namespace(spec=args.new, param=args.param, layout=[]))
+    found = diff.changes(old.module, new.module)  # type: ignore[arg-type]
+    sql = diff.sql_diff(old, new, args.old, args.new)
+    effects = None if args.no_run else diff.results(old, new, args.old_data or args.data or None, args.data or None)
+    reach = {**diff.reached(old), **diff.reached(new)}
+    print(diff.render(found, sql, effects, args.old, args.new, args.top, reach), end="")
+    return 0
+
+
 def cmd_debug(args: argparse.Namespace) -> int:
     """One stage of the compiler, as text."""
     from .compile import load_module
@@ -441,6 +458,16 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--lang", choices=("en", "ru"),
                      help="the language of the report's own words (default: the spec's, from its titles and docs)")
     rep.set_defaults(func=cmd_report)
+
+    dif = sub.add_parser("diff", help="what changed between two versions of a spec: statements, SQL, results")
+    dif.add_argument("old", metavar="OLD", help="the earlier spec: a file, or a git revision of one as REV:PATH")
+    dif.add_argument("new", metavar="NEW", help="the later spec")
+    dif.add_argument("--data", action="append", default=[], metavar="[TABLE=]FILE", help="data for both (default: each spec's own)")
+    dif.add_argument("--old-data", action="append", default=[], metavar="[TABLE=]FILE", help="data for OLD, when it differs")
+    dif.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    dif.add_argument("--top", type=int, default=10, metavar="N", help="rows shown per changed column (default 10)")
+    dif.add_argument("--no-run", action="store_true", help="compare the statements and the SQL only")
+    dif.set_defaults(func=cmd_diff)
 
     dbg = sub.add_parser("debug", help="print one stage of the compiler: ast, model, core, plan or sql")
     dbg.add_argument("stage", choices=("ast", "model", "core", "plan", "sql"),
