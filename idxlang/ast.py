@@ -56,7 +56,7 @@ class Label:
 
 @dataclass(frozen=True)
 class Unary:
-    op: str  # "-" or "not"
+    op: str  # "-", "not", "is missing" or "is not missing" (written after the operand)
     operand: Expr
     span: Span = _span()
 
@@ -322,6 +322,9 @@ class _Unparser:
         if isinstance(e, Label):
             return e.text
         if isinstance(e, Unary):
+            if e.op.startswith("is "):  # a test, as loose as a comparison
+                text = f"{unparse(e.operand, 6)} {e.op}"
+                return f"({text})" if parent > 5 else text
             inner = unparse(e.operand, 8)
             return f"-{inner}" if e.op == "-" else f"not {inner}"
         if isinstance(e, Binary):

@@ -164,6 +164,9 @@ class Checker:
 
     def unary(self, e: ast.Unary, scope: _Scope) -> m.Expr:
         arg = self.expr(e.operand, scope)
+        if e.op.startswith("is "):  # `x is missing`: a condition that is never missing itself
+            known = m.Op("known", (arg,), arg.grain, e.span)
+            return known if e.op == "is not missing" else m.Op("not", (known,), arg.grain, e.span)
         op = "neg" if e.op == "-" else "not"
         self.expect(arg, "number" if op == "neg" else "condition", e.operand.span, "-" if op == "neg" else "not")
         return m.Op(op, (arg,), arg.grain, e.span)

@@ -40,6 +40,9 @@ def expr(e: ast.Expr, parent: int = 0) -> ET.Element:
         return _name(e.id)
     if isinstance(e, ast.Label):
         return _leaf("mi", e.text)
+    if isinstance(e, ast.Unary) and e.op.startswith("is "):
+        node = _row(expr(e.operand, 5), _leaf("mtext", f"\u00a0{e.op}"))
+        return _paren(node) if parent > 4 else node
     if isinstance(e, ast.Unary):
         node = _row(_mo("−" if e.op == "-" else "¬"), expr(e.operand, _UNARY))
         return _paren(node) if parent > _UNARY else node

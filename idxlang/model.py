@@ -386,7 +386,7 @@ def grouped_by(e: Expr) -> set[str]:
     return found
 
 
-_CONDITIONS = frozenset({"==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "known"})
+_CONDITIONS = frozenset({"==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "known", "startswith", "contains"})
 
 
 def kind(e: Expr, resolve: Callable[[str], Expr | None]) -> str | None:
@@ -415,7 +415,7 @@ def kind(e: Expr, resolve: Callable[[str], Expr | None]) -> str | None:
 
 # operators whose result is present whenever all their operands are
 _TOTAL_OPS = frozenset({"+", "-", "*", "neg", "abs", "exp", "round", "not", "and", "or",
-                        "==", "!=", "<", "<=", ">", ">=", "least", "greatest", "if"})
+                        "==", "!=", "<", "<=", ">", ">=", "least", "greatest", "if", "startswith", "contains"})
 
 
 def never_missing(e: Expr, resolve: Callable[[str], Expr | None]) -> bool:

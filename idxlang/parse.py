@@ -273,6 +273,12 @@ class _ToAst(Transformer):
     def not_op(self, items):
         return ast.Unary("not", _kept(items)[0], _cover(items))
 
+    def is_missing(self, items):
+        return ast.Unary("is missing", _kept(items)[0], _cover(items))
+
+    def is_not_missing(self, items):
+        return ast.Unary("is not missing", _kept(items)[0], _cover(items))
+
     def if_expr(self, items):
         return ast.If(*_kept(items), span=_cover(items))
 

@@ -300,7 +300,7 @@ def _cte(name: str, query: exp.Expression, note: str) -> exp.CTE:
 # values and the data's own identifiers (entities, attributes) as they come.
 INTEGER, NUMBER = "BIGINT", "DOUBLE"
 _ALONG = frozenset({"lag", "fill_forward", "fill_backward"})  # windows whose value is one of their argument's
-_LOGICAL = frozenset({"==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "known"})
+_LOGICAL = frozenset({"==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "known", "startswith", "contains"})
 
 
 def column_kinds(model: m.Model, output: str) -> dict[str, str | None]:

@@ -299,3 +299,34 @@ def test_bands_half_open_on_the_right(write):
     spec = PANEL + 'scale s\n  "low" [0, 5)\n  "high" [5, 10]\n  "neg" [-inf, 0)\n\noutput by firm, year: classify(x, s) as c\n'
     rows, _ = run(write, spec, "firm,year,x,y\nA,2014,4.999,1\nB,2014,5,1\nC,2014,-1,1\n")
     assert [r["c"] for r in rows] == ["low", "high", "neg"]
+
+
+# ---------------------------------------------------------------- issue 24: small gaps met on real files
+
+
+def test_is_missing_and_text_tests_agree_with_the_reference(tmp_path) -> None:
+    """`x is missing` is never missing itself; `startswith`/`contains` are missing where
+    the text is; both computed by idxc on DuckDB and by the reference interpreter."""
+    from idxlang.reference import evaluate, load_tables
+
+    (tmp_path / "s.csv").write_text("region,year,country,x,y\nR1,2020,Republic of A,1,\nR2,2020,Finland,2,5\n"
+                                    "S3,2020,Poland,,6\nS4,2020,,4,7\n", encoding="utf-8")
+    spec = tmp_path / "s.idx"
+    spec.write_text('table t: region by year from "s.csv"\n  country attribute\n  x, y\n'
+                    "let gap = if x is missing then y else x\n"
+                    'output o by year: sum(if startswith(country, "Rep") then x else 0 over region) as rep,\n'
+                    '  sum(if x is missing then 1 else 0 over region) as gaps\n'
+                    'output p by region, year: gap, contains(country, "land") as land, x + y is not missing as both,\n'
+                    '  startswith(region, "R") as r\n', encoding="utf-8")
+    loaded = idxlang.load(spec)
+    run = loaded.run()
+    got = {n: run.tables[n].to_pylist() for n in ("o", "p")}
+    assert got["o"] == [{"year": 2020, "rep": 1.0, "gaps": 1.0}]
+    assert [(r["region"], r["gap"], r["land"], r["both"], r["r"]) for r in got["p"]] == [
+        ("R1", 1.0, False, False, True), ("R2", 2.0, True, True, True), ("S3", 6.0, True, False, False),
+        ("S4", 4.0, None, True, False)]
+    reference = evaluate(loaded.model, load_tables(loaded.model, {}))
+    assert [tuple(r) for r in reference["p"].rows] == [tuple(r.values()) for r in got["p"]]
+    assert [tuple(r) for r in reference["o"].rows] == [tuple(r.values()) for r in got["o"]]
+    with pytest.raises(idxlang.IdxError, match="numeric column"):
+        idxlang.loads('table t: region by year\n  x\noutput by region, year: startswith(x, "1") as s\n')

@@ -332,10 +332,10 @@ class Gen:
     def cond(self, g: Grain, depth: int) -> E:
         """A condition whose grain broadcasts onto g: a comparison of exact values, of an
         entity or attribute with a code, of the year; and, or, not."""
-        options = [(6, "compare")]
+        options = [(6, "compare"), (2, "missing")]
         texts = self.text_atoms(g)
         if texts:
-            options.append((3, "text"))
+            options += [(3, "text"), (2, "text-test")]
         if self.yearly and self.time in g:
             options.append((2, "year"))
         if depth > 0:
@@ -353,6 +353,19 @@ class Gen:
             self.note("compare:text")
             return E(f'{name} {self.pick(["!=", "=="])} "{self.pick(list(codes))}"', grain, kind="bool", atomic=False,
                      data=False, top="compare:text")
+        if form == "missing":  # `x is missing`: a condition that is never missing itself
+            h = self.pick(self.lat.under(g))
+            x = self.num(h, depth - 1, DET)
+            test = self.pick(["is missing", "is not missing"])
+            self.note(f"test:{test}")
+            return E(f"{x.wrapped} {test}", x.grain, kind="bool", atomic=False, top=f"test:{test}")
+        if form == "text-test":
+            name, codes, grain = self.pick(texts)
+            code = self.pick(list(codes))
+            func = self.pick(["startswith", "contains"])
+            part = code[:max(1, len(code) // 2)] if func == "startswith" else code[len(code) // 2:] or code
+            self.note(f"fn:{func}")
+            return E(f'{func}({name}, "{part}")', grain, kind="bool", atomic=False, data=False, top=f"fn:{func}")
         if form == "year":
             self.note("compare:year")
             return E(f"{self.time} {self.pick(['>', '>=', '<', '!='])} {self.pick(list(self.ax.periods))}",

@@ -132,6 +132,9 @@ OPERATORS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
                                 expressions=[a[2]], ignore_nulls=True),
     "exp": lambda a: exp.Exp(this=a[0]),
     "abs": lambda a: exp.Abs(this=a[0]),
+    # tests on text: the position of the part in the text (1: at its start), missing with the text
+    "startswith": lambda a: exp.EQ(this=exp.StrPosition(this=a[0], substr=a[1]), expression=lit(1)),
+    "contains": lambda a: exp.GT(this=exp.StrPosition(this=a[0], substr=a[1]), expression=lit(0)),
 }
 
 
@@ -150,5 +153,23 @@ def _scalar(name: str, lo: int, hi: int) -> Builtin:
     return Builtin(name, f"{name}({shown})", check)
 
 
-BUILTINS = (_scalar("ln", 1, 1), _scalar("exp", 1, 1), _scalar("abs", 1, 1), _scalar("sqrt", 1, 1),
+def _text_test(name: str) -> Builtin:
+    """`startswith(region, "RU-")`, `contains(country, "Republic")`: conditions on text (an
+    attribute, a key, a quoted string), case-sensitive, missing where the text is."""
+    def check(ctx: CheckContext, e: ast.Call) -> m.Expr:
+        require(ctx, e, 2, 2)
+        args = [ctx.expr(a.value) for a in e.args]
+        for a, arg in zip(args, e.args):
+            if m.kind(a, lambda n: None) in ("number", "condition") and not isinstance(a, m.Ref):
+                raise ctx.error(f"{name}() tests text (an attribute, a key or a quoted string), not a "
+                                f"{m.kind(a, lambda n: None)}", arg.span)
+            if isinstance(a, m.Ref) and a.kind is m.RefKind.COLUMN:
+                raise ctx.error(f"{name}() tests text, and '{a.name}' is a numeric column", arg.span,
+                                "declare it `attribute` in its table to read it as text")
+        return m.Op(name, tuple(args), ctx.combine(args, [a.span for a in e.args]), e.span)
+
+    return Builtin(name, f"{name}(text, part)", check)
+
+
+BUILTINS = (_text_test("startswith"), _text_test("contains"), _scalar("ln", 1, 1), _scalar("exp", 1, 1), _scalar("abs", 1, 1), _scalar("sqrt", 1, 1),
             _scalar("round", 1, 2), _scalar("least", 2, 99), _scalar("greatest", 2, 99))

@@ -93,6 +93,9 @@ OPERATORS: dict[str, Callable[..., object]] = {
     "round": _guard(_round),
     "least": _extreme(min), "greatest": _extreme(max),
     "not": _not, "and": _logic(True), "or": _logic(False),
+    "known": lambda a: a is not None,  # `x is not missing`: never missing itself
+    "startswith": _compare(lambda a, b: str(a).startswith(str(b))),
+    "contains": _compare(lambda a, b: str(b) in str(a)),
     "==": _compare(lambda a, b: a == b), "!=": _compare(lambda a, b: a != b),
     "<": _compare(lambda a, b: a < b), "<=": _compare(lambda a, b: a <= b),  # type: ignore[operator]
     ">": _compare(lambda a, b: a > b), ">=": _compare(lambda a, b: a >= b),  # type: ignore[operator]
