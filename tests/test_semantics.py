@@ -330,3 +330,28 @@ def test_is_missing_and_text_tests_agree_with_the_reference(tmp_path) -> None:
     assert [tuple(r) for r in reference["o"].rows] == [tuple(r.values()) for r in got["o"]]
     with pytest.raises(idxlang.IdxError, match="numeric column"):
         idxlang.loads('table t: region by year\n  x\noutput by region, year: startswith(x, "1") as s\n')
+
+
+def test_a_weighted_mean_of_a_group(tmp_path) -> None:
+    """mean(x: w by g) = Σ w·x / Σ w over the cells with both: D1 (10·1 + 30·3) / 40 = 2.5;
+    D2 keeps only D (C has no x, E no weight): 8; over all regions 140 / 45."""
+    from idxlang.reference import evaluate, load_tables
+
+    (tmp_path / "w.csv").write_text("region,year,district,pop,x\nA,2020,D1,10,1\nB,2020,D1,30,3\nC,2020,D2,5,\n"
+                                    "D,2020,D2,5,8\nE,2020,D2,,100\n", encoding="utf-8")
+    spec = tmp_path / "w.idx"
+    spec.write_text('table t: region by year from "w.csv"\n  district attribute\n  pop, x\n'
+                    "output o by district, year: mean(x: pop by district) as wm\n"
+                    "output p by year: mean(x: pop over region) as wm, mean(x: pop - pop over region) as zero\n",
+                    encoding="utf-8")
+    loaded = idxlang.load(spec)
+    run = loaded.run()
+    assert run.tables["o"].to_pylist() == [{"district": "D1", "year": 2020, "wm": 2.5},
+                                           {"district": "D2", "year": 2020, "wm": 8.0}]
+    (p,) = run.tables["p"].to_pylist()
+    assert p["wm"] == pytest.approx(140 / 45, rel=1e-15) and p["zero"] is None  # weights summing to 0: missing
+    reference = evaluate(loaded.model, load_tables(loaded.model, {}))
+    assert [tuple(r) for r in reference["o"].rows] == [tuple(r.values()) for r in run.tables["o"].to_pylist()]
+    assert reference["p"].rows[0][1] == pytest.approx(p["wm"], rel=1e-15) and reference["p"].rows[0][2] is None
+    with pytest.raises(idxlang.IdxError, match="takes no weights"):
+        idxlang.loads("table t: region by year\n  x, w\noutput by year: max(x: w over region) as m\n")

@@ -314,12 +314,33 @@ def _check(ctx: CheckContext, e: ast.Call) -> m.Expr:
                         f"name the axis: {e.func}(x over <entity or time axis>) or {e.func}(x by <attribute>)")
     if e.over is not None and e.by is not None:
         raise ctx.error(f"{e.func}() takes 'over' or 'by', not both", e.span)
+    if e.func == "mean" and len(e.args) == 1 and e.args[0].weight is not None:
+        return _weighted_mean(ctx, e)
     require(ctx, e, *((2, 2) if e.func == "quantile" else (1, 1)), clauses={"over", "by", "within"})
     arg = ctx.expr(e.args[0].value)
     extra = (m.Const(probability(ctx, e.args[1].value)),) if e.func == "quantile" else ()
     if e.over is not None:
         return _over(ctx, e, arg, extra)
     return _by(ctx, e, arg, extra)
+
+
+def _weighted_mean(ctx: CheckContext, e: ast.Call) -> m.Expr:
+    """`mean(x: w by group)`: Σ w·x / Σ w over the cells where both are present (a
+    population-weighted mean of regions by district), missing where the weights sum to
+    0; the two sums' skipped values are counted as any reduction's."""
+    require(ctx, e, 1, 1, clauses={"over", "by", "within"}, weights=True)
+    arg = e.args[0]
+    x, w = ctx.expr(arg.value), ctx.expr(arg.weight)  # type: ignore[arg-type]
+    grain = ctx.combine([x, w], [arg.value.span, arg.weight.span])  # type: ignore[union-attr]
+    product = m.Op("*", (x, w), grain, arg.span)
+    weight = m.Op("if", (m.Op("known", (product,), grain, arg.span), w, m.Const(None)), grain, arg.span)
+    wx = ast.Binary("*", arg.weight, arg.value, arg.span)  # type: ignore[arg-type]
+    parts = []
+    for value, written in ((product, wx), (weight, arg.weight)):
+        total = ast.Call("sum", (ast.Arg(written, span=arg.span),), e.over, e.by, e.within, span=e.span,
+                         func_span=e.func_span)  # type: ignore[arg-type]
+        parts.append((_over if e.over is not None else _by)(ctx, total, value, ()))
+    return m.Op("/", tuple(parts), parts[0].grain, e.span)
 
 
 def _over(ctx: CheckContext, e: ast.Call, arg: m.Expr, extra: tuple[m.Expr, ...]) -> m.Call:
