@@ -107,6 +107,7 @@ class Call:
     func: str
     args: tuple[Arg, ...]
     over: Name | None = None
+    over_more: tuple[Name, ...] = ()  # `over a, b`: the axes after the first
     by: Name | None = None
     within: Range | None = None
     direction: str | None = None
@@ -287,7 +288,7 @@ _PRECEDENCE = {"??": 1, "or": 2, "and": 3, "==": 5, "!=": 5, "<": 5, "<=": 5, ">
 def clauses(e: Call) -> list[str]:
     """A call's clauses after its arguments (`over region`, `ties first`, …), as written."""
     found = [
-        f"over {e.over.id}" if e.over else "",
+        f"over {', '.join(n.id for n in (e.over, *e.over_more))}" if e.over else "",
         f"by {e.by.id}" if e.by else "",
         f"in {unparse(e.within.start)}..{unparse(e.within.end)}" if e.within else "",
         e.direction or "",

@@ -324,7 +324,8 @@ class _ToAst(Transformer):
         return ast.Arg(items[0], items[1], _cover(items))
 
     def over(self, items):
-        return ("over", _ident(items[-1]))
+        names = [_ident(t) for t in items[1:] if isinstance(t, Token) and t.type == "NAME"]
+        return ("over", names[0]) if len(names) == 1 else ("over", (names[0], tuple(names[1:])))
 
     def by(self, items):
         return ("by", _ident(items[-1]))
@@ -362,7 +363,10 @@ class _ToAst(Transformer):
             if isinstance(item, tuple):
                 key, value = item
                 if key in clauses:
-                    raise IdxError(Diagnostic("error", f"'{key}' is given twice in {func}(...)", span=_cover(items)))
+                    raise IdxError(Diagnostic("error", f"'{key}' is given twice in {func}(...)", span=_cover(items),
+                                              hint="over two axes: over a, b" if key == "over" else None))
+                if key == "over" and isinstance(value, tuple):  # over a, b: the first, and the others
+                    value, clauses["over_more"] = value
                 clauses[key] = value
         return ast.Call(_name(func), args, span=_cover(items), func_span=_tspan(func), **clauses)
 

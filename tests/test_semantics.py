@@ -355,3 +355,25 @@ def test_a_weighted_mean_of_a_group(tmp_path) -> None:
     assert reference["p"].rows[0][1] == pytest.approx(p["wm"], rel=1e-15) and reference["p"].rows[0][2] is None
     with pytest.raises(idxlang.IdxError, match="takes no weights"):
         idxlang.loads("table t: region by year\n  x, w\noutput by year: max(x: w over region) as m\n")
+
+
+def test_a_reduction_over_two_axes_takes_every_cell(tmp_path) -> None:
+    """max, mean, count and sum over region and year at once: the cells A..E of 2020 and
+    the two of 2021, every present one, as the reference (and a hand count) has them."""
+    from idxlang.reference import evaluate, load_tables
+
+    (tmp_path / "w.csv").write_text("region,year,x\nA,2020,1\nB,2020,3\nC,2020,\nD,2020,8\nE,2020,100\n"
+                                    "A,2021,2\nB,2021,5\n", encoding="utf-8")
+    spec = tmp_path / "w.idx"
+    spec.write_text('table t: region by year from "w.csv"\n  x\n'
+                    "output o: max(x over region, year) as mx, mean(x over region, year) as mn,\n"
+                    "  count(x over year, region) as n, sum(x over region, year in 2021..2021) as s\n", encoding="utf-8")
+    loaded = idxlang.load(spec)
+    (row,) = loaded.run().tables["o"].to_pylist()
+    present = [1, 3, 8, 100, 2, 5]
+    assert row == {"mx": 100.0, "mn": sum(present) / 6, "n": 6.0, "s": 7.0}
+    assert evaluate(loaded.model, load_tables(loaded.model, {}))["o"].rows == ((100.0, sum(present) / 6, 6.0, 7.0),)
+    with pytest.raises(idxlang.IdxError, match="median\\(\\) over several axes"):
+        idxlang.loads("table t: region by year\n  x\noutput o: median(x over region, year) as m\n")
+    assert "over region, year" in idxlang.loads(
+        "table t: region by year\n  x\nlet m = max(x over region, year)\noutput o: m\n").model.definitions["m"].text

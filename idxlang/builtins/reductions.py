@@ -6,6 +6,7 @@ period, a reduction of the time axis to one of its values."""
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from typing import Callable
 
 from sqlglot import exp
@@ -314,6 +315,8 @@ def _check(ctx: CheckContext, e: ast.Call) -> m.Expr:
                         f"name the axis: {e.func}(x over <entity or time axis>) or {e.func}(x by <attribute>)")
     if e.over is not None and e.by is not None:
         raise ctx.error(f"{e.func}() takes 'over' or 'by', not both", e.span)
+    if e.over_more:
+        return _over_several(ctx, e)
     if e.func == "mean" and len(e.args) == 1 and e.args[0].weight is not None:
         return _weighted_mean(ctx, e)
     require(ctx, e, *((2, 2) if e.func == "quantile" else (1, 1)), clauses={"over", "by", "within"})
@@ -322,6 +325,41 @@ def _check(ctx: CheckContext, e: ast.Call) -> m.Expr:
     if e.over is not None:
         return _over(ctx, e, arg, extra)
     return _by(ctx, e, arg, extra)
+
+
+NESTED = {"sum": "sum", "min": "min", "max": "max", "product": "product", "count": "sum"}  # f over a, b: outer(f over a over b)
+
+
+def _over_several(ctx: CheckContext, e: ast.Call) -> m.Expr:
+    """`f(x over a, b)`, every cell of the two axes at once: one axis after the other,
+    which is the same for a sum, a minimum, a maximum, a product and a count (a count's
+    counts summed), and for a mean as the sum over the count. `in a..b` stays with the
+    time axis. Any other (a median, a deviation) is not a reduction of reductions."""
+    if e.func not in (*NESTED, "mean"):
+        raise ctx.error(f"{e.func}() over several axes at once is not supported: only sum, mean, min, max, count "
+                        "and product are the same reduced one axis after the other", e.over_more[0].span,
+                        f"reduce over one axis: {e.func}(x over {e.over.id})")  # type: ignore[union-attr]
+    axes = (e.over, *e.over_more)
+    times = [a for a in axes if ctx.axes.is_time(a.id)]  # type: ignore[union-attr]
+    if e.func == "mean":
+        total = replace(e, func="sum")
+        count = replace(e, func="count")
+        return m.Op("/", (_over_several(ctx, total), _over_several(ctx, count)), _grain_of(ctx, e), e.span)
+    inner: ast.Expr = e.args[0].value
+    for k, axis in enumerate(axes):
+        func = e.func if k == 0 else NESTED[e.func]
+        within = e.within if times and axis is times[0] else None
+        inner = replace(e, func=func, args=(ast.Arg(inner, span=e.args[0].span),), over=axis, over_more=(),
+                        within=within)
+    return ctx.expr(inner)
+
+
+def _grain_of(ctx: CheckContext, e: ast.Call) -> m.Grain:
+    arg = ctx.expr(e.args[0].value)
+    grain = arg.grain
+    for a in (e.over, *e.over_more):
+        grain = grain.without(a.id)  # type: ignore[union-attr]
+    return grain
 
 
 def _weighted_mean(ctx: CheckContext, e: ast.Call) -> m.Expr:
@@ -337,8 +375,7 @@ def _weighted_mean(ctx: CheckContext, e: ast.Call) -> m.Expr:
     wx = ast.Binary("*", arg.weight, arg.value, arg.span)  # type: ignore[arg-type]
     parts = []
     for value, written in ((product, wx), (weight, arg.weight)):
-        total = ast.Call("sum", (ast.Arg(written, span=arg.span),), e.over, e.by, e.within, span=e.span,
-                         func_span=e.func_span)  # type: ignore[arg-type]
+        total = replace(e, func="sum", args=(ast.Arg(written, span=arg.span),))
         parts.append((_over if e.over is not None else _by)(ctx, total, value, ()))
     return m.Op("/", tuple(parts), parts[0].grain, e.span)
 
