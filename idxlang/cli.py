@@ -189,7 +189,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     pdf = args.pdf or (args.out or "").lower().endswith(".pdf")
     out = Path(args.out or ("report.pdf" if pdf else "report.html"))
     _refuse_inputs([out], [s.path for s in resolve_sources(spec.model, args.data)] + [Path(args.spec)])
-    page = render(build(spec, args.data or None, args.output, args.lang))
+    against = None
+    if args.against:
+        from .api import loads
+        from .diff import read_old
+
+        text, at = read_old(args.against)
+        against = loads(text, _params(args.param), path=at)
+    page = render(build(spec, args.data or None, args.output, args.lang, against, args.against or ""))
     if pdf:
         from .pdf import print_pdf
 
@@ -453,6 +460,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--output", metavar="NAME", help="the output the ranking and charts show (default: the first by an entity)")
     rep.add_argument("--out", metavar="FILE", help="where to write it (default report.html, or report.pdf with --pdf; "
                                                    "a name ending .pdf asks for the PDF)")
+    rep.add_argument("--against", metavar="OLD", help="a section on what changed from an earlier version of the "
+                                                      "spec (a file, or REV:PATH from git), as idxc diff shows it")
     rep.add_argument("--pdf", action="store_true",
                      help="write the page as a PDF (A4, the print layout), printed by headless Chromium")
     rep.add_argument("--lang", choices=("en", "ru"),

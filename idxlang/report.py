@@ -215,9 +215,9 @@ def _classify(model: m.Model, out: m.Output, alias: str) -> m.Classify | None:
 
 
 def build(spec: "Spec", data: dict[str, str] | list[str] | None = None, output: str | None = None,
-          lang: str | None = None) -> dict[str, Any]:
+          lang: str | None = None, against: "Spec | None" = None, against_name: str = "") -> dict[str, Any]:
     """The template's context: every table and chart of the report, in `lang` (the
-    spec's own language when None)."""
+    spec's own language when None); with `against`, what changed from that version."""
     from .analyse import analyse
     from .data import resolve_sources
 
@@ -243,6 +243,7 @@ def build(spec: "Spec", data: dict[str, str] | list[str] | None = None, output: 
         context.update(_main(words, ext, result, text))
     context["framework"] = _framework(words, context.get("roles"), main)
     context["correlations"] = _correlation_charts(analysis, text)
+    context["changes"] = _changes(against, spec, against_name, data, text, words) if against is not None else None
     shown = [o for o in model.outputs if o != (ext.output.name if ext else None) and o in tables]
     first = [o for o in shown if o == main]  # an output asked for that is not by an entity: first
     context["outputs"] = [_output_section(words, model.outputs[o], tables[o].to_pylist(), text)
@@ -259,6 +260,37 @@ def _framework(words: Words, r: Roles | None, main: str | None) -> Node | None:
         return None
     column = next((c for c in out.columns if r is not None and c.alias == r.score), out.columns[-1])
     return framework(model, words.module, column.source)
+
+
+def _changes(old: "Spec", new: "Spec", name: str, data: Any, text: Text, words: Words) -> dict[str, Any]:
+    """What changed from the earlier version (`idxc diff`): each statement, and per
+    output the values that moved most."""
+    from . import diff
+
+    found = diff.changes(old.module, new.module)  # type: ignore[arg-type]
+    reach = {**diff.reached(old), **diff.reached(new)}
+    statements = table(_headings(text, "col_change", "col_kind", "col_name", "col_before", "col_after", "col_reaches"),
+                       [[text(f"change_{c.what}"), c.kind, c.name, c.old.text if c.old else "", c.new.text if c.new else "",
+                         ", ".join(reach.get((c.kind, c.name), []))] for c in found], text, code=(2, 3, 4))
+    moved = []
+    for o in diff.results(old, new, data, data):
+        out = new.model.outputs[o.name]
+        label = {c: words.heading(out, c).text for c in (*out.keys, *(x.alias for x in out.columns))}
+        rows = []
+        for c in o.columns:
+            shown = c.changed[:LEADERS]
+            numbers = [v for x in shown for v in (x.old, x.new) if is_number(v)]
+            places = decimals(numbers) if numbers else 0  # one number of decimals per column, as its values need
+            cell = lambda v: text.number(v, places) if is_number(v) else "" if v is None else str(v)  # noqa: E731
+            rows += [[", ".join(map(str, x.key)), label.get(c.column, c.column), cell(x.old), cell(x.new), x.delta]
+                     for x in shown]
+        if rows or o.only_old or o.only_new:
+            note = text("changes_output_note", n=sum(len(c.changed) for c in o.columns), k=LEADERS,
+                        before=len(o.only_old), after=len(o.only_new))
+            moved.append({"name": o.name, "note": note,
+                          "table": table(_headings(text, "col_key", "col_column", "col_before", "col_after",
+                                                   "col_delta"), rows, text)})
+    return {"against": name, "statements": statements, "outputs": moved}
 
 
 def _by_entity(model: m.Model, out: m.Output) -> bool:

@@ -28,6 +28,15 @@ LABELS: dict[str, dict[str, str]] = {
                      "specification's own SQL.",
         "nav_ranking": "Ranking", "nav_charts": "Charts", "nav_methodology": "Methodology",
         "ranking_output": "Output {name}, by {keys}.",
+        "nav_changes": "Changes", "changes": "Changes from {against}",
+        "changes_note": "What changed in the method from the earlier version (idxc diff): every statement added, "
+                        "removed or changed, and the outputs it reaches; then, for each output, the values that moved "
+                        "most.",
+        "changes_none": "No statement changed.", "changes_output_note": "{n} value(s) changed in all (the {k} "
+        "largest of each column are shown); {before} row(s) only before, {after} only after.",
+        "change_added": "added", "change_removed": "removed", "change_changed": "changed",
+        "col_change": "change", "col_kind": "statement", "col_before": "before", "col_after": "after",
+        "col_reaches": "reaches output", "col_key": "row", "col_column": "column", "col_delta": "change",
         "tree_nothing": "nothing", "tree_see_above": "see above", "tree_column": "column of table {table}",
         "tree_attribute": "attribute of table {table}", "tree_key": "key",
         "nav_outputs": "Every output", "outputs": "Every output of the specification",
@@ -135,6 +144,16 @@ LABELS: dict[str, dict[str, str]] = {
                      "SQL-запросами самой спецификации.",
         "nav_ranking": "Рейтинг", "nav_charts": "Графики", "nav_methodology": "Методология",
         "ranking_output": "Результат {name} по: {keys}.",
+        "nav_changes": "Изменения", "changes": "Изменения относительно {against}",
+        "changes_note": "Что изменилось в методике по сравнению с прежней версией (idxc diff): каждое добавленное, "
+                        "удалённое или изменённое утверждение и результаты, которых оно касается; затем для каждого "
+                        "результата — значения, изменившиеся сильнее всего.",
+        "changes_none": "Ни одно утверждение не изменилось.", "changes_output_note": "Всего изменилось значений: {n} "
+        "(показаны {k} наибольших по каждому столбцу); строк только в прежней версии: {before}, только в новой: "
+        "{after}.",
+        "change_added": "добавлено", "change_removed": "удалено", "change_changed": "изменено",
+        "col_change": "изменение", "col_kind": "утверждение", "col_before": "было", "col_after": "стало",
+        "col_reaches": "касается результатов", "col_key": "строка", "col_column": "столбец", "col_delta": "изменение",
         "tree_nothing": "ничему", "tree_see_above": "см. выше", "tree_column": "столбец таблицы {table}",
         "tree_attribute": "признак таблицы {table}", "tree_key": "ключ",
         "nav_outputs": "Все результаты", "outputs": "Все результаты спецификации",

@@ -659,3 +659,27 @@ def test_the_tree_of_a_russian_spec_is_in_russian(russian) -> None:
     assert "столбец таблицы регионы" in tree and "см. выше" in tree and "output рейтинг_регионов by регион, год" in tree
     assert not re.search(r"column of table|attribute of table|see above", tree)
     assert "column of table" in build(idxlang.load(SPECS / "innovation_rating_ru.idx"), lang="en")["methodology"]
+
+
+def test_the_report_against_an_earlier_version_shows_what_changed(tmp_path) -> None:
+    """`--against OLD`: the statements that changed (as idxc diff has them) and, per
+    output, the values that moved most, in the page."""
+    source = written(SPECS / "innovation_competitiveness.idx").replace('from "demo/', f'from "{SPECS}/demo/')
+    old, new = tmp_path / "old.idx", tmp_path / "new.idx"
+    old.write_text(source, encoding="utf-8")
+    new.write_text(source.replace("param w_activity = 1 ", "param w_activity = 2 "), encoding="utf-8")
+    out = tmp_path / "r.html"
+    proc = idxc("report", str(new), "--against", str(old), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<section id="changes">' in page and f"Changes from {old}" in html.unescape(page)
+    context = build(idxlang.load(new), against=idxlang.load(old), against_name=str(old))
+    (row,) = context["changes"]["statements"].rows
+    assert [c.text for c in row[:3]] == ["changed", "param", "w_activity"] and row[5].text == "regions, districts"
+    regions = next(o for o in context["changes"]["outputs"] if o["name"] == "regions")
+    changes = [abs(r[4].value) for r in regions["table"].rows if r[1].text == "score"]
+    assert len(changes) == 10 and changes == sorted(changes, reverse=True)  # the 10 largest, largest first
+    a = {(r["region"], r["year"]): r["score"] for r in idxlang.load(old).table("regions").to_pylist()}
+    b = {(r["region"], r["year"]): r["score"] for r in idxlang.load(new).table("regions").to_pylist()}
+    assert changes[0] == pytest.approx(max(abs(b[k] - a[k]) for k in a), abs=1e-9)
+    assert build(idxlang.load(new))["changes"] is None  # no section without --against
