@@ -164,7 +164,11 @@ MUTATIONS: list[Callable[[str, random.Random], str]] = [
 
 
 def generated(rng: random.Random) -> str:
-    """A spec built from the grammar's shapes: tables, params, defs, lets, a scale, outputs."""
+    """A spec built from the grammar's shapes: tables, params, defs, lets, a scale,
+    outputs; with the shapes issue 29's generator reached and this one did not: user
+    functions applied to user functions (and bodies that ignore their parameter),
+    `chain`, `cumsum` and `lag` inside a def, `at` inside a rank, reductions of ranks by
+    group, `treat` and `zscore` nested, `classify` of a row-wise sum."""
     from idxlang.builtins import REGISTRY
 
     funcs = sorted(REGISTRY)
@@ -174,30 +178,85 @@ def generated(rng: random.Random) -> str:
     for i in range(rng.randint(0, 2)):
         lines.append(f"param p{i} = {rng.choice(['1', '0.5', '-2', '1e3'])}")
         names.append(f"p{i}")
+    defs: list[str] = []
+    scale = rng.random() < 0.5
 
-    def expr(depth: int) -> str:
+    careful = rng.random() < 0.6  # shapes that check: the later stages are reached, not only the parser
+
+    def atom(local: list[str]) -> str:
+        if careful and rng.random() < 0.75:  # a quantity of the panel: what reductions and ranks take
+            return rng.choice([n for n in names if not n.startswith("p")] + local)
+        return rng.choice(names + local + ["1", "2.5", "0"] + ([] if careful else ["y", "e", "g"]))
+
+    def expr(depth: int, local: list[str] = []) -> str:  # noqa: B006 - read only
         if depth <= 0 or rng.random() < 0.3:
-            return rng.choice(names + ["1", "2.5", "0", "y", "e", "g"])
+            return atom(local)
         kind = rng.random()
-        if kind < 0.4:
-            return f"{expr(depth - 1)} {rng.choice(['+', '-', '*', '/', '^', '??', '<', '=='])} {expr(depth - 1)}"
-        if kind < 0.5:
-            return f"if {expr(depth - 1)} > 0 then {expr(depth - 1)} else {expr(depth - 1)}"
-        if kind < 0.6:
-            return f"({expr(depth - 1)}) at {rng.choice(['2020', '2020Q1', 'p0', 'x'])}"
+        sub = lambda: expr(depth - 1, local)  # noqa: E731
+        if kind < 0.3:  # bracketed when careful: `a < b == c` and `x + if ...` do not parse
+            text = f"{sub()} {rng.choice(['+', '-', '*', '/', '^', '??', '<', '=='])} {sub()}"
+            return f"({text})" if careful else text
+        if kind < 0.37:
+            text = f"if {sub()} > 0 then {sub()} else {sub()}"
+            return f"({text})" if careful else text
+        if kind < 0.43:
+            return f"({sub()}) at {rng.choice(['2020', '2020Q1', 'p0', 'x'])}"
+        if kind < 0.58:  # the shapes of issue 29
+            shape = rng.choice([
+                lambda: f"rank({sub()} at 2020 {rng.choice(['desc', 'asc'])})",
+                lambda: f"{rng.choice(['mean', 'median', 'max', 'min'])}(rank({sub()} desc ties first) by g)",
+                lambda: f"treat(zscore({sub()}))", lambda: f"zscore(treat({sub()}) by g)",
+                lambda: f"chain({sub()})", lambda: f"cumsum({sub()} over y)", lambda: f"lag({sub()})",
+                lambda: f"{sub()} is missing", lambda: f"startswith(g, \"G\")",
+                lambda: (f"classify(sum({sub()}, {sub()}), s)" if scale else f"sum({sub()}, {sub()})"),
+            ])
+            return shape()
+        if kind < 0.7 and defs:
+            name, arity = rng.choice(defs)
+            return f"{name}({', '.join(sub() for _ in range(arity))})"
+        if careful:  # a function with a clause it takes
+            func, clause, arity = rng.choice(_CAREFUL)
+            return f"{func}({', '.join(sub() for _ in range(arity))}{clause})"
         clause = rng.choice(["", " over e", " over y", " by g", " over y in 2019..2021", " desc", " ties min",
-                             " direction -1", " present 1", " where c0 > 1", " by e"])
-        args = ", ".join(expr(depth - 1) for _ in range(rng.randint(1, 3)))
+                             " direction -1", " present 1", " where c0 > 1", " by e", " over e, y"])
+        args = ", ".join(sub() for _ in range(rng.randint(1, 3)))
         return f"{rng.choice(funcs)}({args}{clause})"
 
+    for i in range(rng.randint(0, 3)):  # each may apply the ones before it
+        params = ["a"] if rng.random() < 0.7 else ["a", "b"]
+        body = expr(3, params if rng.random() < 0.9 else [])  # one in ten ignores its parameters
+        lines.append(f"def f{i}({', '.join(params)}) = {body}")
+        defs.append((f"f{i}", len(params)))
     for i in range(rng.randint(1, 5)):
         lines.append(f"let v{i} = {expr(3)}")
         names.append(f"v{i}")
-    if rng.random() < 0.5:
+    if scale:
         lines += ["scale s", '  "A" (50, inf]', '  "B" [0, 50]']
     keys = rng.choice(["e, y", "e", "y", "g, y", ""])
     lines.append(f"output o by {keys}: " + ", ".join(rng.sample(names, min(len(names), 3))))
     return "\n".join(lines) + "\n"
+
+
+_CAREFUL = [(f, c, 1) for f in ("sum", "mean", "max", "min", "median", "sd", "count", "geomean")
+            for c in (" over e", " over y", " by g", " over y in 2019..2021", " over e, y")] + \
+    [(f, c, 1) for f in ("minmax", "zscore", "prank", "treat") for c in ("", " over e", " by g")] + \
+    [("rank", c, 1) for c in (" desc", " asc ties min", " desc by g", " desc where c0 > 1")] + \
+    [(f, "", 1) for f in ("lag", "chain", "cumsum", "interpolate", "fill_forward", "abs", "sqrt", "ln")] + \
+    [(f, c, n) for f in ("mean", "geomean", "hmean", "sum", "product") for c, n in (("", 2), ("", 3), (" present 1", 3))] + \
+    [("round", "", 1), ("least", "", 2), ("greatest", "", 3), ("quantile", " over e", 1)]
+
+
+def panel(folder: Path) -> Path:
+    """The small panel generated specs run on: t.csv with e, y, g, c0…c3, gaps included."""
+    rng = random.Random(29)
+    rows = ["e,y,g,c0,c1,c2,c3"]
+    for e, g in (("A", "G1"), ("B", "G1"), ("C", "G2"), ("D", "G2")):
+        for y in range(2018, 2022):
+            cells = [str(rng.randint(0, 60)) if rng.random() > 0.1 else "" for _ in range(4)]
+            rows.append(",".join([e, str(y), g, *cells]))
+    path = folder / "t.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
 
 
 # ------------------------------------------------------------------ running
@@ -237,8 +296,9 @@ def outcome(text: str, path: str, run: bool = False) -> Outcome:
         signal.signal(signal.SIGALRM, previous)
 
 
-def inputs(n: int, seed: int = 0) -> Iterator[tuple[str, str, bool]]:
-    """N inputs (text, path, whether to run it too), half mutants, half generated."""
+def inputs(n: int, seed: int = 0, folder: Path | None = None) -> Iterator[tuple[str, str, bool]]:
+    """N inputs (text, path, whether to run it too), half mutants, half generated; a
+    generated spec is run on `folder`'s panel (t.csv) one time in five."""
     rng = random.Random(seed)
     specs = library()
     for i in range(n):
@@ -246,13 +306,18 @@ def inputs(n: int, seed: int = 0) -> Iterator[tuple[str, str, bool]]:
             path, text = rng.choice(specs)
             yield mutate(text, rng), str(path.with_name("fuzzed.idx")), i % RUN_EVERY == 0
         else:
-            yield generated(rng), str(SPECS / "generated.idx"), False
+            home = folder if folder is not None else SPECS
+            yield generated(rng), str(home / "generated.idx"), folder is not None and i % 10 == 1
 
 
 def main(n: int, seed: int = 0) -> int:
+    import tempfile
+
     counts = {"result": 0, "diagnostic": 0, "failure": 0}
     failures = []
-    for text, path, run in inputs(n, seed):
+    folder = Path(tempfile.mkdtemp(prefix="idxfuzz-"))
+    panel(folder)
+    for text, path, run in inputs(n, seed, folder):
         found = outcome(text, path, run)
         counts[found.kind] += 1
         if found.kind == "failure":

@@ -98,7 +98,10 @@ def _applications(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[t
             if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1
             and node.grain == node.args[0].grain  # a result of another grain (by district) is inlined
             and not any(_reaches(model, a, node.func, set()) for a in node.args)]  # so is f(f(x)): a circle
-    heavy_apps = [(node, key, _core(key[2])) for node, key in apps if heavy(key[2])]  # type: ignore[index]
+    # a body that does not use its parameters (`def f(a) = interpolate(c1)`) is one value
+    # whatever it is applied to: written out, nothing to stack
+    heavy_apps = [(node, key, _core(key[2])) for node, key in apps  # type: ignore[index]
+                  if heavy(key[2]) and any(isinstance(n, m.Placeholder) for n in m.walk(key[2]))]  # type: ignore[index]
     users: dict[m.Treat, set[str]] = {}
     for node, _, core in heavy_apps:
         if core is not None:
