@@ -257,7 +257,36 @@ class Screen:
     span: Span = _span()
 
 
-Statement = Union[Index, Table, Param, Def, Let, Scale, Output, Screen]
+@dataclass(frozen=True)
+class Rule:
+    """One line of a framework: `indicators = score(x)`."""
+
+    name: Name
+    value: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Framework:
+    """`framework asem from "meta.csv"`: an indicator tree from a metadata table, with the
+    rules that make its lets (frameworks.py expands it before checking)."""
+
+    name: str
+    source: String
+    title: str | None
+    rules: tuple[Rule, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class FrameworkColumns:
+    """A table's column line `framework asem`: the columns the framework names."""
+
+    framework: Name
+    span: Span = _span()
+
+
+Statement = Union[Index, Table, Param, Def, Let, Scale, Output, Screen, Framework]
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,10 @@ class Compiled:
 
 
 def load_module(path: str | Path | None = None, text: str | None = None) -> Module:
-    return parse(text, str(path or "<spec>")) if text is not None else parse_file(path)  # type: ignore[arg-type]
+    """The syntax tree, its frameworks expanded into their lets (frameworks.py)."""
+    from .frameworks import expand
+
+    return expand(parse(text, str(path or "<spec>")) if text is not None else parse_file(path))  # type: ignore[arg-type]
 
 
 def core(model: m.Model, drawn: tuple[str, ...] = ()) -> m.Model:

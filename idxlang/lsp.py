@@ -18,6 +18,7 @@ from . import model as m
 from .builtins import REGISTRY
 from .compile import check
 from .diagnostics import Diagnostic, IdxError
+from .frameworks import expand
 from .parse import parse
 
 _WORD = re.compile(r"`[^`\n]+`|[^\W\d]\w*")
@@ -42,7 +43,7 @@ class Document:
         self.module: ast.Module | None = None
         self.model: m.Model | None = None
         try:
-            self.module = parse(text, path)
+            self.module = expand(parse(text, path))
             self.model = check(self.module)
             self.diagnostics = list(self.model.warnings)
         except IdxError as err:

@@ -23,7 +23,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import ast
 from .diagnostics import Diagnostic, IdxError
 
-_BLOCK_KEYWORDS = {"TABLE", "SCALE"}
+_BLOCK_KEYWORDS = {"TABLE", "SCALE", "FRAMEWORK"}
 _OPENERS = {"LPAR", "LSQB", "OPEN"}
 _CLOSERS = {"RPAR", "RSQB", "CLOSE"}
 
@@ -203,6 +203,19 @@ class _ToAst(Transformer):
 
     def column_line(self, items):
         return [c for c in items if isinstance(c, _Placed)]
+
+    def framework_columns(self, items):
+        name = _kept(items)[-1]
+        return [_Placed(ast.FrameworkColumns(_ident(name), _tspan(name)), _cover(items))]
+
+    def framework_rule(self, items):
+        name, value = _kept(items)
+        return ast.Rule(_ident(name), value, _cover(items))
+
+    def framework_decl(self, items):
+        name, path, title, *rules = _kept(items)
+        return ast.Framework(_name(name), ast.String(_string(path), _tspan(path)), _string(title) if title else None,
+                             tuple(rules), _cover(items))
 
     def table_decl(self, items):
         name, title, axes, source, *lines = _kept(items)
@@ -387,7 +400,7 @@ _FRIENDLY = {
 }
 _VALUE = {"NAME", "NUMBER", "STRING", "LPAR", "MINUS"}  # what can start a value
 _LAYOUT = {"_NL", "_LINE"}  # where a line ends or continues: never what to type
-STATEMENTS = ("index", "table", "param", "def", "let", "scale", "output", "screen")
+STATEMENTS = ("index", "table", "param", "def", "let", "scale", "output", "screen", "framework")
 
 
 def _terminal(name: str) -> str:

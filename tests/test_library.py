@@ -16,9 +16,9 @@ NAMES = [p.stem for p in SPEC_FILES]
 GENERATORS = sorted((SPECS / "demo").glob("generate_*.py"))
 
 
-def test_library_holds_the_four_seed_methodologies_the_worked_example_the_hdi_and_a_russian_file():
-    assert NAMES == ["amt_portfolio", "composite_example", "gvc_participation", "human_development",
-                     "import_substitution", "innovation_competitiveness", "innovation_rating_ru"]
+def test_library_holds_the_seed_methodologies_the_worked_examples_the_hdi_and_a_russian_file():
+    assert NAMES == ["amt_portfolio", "composite_example", "framework_example", "gvc_participation",
+                     "human_development", "import_substitution", "innovation_competitiveness", "innovation_rating_ru"]
 
 
 @pytest.mark.parametrize("name", NAMES)
