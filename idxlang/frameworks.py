@@ -77,20 +77,38 @@ def read(f: ast.Framework, module: ast.Module) -> list[Row]:
     if not path.is_file():
         raise _error(module, f"framework {f.name}: no metadata file {f.source.value}", f.source.span,
                      "give the table of the framework's codes, parents and weights (a CSV file)")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = {h.strip().lower(): h for h in reader.fieldnames or []}
-        field = {k: next((header[a] for a in names if a in header), None) for k, names in HEADERS.items()}
-        if field["code"] is None or field["parent"] is None:
-            raise _error(module, f"framework {f.name}: {path.name} has no column 'code' (or iCode) and 'parent'",
-                         f.source.span, f"its columns: {', '.join(reader.fieldnames or [])}")
-        found = [_row(raw, field, line + 2, path, module) for line, raw in enumerate(reader)]
+    names, records = _records(path)
+    header = {h.strip().lower(): h for h in names}
+    field = {k: next((header[a] for a in aliases if a in header), None) for k, aliases in HEADERS.items()}
+    if field["code"] is None or field["parent"] is None:
+        raise _error(module, f"framework {f.name}: {path.name} has no column 'code' (or iCode) and 'parent'",
+                     f.source.span, f"its columns: {', '.join(names)}")
+    found = [_row(raw, field, line, path, module) for line, raw in records if any(raw.values())]
     _validate(found, path, module)
     return found
 
 
+def _records(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The table's header and its rows with their line (CSV) or row (a workbook's first
+    sheet, its header the first row that is not empty)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        rows = [(k, ["" if v is None else str(v) for v in values])
+                for k, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+        rows = [(k, v) for k, v in rows if any(x.strip() for x in v)]
+        if not rows:
+            return [], []
+        (_, names), body = rows[0], rows[1:]
+        return names, [(k, dict(zip(names, values))) for k, values in body]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), [(k + 2, raw) for k, raw in enumerate(reader)]
+
+
 def _row(raw: dict[str, str], field: dict[str, str | None], line: int, path: Path, module: ast.Module) -> Row:
-    get = lambda k: (raw.get(field[k]) or "").strip() if field[k] else ""  # noqa: E731
+    get = lambda k: str(raw.get(field[k]) or "").strip() if field[k] else ""  # noqa: E731
     code = get("code")
     if not code.isidentifier():
         raise _file_error(path, line, f"code {code!r} is not a name the spec can use (letters, digits, _)")
@@ -98,7 +116,7 @@ def _row(raw: dict[str, str], field: dict[str, str | None], line: int, path: Pat
     direction = _number(get("direction") or "1", path, line, "direction")
     if direction not in (1, -1):
         raise _file_error(path, line, f"direction of {code} is {get('direction')}: write 1 (higher is better) or -1")
-    level = get("level")
+    level = get("level").removesuffix(".0")  # a workbook's 1 is 1.0
     kind = get("type").lower() or ("indicator" if level in ("", "1") else "aggregate")
     return Row(code, get("parent") or None, weight, int(direction), get("denominator") or None, get("name") or None,
                kind, line)
@@ -258,7 +276,9 @@ def _error(module: ast.Module, message: str, span: ast.Span | None, hint: str | 
 
 def _file_error(path: Path, line: int, message: str, hint: str | None = None) -> IdxError:
     """A mistake of the metadata file, at its line (its header is line 1), shown as a
-    spec's mistake is: file:line, the row, a caret under it."""
+    spec's mistake is: file:line, the row, a caret under it (a workbook: its row)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return IdxError(Diagnostic("error", f"{path.name}, row {line}: {message}", hint=hint))
     text = path.read_text(encoding="utf-8-sig")
     row = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
     return IdxError(Diagnostic("error", message, str(path), text, ast.Span(line, 1, line, max(2, len(row) + 1)), hint))

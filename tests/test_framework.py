@@ -161,3 +161,27 @@ def test_an_indicator_that_is_no_column_is_reported_at_its_row(tmp_path) -> None
     rows[2]["iCode"] = "Tra9"
     proc = idxc("check", str(spec_with(tmp_path, rows)))
     assert proc.returncode == 2 and "column 'Tra9' is missing" in proc.stderr and "did you mean 'Tra4'?" in proc.stderr
+
+
+def test_the_metadata_may_be_a_workbook(tmp_path) -> None:
+    """COINr users keep iMeta in Excel: the first sheet, its header the first filled row
+    (a title row above it is skipped); the same index, errors at the sheet's row."""
+    import openpyxl
+
+    rows = read(DEMO / "meta.csv")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([])  # an empty row above the header
+    sheet.append(list(rows[0]))
+    for r in rows:
+        sheet.append([float(v) if v.replace(".", "", 1).lstrip("-").isdigit() else v for v in r.values()])
+    book.save(tmp_path / "meta.xlsx")
+    spec = spec_with(tmp_path, rows)
+    text = spec.read_text(encoding="utf-8").replace(str(tmp_path / "meta.csv"), str(tmp_path / "meta.xlsx"))
+    spec.write_text(text, encoding="utf-8")
+    want = idxlang.load(SPEC).table("ranking").to_pylist()
+    assert idxlang.load(spec).table("ranking").to_pylist() == want
+    sheet.cell(row=5, column=4, value="Trad")  # Tra3's parent, on the sheet's row 5
+    book.save(tmp_path / "meta.xlsx")
+    proc = idxc("check", str(spec))
+    assert proc.returncode == 2 and "meta.xlsx, row 5: parent Trad of Tra3 is not an aggregate" in proc.stderr
