@@ -237,8 +237,23 @@ class Checker:
         if _only_axes(arg):
             raise self.decl.error("'x at PERIOD' takes a quantity's value in one period; this holds no data, only "
                                   f"axes or attributes ({_names(arg)})", e.value.span)
+        if isinstance(e.period, ast.Name) and e.period.id in ("first", "last") and e.period.id not in self.decl.params:
+            return self.edge(e, arg, time, scope)
         return m.At(arg, time, self.period(e.period, time), arg.grain.without(time),
                     ast.unparse(e, names=scope.texts), e.span)
+
+    def edge(self, e: ast.At, arg: m.Expr, time: str, scope: _Scope) -> m.Expr:
+        """`x at first` (`at last`): x in the earliest (latest) period in which it is
+        present, for each row of the coarser grain (an entity's first observation):
+        the period found as a reduction of the periods where x is present, then x there."""
+        span, grain, first = e.span, arg.grain.without(time), e.period.id == "first"  # type: ignore[union-attr]
+        t = m.Ref(time, m.Grain((time,)), m.RefKind.KEY, span)  # a key has its own axis as grain
+        when = m.Op("if", (m.Op("known", (arg,), arg.grain, span), t, m.Const(None)), arg.grain, span)
+        value = ast.unparse(e.value, names=scope.texts)
+        period = m.Call("min" if first else "max", (when,), grain, m.Clauses(over=time),
+                        label=f"the {'first' if first else 'last'} period of {value}", span=span)
+        there = m.Op("if", (m.Op("==", (t, period), arg.grain, span), arg, m.Const(None)), arg.grain, span)
+        return m.Call("max", (there,), grain, m.Clauses(over=time), label=ast.unparse(e, names=scope.texts), span=span)
 
     def call(self, e: ast.Call, scope: _Scope) -> m.Expr:
         if e.func in self.decl.defs:

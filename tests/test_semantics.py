@@ -377,3 +377,26 @@ def test_a_reduction_over_two_axes_takes_every_cell(tmp_path) -> None:
         idxlang.loads("table t: region by year\n  x\noutput o: median(x over region, year) as m\n")
     assert "over region, year" in idxlang.loads(
         "table t: region by year\n  x\nlet m = max(x over region, year)\noutput o: m\n").model.definitions["m"].text
+
+
+def test_at_first_and_at_last_are_each_entitys_first_and_last_observation(tmp_path) -> None:
+    """A's first value is in 2019 (2018 is missing), B's only one in 2018; C has none."""
+    from idxlang.reference import evaluate, load_tables
+
+    (tmp_path / "f.csv").write_text("region,year,x\nA,2018,\nA,2019,2\nA,2020,4\nB,2018,5\nB,2019,\nB,2020,\n"
+                                    "C,2019,\n", encoding="utf-8")
+    spec = tmp_path / "f.idx"
+    spec.write_text('table t: region by year from "f.csv"\n  x\n'
+                    "output o by region: x at first as base, x at last as latest, (x at last) / (x at first) as growth\n"
+                    "output p by region, year: x / (x at first) * 100 as idx\n", encoding="utf-8")
+    loaded = idxlang.load(spec)
+    run = loaded.run()
+    assert run.tables["o"].to_pylist() == [{"region": "A", "base": 2.0, "latest": 4.0, "growth": 2.0},
+                                           {"region": "B", "base": 5.0, "latest": 5.0, "growth": 1.0},
+                                           {"region": "C", "base": None, "latest": None, "growth": None}]
+    assert [r["idx"] for r in run.tables["p"].to_pylist()] == [None, 100.0, 200.0, 100.0, None, None, None]
+    reference = evaluate(loaded.model, load_tables(loaded.model, {}))
+    for name in ("o", "p"):
+        assert [tuple(r) for r in reference[name].rows] == [tuple(r.values()) for r in run.tables[name].to_pylist()]
+    with_param = idxlang.loads("table t: region by year\n  x\nparam first = 2019\noutput o by region: x at first as b\n")
+    assert with_param.model.outputs["o"] is not None  # a param of that name is a period as any param

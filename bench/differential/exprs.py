@@ -299,8 +299,9 @@ class Gen:
 
     def at(self, step: Step, depth: int, need: int) -> E:
         arg = self.with_data(self.num(step.source, depth, need), step.source)
-        period = self.period()
-        self.note("at", "at:param" if not period[0].isdigit() else "at:literal")
+        period = self.pick(["first", "last"]) if chance(self.draw, 0.2) else self.period()
+        self.note("at", f"at:{period}" if period in ("first", "last") else
+                  "at:param" if not period[0].isdigit() else "at:literal")
         return E(f"{arg.wrapped} at {period}", step.source - {self.time}, level=arg.level, size=arg.size,
                  atomic=False, positive=arg.positive, top="at")
 
