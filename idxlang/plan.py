@@ -272,6 +272,8 @@ class Planner:
             return m.Ref(e.column, e.grain, m.RefKind.COLUMN)
         if isinstance(e, (m.Op, m.Classify)):
             return m.transform(e, lambda x: None if x is e else rec(x))
+        if isinstance(e, m.Pick) and e.grain != pipe.grain:  # a coarser family's value: picked on its own rows
+            return rec(self.lift(ctx, e, owner, line))
         if isinstance(e, m.Pick):
             return self.reference(ctx, families.pick(self, ctx, e, pipe), pipe, needs)
         if isinstance(e, m.Treat) and not top:
