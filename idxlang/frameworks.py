@@ -54,7 +54,9 @@ def expand(module: ast.Module) -> ast.Module:
     """The module with every framework's lets in its place and its tables' `framework`
     column lines spelled out (unchanged when it has none)."""
     frameworks = {st.name: st for st in module.statements if isinstance(st, ast.Framework)}
-    if not frameworks:
+    named = any(isinstance(c, ast.FrameworkColumns) for st in module.statements if isinstance(st, ast.Table)
+                for c in st.columns)
+    if not frameworks and not named:
         return module
     rows = {name: read(f, module) for name, f in frameworks.items()}
     columns = {name: _columns(r) for name, r in rows.items()}

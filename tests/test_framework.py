@@ -185,3 +185,9 @@ def test_the_metadata_may_be_a_workbook(tmp_path) -> None:
     book.save(tmp_path / "meta.xlsx")
     proc = idxc("check", str(spec))
     assert proc.returncode == 2 and "meta.xlsx, row 5: parent Trad of Tra3 is not an aggregate" in proc.stderr
+
+
+def test_a_table_naming_a_framework_the_spec_lacks_is_an_error() -> None:
+    """Found by the fuzzer: `framework conn` in a table, and no framework statement."""
+    with pytest.raises(idxlang.IdxError, match="table data: no framework conn"):
+        idxlang.loads('table data: country by year\n  framework conn\noutput by country: 1 as one\n')
