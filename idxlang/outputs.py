@@ -99,7 +99,11 @@ class Staged:
         self.discard()
 
     def discard(self) -> None:
-        for folder in self.folders.values():
+        """Every hidden folder of this run removed: those it holds, and one an interrupt
+        left between its creation and its being held (mkdtemp made it, the signal came
+        before the assignment), found by this process's name for it."""
+        mine = {p for path, _ in self.targets.values() for p in path.parent.glob(f"{PARTIAL}{os.getpid()}-*")}
+        for folder in {*self.folders.values(), *mine}:
             shutil.rmtree(folder, ignore_errors=True)
         self.folders, self.staged = {}, {}
 
