@@ -49,7 +49,8 @@ def _logical(cls: type) -> Callable[[list[exp.Expression]], exp.Expression]:
         known = exp.and_(*[exp.Not(this=is_null(x.copy())) for x in a])
         plain = binary(cls, a[0], a[1])
         guarded = case((known, plain.copy()))
-        guarded.meta["plain"] = plain  # where missing and false mean the same (_if): SQL's own
+        if cls is exp.And:  # where missing and false mean the same (_if, a rank's where): SQL's own, but only
+            guarded.meta["plain"] = plain  # for `and`: SQL's `NULL OR TRUE` is TRUE, where a missing side is missing
         return guarded
     return build
 
