@@ -314,6 +314,13 @@ _PRECEDENCE = {"??": 1, "or": 2, "and": 3, "==": 5, "!=": 5, "<": 5, "<=": 5, ">
                "+": 6, "-": 6, "*": 7, "/": 7, "^": 9}
 
 
+def unrounded(e: Expr) -> Expr:
+    """`round(x, 2)` as x: the rounding is a definition's last step, not one of its parts."""
+    while isinstance(e, Call) and e.func == "round" and e.args:
+        e = e.args[0].value
+    return e
+
+
 def clauses(e: Call) -> list[str]:
     """A call's clauses after its arguments (`over region`, `ties first`, …), as written."""
     found = [

@@ -46,6 +46,11 @@ class Part:
     combine: str | None = None  # how its parts make it (COMBINED); None: it merely uses them
     rounded: bool = False  # its value is rounded after its parts are combined
 
+    @property
+    def name(self) -> str:
+        """Its definition's name (`text` may read `alias = name`)."""
+        return self.text.split(" = ")[0]
+
 
 @dataclass
 class Decomposition:
@@ -122,7 +127,7 @@ class _Builder:
         assert d is not None
         own = name not in self.model.definitions  # an output's own column: its value is in the output
         column = alias if own and alias else self.column(ast.Name(name))
-        body = _unrounded(self.lets[name].value) if name in self.lets else None
+        body = ast.unrounded(self.lets[name].value) if name in self.lets else None
         combine = None
         if isinstance(body, ast.Call) and body.func in COMBINED and not (body.over or body.by):
             combine = body.func
@@ -155,13 +160,6 @@ class _Builder:
     def statement(self) -> ast.Output:
         keys = tuple(ast.Name(k) for k in self.out.keys)
         return ast.Output(PARTS, keys, tuple(self.items))
-
-
-def _unrounded(e: ast.Expr) -> ast.Expr:
-    """`round(x, 2)` shows x's parts: the rounding is the definition's last step."""
-    while isinstance(e, ast.Call) and e.func == "round" and e.args:
-        e = e.args[0].value
-    return e
 
 
 def _rows(joined: list[dict], keys: tuple[str, ...], axis: str, entity: str,  # type: ignore[type-arg]
@@ -241,17 +239,13 @@ def _render(part: Part, row: dict[str, object], prefix: str, last: bool, share: 
     if shares and part.combine == "geomean":
         logs = [x for x in shares if x is not None]
         lines.append(f"{prefix}{below}  (a geometric mean: each component contributes w·ln x / Σw to ln "
-                     f"{_name_of(part)} = {_shown(sum(logs) if len(logs) == len(shares) else None)})")
+                     f"{part.name} = {_shown(sum(logs) if len(logs) == len(shares) else None)})")
     elif shares and part.rounded:
         lines.append(f"{prefix}{below}  (rounded from {_shown(sum(s for s in shares if s is not None))}, the sum of its "
                      "contributions)")
     for i, child in enumerate(part.parts):
         child_share = shares[i] if shares else None
         _render(child, row, prefix + below, i == len(part.parts) - 1, child_share, lines, spec, seen)
-
-
-def _name_of(part: Part) -> str:
-    return part.text.split(" = ")[0]
 
 
 def _shown(v: object) -> str:

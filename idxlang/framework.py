@@ -48,7 +48,7 @@ class _Builder:
 
     def let(self, name: str, above: set[str], weight: str | None = None) -> Node:
         st = self.lets[name]
-        value = _unrounded(st.value)
+        value = ast.unrounded(st.value)
         node = self.formula(value, above | {name})
         return Node(name, st.doc, weight, self.worse(value), node.how, node.children,
                     formula=None if node.how else ast.unparse(st.value))
@@ -66,7 +66,7 @@ class _Builder:
             return self.let(e.id, above, weight)
         if isinstance(e, ast.Name):
             return Node(e.id, self.docs.get(e.id), weight, data=e.id not in self.lets)
-        inner = self.formula(_unrounded(e), above)
+        inner = self.formula(ast.unrounded(e), above)
         return Node(ast.unparse(e), None, weight, self.worse(e), inner.how, inner.children)
 
     def names(self, e: ast.Expr) -> list[str]:
@@ -120,13 +120,6 @@ def _children(x: ast.Expr) -> list[ast.Expr]:
         return [a.value for a in x.args] + [a.weight for a in x.args if a.weight is not None] + \
             ([x.where] if x.where is not None else [])
     return []
-
-
-def _unrounded(e: ast.Expr) -> ast.Expr:
-    """`round(x, 2)`: the framework of x (the rounding is the last step, not a level)."""
-    while isinstance(e, ast.Call) and e.func == "round" and e.args:
-        e = e.args[0].value
-    return e
 
 
 def _number(v: object) -> str:

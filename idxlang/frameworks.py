@@ -204,13 +204,11 @@ def indicator_let(code: str) -> str:
 def _bottom_up(aggregates: object) -> list[Row]:
     """Aggregates with their children's aggregates first (by depth from the leaves)."""
     found = list(aggregates)  # type: ignore[call-overload]
-    by_code = {r.code: r for r in found}
 
     def depth(r: Row) -> int:
-        below = [c for c in found if c.parent == r.code]
-        return 1 + max((depth(c) for c in below), default=0)
+        return 1 + max((depth(c) for c in found if c.parent == r.code), default=0)
 
-    return sorted(found, key=lambda r: (depth(r), r.line)) if by_code else []
+    return sorted(found, key=lambda r: (depth(r), r.line))
 
 
 def _substitute(e: ast.Expr, x: ast.Expr) -> ast.Expr:

@@ -447,10 +447,6 @@ def _main(words: Words, ext: Extended, result: "Result", text: Text) -> dict[str
             "undecomposed": undecomposed}
 
 
-def _name(part: Part) -> str:
-    return part.text.split(" = ")[0]
-
-
 def _decomposition_table(last: list[Row], r: Roles, part: Part, label: dict[str, str], period: Period,
                          text: Text) -> Table:
     """Every entity's score in the last period, each component with its value and its
@@ -459,8 +455,8 @@ def _decomposition_table(last: list[Row], r: Roles, part: Part, label: dict[str,
     headings = [Heading(label.get(r.entity, r.entity), r.entity), Heading(label[r.score], r.score)]
     groups = [Group("", 1), Group("", 1)]
     for p in part.parts:
-        headings += [Heading(text("value"), _name(p)), Heading(text(_how(part, "contribution")), _name(p))]
-        groups.append(Group(p.doc or _name(p), 2))
+        headings += [Heading(text("value"), p.name), Heading(text(_how(part, "contribution")), p.name)]
+        groups.append(Group(p.doc or p.name, 2))
     rows = []
     for row in last:
         shares = contributions(part, row)
@@ -628,7 +624,7 @@ def _decomposition_chart(last: list[Row], r: Roles, part: Part, label: dict[str,
     rows = sorted((x for x in last if x.get(r.score) is not None), key=lambda x: -x[r.score])[:DECOMPOSED]
     names = [str(x[r.entity]) for x in rows]
     shares = [contributions(part, x) for x in rows]
-    parts = {child.doc or _name(child): [s[i] for s in shares] for i, child in enumerate(part.parts)}
+    parts = {child.doc or child.name: [s[i] for s in shares] for i, child in enumerate(part.parts)}
     score = label[r.score]
     title = _title(text(_how(part, "decomposition_title"), score=score))
     svg = charts.stacked(names, parts, text(_how(part, "decomposition_x"), score=score), text)

@@ -150,11 +150,12 @@ def _reference(out: Outcome, spec: idxlang.Spec, keys: dict[str, int], evaluate:
 
 def _against(out: Outcome, oracle: str, expected: dict[str, Frame]) -> None:
     out.expected[oracle] = expected
+    data = data_of(out.case)
     for name, actual in out.frames.items():
         if name not in expected:
             out.diffs.append((oracle, Diff(name, "error", actual="output not computed by the oracle")))
             continue
-        out.diffs += [(oracle, d) for d in compare(name, expected[name], actual, data=data_of(out.case))]
+        out.diffs += [(oracle, d) for d in compare(name, expected[name], actual, data=data)]
 
 
 def data_of(case: Case) -> float:

@@ -342,9 +342,8 @@ def _over_several(ctx: CheckContext, e: ast.Call) -> m.Expr:
     axes = (e.over, *e.over_more)
     times = [a for a in axes if ctx.axes.is_time(a.id)]  # type: ignore[union-attr]
     if e.func == "mean":
-        total = replace(e, func="sum")
-        count = replace(e, func="count")
-        return m.Op("/", (_over_several(ctx, total), _over_several(ctx, count)), _grain_of(ctx, e), e.span)
+        total, count = _over_several(ctx, replace(e, func="sum")), _over_several(ctx, replace(e, func="count"))
+        return m.Op("/", (total, count), total.grain, e.span)
     inner: ast.Expr = e.args[0].value
     for k, axis in enumerate(axes):
         func = e.func if k == 0 else NESTED[e.func]
@@ -352,14 +351,6 @@ def _over_several(ctx: CheckContext, e: ast.Call) -> m.Expr:
         inner = replace(e, func=func, args=(ast.Arg(inner, span=e.args[0].span),), over=axis, over_more=(),
                         within=within)
     return ctx.expr(inner)
-
-
-def _grain_of(ctx: CheckContext, e: ast.Call) -> m.Grain:
-    arg = ctx.expr(e.args[0].value)
-    grain = arg.grain
-    for a in (e.over, *e.over_more):
-        grain = grain.without(a.id)  # type: ignore[union-attr]
-    return grain
 
 
 def _weighted_mean(ctx: CheckContext, e: ast.Call) -> m.Expr:
