@@ -554,7 +554,7 @@ def plan(model: m.Model, outputs: list[str] | None = None) -> s.Plan:
     queries: dict[str, s.OutputQuery] = {}
     reached: dict[str, set[tuple[str, str]]] = {}
     names = outputs or list(model.outputs)
-    found = {name: only_picked(closure(model, name)) for name in names}
+    found = {name: only_picked(closure(model, name), {c.source for c in model.outputs[name].columns}) for name in names}
     sources = {name: rows(model, name, found[name]) for name in names}
     # steps shared by outputs read and carry what any of them needs
     carried = frozenset().union(*(r.carried for r in sources.values()))

@@ -234,11 +234,13 @@ def _distinct_slots(slots: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(reserve(s, seen) for s in slots)
 
 
-def only_picked(defs: list[m.Definition]) -> list[m.Definition]:
+def only_picked(defs: list[m.Definition], roots: set[str]) -> list[m.Definition]:
     """The definitions of one output with each long form cut to the applications the
-    output reads back (its Picks): an application it does not use must not bring the
-    rows of its own argument's tables (`score(a)` shown alone has a's rows, not also
-    those of the table b of `score(b)`)."""
+    output reads back (its Picks), and without the definitions only a cut application
+    read: an application it does not use must not bring the rows of its own argument's
+    tables (`score(a)` shown alone has a's rows, not also those of the table b of
+    `score(b)`, nor of a let `score(b)` was applied to). `roots`: the definitions the
+    output's columns show."""
     picked: set[tuple[str, str]] = set()
     while True:
         memo: m.Memo = {}
@@ -251,7 +253,21 @@ def only_picked(defs: list[m.Definition]) -> list[m.Definition]:
             return replace(e, args=args, slots=tuple(e.slots[i] for i in keep))
 
         cut_defs = [replace(d, expr=m.transform(d.expr, cut, memo)) for d in defs]
+        cut_defs = _reached(cut_defs, roots)
         found = {(n.axis, n.slot) for d in cut_defs for n in m.walk(d.expr) if isinstance(n, m.Pick)}
         if found <= picked:
             return cut_defs
         picked |= found
+
+
+def _reached(defs: list[m.Definition], roots: set[str]) -> list[m.Definition]:
+    """The definitions reached from roots through the lets they read, in their order."""
+    by_name = {d.name: d for d in defs}
+    seen: set[str] = set()
+    todo = [r for r in roots if r in by_name]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(r.name for r in m.refs(by_name[name].expr) if r.kind is m.RefKind.LET and r.name in by_name)
+    return [d for d in defs if d.name in seen]
