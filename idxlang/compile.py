@@ -24,6 +24,8 @@ from .draws import with_draws
 from .lower import lower
 from .parse import parse, parse_file
 from .passes import PASSES
+from .passes.rows import referenced
+from .passes.trim import trimmed
 from .plan import plan as make_plan
 from .dialects import DUCKDB, Dialect, Staging
 from .sql import col, ident, looked_up, rewritten, select, set_with, table, to_sql
@@ -124,14 +126,13 @@ def script(p: s.Plan, core_model: m.Model, dialect: Dialect = DUCKDB) -> list[St
     for st in p.stages:
         body = select(*[col(c) for c in st.columns]).from_(table(st.step), copy=False)
         label = f"shared {st.step}: computed once, read by {', '.join(st.consumers)}"
-        for tree in stage(st.step, _with(body, p, [st.step], staged - {st.step}, dialect), dialect):
+        for tree in stage(st.step, _with(body, p, {st.step: set(st.columns)}, staged - {st.step}, dialect), dialect):
             out.append(Statement(label, tree, Kind.STAGE, step=st.step))
     for name, q in p.outputs.items():
-        tree = _with(final(q, dialect=dialect, kinds=column_kinds(core_model, name)), p, s.query_reads(q), staged, dialect)
+        tree = _with(final(q, dialect=dialect, kinds=column_kinds(core_model, name)), p, _demand([q]), staged, dialect)
         out.append(Statement(f"output {name}", tree, Kind.OUTPUT, output=name))
     for members, query in tally_queries(list(p.tallies), dialect):
-        first = p.tallies[members[0]]
-        tree = _with(query, p, s.query_reads(first), staged, dialect)
+        tree = _with(query, p, _demand([p.tallies[i] for i in members]), staged, dialect)
         labels = ", ".join(_label(p.tallies[i], core_model) for i in members)
         out.append(Statement(f"missing values skipped by {labels}", tree, Kind.TALLY, tallies=members))
     return out
@@ -142,11 +143,25 @@ def _label(t: s.Tally, core_model: m.Model) -> str:
     return fill(t.label, core_model.stacks[t.slot_axis].params) if t.slot_axis else t.label
 
 
-def _with(query: exp.Select, p: s.Plan, starts: list[str], staged: set[str], dialect: Dialect) -> exp.Select:
+def _demand(readers: list[s.OutputQuery] | list[s.Tally]) -> dict[str, set[str]]:
+    """What a statement's query reads of each step it reads: its names from its
+    source, a join's keys and columns from the joined step."""
+    found: dict[str, set[str]] = {}
+    for r in readers:
+        found.setdefault(r.source, set()).update(referenced(r), (k for j in r.joins for k in j.keys))
+        for j in r.joins:
+            found.setdefault(j.source, set()).update((*j.keys, *j.columns))
+    return found
+
+
+def _with(query: exp.Select, p: s.Plan, demand: dict[str, set[str]], staged: set[str], dialect: Dialect) -> exp.Select:
     """The query with the CTEs it needs, in plan order: what it reads, up to the staged
-    steps, which it reads from the run's temporary tables of the same name."""
-    needed = s.upstream(p.steps, starts, stop=staged)
-    return set_with(query, ctes(p.steps, [n for n in p.steps if n in needed and n not in staged], dialect))
+    steps, which it reads from the run's temporary tables of the same name; each CTE
+    with only the columns this statement reads (passes/trim.py)."""
+    needed = s.upstream(p.steps, list(demand), stop=staged)
+    names = [n for n in p.steps if n in needed and n not in staged]
+    steps = trimmed(p.steps, names, {n: c for n, c in demand.items() if n in names})
+    return set_with(query, ctes(steps, list(steps), dialect))
 
 
 def stage(name: str, query: exp.Select, dialect: Dialect) -> list[exp.Expression]:

@@ -35,8 +35,10 @@ class Planning(Protocol):
              called: str | None = None) -> m.Ref: ...
 
 
-def pick(p: Planning, ctx: object, e: m.Pick, pipe: Pipe) -> m.Ref:
-    """One application's value from its stacked family: a column of the family's pivot."""
+def pick(p: Planning, ctx: object, e: m.Pick, pipe: Pipe, let: tuple[str, str] | None = None) -> m.Ref:
+    """One application's value from its stacked family: a column of the family's pivot,
+    named after the let that is this value and nothing else (`let`: its name and note),
+    when the pivot has no column for it yet, so that no step copies it under that name."""
     found = p.families.get((id(e.arg), pipe.key))
     if found is None:  # every application reads the one value: plan it once
         long = family(p, ctx, e.arg, pipe)
@@ -57,11 +59,11 @@ def pick(p: Planning, ctx: object, e: m.Pick, pipe: Pipe) -> m.Ref:
     assert isinstance(pivot, Group)
     column = p.memo.get((pivot_name, e.slot))
     if column is None:
-        column = p.memo[(pivot_name, e.slot)] = p.layout.unique(slug(f"{func}_{e.slot}"), steps=False)
+        column = p.memo[(pivot_name, e.slot)] = let[0] if let else p.layout.unique(slug(f"{func}_{e.slot}"), steps=False)
         chosen = m.Op("if", (m.Op("==", (m.Ref(e.axis, long.grain, m.RefKind.KEY), m.Const(e.slot)), long.grain),
                              value, m.Const(None)), long.grain)
         pivot.columns.append(s.Column(column, m.Reduce("max", chosen, pipe.grain, e.axis, m.Mode.OVER, report=False),
-                                      f"{func}({e.slot})"))
+                                      let[1] if let else f"{func}({e.slot})"))
         p.foreign[(pipe.key, column)] = (pivot_name, pipe.grain)
         p.deps[(pivot_name, column)] = {(source, value.name)}
     return m.Ref(column, pipe.grain, m.RefKind.LET)

@@ -211,8 +211,11 @@ class Planner:
     def place(self, ctx: _Output, d: m.Definition, pipe: Pipe | None = None) -> str:
         """d as a column of its grain's steps (once); returns the step holding it."""
         pipe = pipe or self.pipe(ctx, d.grain)
+        note = f"{_where(self.model, d.line)} {d.text}" + (f' "{d.doc}"' if d.doc else "")
+        pivot = self.pivoted(ctx, d, pipe, note)
+        if pivot is not None:
+            return pivot
         if d.name not in pipe.where:
-            note = f"{_where(self.model, d.line)} {d.text}" + (f' "{d.doc}"' if d.doc else "")
             # a formula that is not missing where its reductions are (`count(x over r) ?? 0`)
             # is computed on the grain's rows: rows a GROUP BY does not have take its value
             sites = group_sites(d.expr, d.grain) if vanishes(d.expr, d.grain) else None
@@ -226,6 +229,20 @@ class Planner:
             self.placing.discard(d.name)
         ctx.reached.add((pipe.where[d.name], d.name))
         return pipe.where[d.name]
+
+    def pivoted(self, ctx: _Output, d: m.Definition, pipe: Pipe, note: str) -> str | None:
+        """The pivot step holding d, when d is one application of a stacked function and
+        nothing else: the pivot's column for it is named d (`n_P0i1`), not copied into a
+        column of that name by a step of its own, one line per indicator."""
+        if not isinstance(d.expr, m.Pick) or d.grain != pipe.grain or d.name in pipe.where:
+            return None
+        found = self.foreign.get((pipe.key, d.name))
+        if found is None:
+            if families.pick(self, ctx, d.expr, pipe, let=(d.name, note)).name != d.name:
+                return None  # the pivot has this application's column under another name already
+            found = self.foreign[(pipe.key, d.name)]
+        ctx.reached.add((found[0], d.name))
+        return found[0]
 
     def add_row(self, ctx: _Output, pipe: Pipe, name: str, value: m.Expr, needs: Needs, note: str, line: int) -> None:
         if pipe.building and not pipe.whole:
@@ -322,10 +339,14 @@ class Planner:
             d = ctx.lookup(self.model, e.name) if e.kind is m.RefKind.LET else None
             if d is not None:
                 self.place(ctx, d, home)
-            if home is pipe:
+            pivot = self.foreign.get((home.key, e.name))
+            if pivot is not None:  # a let that is a column of its grain's pivot (pivoted)
+                step, grain = pivot
+            elif home is pipe:
                 needs.columns.add(e.name)
                 return e
-            step, grain = home.where[e.name], e.grain  # the value a key has there it keeps after any merge
+            else:
+                step, grain = home.where[e.name], e.grain  # the value a key has there it keeps after any merge
         join = needs.joins.setdefault(step, s.Join(step, grain.dims, ()))
         needs.joins[step] = replace(join, columns=tuple(dict.fromkeys((*join.columns, e.name))))
         return e
@@ -375,7 +396,8 @@ class Planner:
         """e as a column of pipe's rows: itself when it is one already, else lifted."""
         if isinstance(e, m.Ref) and e.grain == pipe.grain:
             self.reference(ctx, e, pipe, Needs())
-            return e
+            if (pipe.key, e.name) not in self.foreign:
+                return e  # else a column of the pivot (pivoted): copied onto the rows, as any value joined
         if isinstance(e, m.Stack):
             return m.Ref(e.column, e.grain, m.RefKind.COLUMN)
         return self.lift(ctx, e, owner, line, pipe)

@@ -6,12 +6,14 @@ numbers literals, so the same tree prints for DuckDB and transpiles elsewhere.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
+from sqlglot.generator import Generator
 
 from .diagnostics import Diagnostic, IdxError
 
@@ -211,6 +213,30 @@ def exact(node: exp.Sum) -> exp.Sum:
     return node
 
 
+def _case_sql(self: Generator, expression: exp.Case) -> str:
+    """A CASE laid out over several lines with each WHEN and its THEN on one line where
+    they fit: an unpivot's slots and a rule's branches read as a table, one per line."""
+    this = self.sql(expression, "this")
+    head = f"CASE {this}" if this else "CASE"
+    pairs = [(f"WHEN {self.sql(e, 'this')}", f"THEN {self.sql(e, 'true')}") for e in expression.args["ifs"]]
+    default = self.sql(expression, "default")
+    tail = [f"ELSE {default}"] if default else []
+    flat = [head, *(part for pair in pairs for part in pair), *tail, "END"]
+    if not (self.pretty and self.too_wide(flat)):
+        return " ".join(flat)
+    lines = [head]
+    for when, then in pairs:
+        both = f"{when} {then}"
+        lines += [both] if "\n" not in both and len(both) <= self.max_text_width else [when, then]
+    return self.indent("\n".join([*lines, *tail, "END"]), skip_first=True, skip_last=True)
+
+
+@functools.cache
+def _laid_out(generator: type[Generator]) -> type[Generator]:
+    """The dialect's generator, but for how a long CASE is laid out (_case_sql)."""
+    return type(generator.__name__, (generator,), {"case_sql": _case_sql})
+
+
 def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:
     try:
         Dialect.get_or_raise(dialect)
@@ -218,9 +244,11 @@ def to_sql(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -
         raise IdxError(Diagnostic("error", f"--dialect: {err}")) from None
     if dialect != "duckdb":
         tree = tree.transform(_keys_in_native_order, Dialect.get_or_raise(dialect).NULL_ORDERING)
+    target = Dialect.get_or_raise(dialect)
     try:  # not copied (a third of compile time): generating moves a CTE's comment onto its alias, printed alike
-        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=True,
-                        copy=False)
+        generator = _laid_out(target.generator_class)(dialect=target, pretty=pretty,
+                                                       unsupported_level=ErrorLevel.RAISE, identify=True)
+        return generator.generate(tree, copy=False)
     except UnsupportedError as err:
         first = str(err).splitlines()[0]
         raise IdxError(Diagnostic("error", f"the SQL cannot be written for {dialect}: {first}")) from None

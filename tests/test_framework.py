@@ -108,6 +108,57 @@ def test_the_sql_grows_with_the_method_not_with_the_indicators() -> None:
     assert sql.count("score_inputs") >= 1 and sql.count("treat_impute_score_value_statistics") >= 1
 
 
+def asem_sized(folder: Path, pillars: int, per_pillar: int) -> Path:
+    """The spec of specs/framework_example.idx over a framework of COINr's ASEM shape:
+    `pillars` pillars of `per_pillar` indicators (the first of each divided by GDP, the
+    last worse when higher) in two sub-indices, an index; synthetic data, 51 countries
+    in two groups, a few cells missing."""
+    import random
+
+    rng = random.Random(pillars * 100 + per_pillar)
+    codes = [(f"P{p}i{i}", f"P{p}") for p in range(pillars) for i in range(per_pillar)]
+    meta = [["Level", "iCode", "iName", "Parent", "Weight", "Direction", "Denominator", "Type"]]
+    meta += [["1", c, c, parent, "1", "-1" if c.endswith(f"i{per_pillar - 1}") else "1",
+              "GDP" if c.endswith("i0") else "", "Indicator"] for c, parent in codes]
+    halves = ("Economy", "Society")  # the sub-indices the spec's output shows
+    meta += [["2", f"P{p}", f"P{p}", halves[p * 2 // pillars], "1", "1", "", "Aggregate"] for p in range(pillars)]
+    meta += [["3", h, h, "Index", "1", "1", "", "Aggregate"] for h in halves]
+    meta += [["4", "Index", "Connectivity index", "", "1", "1", "", "Aggregate"], ["", "GDP", "GDP", "", "", "", "", "Denominator"]]
+    data = [["country", "group", "year", "GDP", *(c for c, _ in codes)]]
+    for k in range(51):
+        for year in (2021, 2022):
+            cells = ["" if rng.random() < 0.03 else f"{rng.gauss(50, 12):.2f}" for _ in codes]
+            data.append([f"C{k}", "Europe" if k % 2 else "Asia", str(year), f"{rng.uniform(0.5, 40):.3f}", *cells])
+    for name, rows in (("meta.csv", meta), ("data.csv", data)):
+        with (folder / name).open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f, lineterminator="\n").writerows(rows)
+    text = SPEC.read_text(encoding="utf-8").replace("demo/framework_example/meta.csv", "meta.csv")
+    spec = folder / "asem.idx"
+    spec.write_text(text.replace("demo/framework_example/countries_synthetic.csv", "data.csv"), encoding="utf-8")
+    return spec
+
+
+def test_an_asem_sized_framework_compiles_to_under_600_lines(tmp_path) -> None:
+    """Issue 24's target: COINr's ASEM pipeline (49 indicators, here 7 pillars of 7, 2 sub-indices)
+    in the framework spec's 11 statements and its metadata table, `idxc sql` under 600
+    lines; and each indicator more costs at most 4 lines (its column read from the file,
+    its slot in the long form's CASE and VALUES, its column of the pivot), however many."""
+    small, large = tmp_path / "small", tmp_path / "large"
+    small.mkdir(), large.mkdir()
+    spec = asem_sized(large, 7, 7)
+    statements = [ln for ln in spec.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    assert len(statements) <= 40
+    proc = idxc("sql", str(spec))
+    assert proc.returncode == 0, proc.stderr
+    lines = len(proc.stdout.splitlines())
+    assert lines < 600, lines
+    fewer = len(idxlang.load(asem_sized(small, 7, 3)).script().splitlines())
+    assert (lines - fewer) / (7 * 4) <= 4, (lines, fewer)
+    rows = idxlang.load(spec).run().tables["ranking"].to_pylist()
+    assert len(rows) == 102 and all(0 <= r["Index"] <= 100 for r in rows if r["Index"] is not None)
+    assert sorted(r["place"] for r in rows if r["year"] == 2022 and r["place"] is not None)[:2] == [1, 2]
+
+
 def spec_with(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
     meta = tmp_path / "meta.csv"
     with meta.open("w", newline="", encoding="utf-8") as f:

@@ -213,7 +213,7 @@ def test_a_file_with_a_column_per_variable_and_year_and_a_bom(write) -> None:
     assert got[("RUS", 1991)]["le"] == 68.5 and got[("RUS", 1991)]["growth"] == pytest.approx(0.95)
     assert got[("RUS", 1992)]["gnipc"] is None and got[("FRA", 1990)]["place"] == 1
     sql = spec.sql()
-    assert 'WHEN 1991\n        THEN CAST("le_1991" AS DOUBLE)' in sql and '"other_1990"' not in sql
+    assert 'WHEN 1991 THEN CAST("le_1991" AS DOUBLE)' in sql and '"other_1990"' not in sql
     assert 'CROSS JOIN (VALUES\n      (1990),\n      (1991),\n      (1992)) AS "periods"("year")' in sql
 
 

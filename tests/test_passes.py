@@ -15,6 +15,7 @@ from idxlang.data import resolve_sources
 from idxlang.passes import PASSES
 from idxlang.plan import plan as make_plan
 from idxlang.run import execute
+from idxlang.sql import to_sql
 
 PANEL = "firm,year,kind,x,y\nA,2014,k,2,10\nB,2014,m,4,\nC,2014,k,,5\nA,2015,k,1,1\nB,2015,m,3,3\n"
 SPEC = """table p: firm by year from "panel.csv"
@@ -112,6 +113,43 @@ def test_share_computes_what_two_statements_need_once(write):
     (stage,) = after.stages
     assert stage.consumers == ("firms", "kinds") and "s" in stage.columns
     same_results(spec, model, before, after)
+
+
+def test_share_stages_no_row_wise_arithmetic_on_the_data(write):
+    """`x / y` on the file's rows, read by two outputs, is computed by each (the data
+    is scanned again, as a plain read would be), not copied with the data into a stage."""
+    spec, model, before = planned(write, "let r = x / y\noutput a by firm, year: r\n"
+                                         "output b by kind, year: sum(r by kind) as s\n")
+    after = dict(PASSES)["share"](before)
+    assert after.stages == ()
+    same_results(spec, model, before, after)
+
+
+def test_each_statement_reads_only_the_columns_it_shows(write):
+    """trim (per statement, after the passes): output a reads x alone from the file and
+    output b y alone, though the plan's read of the file has both; the Derive computing
+    b's column is kept in b's statement, a's in a's, and the results are the same."""
+    spec, model, plan = planned(write, "let rx = x * 2\nlet ry = y * 3\noutput a by firm, year: rx\n"
+                                       "output b by firm, year: ry\n")
+    (read,) = by_kind(plan, steps.Read)
+    assert set(read.table.columns) == {"x", "y"}
+    statements = {st.output: to_sql(st.tree) for st in script(plan, model) if st.output}
+    assert '"x"' in statements["a"] and '"y"' not in statements["a"] and '"ry"' not in statements["a"]
+    assert '"y"' in statements["b"] and '"x"' not in statements["b"] and '"rx"' not in statements["b"]
+    got = run(spec, model, plan)
+    rows = {(r["firm"], r["year"]): r for r in got.tables["a"].to_pylist()}
+    assert rows[("A", 2014)]["rx"] == 4 and rows[("C", 2014)]["rx"] is None
+    assert [r["ry"] for r in got.tables["b"].to_pylist()] == [30, 3, None, 9, 15]
+
+
+def test_a_derive_left_with_nothing_is_read_through(write):
+    """A statement that reads none of a Derive's columns reads its source instead:
+    output b shows y only, and the step computing rx (for output a) is not in its SQL."""
+    spec, model, plan = planned(write, "let rx = x * 2\nlet t = rx + y\noutput a by firm, year: rx, t\n"
+                                       "output b by firm, year: y\n")
+    statements = {st.output: to_sql(st.tree) for st in script(plan, model) if st.output}
+    assert '"rx"' not in statements["b"] and '"x"' not in statements["b"]
+    assert [r["y"] for r in run(spec, model, plan).tables["b"].to_pylist()] == [10, 1, None, 3, 5]
 
 
 def test_rewind_tallies_counts_over_the_first_step_with_what_is_counted(write):

@@ -37,7 +37,7 @@ def share(plan: s.Plan) -> s.Plan:
     counts = _computing(plan, staged)
     for name in reversed(list(plan.steps)):
         step = plan.steps[name]
-        if _input(step) or isinstance(step, s.Merge):
+        if _input(step) or _pointwise(plan, name) or isinstance(step, s.Merge):
             continue  # reading the user's data again costs a scan, not a copy; a column of a pool, a join
         if counts.get(name, 0) >= 2 or checked(step):
             staged.append(name)
@@ -79,6 +79,22 @@ def _input(step: s.Step) -> bool:
     long or wide by period is reshaped when read, which is worth doing once."""
     return isinstance(step, s.Read) and step.table.schema is m.Schema.INPUT and not step.merge_into \
         and step.table.layout is None
+
+
+_POINTWISE = (m.Ref, m.Const, m.Param, m.Op, m.Classify)
+
+
+def _pointwise(plan: s.Plan, name: str) -> bool:
+    """Row-wise arithmetic on the user's data (`P0i0 / GDP`): computed again by each
+    statement as cheaply as the data is scanned again, rather than copied with it into
+    a stage; each statement then shows only the columns it reads (passes/trim.py)."""
+    step = plan.steps[name]
+    if not isinstance(step, s.Derive) or step.joins or step.source not in plan.steps:
+        return False
+    if not all(isinstance(n, _POINTWISE) for c in step.columns for n in m.walk(c.expr)):
+        return False
+    source = plan.steps[step.source]  # type: ignore[index]
+    return _input(source) or _pointwise(plan, step.source)  # type: ignore[arg-type]
 
 
 def _chain(plan: s.Plan, name: str) -> list[str]:
