@@ -180,6 +180,7 @@ class Table:
     encoding: String | None = None  # the file's text encoding, when stated
     part: Part | None = None  # a workbook's sheet or a database file's table, when stated
     calendar: Name | None = None  # quarterly or monthly time axis (yearly when absent)
+    missing: tuple[String, ...] = ()  # the file's marks of a missing value (`missing "..", ":"`)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,7 @@ import shtab
 from . import __version__
 from .diagnostics import Diagnostic, IdxError
 
-FORMATS = ("csv", "parquet", "json", "xlsx")  # formats.OUTPUTS, without importing DuckDB for `idxc sql`
-DATABASES = ("duckdb", "ddb", "db")  # formats.DATABASE
+from .targets import FORMATS, sheet_names, targets
 
 
 def _params(items: list[str]) -> dict[str, str]:
@@ -257,25 +256,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _targets(args: argparse.Namespace, names: list[str], inputs: list[Path]) -> dict[str, tuple[Path, str]]:
-    out = Path(args.out)
-    suffix = out.suffix.lower().lstrip(".")
-    if suffix in DATABASES:  # a database file holds every output, a table each
-        if args.format:
-            raise IdxError(Diagnostic("error", f"--out {out} is a DuckDB database; --format does not apply"))
-        targets = {n: (out, "duckdb") for n in names}
-    elif suffix in FORMATS and not out.is_dir():
-        if len(names) > 1:
-            raise IdxError(Diagnostic("error", f"--out {out}: the spec has {len(names)} outputs "
-                                      f"({', '.join(names)}) and a file holds one",
-                                      hint="give a folder, or pick one with --output NAME"))
-        if args.format and args.format != suffix:
-            raise IdxError(Diagnostic("error", f"--out {out} is .{suffix} but --format is {args.format}"))
-        targets = {names[0]: (out, suffix)}
-    else:
-        fmt = args.format or "csv"
-        targets = {n: (out / f"{n}.{fmt}", fmt) for n in names}
-    _refuse_inputs([path for path, _ in targets.values()], inputs)
-    return targets
+    found = targets(Path(args.out), names, args.format)
+    _refuse_inputs(list(dict.fromkeys(path for path, _ in found.values())), inputs)
+    return found
 
 
 def _settings(args: argparse.Namespace) -> dict[str, str | int]:
@@ -319,12 +302,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name in names:
         if name in result.written:
             if not args.quiet:
-                print(f"wrote {result.written[name]} ({result.rows[name]} rows)", file=sys.stderr)
+                path, fmt = targets[name]  # type: ignore[index]
+                where = {"xlsx": f", sheet {sheet_names(names)[name]}", "duckdb": f", table {name}"}.get(fmt, "")
+                print(f"wrote {path}{where if sum(p == path for p, _ in targets.values()) > 1 else ''} "  # type: ignore[union-attr]
+                      f"({result.rows[name]} rows)", file=sys.stderr)
         else:
             _print_table(name, result.tables[name], len(names) > 1)
     for d in result.screened:
         print(f"screened out of {d.screen.table}: {d.entity} (availability {d.availability:.2f} < "
               f"{d.screen.threshold:g} over {', '.join(d.screen.columns)})", file=sys.stderr)
+    if result.marked:
+        print("cells read as missing, by the marks their tables state:", file=sys.stderr)
+        for m in result.marked:
+            print("  " + m.render(), file=sys.stderr)
     skipped = [s for s in result.skipped if s.missing]
     if skipped:
         print("missing values skipped by reductions:", file=sys.stderr)
@@ -386,7 +376,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="panel file (CSV or Parquet) for a table; the spec's own default otherwise")
     run.add_argument("--out", metavar="PATH", help="write to a .csv/.parquet/.json/.xlsx file, a folder of outputs, "
                      "or a .duckdb database file (a table per output)")
-    run.add_argument("--format", choices=FORMATS, help="file format inside an --out folder (default csv)")
+    run.add_argument("--format", choices=list(FORMATS),
+                     help="file format inside an --out folder (default csv); a file's extension decides its own")
     run.add_argument("--output", metavar="NAME", help="run only this output")
     run.add_argument("--no-check", action="store_true", help="skip the data checks (keys, types)")
     run.add_argument("--quiet", action="store_true",

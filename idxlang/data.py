@@ -1,7 +1,8 @@
 """Panel files → DuckDB views in schema `input`, checked against the spec's tables.
 
-A data problem is reported by column and by row (data rows counted from 1,
-after the header), before any output is computed.
+A data problem is reported by column and by row, as the file numbers its rows (a
+CSV's lines, a spreadsheet's rows, the header included; DataChecker.place), before any
+output is computed.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Source:
     part: str | None = None  # a workbook's sheet or a database file's table, when stated
     sheets: tuple[tuple[str, int], ...] = ()  # a sheet per period (sheet, period), stacked as the time axis
     time: str | None = None
+    missing: tuple[str, ...] = ()  # the file's marks of a missing value, as the spec states them
+    marked: tuple[str, ...] = ()  # the file's columns a mark may be in: its values and attributes
 
 
 def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, skip: set[str] = frozenset()) -> list[Source]:  # type: ignore[assignment]
@@ -71,7 +74,8 @@ def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, ski
         if p.stat().st_size == 0:
             raise IdxError(Diagnostic("error", f"data file for table {t.name} is empty: {p} ({where})"))
         sheets = tuple((t.layout.sheet(y), y) for y in t.layout.periods) if isinstance(t.layout, m.Sheets) else ()
-        sources.append(Source(t.name, p, t.raw_values, t.encoding, t.part, sheets, t.time))
+        sources.append(Source(t.name, p, t.raw_values, t.encoding, t.part, sheets, t.time, t.missing,
+                              (*t.raw_values, *t.attributes)))
     return sources
 
 
@@ -97,14 +101,14 @@ def register_file(con: duckdb.DuckDBPyConnection, s: Source, text: tuple[str, ..
     a CSV parsed once (_parsed_once)."""
     path = formats.as_utf8(s.path, s.encoding)
     reader = formats.reader(path, text=text)
-    _view(con, s, reader)
+    _view(con, s, reader, marks=not formats.is_csv(path))  # a CSV's marks: on the rows parsed once
     if formats.is_csv(path) and formats.delimiter(con, path) != ",":  # "1,234" between commas is not a decimal
         types = column_types(con, table(s.table, INPUT_SCHEMA), str(s.path))
         texts = [c for c, kind in types.items() if c in s.numbers and kind == "VARCHAR"]
         comma, thousands = formats.decimal_comma(con, table(s.table, INPUT_SCHEMA), texts)
         if comma:
             reader = formats.reader(path, True, thousands, text)
-            _view(con, s, reader)
+            _view(con, s, reader, marks=False)
     if formats.is_csv(path):
         _parsed_once(con, s, reader, text)
 
@@ -135,6 +139,12 @@ def _parsed_once(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expressi
                        (table(s.table, INPUT_SCHEMA), exp.Table(this=ident(name)))):
         create = exp.Create(this=view, kind="VIEW", replace=True, expression=select(exp.Star()).from_(rows, copy=False))
         con.execute(to_sql(create, pretty=False))
+    if s.missing:  # the marks read as missing over the rows parsed once, which keep them for the count
+        marked = _marks(s, column_types(con, exp.Table(this=ident(name)), str(s.path)))
+        if marked:
+            create = exp.Create(this=table(s.table, INPUT_SCHEMA), kind="VIEW", replace=True,
+                                expression=select(exp.Star(replace=marked)).from_(exp.Table(this=ident(name)), copy=False))
+            con.execute(to_sql(create, pretty=False))
 
 
 def _stacked_sheets(con: duckdb.DuckDBPyConnection, s: Source) -> exp.Expression:
@@ -152,11 +162,12 @@ def _stacked_sheets(con: duckdb.DuckDBPyConnection, s: Source) -> exp.Expression
     return exp.Subquery(this=stacked)
 
 
-def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression) -> None:
+def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression, marks: bool = True) -> None:
     """The file as its view in `input`; a NaN in a column of doubles (as pandas writes a
-    missing value) read as missing there, once for every engine and check. (The SQL's
-    own `NULLIF(x, 'NaN')` is not enough on DuckDB: from a Parquet file's statistics,
-    which leave NaN out, it finds the comparison never true and drops it.)"""
+    missing value) read as missing there, once for every engine and check, and so is a
+    cell holding one of the table's marks of a missing value (`..`), with `marks`. (The
+    SQL's own `NULLIF(x, 'NaN')` is not enough on DuckDB: from a Parquet file's
+    statistics, which leave NaN out, it finds the comparison never true and drops it.)"""
     rows = reader if isinstance(reader, exp.Subquery) else exp.Table(this=reader)
 
     def create(star: exp.Star) -> None:
@@ -168,11 +179,45 @@ def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression) -> 
             raise IdxError(Diagnostic("error", f"cannot read {s.path}: {str(err).splitlines()[0]}")) from None
 
     create(exp.Star())
-    floats = [c for c, kind in column_types(con, table(s.table, INPUT_SCHEMA), str(s.path)).items()
-              if kind in ("DOUBLE", "FLOAT")]
-    if floats:
-        create(exp.Star(replace=[exp.If(this=exp.IsNan(this=col(c)), true=exp.Null(), false=col(c)).as_(ident(c), copy=False)
-                                 for c in floats]))
+    types = column_types(con, table(s.table, INPUT_SCHEMA), str(s.path))
+    if s.missing and marks:  # the rows as read, for the count of the marks (marked_cells)
+        con.execute(to_sql(exp.Create(this=table(f"{s.table} (file)", INPUT_SCHEMA), kind="VIEW", replace=True,
+                                      expression=select(exp.Star()).from_(rows.copy(), copy=False)), pretty=False))
+    floats = [c for c, kind in types.items() if kind in ("DOUBLE", "FLOAT")]
+    replaced = [exp.If(this=exp.IsNan(this=col(c)), true=exp.Null(), false=col(c)).as_(ident(c), copy=False)
+                for c in floats] + (_marks(s, types) if marks else [])
+    if replaced:
+        create(exp.Star(replace=replaced))
+
+
+def _marks(s: Source, types: Mapping[str, str]) -> list[exp.Expression]:
+    """Each text column a mark may be in, its marks read as missing (`'..'`, `' .. '`)."""
+    if not s.missing:
+        return []
+    return [exp.If(this=exp.In(this=exp.Trim(this=col(c)), expressions=[lit(mark) for mark in s.missing]),
+                   true=exp.Null(), false=col(c)).as_(ident(c), copy=False)
+            for c in s.marked if types.get(c) == "VARCHAR"]
+
+
+def marked_cells(con: duckdb.DuckDBPyConnection, s: Source) -> dict[str, int]:
+    """How many cells of the file held each of its marks of a missing value, counted
+    over the rows as read (a CSV's, parsed once)."""
+    if not s.missing:
+        return {}
+    raw = exp.Table(this=ident(f"{INPUT_SCHEMA} {s.table}")) if formats.is_csv(s.path) and not s.sheets \
+        else table(f"{s.table} (file)", INPUT_SCHEMA)
+    types = column_types(con, raw, str(s.path))
+    columns = [c for c in s.marked if types.get(c) == "VARCHAR"]
+    if not columns:
+        return {}
+    pairs = [(mark, c) for mark in s.missing for c in columns]
+    counts = [exp.Sum(this=exp.Cast(this=exp.EQ(this=exp.Trim(this=col(c)), expression=lit(mark)), to=exp.DataType.build("INT")))
+              for mark, c in pairs]
+    (found,) = con.execute(to_sql(select(*counts).from_(raw, copy=False), pretty=False)).fetchall()
+    total: dict[str, int] = {}
+    for (mark, _), n in zip(pairs, found):
+        total[mark] = total.get(mark, 0) + int(n or 0)
+    return {mark: n for mark, n in total.items() if n}
 
 
 def column_types(con: duckdb.DuckDBPyConnection, rel: exp.Table, what: str) -> dict[str, str]:
@@ -189,12 +234,22 @@ def _rows(values: list[int]) -> str:
     return shown + (", ..." if len(values) > 5 else "")
 
 
-def _found(bad: list[tuple], shown: Callable[[object], str] = repr) -> str:  # type: ignore[type-arg]
-    """The rows of a problem (row number, value), as a message names them: `rows 2, 7 ('n/a', '-')`."""
-    return f"rows {_rows([r[0] for r in bad])} ({', '.join(shown(r[1]) for r in bad[:3])})"
+def _found(bad: list[tuple], shown: Callable[[object], str] = repr, noun: str = "rows") -> str:  # type: ignore[type-arg]
+    """The rows of a problem (row number, value), as a message names them: `lines 2, 7 ('n/a', '-')`."""
+    return f"{noun} {_rows([r[0] for r in bad])} ({', '.join(shown(r[1]) for r in bad[:3])})"
 
 
-ROW = "_row"  # data rows counted from 1 after the header, for messages
+def _marks_hint(t: m.TableInfo, bad: list[tuple]) -> str:  # type: ignore[type-arg]
+    """What to do about text in a column of numbers: state it as a mark of a missing
+    value when it looks like one (`..`, `n/a`, `:`: no digit in it), else empty it."""
+    marks = list(dict.fromkeys(str(v).strip() for _, v in bad if v is not None and not re.search(r"\d", str(v))))
+    if not marks or not t.source:
+        return "leave a cell empty for a missing value"
+    stated = ", ".join(f'"{mark}"' for mark in (*t.missing, *marks) if mark)
+    return f"if {', '.join(repr(mark) for mark in marks)} marks a missing value, say so: from \"{Path(t.source).name}\" missing {stated}"
+
+
+ROW = "_row"  # a row's place in the file, as DataChecker.place counts it, for messages
 
 
 class DataChecker:
@@ -208,6 +263,19 @@ class DataChecker:
         self.sources = {s.table: s for s in sources}
         self.staged = staged or {}  # long tables the run checks in their stage, with the variables it holds
         self.problems: list[Diagnostic] = []
+
+    def place(self, table_name: str) -> tuple[str, int]:
+        """How a message names a row of the table's file, and the number of its first:
+        a CSV's line (the header is line 1), a sheet's row as a spreadsheet shows it
+        (the header is row 1), a JSON-lines file's line; else its row of data."""
+        s = self.sources[table_name]
+        if formats.is_csv(s.path):
+            return "lines", 2
+        if formats.is_workbook(s.path) and not s.sheets:
+            return "rows", 2
+        if s.path.suffix.lower() in formats.JSON_LINES:
+            return "lines", 1
+        return "rows", 1
 
     def fail(self, table_name: str, message: str, hint: str | None = None) -> None:
         self.problems.append(Diagnostic("error", f"{self.sources[table_name].path} (table {table_name}): {message}", hint=hint))
@@ -236,7 +304,8 @@ class DataChecker:
             self.fail(t.name, f"column '{c}' is missing", did_you_mean(c, types) or f"columns: {', '.join(types)}")
         if missing:
             return
-        numbered = _numbered(rel)
+        noun, first = self.place(t.name)
+        numbered = _numbered(rel, first)
         first_rows = lambda cond, *cols: (select(col(ROW), *cols).from_(numbered.copy(), copy=False).where(cond, copy=False)  # noqa: E731
                                           .order_by(col(ROW), copy=False).limit(6, copy=False))
         comma_file = any(not types[c].startswith(NUMERIC_TYPES) for c in t.raw_values) and self.read_with_decimal_comma(t.name)
@@ -249,8 +318,7 @@ class DataChecker:
                     text = exp.and_(text, exp.Not(this=comma))
                 bad = self.q(first_rows(text, exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))
                 if bad:
-                    self.fail(t.name, f"column '{c}' has text where numbers belong: {_found(bad)}",
-                              "leave a cell empty for a missing value")
+                    self.fail(t.name, f"column '{c}' has text where numbers belong: {_found(bad, noun=noun)}", _marks_hint(t, bad))
         self.check_infinite(t, rel, types, first_rows)
         if t.time and t.time in types:
             self.check_periods(t, types[t.time], first_rows)
@@ -277,7 +345,7 @@ class DataChecker:
             if not has:
                 continue
             bad = self.q(first_rows(infinite[c], exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))
-            self.fail(t.name, f"column '{c}' holds infinite values: {_found(bad, str)}", "an infinite number has no place in an index; "
+            self.fail(t.name, f"column '{c}' holds infinite values: {_found(bad, str, self.place(t.name)[0])}", "an infinite number has no place in an index; "
                       "leave the cell empty for a missing value (NaN is read as missing)")
 
     def finite_by_statistics(self, name: str) -> set[str]:
@@ -313,7 +381,7 @@ class DataChecker:
         wrong = exp.Not(this=exp.Anonymous(this="regexp_full_match", expressions=[text, lit(FILE_LABELS[t.calendar])]))
         bad = self.q(first_rows(exp.and_(exp.Not(this=is_null(col(t.time))), wrong), text.copy()))
         if bad:
-            self.fail(t.name, f"time axis '{t.time}' has values that are not {t.calendar.noun}s: {_found(bad)}",
+            self.fail(t.name, f"time axis '{t.time}' has values that are not {t.calendar.noun}s: {_found(bad, noun=self.place(t.name)[0])}",
                       f"write each {t.calendar.noun} as {t.calendar.example()} or as a date")
 
     def check_whole_periods(self, t: m.TableInfo, kind: str, first_rows) -> bool:  # type: ignore[no-untyped-def]
@@ -329,7 +397,7 @@ class DataChecker:
         bad = self.q(first_rows(exp.and_(exp.Not(this=is_null(col(t.time))), exp.Not(this=whole.copy())), col(t.time)))
         if not bad:  # whole numbers, typed as text by the file (Parquet): its type is what is wrong
             return False
-        self.fail(t.name, f"time axis '{t.time}' has values that are not whole periods (e.g. years): {_found(bad)}",
+        self.fail(t.name, f"time axis '{t.time}' has values that are not whole periods (e.g. years): {_found(bad, noun=self.place(t.name)[0])}",
                   "write each period as a whole number; a quarterly or monthly axis says so: 'by quarter quarterly'")
         return True
 
@@ -359,7 +427,7 @@ class DataChecker:
         for k, n in zip(keys, self.q(select(*counts).from_(rel.copy(), copy=False))[0]):
             nulls = self.q(first_rows(is_null(col(k)))) if n else []
             if nulls:
-                self.fail(t.name, f"key column '{k}' is empty in rows {_rows([r[0] for r in nulls])}")
+                self.fail(t.name, f"key column '{k}' is empty in {self.place(t.name)[0]} {_rows([r[0] for r in nulls])}")
         self.check_attributes(t, rel, self.q)
         if t.name in self.staged:
             return
@@ -371,14 +439,15 @@ class DataChecker:
         once a cheaper query has found one."""
         twice = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
         rows = exp.ArrayAgg(this=exp.Order(this=col(ROW), expressions=[exp.Ordered(this=col(ROW))]))
-        dups = (select(*[col(k) for k in keys], rows).from_(_numbered(table(t.name, INPUT_SCHEMA)), copy=False)
+        noun, first = self.place(t.name)
+        dups = (select(*[col(k) for k in keys], rows).from_(_numbered(table(t.name, INPUT_SCHEMA), first), copy=False)
                 .group_by(*[col(k) for k in keys], copy=False)
                 .having(twice, copy=False).order_by(*[col(k) for k in keys], copy=False).limit(5, copy=False))
         if isinstance(t.layout, m.Long):  # only the variables the spec reads
             dups = dups.where(exp.In(this=col(t.layout.variable), expressions=[lit(c) for c in t.columns]), copy=False)
         for *key, found in self.q(dups):
             named = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
-            self.fail(t.name, f"duplicate key {named} in rows {_rows(found)}", "each key must appear once")
+            self.fail(t.name, f"duplicate key {named} in {noun} {_rows(found)}", "each key must appear once")
 
     def check_attributes(self, t: m.TableInfo, rows: exp.Expression, query: Callable[[exp.Expression], list[tuple]]) -> None:  # type: ignore[type-arg]
         """Each entity has one value of each attribute (an empty cell is no value): the
@@ -430,9 +499,12 @@ def unreadable(err: duckdb.Error) -> str:
     return f"cannot read {file.group(1).strip() if file else 'the data'}: {'; '.join(said)}"
 
 
-def _numbered(rel: exp.Table) -> exp.Subquery:
-    """The rows of a table numbered as the file holds them, for reporting them by number."""
-    return exp.Subquery(this=select(exp.Window(this=exp.RowNumber()).as_(ROW, copy=False), exp.Star()).from_(rel.copy(), copy=False),
+def _numbered(rel: exp.Table, first: int = 1) -> exp.Subquery:
+    """The rows of a table numbered as the file holds them, the first `first`, for
+    reporting them by number."""
+    number = exp.Window(this=exp.RowNumber())
+    place = number if first == 1 else exp.Add(this=number, expression=lit(first - 1))
+    return exp.Subquery(this=select(place.as_(ROW, copy=False), exp.Star()).from_(rel.copy(), copy=False),
                         alias=exp.TableAlias(this=ident("numbered")))
 
 

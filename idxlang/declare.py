@@ -103,6 +103,7 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
         d.tables[st.name] = m.TableInfo(st.name, st.entity.id if st.entity else None, st.time.id if st.time else None,
                                         source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout,
                                         encoding=st.encoding.value if st.encoding else None,
+                                        missing=_markers(d, st),
                                         part=_part(d, st, source),
                                         calendar=Calendar(st.calendar.id) if st.calendar else Calendar.YEAR,
                                         title=st.title)
@@ -110,6 +111,30 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
     d.axes = m.Axes(frozenset(entities), frozenset(times), attributes, calendars=_calendars(d, statements))
     for key in entities | times:
         d.columns.setdefault(key, (m.Grain((key,)), m.RefKind.KEY))
+
+
+def _markers(d: Declarations, st: ast.Table) -> tuple[str, ...]:
+    """The marks of a missing value a table states: each once, none empty or a number
+    (a mark read as a missing value would hide a real one)."""
+    found: list[str] = []
+    for mark in st.missing:
+        text = mark.value.strip()
+        if not text:
+            raise d.error("an empty mark of a missing value: an empty cell is missing already", mark.span)
+        if _number(text):
+            raise d.error(f"'{mark.value}' is a number, not a mark of a missing value", mark.span)
+        if text in found:
+            raise d.error(f"the mark '{mark.value}' is given twice", mark.span)
+        found.append(text)
+    return tuple(found)
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _name_neighbours(d: Declarations) -> None:

@@ -221,31 +221,33 @@ def decimal_comma(con: duckdb.DuckDBPyConnection, view: exp.Table, columns: list
     return False, None
 
 
-OUTPUTS = ("csv", "parquet", "json", "xlsx")  # and "duckdb": the outputs as tables of one database file
-
-
 def write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, path: Path, fmt: str, name: str) -> int:
-    """An output written to `path` as `fmt` (CSV, Parquet, JSON lines, an Excel sheet,
-    or table `name` of a DuckDB database file); the rows written, read back from the file
-    where the format allows, not recounted by running the query again."""
-    if fmt == "xlsx":
-        return _workbook(rel.to_arrow_table(), path)
+    """An output written to `path` as `fmt` (targets.FORMATS, or table `name` of a
+    DuckDB database file); the rows written, read back from the file where the format
+    allows, not recounted by running the query again. A workbook's sheets are written
+    together (workbook), not here."""
     if fmt == "duckdb":
         return _database_table(con, rel, path, name)
     if fmt == "parquet":
         rel.write_parquet(str(path))
-        reader: exp.Expression = exp.Anonymous(this="read_parquet", expressions=[lit(str(path))])
-    elif fmt == "json":  # one object per line
+        return _count(con, exp.Anonymous(this="read_parquet", expressions=[lit(str(path))]))
+    if fmt in ("json", "jsonl"):  # an array of objects, or one object per line
         view = "idx_output"
         rel.create_view(view, replace=True)
+        params = [exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="json"))]
+        if fmt == "json":
+            params.append(exp.CopyParameter(this=exp.Var(this="ARRAY"), expression=exp.true()))
         copy = exp.Copy(this=select(exp.Star()).from_(exp.to_identifier(view, quoted=True), copy=False).subquery(),
-                        kind=False, files=[lit(str(path))],
-                        params=[exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="json"))])
+                        kind=False, files=[lit(str(path))], params=params)
         con.execute(to_sql(copy, pretty=False))
-        reader = exp.Anonymous(this="read_json", expressions=[lit(str(path))])
-    else:
-        rel.write_csv(str(path))
-        reader = exp.ReadCSV(this=lit(str(path)), expressions=[exp.EQ(this=exp.column("header"), expression=exp.true())])
+        return _count(con, exp.Anonymous(this="read_json", expressions=[lit(str(path))]))
+    separator = "\t" if fmt == "tsv" else ","
+    rel.write_csv(str(path), sep=separator)
+    return _count(con, exp.ReadCSV(this=lit(str(path)), expressions=[
+        exp.EQ(this=exp.column("header"), expression=exp.true()), exp.EQ(this=exp.column("delim"), expression=lit(separator))]))
+
+
+def _count(con: duckdb.DuckDBPyConnection, reader: exp.Expression) -> int:
     counted = con.execute(to_sql(select(exp.Count(this=exp.Star())).from_(exp.Table(this=reader), copy=False), pretty=False))
     return int(counted.fetchall()[0][0])
 
@@ -268,15 +270,26 @@ def _database_table(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation
         con.execute(detach(alias))
 
 
-def _workbook(table: "pa.Table", path: Path) -> int:
-    """One sheet named "output", the header then the rows (openpyxl's streaming writer)."""
+EXCEL_ROWS = 1_048_576  # a sheet's rows, its header included
+
+
+def workbook(sheets: dict[str, "pa.Table"], path: Path) -> None:
+    """Several outputs as the sheets of one workbook, each named after its output, the
+    header then the rows (openpyxl's streaming writer)."""
     import openpyxl
 
+    from .targets import sheet_names
+
+    for name, table in sheets.items():
+        if table.num_rows >= EXCEL_ROWS:
+            raise IdxError(Diagnostic("error", f"output {name} has {table.num_rows:,} rows; an Excel sheet holds "
+                                      f"{EXCEL_ROWS - 1:,} under its header", hint="write it as .csv or .parquet"))
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("output")
-    sheet.append(table.column_names)
-    for batch in table.to_batches():
-        for row in zip(*(column.to_pylist() for column in batch.columns)):
-            sheet.append(list(row))
+    for output, sheet_name in sheet_names(list(sheets)).items():
+        table = sheets[output]
+        sheet = book.create_sheet(sheet_name)
+        sheet.append(table.column_names)
+        for batch in table.to_batches():
+            for row in zip(*(column.to_pylist() for column in batch.columns)):
+                sheet.append(list(row))
     book.save(path)
-    return table.num_rows

@@ -493,6 +493,7 @@ class TableInfo:
     extra_keys: tuple[str, ...] = ()  # keys every row carries besides the axes (a draw)
     layout: Long | Wide | Sheets | None = None  # None: one column per variable
     encoding: str | None = None  # the file's text encoding, when the spec states it
+    missing: tuple[str, ...] = ()  # the file's marks of a missing value, as the spec states them
     part: str | None = None  # the workbook's sheet (.xlsx) or the database file's table (.duckdb), when stated
     calendar: Calendar = Calendar.YEAR  # how the time axis counts periods
     title: str | None = None  # the table's doc string

@@ -13,11 +13,14 @@ import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import duckdb
 
 from . import formats
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PARTIAL = ".idxc-partial-"
 
@@ -76,6 +79,7 @@ class Staged:
         self.targets = targets
         self.folders: dict[Path, Path] = {}  # target folder -> its hidden folder
         self.staged: dict[Path, Path] = {}  # target -> its staged file
+        self.sheets: dict[Path, dict[str, "pa.Table"]] = {}  # a workbook's sheets, by output, until commit
         for folder in {p.parent for p, _ in targets.values()}:
             _remove_stale(folder)
 
@@ -90,9 +94,15 @@ class Staged:
             staged = self.staged[path] = folder / path.name
             if fmt == "duckdb" and path.exists():  # the database's other tables stay
                 shutil.copyfile(path, staged)
+        if fmt == "xlsx":  # a sheet each: the workbook is written once every output is there
+            table = rel.to_arrow_table()
+            self.sheets.setdefault(path, {})[output] = table
+            return table.num_rows
         return formats.write(con, rel, staged, fmt, output)
 
     def commit(self) -> None:
+        for path, sheets in self.sheets.items():
+            formats.workbook(sheets, self.staged[path])
         for path, staged in self.staged.items():
             os.chmod(staged, _mode(path))
             os.replace(staged, path)
@@ -105,7 +115,7 @@ class Staged:
         mine = {p for path, _ in self.targets.values() for p in path.parent.glob(f"{PARTIAL}{os.getpid()}-*")}
         for folder in {*self.folders.values(), *mine}:
             shutil.rmtree(folder, ignore_errors=True)
-        self.folders, self.staged = {}, {}
+        self.folders, self.staged, self.sheets = {}, {}, {}
 
 
 def _remove_stale(folder: Path) -> None:

@@ -177,9 +177,12 @@ class _ToAst(Transformer):
         return (None, _ident(time), _ident(calendar) if calendar else None)
 
     def source(self, items):
-        path, layout, encoding, part = _kept(items)
+        path, layout, encoding, markers, part = _kept(items)
         text = lambda tok: ast.String(_string(tok), _tspan(tok)) if tok else None  # noqa: E731
-        return text(path), layout, text(encoding), part
+        return text(path), layout, text(encoding), markers or (), part
+
+    def missing_markers(self, items):
+        return tuple(ast.String(_string(tok), _tspan(tok)) for tok in _kept(items))
 
     def part(self, items):
         kind, name = items
@@ -220,9 +223,9 @@ class _ToAst(Transformer):
     def table_decl(self, items):
         name, title, axes, source, *lines = _kept(items)
         columns = tuple(c.node for line in lines for c in line)
-        path, layout, encoding, part = source or (None, None, None, None)
+        path, layout, encoding, markers, part = source or (None, None, None, (), None)
         return ast.Table(_name(name), _string(title) if title else None, axes[0], axes[1], path, columns, _cover(items),
-                         layout, encoding, part, axes[2])
+                         layout, encoding, part, axes[2], markers)
 
     def signed_number(self, items):
         sign, num = items

@@ -14,7 +14,7 @@ from . import model as m
 from . import steps as s
 from .ast import fill
 from .compile import Compiled, Kind, Statement
-from .data import DataChecker, Source, check_data
+from .data import DataChecker, Source, check_data, marked_cells
 from .dialects import dialect
 from .diagnostics import Diagnostic, IdxError
 from .engines import EngineOptions, Keeping, Session, first_line, open_session, relocate
@@ -46,6 +46,19 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class Marked:
+    """The cells of a table's file that held its marks of a missing value (`..`)."""
+
+    table: str
+    path: Path
+    counts: dict[str, int]  # mark -> cells
+
+    def render(self) -> str:
+        each = ", ".join(f"{n} '{mark}'" for mark, n in self.counts.items())
+        return f"table {self.table} ({self.path.name}): {sum(self.counts.values())} cells ({each})"
+
+
+@dataclass(frozen=True)
 class Dropped:
     """An entity a screen left out, with its availability."""
 
@@ -61,6 +74,7 @@ class Result:
     skipped: list[Skipped] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     screened: list[Dropped] = field(default_factory=list)
+    marked: list[Marked] = field(default_factory=list)  # by table, those whose marks were found
 
 
 def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[Path, str]] | None = None,
@@ -79,11 +93,12 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
     checked = _checked_stages(compiled, sources) if check else {}
     if check:
         check_data(con, compiled.model, sources, staged={t.name: held for t, held in checked.values()})
+    marked = [Marked(s.table, s.path, found) for s in sources if (found := marked_cells(con, s))]
     place, places = open_session(options, compiled.model, sources, con)
     bar = Progress(len(compiled.statements), progress, getattr(place, "progress", None))
     staged = Staged(targets or {})
     try:
-        result = Result()
+        result = Result(marked=marked)
         for st in compiled.statements:
             tree = relocate(st.tree, places)
             try:

@@ -138,7 +138,7 @@ def test_periods_that_do_not_fit_the_axis_are_errors(write, body: str, message: 
 
 @pytest.mark.parametrize("csv_text,message", [
     ("region,quarter,x\nA,2022Q1,1\nA,2022-5,2\nA,Q3 2022,3\n",
-     "time axis 'quarter' has values that are not quarters: rows 2, 3 ('2022-5', 'Q3 2022')"),
+     "time axis 'quarter' has values that are not quarters: lines 3, 4 ('2022-5', 'Q3 2022')"),
     ("region,quarter,x\nA,8088,1\n", "time axis 'quarter' is quarterly, but the file holds numbers"),
 ])
 def test_bad_period_labels_are_reported_by_row(write, csv_text: str, message: str) -> None:

@@ -27,13 +27,13 @@ def test_missing_column_is_named_with_a_suggestion(write):
 def test_duplicate_keys_name_the_key_and_rows(write):
     proc, _ = run(write, "region,year,district,rd_costs,patents\nA,2005,X,1,2\nB,2005,X,1,2\nA,2005,X,3,4\n")
     assert proc.returncode == 2
-    assert "duplicate key region=A, year=2005 in rows 1, 3" in proc.stderr
+    assert "duplicate key region=A, year=2005 in lines 2, 4" in proc.stderr
 
 
 def test_text_in_numeric_column_names_column_and_rows(write):
     proc, _ = run(write, "region,year,district,rd_costs,patents\nA,2005,X,1,2\nB,2005,X,n/a,2\nC,2005,X,2,2\n")
     assert proc.returncode == 2
-    assert "column 'rd_costs' has text where numbers belong: rows 2 ('n/a')" in proc.stderr
+    assert "column 'rd_costs' has text where numbers belong: lines 3 ('n/a')" in proc.stderr
 
 
 @pytest.mark.parametrize("sep,point", [(",", "."), (";", ",")])
@@ -45,7 +45,7 @@ def test_text_below_the_rows_duckdb_typed_a_column_from(write, sep: str, point: 
     text = sep.join(("region", "year", "district", "rd_costs", "patents")) + "\n" + "\n".join(rows) + "\n"
     proc, data = run(write, text)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
-    assert "column 'rd_costs' has text where numbers belong: rows 30000 ('n/a')" in proc.stderr, proc.stderr
+    assert "column 'rd_costs' has text where numbers belong: lines 30001 ('n/a')" in proc.stderr, proc.stderr
     assert data.read_text() == text
 
 
@@ -54,7 +54,7 @@ def test_text_in_the_only_decimal_comma_column_is_reported_alone(write):
     cells read as numbers, and only the text is reported."""
     proc, _ = run(write, "region;year;district;rd_costs;patents\nA;2005;X;1,5;2\nB;2005;X;n/a;2\nC;2005;X;2,25;2\n")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "column 'rd_costs' has text where numbers belong: rows 2 ('n/a')" in proc.stderr, proc.stderr
+    assert "column 'rd_costs' has text where numbers belong: lines 3 ('n/a')" in proc.stderr, proc.stderr
 
 
 def test_a_row_with_more_fields_than_the_header_is_named_by_line(write):
@@ -75,16 +75,16 @@ def test_a_year_that_is_not_a_whole_number_is_named_by_row(write, rows: int):
     lines[rows - 2] = f"r{rows - 2},20x5,X,1,2"
     proc, _ = run(write, "region,year,district,rd_costs,patents\n" + "\n".join(lines) + "\n")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
-    assert f"time axis 'year' has values that are not whole periods (e.g. years): rows {rows - 1} ('20x5')" in proc.stderr
+    assert f"time axis 'year' has values that are not whole periods (e.g. years): lines {rows} ('20x5')" in proc.stderr
 
 
 def test_rows_keep_their_numbers_in_a_file_parsed_into_a_table(write):
     """A CSV is parsed once, into a table kept in the file's row order: the rows a
-    message names are still the file's (a duplicate 260,000 rows apart)."""
+    message names are still the file's lines (a duplicate 260,000 rows apart)."""
     lines = [f"r{i // 20},{2000 + i % 20},X,1.5,{i}" for i in range(300_000)]
     lines[260_000] = "r0,2011,X,1.5,7"  # the key of row 12
     proc, _ = run(write, "region,year,district,rd_costs,patents\n" + "\n".join(lines) + "\n")
-    assert proc.returncode == 2 and "duplicate key region=r0, year=2011 in rows 12, 260001" in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and "duplicate key region=r0, year=2011 in lines 13, 260002" in proc.stderr, proc.stderr
 
 
 def test_attribute_must_be_constant_per_entity(write):

@@ -224,7 +224,7 @@ def test_a_long_files_stage_is_checked_on_the_engine(engine: str, request, write
     write("long.csv", good)
     spec = idxlang.load(write("s.idx", LONG_REPEATS))
     assert [r["pc"] for r in spec.run(engine=engine, **options).tables["cells"].to_pylist()] == [2.0, 3.0]
-    for text, message in [(good + "B,2020,S,pop,4\n", "duplicate key firm=B, year=2020, variable=pop in rows 4, 5"),
+    for text, message in [(good + "B,2020,S,pop,4\n", "duplicate key firm=B, year=2020, variable=pop in lines 5, 6"),
                           (good + "A,2021,S,gdp,1\n", "attribute 'district' is not constant for each firm: A: 'N', 'S'")]:
         write("long.csv", text)
         with pytest.raises(idxlang.IdxError, match=message):

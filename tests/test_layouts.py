@@ -5,6 +5,8 @@ variable and row."""
 
 from __future__ import annotations
 
+import csv
+import json
 import math
 
 import pytest
@@ -67,8 +69,8 @@ def test_the_pivot_keeps_every_value_exactly(write) -> None:
 
 
 @pytest.mark.parametrize("rows,message", [
-    (["A,2020,gdp,1", "A,2020,pop,2", "A,2020,gdp,"], "duplicate key firm=A, year=2020, variable=gdp in rows 1, 3"),
-    (["A,2020,gdp,1", "B,2020,pop,2", "B,2020,pop,2"], "duplicate key firm=B, year=2020, variable=pop in rows 2, 3"),
+    (["A,2020,gdp,1", "A,2020,pop,2", "A,2020,gdp,"], "duplicate key firm=A, year=2020, variable=gdp in lines 2, 4"),
+    (["A,2020,gdp,1", "B,2020,pop,2", "B,2020,pop,2"], "duplicate key firm=B, year=2020, variable=pop in lines 3, 4"),
 ])
 def test_a_repeat_is_found_in_the_stage_and_reported_by_row(write, rows: list[str], message: str) -> None:
     """The stage's `repeated` flags the key; the rows come from the file. A repeat of an
@@ -98,7 +100,7 @@ def test_more_variables_than_one_bit_set_holds(write) -> None:
     got = long_run(write, rows, names).tables["cells"].to_pylist()
     for j, r in enumerate(got):
         assert [r[v] for v in names] == [float(i + 10 * j) if (i + j) % 7 else None for i in range(40)]
-    with pytest.raises(idxlang.IdxError, match="duplicate key firm=B, year=2020, variable=v36 in rows 65, 70"):
+    with pytest.raises(idxlang.IdxError, match="duplicate key firm=B, year=2020, variable=v36 in lines 66, 71"):
         long_run(write, [*rows, "B,2020,v36,1"], names)
 
 
@@ -150,9 +152,9 @@ LONG_SPEC = 'table p: firm by year from "long.csv" long(variable, value)\n  gdp,
     ("firm,year,variable,value\nA,2020,gdp,1\nA,2020,popp,2\n",
      "variable 'pop' is not in column 'variable'"),
     ("firm,year,variable,value\nA,2020,gdp,1\nA,2020,pop,2\nA,2020,gdp,3\n",
-     "duplicate key firm=A, year=2020, variable=gdp in rows 1, 3"),
+     "duplicate key firm=A, year=2020, variable=gdp in lines 2, 4"),
     ("firm,year,variable,value\nA,2020,gdp,1\nA,2020,pop,n/a\n",
-     "column 'value' has text where numbers belong: rows 2 ('n/a')"),
+     "column 'value' has text where numbers belong: lines 3 ('n/a')"),
     ("firm,year,indicator,value\nA,2020,gdp,1\n", "column 'variable' is missing"),
 ])
 def test_a_bad_long_file_is_reported(write, csv_text: str, message: str) -> None:
@@ -271,7 +273,7 @@ def test_text_in_a_decimal_comma_file_is_still_reported_by_row(tmp_path) -> None
     (tmp_path / "ru.csv").write_text(RU.replace("3,25;1", "3,25;н/д"), encoding="utf-8")
     (tmp_path / "s.idx").write_text(RU_SPEC.format(encoding=""), encoding="utf-8")
     proc = idxc("run", str(tmp_path / "s.idx"))
-    assert proc.returncode == 2 and "column 'расход' has text where numbers belong: rows 2 ('н/д')" in proc.stderr
+    assert proc.returncode == 2 and "column 'расход' has text where numbers belong: lines 3 ('н/д')" in proc.stderr
 
 
 def test_numbers_between_commas_are_not_read_as_decimal_commas(write) -> None:
@@ -279,7 +281,7 @@ def test_numbers_between_commas_are_not_read_as_decimal_commas(write) -> None:
     mistake), never silently 1.234."""
     write("p.csv", 'firm,year,x\nA,2020,"1,234"\nB,2020,"2,5"\n')
     proc = idxc("run", str(write("s.idx", 'table p: firm by year from "p.csv"\n  x\n\noutput by firm, year: x\n')))
-    assert proc.returncode == 2 and "column 'x' has text where numbers belong: rows 1, 2 ('1,234', '2,5')" in proc.stderr
+    assert proc.returncode == 2 and "column 'x' has text where numbers belong: lines 2, 3 ('1,234', '2,5')" in proc.stderr
 
 
 def test_json_lines(write) -> None:
@@ -322,7 +324,7 @@ def test_an_entity_of_the_attributes_table_appears_once(write) -> None:
     write("p.csv", PANEL)
     write("d.csv", "region,district\nA,North\nA,South\nB,North\nC,South\n")
     proc = idxc("run", str(write("s.idx", ATTR_SPEC)))
-    assert proc.returncode == 2 and "duplicate key region=A in rows 1, 2" in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and "duplicate key region=A in lines 2, 3" in proc.stderr, proc.stderr
 
 
 def test_an_entity_without_the_attribute_belongs_to_no_group(write) -> None:
@@ -389,20 +391,63 @@ def test_outputs_as_csv_parquet_json_lines_and_excel(tmp_path) -> None:
 
     spec = str(ROOT / "specs" / "gvc_participation.idx")
     found = {}
-    for fmt in ("csv", "parquet", "json", "xlsx"):
+    for fmt in ("csv", "tsv", "parquet", "jsonl", "json", "xlsx"):
         proc = idxc("run", spec, "--out", str(tmp_path / fmt), "--format", fmt)
         assert proc.returncode == 0 and f"participation.{fmt} (15 rows)" in proc.stderr, proc.stderr
         path = tmp_path / fmt / f"participation.{fmt}"
         if fmt == "xlsx":
             rows = list(openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True))
             found[fmt] = [tuple(r) for r in rows[1:]]
+        elif fmt == "json":  # one array, as json.load reads it
+            found[fmt] = [tuple(r.values()) for r in json.loads(path.read_text(encoding="utf-8"))]
         else:
             found[fmt] = duckdb.sql(f"SELECT * FROM '{path}'").fetchall()
         assert not [p for p in (tmp_path / fmt).iterdir() if p.name.startswith(".")]  # no temporary file left
-    for fmt in ("parquet", "json", "xlsx"):
+    assert "\t" in (tmp_path / "tsv" / "participation.tsv").read_text(encoding="utf-8").splitlines()[0]
+    assert len((tmp_path / "jsonl" / "participation.jsonl").read_text(encoding="utf-8").splitlines()) == 15
+    for fmt in ("tsv", "parquet", "jsonl", "json", "xlsx"):
         assert len(found[fmt]) == 15
         for a, b in zip(found[fmt], found["csv"]):
             assert all(x == y or (isinstance(x, float) and math.isclose(x, y, rel_tol=1e-12)) for x, y in zip(a, b)), fmt
+
+
+def test_the_extension_of_out_decides_the_format(tmp_path) -> None:
+    """`--out r.json` is one JSON array, `.jsonl`/`.ndjson` one object per line, `.tsv`
+    tab-separated, each a file and never a folder of that name; an extension that names
+    no format is refused, not taken for a folder."""
+    spec = str(ROOT / "specs" / "amt_portfolio.idx")
+    for name, check in (("g.json", lambda t: json.loads(t)[0]["growth_pct"] == 33.0),
+                        ("g.ndjson", lambda t: json.loads(t.splitlines()[0])["growth_pct"] == 33.0),
+                        ("g.tsv", lambda t: t.splitlines()[0].split("\t")[-1] == "growth_pct")):
+        proc = idxc("run", spec, "--output", "growth", "--out", str(tmp_path / name))
+        assert proc.returncode == 0, proc.stderr
+        assert (tmp_path / name).is_file() and check((tmp_path / name).read_text(encoding="utf-8")), name
+    proc = idxc("run", spec, "--out", str(tmp_path / "r.txt"))
+    assert proc.returncode == 2 and "'.txt' is not an output format" in proc.stderr and not (tmp_path / "r.txt").exists()
+    proc = idxc("run", spec, "--out", str(tmp_path / "r.jsonl"))
+    assert proc.returncode == 2 and "5 outputs" in proc.stderr and "workbook (.xlsx)" in proc.stderr
+    proc = idxc("run", spec, "--output", "growth", "--out", str(tmp_path / "g.csv"), "--format", "json")
+    assert proc.returncode == 2 and "--out" in proc.stderr and "g.json" in proc.stderr
+
+
+def test_several_outputs_are_the_sheets_of_one_workbook(tmp_path) -> None:
+    """Every output of a run in one .xlsx, a sheet each named after its output, with the
+    rows a CSV of the same output has; written atomically like any output."""
+    import openpyxl
+
+    spec = str(ROOT / "specs" / "amt_portfolio.idx")
+    proc = idxc("run", spec, "--out", str(tmp_path / "all.xlsx"))
+    assert proc.returncode == 0 and "wrote " in proc.stderr and ", sheet types (9 rows)" in proc.stderr, proc.stderr
+    book = openpyxl.load_workbook(tmp_path / "all.xlsx", read_only=True)
+    assert book.sheetnames == ["shares", "portfolio", "types", "national", "growth"]
+    csv_dir = tmp_path / "csv"
+    assert idxc("run", spec, "--out", str(csv_dir)).returncode == 0
+    for sheet in book.sheetnames:
+        rows = list(book[sheet].iter_rows(values_only=True))
+        with (csv_dir / f"{sheet}.csv").open(encoding="utf-8") as f:
+            lines = list(csv.reader(f))
+        assert [str(h) for h in rows[0]] == lines[0] and len(rows) == len(lines), sheet
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def _database(path, tables: dict[str, str]) -> None:

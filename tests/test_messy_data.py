@@ -36,9 +36,9 @@ def run(write, csv_text: str | None = None, parquet: str | None = None, spec: st
 
 @pytest.mark.parametrize("csv_text,message", [
     ("e,y\nA,2020\n", "d.csv (table t): column 'x' is missing"),
-    ("e,y,x\nA,2020,1\nB,2020,n/a\n", "column 'x' has text where numbers belong: rows 2 ('n/a')"),
-    ("e,y,x\nA,2020,1\nA,2020,2\n", "duplicate key e=A, y=2020 in rows 1, 2"),
-    ("e,y,x\nA,2020,inf\nB,2020,-inf\nC,2020,1\n", "column 'x' holds infinite values: rows 1, 2"),
+    ("e,y,x\nA,2020,1\nB,2020,n/a\n", "column 'x' has text where numbers belong: lines 3 ('n/a')"),
+    ("e,y,x\nA,2020,1\nA,2020,2\n", "duplicate key e=A, y=2020 in lines 2, 3"),
+    ("e,y,x\nA,2020,inf\nB,2020,-inf\nC,2020,1\n", "column 'x' holds infinite values: lines 2, 3"),
     ("", "data file for table t is empty"),
     ("e,y,x\n", "the file holds no rows, only its header"),
     ("e,y,x\nA,twenty,1\n", "time axis 'y' must hold whole periods"),

@@ -181,7 +181,7 @@ def test_check_command_and_param_override(write):
     assert proc.stdout.splitlines()[1].split() == ["A", "2014", "10"]
     bad = write("panel.csv", LIFT_PANEL + "A,2014,k,7\n")
     proc = idxc("check", str(spec), "--data", str(bad))
-    assert proc.returncode == 2 and "duplicate key firm=A, year=2014 in rows 1, 10" in proc.stderr
+    assert proc.returncode == 2 and "duplicate key firm=A, year=2014 in lines 2, 11" in proc.stderr
 
 
 def test_two_tables_at_one_grain_merge_by_key(write):

@@ -6,7 +6,8 @@ layouts (long, wide, sheets) are refused with a clear error.
   are not. A table without a file named falls back to its `from` file.
 - CSV: the text encoding the spec states, else UTF-8 (a byte-order mark is fine), else
   Windows-1251; the delimiter sniffed from the header (`,` `;` tab `|`). An empty cell,
-  `NaN` or `NA` is missing. In a file not separated by commas, a number may be written
+  `NaN` or `NA` is missing, and so is a cell holding one of the table's marks of a
+  missing value (`missing ".."`), spaces around it aside. In a file not separated by commas, a number may be written
   with a decimal comma and a space or dot grouping thousands (`1 204,5`).
 - Time keys: a year is a whole number; a quarter (`2024Q1`, `2024-Q1`, `2024 q1`, a date)
   or a month (`2024-03`, `2024M03`, `2024/03`, a date) becomes its period number
@@ -70,9 +71,11 @@ def read_table(info: m.TableInfo, path: Path) -> list[dict[str, object]]:
         if info.time:
             row[info.time] = _period(r[info.time], info.calendar, f"{where}, column {info.time}")
         for a in info.attributes:
-            row[a] = _text(r[a])
+            text = _text(r[a])
+            row[a] = None if text in info.missing else text
         for c in info.columns:
-            row[c] = _number(r[c], decimal_comma, f"{where}, column {c}")
+            marked = isinstance(r[c], str) and r[c].strip() in info.missing
+            row[c] = None if marked else _number(r[c], decimal_comma, f"{where}, column {c}")
         rows.append(row)
     return rows
 
