@@ -234,8 +234,8 @@ class Planner:
         """The pivot step holding d, when d is one application of a stacked function and
         nothing else: the pivot's column for it is named d (`n_P0i1`), not copied into a
         column of that name by a step of its own, one line per indicator."""
-        if not isinstance(d.expr, m.Pick) or d.grain != pipe.grain or d.name in pipe.where:
-            return None
+        if not isinstance(d.expr, m.Pick) or d.grain != pipe.grain or d.name in pipe.where or d.name in self.lifted:
+            return None  # a value lifted to a column (lift) is read on the pipe's rows: a treatment's argument
         found = self.foreign.get((pipe.key, d.name))
         if found is None:
             if families.pick(self, ctx, d.expr, pipe, let=(d.name, note)).name != d.name:
