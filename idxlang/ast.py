@@ -149,7 +149,7 @@ class Layout:
     value)`, one row per entity, period and variable; `wide("{variable}_{period}",
     first..last)`, one row per entity and a column per variable and period."""
 
-    kind: str  # "long", "wide" or "sheets"
+    kind: str  # "long", "wide", "sheets" or "sdmx"
     variable: Name | None = None
     value: Name | None = None
     pattern: String | None = None
@@ -181,6 +181,8 @@ class Table:
     part: Part | None = None  # a workbook's sheet or a database file's table, when stated
     calendar: Name | None = None  # quarterly or monthly time axis (yearly when absent)
     missing: tuple[String, ...] = ()  # the file's marks of a missing value (`missing "..", ":"`)
+    flags: tuple[String, ...] = ()  # the flags a cell may carry after its number (`flags "p", "e"`)
+    header: Number | None = None  # the header's row of the file (`header row 4`)
 
 
 @dataclass(frozen=True)

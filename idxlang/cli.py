@@ -312,7 +312,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"screened out of {d.screen.table}: {d.entity} (availability {d.availability:.2f} < "
               f"{d.screen.threshold:g} over {', '.join(d.screen.columns)})", file=sys.stderr)
     if result.marked:
-        print("cells read as missing, by the marks their tables state:", file=sys.stderr)
+        print("cells read by the marks and flags their tables state:", file=sys.stderr)
         for m in result.marked:
             print("  " + m.render(), file=sys.stderr)
     skipped = [s for s in result.skipped if s.missing]

@@ -37,6 +37,11 @@ class Source:
     time: str | None = None
     missing: tuple[str, ...] = ()  # the file's marks of a missing value, as the spec states them
     marked: tuple[str, ...] = ()  # the file's columns a mark may be in: its values and attributes
+    columns: tuple[str, ...] = ()  # the file's columns the spec reads: its view holds only those when all are there
+    cells: tuple[tuple[str, str, int], ...] = ()  # a wide file's columns the spec reads (column, variable, period)
+    header: int | None = None  # the header's row (line) of the file, when stated
+    flags: tuple[str, ...] = ()  # the flags a number may carry after it (`12.3 p`)
+    sdmx: tuple[str, tuple[str, ...]] | None = None  # SDMX-CSV: the dimension holding the variables, and those read
 
 
 def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, skip: set[str] = frozenset()) -> list[Source]:  # type: ignore[assignment]
@@ -75,7 +80,9 @@ def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, ski
             raise IdxError(Diagnostic("error", f"data file for table {t.name} is empty: {p} ({where})"))
         sheets = tuple((t.layout.sheet(y), y) for y in t.layout.periods) if isinstance(t.layout, m.Sheets) else ()
         sources.append(Source(t.name, p, t.raw_values, t.encoding, t.part, sheets, t.time, t.missing,
-                              (*t.raw_values, *t.attributes)))
+                              (*t.raw_values, *t.attributes), t.raw_columns,
+                              t.layout.cells(t.columns) if isinstance(t.layout, m.Wide) else (), t.header, t.flags,
+                              (t.layout.variable, t.columns) if isinstance(t.layout, m.Sdmx) else None))
     return sources
 
 
@@ -88,7 +95,7 @@ def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
             _view(con, s, _stacked_sheets(con, s))
             continue
         if formats.is_workbook(s.path):  # read by openpyxl, handed to DuckDB as Arrow
-            _view(con, s, formats.sheet(con, s.path, s.part, f"{INPUT_SCHEMA}_{s.table}_sheet"))
+            _view(con, s, formats.sheet(con, s.path, s.part, f"{INPUT_SCHEMA}_{s.table}_sheet", _header_columns(s), s.header))
             continue
         if formats.is_database(s.path):  # attached read-only; the view reads its table
             _view(con, s, formats.database_table(con, s.path, s.part or s.table, f"{INPUT_SCHEMA}_{s.table}_file"))
@@ -100,28 +107,35 @@ def register_file(con: duckdb.DuckDBPyConnection, s: Source, text: tuple[str, ..
     """A CSV, Parquet or JSON-lines file as its view, the columns in `text` read as text;
     a CSV parsed once (_parsed_once)."""
     path = formats.as_utf8(s.path, s.encoding)
-    reader = formats.reader(path, text=text)
+    csv = formats.is_csv(path)
+    if s.header is not None and not csv:
+        raise IdxError(Diagnostic("error", f"table {s.table}: header row {s.header} is said of a CSV or a workbook, not {s.path.name}"))
+    skip = formats.header_line(path, s.columns, s.header) if csv else 0
+    delim = formats.delimiter(con, path, skip) if csv else None
+    reader = formats.reader(path, text=text, delim=delim, skip=skip)
     _view(con, s, reader, marks=not formats.is_csv(path))  # a CSV's marks: on the rows parsed once
-    if formats.is_csv(path) and formats.delimiter(con, path) != ",":  # "1,234" between commas is not a decimal
+    if delim is not None and delim != ",":  # "1,234" between commas is not a decimal
         types = column_types(con, table(s.table, INPUT_SCHEMA), str(s.path))
         texts = [c for c, kind in types.items() if c in s.numbers and kind == "VARCHAR"]
         comma, thousands = formats.decimal_comma(con, table(s.table, INPUT_SCHEMA), texts)
         if comma:
-            reader = formats.reader(path, True, thousands, text)
+            reader = formats.reader(path, True, thousands, text, delim, skip)
             _view(con, s, reader, marks=False)
-    if formats.is_csv(path):
-        _parsed_once(con, s, reader, text)
+    if csv:
+        _parsed_once(con, s, reader, text, skip)
 
 
-def _parsed_once(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression, text: tuple[str, ...]) -> None:
+def _parsed_once(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression, text: tuple[str, ...], skip: int = 0) -> None:
     """A CSV parsed once, into a temporary table in the file's row order that its view
     then reads: the checks and the statements read the table, not the text again. A
     column typed as numbers from the first rows that holds text further down is read
-    again as text (its rows are then reported by the checks)."""
+    again as text (its rows are then reported by the checks). Each row keeps its line
+    (column ROW), the header on line `skip` + 1."""
     name = f"{INPUT_SCHEMA} {s.table}"  # a name no spec's step can take
+    line = exp.Add(this=exp.Window(this=exp.RowNumber()), expression=lit(skip + 1))
     create = exp.Create(this=exp.Table(this=ident(name)), kind="TABLE", replace=True,
                         properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-                        expression=select(exp.Star()).from_(table(s.table, INPUT_SCHEMA), copy=False))
+                        expression=select(line.as_(ident(ROW), copy=False), exp.Star()).from_(table(s.table, INPUT_SCHEMA), copy=False))
     con.execute("SET preserve_insertion_order = true")  # the file's row order, for the rows the checks name
     try:
         con.execute(to_sql(create, pretty=False))
@@ -139,12 +153,18 @@ def _parsed_once(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expressi
                        (table(s.table, INPUT_SCHEMA), exp.Table(this=ident(name)))):
         create = exp.Create(this=view, kind="VIEW", replace=True, expression=select(exp.Star()).from_(rows, copy=False))
         con.execute(to_sql(create, pretty=False))
-    if s.missing:  # the marks read as missing over the rows parsed once, which keep them for the count
+    if s.missing or s.flags:  # the marks read as missing over the rows parsed once, which keep them for the count
         marked = _marks(s, column_types(con, exp.Table(this=ident(name)), str(s.path)))
         if marked:
             create = exp.Create(this=table(s.table, INPUT_SCHEMA), kind="VIEW", replace=True,
                                 expression=select(exp.Star(replace=marked)).from_(exp.Table(this=ident(name)), copy=False))
             con.execute(to_sql(create, pretty=False))
+
+
+def _header_columns(s: Source) -> tuple[str, ...]:
+    """The columns a sheet's header holds: those the spec reads but the period a sheet
+    per period stands for."""
+    return tuple(c for c in s.columns if not (s.sheets and c == s.time))
 
 
 def _stacked_sheets(con: duckdb.DuckDBPyConnection, s: Source) -> exp.Expression:
@@ -154,7 +174,8 @@ def _stacked_sheets(con: duckdb.DuckDBPyConnection, s: Source) -> exp.Expression
         raise IdxError(Diagnostic("error", f"table {s.table}: sheets(...) reads a workbook (.xlsx), not {s.path.name}"))
     assert s.time is not None
     parts = [select(lit(period).as_(ident(s.time), copy=False), exp.Star())
-             .from_(formats.sheet(con, s.path, name, f"{INPUT_SCHEMA}_{s.table}_sheet_{period}"), copy=False)
+             .from_(formats.sheet(con, s.path, name, f"{INPUT_SCHEMA}_{s.table}_sheet_{period}", _header_columns(s),
+                                  s.header, numbered=False), copy=False)
              for name, period in s.sheets]
     stacked = parts[0]
     for part in parts[1:]:
@@ -163,16 +184,19 @@ def _stacked_sheets(con: duckdb.DuckDBPyConnection, s: Source) -> exp.Expression
 
 
 def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression, marks: bool = True) -> None:
-    """The file as its view in `input`; a NaN in a column of doubles (as pandas writes a
-    missing value) read as missing there, once for every engine and check, and so is a
-    cell holding one of the table's marks of a missing value (`..`), with `marks`. (The
-    SQL's own `NULLIF(x, 'NaN')` is not enough on DuckDB: from a Parquet file's
-    statistics, which leave NaN out, it finds the comparison never true and drops it.)"""
+    """The file as its view in `input`, of the columns the spec reads when the file has
+    them all (a 1,000-column file is then copied and checked for 34; else all, for the
+    checks to name what is missing beside what is there); a NaN in a column of doubles
+    (as pandas writes a missing value) read as missing there, once for every engine and
+    check, and so is a cell holding one of the table's marks of a missing value (`..`),
+    with `marks`. (The SQL's own `NULLIF(x, 'NaN')` is not enough on DuckDB: from a
+    Parquet file's statistics, which leave NaN out, it finds the comparison never true
+    and drops it.)"""
     rows = reader if isinstance(reader, exp.Subquery) else exp.Table(this=reader)
 
-    def create(star: exp.Star) -> None:
+    def create(*columns: exp.Expression) -> None:
         view = exp.Create(this=table(s.table, INPUT_SCHEMA), kind="VIEW", replace=True,
-                          expression=select(star).from_(rows.copy(), copy=False))
+                          expression=select(*columns).from_(rows.copy(), copy=False))
         try:
             con.execute(to_sql(view, pretty=False))
         except duckdb.Error as err:
@@ -180,44 +204,124 @@ def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expression, mar
 
     create(exp.Star())
     types = column_types(con, table(s.table, INPUT_SCHEMA), str(s.path))
-    if s.missing and marks:  # the rows as read, for the count of the marks (marked_cells)
+    if s.sdmx:  # its dimensions as the spec names them
+        names = _sdmx_names(s, types)
+        rows = exp.Subquery(this=select(*[col(c).as_(ident(names.get(c, c)), copy=False) for c in types]).from_(rows, copy=False),
+                            alias=exp.TableAlias(this=ident("sdmx")))
+        create(exp.Star())
+        types = column_types(con, table(s.table, INPUT_SCHEMA), str(s.path))
+    if (s.missing or s.flags) and marks:  # the rows as read, for the count of the marks (marked_cells)
         con.execute(to_sql(exp.Create(this=table(f"{s.table} (file)", INPUT_SCHEMA), kind="VIEW", replace=True,
                                       expression=select(exp.Star()).from_(rows.copy(), copy=False)), pretty=False))
-    floats = [c for c, kind in types.items() if kind in ("DOUBLE", "FLOAT")]
-    replaced = [exp.If(this=exp.IsNan(this=col(c)), true=exp.Null(), false=col(c)).as_(ident(c), copy=False)
-                for c in floats] + (_marks(s, types) if marks else [])
-    if replaced:
-        create(exp.Star(replace=replaced))
+    filled = _unpublished(s, set(types))
+    whole = bool(s.columns) and set(s.columns) <= {*types, *filled}
+    kept = [c for c in types if c in (*s.columns, formats.ROW, m.Sdmx.FLAG)] if whole else list(types)
+    floats = [c for c in kept if types[c] in ("DOUBLE", "FLOAT")]
+    replaced = {e.alias: e for e in [exp.If(this=exp.IsNan(this=col(c)), true=exp.Null(), false=col(c)).as_(ident(c), copy=False)
+                                     for c in floats] + (_marks(s, types) if marks else []) if e.alias in kept}
+    nulls = [exp.Cast(this=exp.Null(), to=exp.DataType.build("DOUBLE")).as_(ident(c), copy=False) for c in filled]
+    if len(kept) < len(types):
+        create(*[replaced.get(c, col(c)) for c in kept], *nulls)
+    elif replaced or nulls:
+        create(exp.Star(replace=list(replaced.values())) if replaced else exp.Star(), *nulls)
+
+
+def _sdmx_names(s: Source, types: Mapping[str, str]) -> dict[str, str]:
+    """An SDMX-CSV file's columns renamed as the spec reads them: TIME_PERIOD its time
+    axis, a dimension its entity (`GEO` for `geo`), OBS_VALUE and OBS_FLAG, whatever the
+    case the office writes them in."""
+    upper = {c.upper(): c for c in types}
+    names = {upper[m.Sdmx.TIME]: s.time} if m.Sdmx.TIME in upper and s.time and s.time not in types else {}
+    for c in (*s.columns, m.Sdmx.FLAG):
+        if c not in types and c.upper() in upper and upper[c.upper()] not in names:
+            names[upper[c.upper()]] = c
+    return names
+
+
+def _unpublished(s: Source, present: set[str]) -> list[str]:
+    """A wide file's columns the spec reads that the file leaves out although it has the
+    variable for other periods and the period for other variables (UNDP publishes its
+    inequality variables from 2010): read as missing values. A variable or a period the
+    file has no column for at all is not filled: the checks report it (_unlaid)."""
+    held = [(v, p) for c, v, p in s.cells if c in present]
+    variables, periods = {v for v, _ in held}, {p for _, p in held}
+    return [c for c, v, p in s.cells if c not in present and v in variables and p in periods]
+
+
+def _flag_pattern(s: Source) -> str:
+    """A number's flags after it, as RE2 reads them: `12.3 p`, `45 ep`, `: c`."""
+    return r"\s+((?:" + "|".join(re.escape(f) for f in sorted(s.flags, key=len, reverse=True)) + r")+)$"
 
 
 def _marks(s: Source, types: Mapping[str, str]) -> list[exp.Expression]:
-    """Each text column a mark may be in, its marks read as missing (`'..'`, `' .. '`)."""
-    if not s.missing:
+    """Each text column a mark may be in, its flags cut off (`12.3 p` is 12.3) and its
+    marks read as missing (`'..'`, `' .. '`, `': c'`)."""
+    if not (s.missing or s.flags):
         return []
-    return [exp.If(this=exp.In(this=exp.Trim(this=col(c)), expressions=[lit(mark) for mark in s.missing]),
-                   true=exp.Null(), false=col(c)).as_(ident(c), copy=False)
-            for c in s.marked if types.get(c) == "VARCHAR"]
+    out = []
+    for c in s.marked:
+        if types.get(c) != "VARCHAR":
+            continue
+        cell: exp.Expression = exp.Trim(this=col(c))
+        if s.flags:
+            cell = exp.RegexpReplace(this=cell, expression=lit(_flag_pattern(s)), replacement=lit(""))
+        if s.missing:
+            cell = exp.If(this=exp.In(this=cell.copy(), expressions=[lit(mark) for mark in s.missing]), true=exp.Null(), false=cell)
+        out.append(cell.as_(ident(c), copy=False))
+    return out
 
 
-def marked_cells(con: duckdb.DuckDBPyConnection, s: Source) -> dict[str, int]:
-    """How many cells of the file held each of its marks of a missing value, counted
+def marked_cells(con: duckdb.DuckDBPyConnection, s: Source) -> tuple[dict[str, int], dict[str, int]]:
+    """How many cells of the file held each of its marks of a missing value, and each
+    of its flags (as written after the number: `ep` once, not `e` and `p`), counted
     over the rows as read (a CSV's, parsed once)."""
-    if not s.missing:
-        return {}
+    if s.sdmx:
+        return _sdmx_flags(con, s)
+    if not (s.missing or s.flags):
+        return {}, {}
     raw = exp.Table(this=ident(f"{INPUT_SCHEMA} {s.table}")) if formats.is_csv(s.path) and not s.sheets \
         else table(f"{s.table} (file)", INPUT_SCHEMA)
     types = column_types(con, raw, str(s.path))
     columns = [c for c in s.marked if types.get(c) == "VARCHAR"]
     if not columns:
-        return {}
+        return {}, {}
+    pattern = _flag_pattern(s) if s.flags else None
+    bare = lambda c: exp.RegexpReplace(this=exp.Trim(this=col(c)), expression=lit(pattern), replacement=lit("")) \
+        if pattern else exp.Trim(this=col(c))  # noqa: E731
     pairs = [(mark, c) for mark in s.missing for c in columns]
-    counts = [exp.Sum(this=exp.Cast(this=exp.EQ(this=exp.Trim(this=col(c)), expression=lit(mark)), to=exp.DataType.build("INT")))
+    counts = [exp.Sum(this=exp.Cast(this=exp.EQ(this=bare(c), expression=lit(mark)), to=exp.DataType.build("INT")))
               for mark, c in pairs]
-    (found,) = con.execute(to_sql(select(*counts).from_(raw, copy=False), pretty=False)).fetchall()
     total: dict[str, int] = {}
-    for (mark, _), n in zip(pairs, found):
-        total[mark] = total.get(mark, 0) + int(n or 0)
-    return {mark: n for mark, n in total.items() if n}
+    if counts:
+        (found,) = con.execute(to_sql(select(*counts).from_(raw.copy(), copy=False), pretty=False)).fetchall()
+        for (mark, _), n in zip(pairs, found):
+            total[mark] = total.get(mark, 0) + int(n or 0)
+    flagged: dict[str, int] = {}
+    if pattern:
+        token = "flag"
+        tokens = exp.union(*[select(exp.RegexpExtract(this=exp.Trim(this=col(c)), expression=lit(pattern), group=lit(1))
+                                    .as_(token)).from_(raw.copy(), copy=False) for c in columns], distinct=False) \
+            if len(columns) > 1 else select(exp.RegexpExtract(this=exp.Trim(this=col(columns[0])), expression=lit(pattern),
+                                                              group=lit(1)).as_(token)).from_(raw.copy(), copy=False)
+        query = (select(col(token), exp.Count(this=exp.Star())).from_(exp.Subquery(this=tokens, alias=exp.TableAlias(this=ident("tokens"))), copy=False)
+                 .where(exp.NEQ(this=col(token), expression=lit("")), copy=False).group_by(col(token), copy=False).order_by(col(token), copy=False))
+        flagged = {str(f): int(n) for f, n in con.execute(to_sql(query, pretty=False)).fetchall()}
+    return {mark: n for mark, n in total.items() if n}, flagged
+
+
+def _sdmx_flags(con: duckdb.DuckDBPyConnection, s: Source) -> tuple[dict[str, int], dict[str, int]]:
+    """An SDMX-CSV file's observations of the spec's variables by OBS_FLAG."""
+    assert s.sdmx is not None
+    view = table(s.table, INPUT_SCHEMA)
+    dimension, variables = s.sdmx
+    if m.Sdmx.FLAG not in column_types(con, view, str(s.path)):
+        return {}, {}
+    flag = exp.Trim(this=exp.Cast(this=col(m.Sdmx.FLAG), to=exp.DataType.build("VARCHAR")))
+    query = (select(flag, exp.Count(this=exp.Star())).from_(view, copy=False)
+             .where(exp.and_(exp.In(this=col(dimension), expressions=[lit(v) for v in variables]),
+                             exp.NEQ(this=flag.copy(), expression=lit(""))), copy=False)
+             .group_by(flag.copy(), copy=False).order_by(flag.copy(), copy=False))
+    return {}, {str(f): int(n) for f, n in con.execute(to_sql(query, pretty=False)).fetchall()}
 
 
 def column_types(con: duckdb.DuckDBPyConnection, rel: exp.Table, what: str) -> dict[str, str]:
@@ -239,17 +343,24 @@ def _found(bad: list[tuple], shown: Callable[[object], str] = repr, noun: str = 
     return f"{noun} {_rows([r[0] for r in bad])} ({', '.join(shown(r[1]) for r in bad[:3])})"
 
 
+_FLAGGED = re.compile(r"(?:[-+]?[\d.,]+|:)\s+([a-z]{1,3})")  # Eurostat's `12.3 p`, `: c`
+
+
 def _marks_hint(t: m.TableInfo, bad: list[tuple]) -> str:  # type: ignore[type-arg]
     """What to do about text in a column of numbers: state it as a mark of a missing
     value when it looks like one (`..`, `n/a`, `:`: no digit in it), else empty it."""
     marks = list(dict.fromkeys(str(v).strip() for _, v in bad if v is not None and not re.search(r"\d", str(v))))
+    flags = list(dict.fromkeys(f[1] for _, v in bad if v is not None and (f := _FLAGGED.fullmatch(str(v).strip()))))
+    if flags and t.source and not marks:
+        stated = ", ".join(f'"{flag}"' for flag in (*t.flags, *flags))
+        return f"if {', '.join(repr(f) for f in flags)} flags the number before it, say so: from \"{Path(t.source).name}\" flags {stated}"
     if not marks or not t.source:
         return "leave a cell empty for a missing value"
     stated = ", ".join(f'"{mark}"' for mark in (*t.missing, *marks) if mark)
     return f"if {', '.join(repr(mark) for mark in marks)} marks a missing value, say so: from \"{Path(t.source).name}\" missing {stated}"
 
 
-ROW = "_row"  # a row's place in the file, as DataChecker.place counts it, for messages
+ROW = formats.ROW  # a row's place in the file, as DataChecker.place counts it, for messages
 
 
 class DataChecker:
@@ -270,12 +381,20 @@ class DataChecker:
         (the header is row 1), a JSON-lines file's line; else its row of data."""
         s = self.sources[table_name]
         if formats.is_csv(s.path):
-            return "lines", 2
+            return "lines", (s.header or 1) + 1
         if formats.is_workbook(s.path) and not s.sheets:
             return "rows", 2
         if s.path.suffix.lower() in formats.JSON_LINES:
             return "lines", 1
         return "rows", 1
+
+    def numbered(self, table_name: str) -> exp.Subquery:
+        """The table's rows, each with its number in the file (place): a sheet's rows
+        keep theirs (formats.sheet leaves out blank rows and notes)."""
+        rel = table(table_name, INPUT_SCHEMA)
+        if ROW in column_types(self.con, rel, "the data"):
+            return exp.Subquery(this=select(exp.Star()).from_(rel, copy=False), alias=exp.TableAlias(this=ident("numbered")))
+        return _numbered(rel, self.place(table_name)[1])
 
     def fail(self, table_name: str, message: str, hint: str | None = None) -> None:
         self.problems.append(Diagnostic("error", f"{self.sources[table_name].path} (table {table_name}): {message}", hint=hint))
@@ -296,16 +415,20 @@ class DataChecker:
     def check_table(self, t: m.TableInfo) -> None:
         rel = table(t.name, INPUT_SCHEMA)
         types = column_types(self.con, rel, "the data")
+        types.pop(ROW, None)
         if not self.q(select(lit(1)).from_(rel.copy(), copy=False).limit(1, copy=False)):
             self.fail(t.name, "the file holds no rows, only its header" if types else "the file holds no rows")
             return
         missing = [c for c in t.raw_columns if c not in types]
-        for c in missing:
+        unlaid = _unlaid(t.layout, t.columns, missing, types) if isinstance(t.layout, m.Wide) else []
+        for c in missing if not unlaid else [c for c in missing if c not in t.raw_values]:
             self.fail(t.name, f"column '{c}' is missing", did_you_mean(c, types) or f"columns: {', '.join(types)}")
+        for message, hint in unlaid:
+            self.fail(t.name, message, hint)
         if missing:
             return
-        noun, first = self.place(t.name)
-        numbered = _numbered(rel, first)
+        noun, _ = self.place(t.name)
+        numbered = self.numbered(t.name)
         first_rows = lambda cond, *cols: (select(col(ROW), *cols).from_(numbered.copy(), copy=False).where(cond, copy=False)  # noqa: E731
                                           .order_by(col(ROW), copy=False).limit(6, copy=False))
         comma_file = any(not types[c].startswith(NUMERIC_TYPES) for c in t.raw_values) and self.read_with_decimal_comma(t.name)
@@ -439,8 +562,8 @@ class DataChecker:
         once a cheaper query has found one."""
         twice = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
         rows = exp.ArrayAgg(this=exp.Order(this=col(ROW), expressions=[exp.Ordered(this=col(ROW))]))
-        noun, first = self.place(t.name)
-        dups = (select(*[col(k) for k in keys], rows).from_(_numbered(table(t.name, INPUT_SCHEMA), first), copy=False)
+        noun, _ = self.place(t.name)
+        dups = (select(*[col(k) for k in keys], rows).from_(self.numbered(t.name), copy=False)
                 .group_by(*[col(k) for k in keys], copy=False)
                 .having(twice, copy=False).order_by(*[col(k) for k in keys], copy=False).limit(5, copy=False))
         if isinstance(t.layout, m.Long):  # only the variables the spec reads
@@ -484,6 +607,41 @@ _UNCONVERTED = re.compile(r'Error when converting column "(.+?)"')
 
 
 _FILE = re.compile(r"^\s*file = (.+)$", re.MULTILINE)
+
+
+def _unlaid(wide: m.Wide, variables: tuple[str, ...], missing: list[str], types: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """A wide file's missing columns, summarised: one message for each variable it has
+    no column for at all (the closest of its variables suggested), one for the periods
+    none of the spec's variables has a column for (its own periods given), where the
+    column-by-column message would say 32 times that `le_2022` is missing."""
+    laid = [found for c in types if (found := wide.parse(c, variables))]
+    held = {v for v, _ in laid}
+    out: list[tuple[str, str | None]] = []
+    for v in variables:
+        if v not in held:
+            example = wide.column(v, wide.periods[0])
+            out.append((f"the file has no column for variable '{v}' (no {wide.pattern.replace('{variable}', v)}, such as {example})",
+                        did_you_mean(v, sorted(held)) or f"its variables: {', '.join(sorted(held)) or 'none by the pattern'}"))
+    years = sorted({p for v, p in laid if v in variables})
+    gone = [p for p in wide.periods if all(wide.column(v, p) in missing for v in variables if v in held)]
+    if gone and any(v in held for v in variables):
+        cut = [wide.column(v, p) for p in gone for v in variables if v in held]
+        shown = ", ".join(cut[:3]) + (f", … {len(cut) - 3} more" if len(cut) > 3 else "")
+        spans = _spans(years)
+        out.append((f"the file has no column for {_spans(gone)} ({shown}): its periods are {spans}",
+                    f'state them: wide("{wide.pattern}", {spans})' if years and "," not in spans else None))
+    return out
+
+
+def _spans(periods: list[int]) -> str:
+    """1990..2009, 2012 as the spec would write it."""
+    runs: list[list[int]] = []
+    for p in sorted(periods):
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ", ".join(f"{r[0]}..{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) or "none"
 
 
 def unreadable(err: duckdb.Error) -> str:

@@ -103,7 +103,9 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
         d.tables[st.name] = m.TableInfo(st.name, st.entity.id if st.entity else None, st.time.id if st.time else None,
                                         source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout,
                                         encoding=st.encoding.value if st.encoding else None,
-                                        missing=_markers(d, st),
+                                        missing=_markers(d, st, st.missing, "mark of a missing value"),
+                                        flags=_markers(d, st, st.flags, "flag"),
+                                        header=_header(d, st),
                                         part=_part(d, st, source),
                                         calendar=Calendar(st.calendar.id) if st.calendar else Calendar.YEAR,
                                         title=st.title)
@@ -113,18 +115,30 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
         d.columns.setdefault(key, (m.Grain((key,)), m.RefKind.KEY))
 
 
-def _markers(d: Declarations, st: ast.Table) -> tuple[str, ...]:
-    """The marks of a missing value a table states: each once, none empty or a number
-    (a mark read as a missing value would hide a real one)."""
+def _header(d: Declarations, st: ast.Table) -> int | None:
+    """`header row N`: a row of the file, counted from 1 as the file numbers them."""
+    if st.header is None:
+        return None
+    if not isinstance(st.header.value, int) or st.header.value < 1:
+        raise d.error(f"header row {st.header.value}: a row of the file, 1 for its first", st.header.span)
+    return st.header.value
+
+
+def _markers(d: Declarations, st: ast.Table, given: tuple[ast.String, ...], what: str) -> tuple[str, ...]:
+    """The marks of a missing value (or the flags) a table states: each once, none empty
+    or a number (a mark read as a missing value would hide a real one)."""
     found: list[str] = []
-    for mark in st.missing:
+    for mark in given:
         text = mark.value.strip()
         if not text:
-            raise d.error("an empty mark of a missing value: an empty cell is missing already", mark.span)
+            raise d.error(f"an empty {what}: an empty cell is missing already" if what.startswith("mark")
+                          else f"an empty {what}", mark.span)
         if _number(text):
-            raise d.error(f"'{mark.value}' is a number, not a mark of a missing value", mark.span)
+            raise d.error(f"'{mark.value}' is a number, not a {what}", mark.span)
         if text in found:
-            raise d.error(f"the mark '{mark.value}' is given twice", mark.span)
+            raise d.error(f"the {what.split()[0]} '{mark.value}' is given twice", mark.span)
+        if what == "flag" and text in {m.strip() for m in found + [x.value for x in st.missing]}:
+            raise d.error(f"'{mark.value}' is stated as a mark of a missing value and as a flag", mark.span)
         found.append(text)
     return tuple(found)
 
@@ -182,6 +196,12 @@ def _layout(d: Declarations, st: ast.Table, keys: list[str], attrs: list[str]) -
         if lay.variable.id == lay.value.id or {lay.variable.id, lay.value.id} & {*keys, *attrs}:
             raise d.error("long(variable, value): two columns of the file, apart from the keys and attributes", lay.span)
         return m.Long(lay.variable.id, lay.value.id)
+    if lay.kind == "sdmx":
+        assert lay.variable is not None
+        if st.time is None or lay.variable.id in {*keys, *attrs}:
+            raise d.error("sdmx(dimension): the table has a time axis (TIME_PERIOD) and the dimension holding its "
+                          "variables is none of its keys and attributes", lay.span)
+        return m.Sdmx(lay.variable.id, m.Sdmx.VALUE)
     assert lay.pattern is not None and lay.periods is not None
     what = "columns" if lay.kind == "wide" else "sheets"
     if st.time is None or st.entity is None:

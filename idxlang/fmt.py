@@ -42,7 +42,8 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 KEYWORDS = {"if", "then", "else", "and", "or", "not", "over", "by", "in", "at", "as", "from", "ties", "direction",
             "present", "power", "where", "unclipped", "desc", "asc", "let", "def", "param", "table", "scale", "output",
-            "index", "screen", "of", "availability", "encoding", "sheet", "is", "missing", "framework"}  # `long(`, `wide(`, `sheets(` read as calls
+            "index", "screen", "of", "availability", "encoding", "sheet", "is", "missing", "framework", "flags", "header",
+            "row"}  # `long(`, `wide(`, `sheets(`, `sdmx(` read as calls
 OPENERS, CLOSERS = "([", ")]"
 BINARY = {"+", "-", "*", "/", "^", "<", ">", "<=", ">=", "==", "!=", "=", "??"}
 

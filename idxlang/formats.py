@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import atexit
 import codecs
+import csv
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -41,10 +43,13 @@ _copies: Path | None = None
 
 
 def reader(path: Path, decimal_comma: bool = False, thousands: str | None = None,
-           text: tuple[str, ...] = ()) -> exp.Expression:
+           text: tuple[str, ...] = (), delim: str | None = None, skip: int = 0) -> exp.Expression:
     """The table function that reads `path` (CSV with a decimal comma, and a character
     grouping thousands, if asked; the columns in `text` read as text, whatever the
-    sniffer typed them from the first rows)."""
+    sniffer typed them from the first rows). A CSV's delimiter, when known (delimiter()),
+    is stated with RFC 4180 quoting: DuckDB then types the columns without sniffing the
+    dialect, which costs 0.2 s on every read of a 1,000-column file. The `skip` lines
+    above the header (a title, a source) are passed over (header_line)."""
     suffix = path.suffix.lower()
     if suffix not in (*PARQUET, *CSV, *JSON_LINES):
         raise IdxError(Diagnostic("error", f"{path}: unknown data format '{suffix}' (use .csv, .parquet, .jsonl or .xlsx)"))
@@ -55,6 +60,10 @@ def reader(path: Path, decimal_comma: bool = False, thousands: str | None = None
     # the header always: a spec names the columns, and a header of years (`region,2020,2021`)
     # over rows of numbers would look like data to the sniffer
     options = [exp.EQ(this=col("header"), expression=exp.true())]
+    if skip:
+        options.append(exp.EQ(this=col("skip"), expression=lit(skip)))
+    if delim is not None:
+        options += [exp.EQ(this=col(k), expression=lit(v)) for k, v in (("delim", delim), ("quote", '"'), ("escape", '"'))]
     if decimal_comma:
         options.append(exp.EQ(this=col("decimal_separator"), expression=lit(",")))
     if thousands:
@@ -69,11 +78,20 @@ def is_workbook(path: Path) -> bool:
     return path.suffix.lower() in WORKBOOK
 
 
-def sheet(con: duckdb.DuckDBPyConnection, path: Path, name: str | None, view: str) -> exp.Expression:
-    """A workbook's sheet (the first unless named), its first row the header, registered
-    with DuckDB as an Arrow table under `view`; what reads it. Cells keep their types
-    (numbers, text, dates); a column mixing numbers and text is text, which the data
-    checks then report by row."""
+SCAN_ROWS = 30  # the rows of a sheet looked through for its header, where titles sit above it
+ROW = "_row"  # a sheet's row number, as a spreadsheet shows it, kept beside its cells for messages
+
+
+def sheet(con: duckdb.DuckDBPyConnection, path: Path, name: str | None, view: str,
+          wanted: tuple[str, ...] = (), header: int | None = None, numbered: bool = True) -> exp.Expression:
+    """A workbook's sheet registered with DuckDB as an Arrow table under `view`; what
+    reads it. As offices publish them: the sheet is the one named, else the first that
+    holds the `wanted` columns (a notes sheet before the data is passed over); its header
+    the row stated, else the row of its first 30 holding most of them (titles above it
+    skipped); blank rows, and the notes under the table (rows of one cell: `Source: ...`),
+    left out. With `numbered`, each row keeps its sheet row number (column ROW) for the
+    messages. Cells keep their types (numbers, text, dates); a column mixing numbers and
+    text is text, which the data checks then report by row."""
     import openpyxl
     import pyarrow as pa
 
@@ -85,19 +103,71 @@ def sheet(con: duckdb.DuckDBPyConnection, path: Path, name: str | None, view: st
         if name is not None and name not in book.sheetnames:
             raise IdxError(Diagnostic("error", f"{path}: no sheet '{name}'",
                                       hint=did_you_mean(name, book.sheetnames) or f"sheets: {', '.join(book.sheetnames)}"))
-        rows = list(book[name or book.sheetnames[0]].iter_rows(values_only=True))
+        chosen, at = _header_sheet(book, [name] if name else book.sheetnames, path, wanted, header)
+        rows = list(book[chosen].iter_rows(values_only=True))
     finally:
         book.close()
-    header = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(rows[0] if rows else ())]
-    columns = {}
-    for i, h in enumerate(header):
-        values = [r[i] if i < len(r) else None for r in rows[1:]]
+    if at >= len(rows) and header is not None:
+        raise IdxError(Diagnostic("error", f"{path}: header row {header}: sheet '{chosen}' has {len(rows)} rows"))
+    head = rows[at] if rows else ()
+    header_names = [str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(head)]
+    body = _table_rows(rows[at + 1:], at + 2)
+    columns = {ROW: pa.array([n for n, _ in body], type=pa.int64())} if numbered else {}
+    for i, h in enumerate(header_names):
+        values = [r[i] if i < len(r) else None for _, r in body]
         try:
             columns[h] = pa.array(values)
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed: text, for the checks to report
             columns[h] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
     con.register(view, pa.table(columns))
     return exp.Table(this=exp.to_identifier(view, quoted=True))
+
+
+def _header_sheet(book, names: list[str], path: Path, wanted: tuple[str, ...], header: int | None) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """The sheet and the row (from 0) of its header: the first sheet holding all the
+    wanted columns in one row, else the one holding most; a workbook none of whose
+    sheets holds any of them is refused, naming its sheets."""
+    from itertools import islice
+
+    best: tuple[int, str, int] | None = None
+    for n in names:
+        scanned = list(islice(book[n].iter_rows(values_only=True), SCAN_ROWS if header is None else header))
+        rows = list(enumerate(scanned)) if header is None else [(header - 1, scanned[header - 1])] if len(scanned) >= header else []
+        for i, row in rows:
+            held = len(set(wanted) & {str(c).strip() for c in row if c is not None})
+            if best is None or held > best[0]:
+                best = (held, n, i)
+        if best is not None and wanted and best[0] == len(set(wanted)):
+            break
+    if best is None:
+        return names[0], (header - 1 if header else 0)
+    if wanted and best[0] == 0 and len(names) > 1:
+        raise IdxError(Diagnostic("error", f"{path}: no sheet holds the columns the spec reads ({', '.join(wanted)}); "
+                                  f"its sheets: {', '.join(names)}",
+                                  hint='name the sheet of the table: from "' + path.name + '" sheet "' + names[-1] + '"'))
+    return best[1], best[2]
+
+
+_NOTE = re.compile(r"(sources?|notes?|footnotes?|\*|\(|\[|\d+[).]|.*:)", re.IGNORECASE)
+
+
+def _table_rows(rows: list[tuple], first: int) -> list[tuple[int, tuple]]:  # type: ignore[type-arg]
+    """The rows under a header, with their sheet row numbers: blank rows left out, and
+    the notes under the table. A note is a row of one cell after the table's last row of
+    two cells or more, below a blank row or reading as one (`Source: ...`, `* provisional`,
+    `1) ...`, 60 characters or more); a row holding only its entity (its values all
+    missing) stays."""
+    filled = lambda row: [c for c in row if c is not None and str(c).strip() != ""]  # noqa: E731
+    last = max((i for i, r in enumerate(rows) if len(filled(r)) > 1), default=-1)
+    kept = [(first + i, r) for i, r in enumerate(rows[:last + 1]) if filled(r)]
+    blank = False
+    for i, r in enumerate(rows[last + 1:], start=last + 1):
+        cells = filled(r)
+        if not cells:
+            blank = True
+        elif not (blank or _NOTE.match(str(cells[0]).strip()) or len(str(cells[0])) >= 60):
+            kept.append((first + i, r))
+    return kept
 
 
 def is_parquet(path: Path) -> bool:
@@ -194,11 +264,53 @@ def _copy_folder() -> Path:
     return _copies
 
 
-def delimiter(con: duckdb.DuckDBPyConnection, path: Path) -> str:
-    """The field delimiter DuckDB's sniffer reads off the file."""
-    sniffed = exp.Table(this=exp.Anonymous(this="sniff_csv", expressions=[lit(str(path))]))
-    found = con.execute(to_sql(select(col("Delimiter")).from_(sniffed, copy=False), pretty=False)).fetchall()
-    return str(found[0][0]) if found else ","
+def header_line(path: Path, wanted: tuple[str, ...], stated: int | None) -> int:
+    """The lines above a CSV's header: those the spec states (`header row 5`), else the
+    lines before the first of the file's first 30 holding every column the spec reads
+    under some delimiter (the World Bank's files open with four lines of titles); none
+    when no line does (the checks then say which column is missing)."""
+    if stated is not None:
+        return stated - 1
+    if not wanted:
+        return 0
+    with path.open("rb") as f:
+        lines = f.read(1 << 16).decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[:SCAN_ROWS]
+    for i, line in enumerate(lines):
+        for d in (",", ";", "\t", "|"):
+            if set(wanted) <= {field.strip() for row in csv.reader([line], delimiter=d) for field in row}:
+                return i
+    return 0
+
+
+def delimiter(con: duckdb.DuckDBPyConnection, path: Path, skip: int = 0) -> str:
+    """The field delimiter: the one that splits the file's first lines into the same
+    number of fields, more than one (the most fields where two do), read in Python off
+    the first 64 KB; else what DuckDB's sniffer reads off the file (a file of one
+    column, or lines too long to sample)."""
+    found = _split_alike(path, skip)
+    if found is not None:
+        return found
+    options = [exp.EQ(this=col("skip"), expression=lit(skip))] if skip else []
+    sniffed = exp.Table(this=exp.Anonymous(this="sniff_csv", expressions=[lit(str(path)), *options]))
+    rows = con.execute(to_sql(select(col("Delimiter")).from_(sniffed, copy=False), pretty=False)).fetchall()
+    return str(rows[0][0]) if rows else ","
+
+
+def _split_alike(path: Path, skip: int = 0) -> str | None:
+    with path.open("rb") as f:
+        sample = f.read(1 << 16)
+    lines = sample.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    lines = [line for line in (lines[:-1] if len(sample) == 1 << 16 else lines)[skip:] if line.strip()][:50]
+    if not lines:
+        return None
+    fields = {}
+    for d in (",", ";", "\t", "|"):
+        counts = {len(row) for row in csv.reader(lines, delimiter=d)}
+        if len(counts) == 1 and (n := counts.pop()) > 1:
+            fields[d] = n
+    if not fields:
+        return None
+    return max(fields, key=lambda d: fields[d])
 
 
 def decimal_comma(con: duckdb.DuckDBPyConnection, view: exp.Table, columns: list[str]) -> tuple[bool, str | None]:

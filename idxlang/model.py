@@ -10,6 +10,7 @@ once, over a long form (`Stack` and `Pick`). `plan.py` reads only core nodes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Callable, Iterator, Mapping, Union
@@ -455,6 +456,19 @@ class Long:
 
 
 @dataclass(frozen=True)
+class Sdmx(Long):
+    """SDMX-CSV, the exchange format of Eurostat, the OECD, the IMF and the ECB: a row
+    per observation, a column per dimension (DATAFLOW, FREQ, GEO, ..., TIME_PERIOD),
+    its number in OBS_VALUE and its flag in OBS_FLAG. Read as long(dimension, OBS_VALUE),
+    the dimension named holding the variables; the table's entity is the dimension of
+    its name and its time axis TIME_PERIOD, each matched whatever its case (data.py)."""
+
+    TIME = "TIME_PERIOD"
+    VALUE = "OBS_VALUE"
+    FLAG = "OBS_FLAG"
+
+
+@dataclass(frozen=True)
 class Wide:
     """The file holds one row per entity and a column per variable and period, named by
     `pattern` ("{variable}_{period}": `le_1990`); the periods are stated, so that every
@@ -465,6 +479,19 @@ class Wide:
 
     def column(self, variable: str, period: int) -> str:
         return self.pattern.replace("{variable}", variable).replace("{period}", str(period))
+
+    def cells(self, variables: tuple[str, ...]) -> tuple[tuple[str, str, int], ...]:
+        """Each column the spec reads, with its variable and period."""
+        return tuple((self.column(v, p), v, p) for v in variables for p in self.periods)
+
+    def parse(self, column: str, variables: tuple[str, ...]) -> tuple[str, int] | None:
+        """The variable and period a column of the file names, by the pattern (the one
+        variable of `variables` where the pattern names the period alone)."""
+        parts = re.escape(self.pattern).replace(r"\{variable\}", "(?P<v>.+?)").replace(r"\{period\}", r"(?P<p>\d+)")
+        found = re.fullmatch(parts, column)
+        if not found:
+            return None
+        return (found["v"] if "{variable}" in self.pattern else variables[0], int(found["p"]))
 
 
 @dataclass(frozen=True)
@@ -494,6 +521,8 @@ class TableInfo:
     layout: Long | Wide | Sheets | None = None  # None: one column per variable
     encoding: str | None = None  # the file's text encoding, when the spec states it
     missing: tuple[str, ...] = ()  # the file's marks of a missing value, as the spec states them
+    flags: tuple[str, ...] = ()  # the flags a cell may carry after its number (Eurostat's `12.3 p`, `: c`)
+    header: int | None = None  # the header's row of the file, when stated (titles above it)
     part: str | None = None  # the workbook's sheet (.xlsx) or the database file's table (.duckdb), when stated
     calendar: Calendar = Calendar.YEAR  # how the time axis counts periods
     title: str | None = None  # the table's doc string

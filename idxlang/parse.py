@@ -177,12 +177,18 @@ class _ToAst(Transformer):
         return (None, _ident(time), _ident(calendar) if calendar else None)
 
     def source(self, items):
-        path, layout, encoding, markers, part = _kept(items)
+        path, layout, encoding, markers, flags, part, header = _kept(items)
         text = lambda tok: ast.String(_string(tok), _tspan(tok)) if tok else None  # noqa: E731
-        return text(path), layout, text(encoding), markers or (), part
+        return text(path), layout, text(encoding), markers or (), part, flags or (), header
 
     def missing_markers(self, items):
         return tuple(ast.String(_string(tok), _tspan(tok)) for tok in _kept(items))
+
+    flag_marks = missing_markers
+
+    def header_row(self, items):
+        (row,) = _kept(items)
+        return ast.Number(_number(row), _tspan(row))
 
     def part(self, items):
         kind, name = items
@@ -196,6 +202,10 @@ class _ToAst(Transformer):
         pattern, first, last = _kept(items)
         return ast.Layout("wide", pattern=ast.String(_string(pattern), _tspan(pattern)),
                           periods=(_number(first), _number(last)), span=_cover(items))
+
+    def sdmx_layout(self, items):
+        (dimension,) = _kept(items)
+        return ast.Layout("sdmx", _ident(dimension), span=_cover(items))
 
     def sheets_layout(self, items):
         return replace(self.wide_layout(items), kind="sheets")
@@ -223,9 +233,9 @@ class _ToAst(Transformer):
     def table_decl(self, items):
         name, title, axes, source, *lines = _kept(items)
         columns = tuple(c.node for line in lines for c in line)
-        path, layout, encoding, markers, part = source or (None, None, None, (), None)
+        path, layout, encoding, markers, part, flags, header = source or (None, None, None, (), None, (), None)
         return ast.Table(_name(name), _string(title) if title else None, axes[0], axes[1], path, columns, _cover(items),
-                         layout, encoding, part, axes[2], markers)
+                         layout, encoding, part, axes[2], markers, flags, header)
 
     def signed_number(self, items):
         sign, num = items

@@ -52,10 +52,17 @@ class Marked:
     table: str
     path: Path
     counts: dict[str, int]  # mark -> cells
+    flags: dict[str, int] = field(default_factory=dict)  # flag, as written after the number -> cells
 
     def render(self) -> str:
-        each = ", ".join(f"{n} '{mark}'" for mark, n in self.counts.items())
-        return f"table {self.table} ({self.path.name}): {sum(self.counts.values())} cells ({each})"
+        said = []
+        if self.counts:
+            each = ", ".join(f"{n} '{mark}'" for mark, n in self.counts.items())
+            said.append(f"{sum(self.counts.values())} cells ({each})")
+        if self.flags:
+            each = ", ".join(f"{n} '{flag}'" for flag, n in self.flags.items())
+            said.append(f"{sum(self.flags.values())} cells flagged ({each})")
+        return f"table {self.table} ({self.path.name}): {'; '.join(said)}"
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
     checked = _checked_stages(compiled, sources) if check else {}
     if check:
         check_data(con, compiled.model, sources, staged={t.name: held for t, held in checked.values()})
-    marked = [Marked(s.table, s.path, found) for s in sources if (found := marked_cells(con, s))]
+    marked = [Marked(s.table, s.path, *found) for s in sources if any(found := marked_cells(con, s))]
     place, places = open_session(options, compiled.model, sources, con)
     bar = Progress(len(compiled.statements), progress, getattr(place, "progress", None))
     staged = Staged(targets or {})

@@ -219,11 +219,54 @@ def test_a_file_with_a_column_per_variable_and_year_and_a_bom(write) -> None:
     assert 'CROSS JOIN (VALUES\n      (1990),\n      (1991),\n      (1992)) AS "periods"("year")' in sql
 
 
-def test_a_period_the_wide_file_lacks_is_named_with_the_closest(write) -> None:
-    write("un.csv", UN)
-    proc = idxc("run", str(write("s.idx", WIDE_SPEC.format(periods="1990..1993"))))
-    assert proc.returncode == 2 and "column 'le_1993' is missing" in proc.stderr
-    assert "did you mean 'le_1992'?" in proc.stderr and "column 'gnipc_1993' is missing" in proc.stderr
+def undp_shaped(rng_seed: int = 25) -> str:
+    """A wide file as UNDP publishes one: `le` over 1990..1993, the inequality-adjusted
+    `ihdi` from 1992 only, a rank for the last year only, one country's cell empty."""
+    head = ["iso3", "country", *[f"le_{y}" for y in range(1990, 1994)], "ihdi_1992", "ihdi_1993", "rank_hdi_1993"]
+    rows = [["AAA", "A", "60", "61", "62", "63", "0.50", "0.52", "2"],
+            ["BBB", "B", "70", "71", "72", "", "0.70", "0.74", "1"]]
+    return "\n".join(",".join(r) for r in [head, *rows]) + "\n"
+
+
+RANGES_SPEC = """table un: iso3 by year from "undp.csv" wide("{{variable}}_{{period}}", {periods})
+  {variables}
+
+output values by iso3, year: {variables}
+output means by year: mean(ihdi over iso3) as ihdi
+"""
+
+
+def test_each_variable_takes_the_years_the_wide_file_has(write) -> None:
+    """The years a variable has no column for are missing values (ihdi before 1992),
+    with no second table on the file and no error: one row per country and year."""
+    write("undp.csv", undp_shaped())
+    spec = idxlang.load(write("s.idx", RANGES_SPEC.format(periods="1990..1993", variables="le, ihdi")))
+    result = spec.run()
+    rows = {(r["iso3"], r["year"]): r for r in result.tables[spec.outputs[0]].to_pylist()}
+    assert len(rows) == 8 and rows[("AAA", 1990)] == {"iso3": "AAA", "year": 1990, "le": 60.0, "ihdi": None}
+    assert rows[("BBB", 1993)]["le"] is None and rows[("BBB", 1993)]["ihdi"] == 0.74
+    means = {r["year"]: r["ihdi"] for r in result.tables[spec.outputs[1]].to_pylist()}
+    assert means[1990] is None and means[1993] == pytest.approx(0.63)
+    assert '"ihdi_1990"' in spec.sql()  # the SQL names every column; the view reads those unpublished as missing
+
+
+def test_a_wide_file_whose_years_end_early_is_told_in_one_message(write) -> None:
+    """A spec stating 1990..1995 of a file ending in 1993: one message naming the
+    periods and the file's own, with the layout to write, not one per column."""
+    write("undp.csv", undp_shaped())
+    proc = idxc("check", str(write("s.idx", RANGES_SPEC.format(periods="1990..1995", variables="le, ihdi"))))
+    assert proc.returncode == 2
+    assert "the file has no column for 1994..1995 (le_1994, ihdi_1994, le_1995, … 1 more): its periods are 1990..1993" in proc.stderr
+    assert 'state them: wide("{variable}_{period}", 1990..1993)' in proc.stderr
+    assert proc.stderr.count("error") == 1 and "is missing" not in proc.stderr, proc.stderr
+
+
+def test_a_variable_the_wide_file_lacks_is_named_with_its_closest(write) -> None:
+    write("undp.csv", undp_shaped())
+    proc = idxc("check", str(write("s.idx", RANGES_SPEC.format(periods="1990..1993", variables="le, ihdi, ihd"))))
+    assert proc.returncode == 2 and proc.stderr.count("error") == 1, proc.stderr
+    assert "the file has no column for variable 'ihd' (no ihd_{period}, such as ihd_1990)" in proc.stderr
+    assert "did you mean 'ihdi'?" in proc.stderr
 
 
 @pytest.mark.parametrize("layout,message", [

@@ -7,8 +7,11 @@ layouts (long, wide, sheets) are refused with a clear error.
 - CSV: the text encoding the spec states, else UTF-8 (a byte-order mark is fine), else
   Windows-1251; the delimiter sniffed from the header (`,` `;` tab `|`). An empty cell,
   `NaN` or `NA` is missing, and so is a cell holding one of the table's marks of a
-  missing value (`missing ".."`), spaces around it aside. In a file not separated by commas, a number may be written
-  with a decimal comma and a space or dot grouping thousands (`1 204,5`).
+  missing value (`missing ".."`), spaces around it aside; a number may carry the
+  table's flags after a space (`flags "p"`: `12.3 p` is 12.3, `: c` is the mark `:`).
+  In a file not separated by commas, a number may be written with a decimal comma and
+  a space or dot grouping thousands (`1 204,5`). Lines above the header are passed over:
+  those `header row N` states, else those before the first line naming every column read.
 - Time keys: a year is a whole number; a quarter (`2024Q1`, `2024-Q1`, `2024 q1`, a date)
   or a month (`2024-03`, `2024M03`, `2024/03`, a date) becomes its period number
   (calendar.py: year × 4 + quarter − 1, year × 12 + month − 1).
@@ -49,8 +52,8 @@ def load_tables(model: m.Model, files: Mapping[str, Path | str] | None = None) -
 
 def read_table(info: m.TableInfo, path: Path) -> list[dict[str, object]]:
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw, decimal_comma = _csv(path, info.encoding)
+    if suffix in (".csv", ".tsv", ".txt"):
+        raw, decimal_comma = _csv(path, info.encoding, [*info.keys, *info.attributes, *info.columns], info.header)
     elif suffix == ".parquet":
         import pyarrow.parquet as pq
 
@@ -64,7 +67,7 @@ def read_table(info: m.TableInfo, path: Path) -> list[dict[str, object]]:
             raise DataError(f"table {info.name}: {path.name} has no column {', '.join(absent)}")
     rows = []
     for i, r in enumerate(raw):
-        where = f"{path.name}, row {i + 2 if suffix == '.csv' else i + 1}"
+        where = f"{path.name}, row {i + 2 if suffix != '.parquet' else i + 1}"
         row: dict[str, object] = {}
         if info.entity:
             row[info.entity] = _text(r[info.entity])
@@ -74,13 +77,28 @@ def read_table(info: m.TableInfo, path: Path) -> list[dict[str, object]]:
             text = _text(r[a])
             row[a] = None if text in info.missing else text
         for c in info.columns:
-            marked = isinstance(r[c], str) and r[c].strip() in info.missing
-            row[c] = None if marked else _number(r[c], decimal_comma, f"{where}, column {c}")
+            cell = _unflagged(r[c], info.flags)
+            marked = isinstance(cell, str) and cell.strip() in info.missing
+            row[c] = None if marked else _number(cell, decimal_comma, f"{where}, column {c}")
         rows.append(row)
     return rows
 
 
-def _csv(path: Path, encoding: str | None) -> tuple[list[dict[str, object]], bool]:
+def _unflagged(v: object, flags: tuple[str, ...]) -> object:
+    """A cell without the flags written after it: the last word, when it is made of flags."""
+    if not flags or not isinstance(v, str):
+        return v
+    words = v.strip().rsplit(None, 1)
+    if len(words) == 2 and _all_flags(words[1], flags):
+        return words[0]
+    return v
+
+
+def _all_flags(word: str, flags: tuple[str, ...]) -> bool:
+    return word == "" or any(word.startswith(f) and _all_flags(word[len(f):], flags) for f in flags)
+
+
+def _csv(path: Path, encoding: str | None, wanted: list[str], header: int | None) -> tuple[list[dict[str, object]], bool]:
     data = path.read_bytes()
     if encoding is not None:
         content = data.decode(encoding)
@@ -90,7 +108,11 @@ def _csv(path: Path, encoding: str | None) -> tuple[list[dict[str, object]], boo
         except UnicodeDecodeError:
             content = data.decode("cp1251")
     content = content.lstrip("\ufeff")
-    header = content.split("\n", 1)[0]
+    lines = content.split("\n")
+    skip = header - 1 if header else next((i for i, line in enumerate(lines[:30])
+                                             if all(re.search(rf"(^|[,;\t|\"])\s*{re.escape(w)}\s*($|[,;\t|\"])", line) for w in wanted)), 0)
+    content = "\n".join(lines[skip:])
+    header = lines[skip]
     try:
         delimiter = csv.Sniffer().sniff(header, delimiters=",;\t|").delimiter
     except csv.Error:
