@@ -7,6 +7,7 @@ DuckDB, so printing SQL stays quick.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -360,7 +361,8 @@ def _print_table(name: str, table, titled: bool) -> None:  # type: ignore[no-unt
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="idxc", description="Compile and run composite-index specs (.idx).")
     parser.add_argument("--version", action="version", version=f"idxc {__version__}")
-    shtab.add_argument_to(parser, "--print-completion", help="print a shell completion script (bash, zsh, tcsh)")
+    shtab.add_argument_to(parser, "--print-completion",
+                          help=f"print a shell completion script ({', '.join(shtab.SUPPORTED_SHELLS)})")
     sub = parser.add_subparsers(dest="command")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -489,7 +491,10 @@ def _terminated(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)  # --print-completion and --help print here
+    except BrokenPipeError:  # `idxc --print-completion bash | head`
+        return _reader_gone()
     if args.command is None:  # `idxc` alone: what it can do
         parser.print_help()
         return 0
@@ -509,8 +514,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted: no output was changed", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `idxc run ... | head`
-        sys.stderr.close()
-        return 0
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The reader of stdout has gone (`| head`): nothing more to say, and nothing for
+    Python to flush into the closed pipe at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 if __name__ == "__main__":

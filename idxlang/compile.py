@@ -2,8 +2,11 @@
 
     source ─parse→ AST ─check→ model ─lower→ core model ─stack→ ─plan→ plan ─passes→ ─sqlgen→ script
 
-`api.py`, `run.py`, `analyse.py`, `sensitivity.py` and `cli.py` call these functions
-and never assemble stages themselves. `idxc debug ast|model|plan` prints a stage.
+Their callers never assemble stages themselves: `api.py` (and through it the
+command line and the tools), `sensitivity.py` (a model with draws), `cli.py` (the
+syntax tree for `idxc debug ast`), `decompose.py` and `lsp.py` (checks alone),
+`debug.py` (`idxc debug ast|model|core|plan|sql` prints a stage); `run.py` executes
+what they return (`Compiled`).
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from .passes.rows import referenced
 from .passes.trim import trimmed
 from .plan import plan as make_plan
 from .dialects import DUCKDB, Dialect, Staging
-from .sql import col, ident, looked_up, rewritten, select, set_with, table, to_sql
-from .sqlgen import column_kinds, ctes, final, tally_queries
+from .passes.share import checked as checked_stage
+from .sql import INPUT_SCHEMA, col, ident, looked_up, rewritten, select, set_with, table, to_sql
+from .sqlgen import column_kinds, ctes, final, input_rows, screened, tally_queries
 from .stack import stack
 
 
@@ -41,12 +45,23 @@ class Kind(Enum):
 
 @dataclass(frozen=True)
 class Statement:
-    label: str
+    label: str  # what it computes, printed above it in the script
     tree: exp.Expression
     kind: Kind
     output: str | None = None
     tallies: tuple[int, ...] = ()  # a TALLY statement's tallies (Plan.tallies), in its columns' order
     step: str | None = None  # a STAGE statement's step, kept under this name
+    name: str = ""  # what a progress bar and a message call it: `output scores`, `shared score`
+    checks: tuple[str, tuple[str, ...]] | None = None  # a stage of a long file's pivot: its table and the variables it holds, checked there
+
+
+@dataclass(frozen=True)
+class ScreenReport:
+    """The query naming the entities a screen drops, with their availability: run once
+    the statements have, on the same engine."""
+
+    screen: m.Screen
+    tree: exp.Expression
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,7 @@ class Compiled:
     plan: s.Plan  # after the passes
     statements: tuple[Statement, ...]
     dialect: Dialect = DUCKDB  # the engine the statements were written for
+    screens: tuple[ScreenReport, ...] = ()  # run after the statements
 
     def sql(self, pretty: bool = True) -> str:
         """The script: what it computes and its params with their docs, then each
@@ -113,7 +129,7 @@ def compile_model(model: m.Model, outputs: list[str] | None = None, share: bool 
     statements = script(p, planned_model, dialect)
     if dialect.enum_lookup:  # the engine's own form: names looked up
         statements = [replace(st, tree=rewritten(st.tree, [looked_up])) for st in statements]
-    return Compiled(model, planned_model, p, tuple(statements), dialect)
+    return Compiled(model, planned_model, p, tuple(statements), dialect, screen_reports(model, p, dialect))
 
 
 def compile_file(path: str | Path, params: dict[str, float | int] | None = None, **kw) -> Compiled:  # type: ignore[no-untyped-def]
@@ -126,16 +142,66 @@ def script(p: s.Plan, core_model: m.Model, dialect: Dialect = DUCKDB) -> list[St
     for st in p.stages:
         body = select(*[col(c) for c in st.columns]).from_(table(st.step), copy=False)
         label = f"shared {st.step}: computed once, read by {', '.join(st.consumers)}"
+        checks = _stage_checks(p, st)
         for tree in stage(st.step, _with(body, p, {st.step: set(st.columns)}, staged - {st.step}, dialect), dialect):
-            out.append(Statement(label, tree, Kind.STAGE, step=st.step))
+            out.append(Statement(label, tree, Kind.STAGE, step=st.step, name=f"shared {st.step}",
+                                 checks=checks if isinstance(tree, exp.Create) else None))
     for name, q in p.outputs.items():
         tree = _with(final(q, dialect=dialect, kinds=column_kinds(core_model, name)), p, _demand([q]), staged, dialect)
-        out.append(Statement(f"output {name}", tree, Kind.OUTPUT, output=name))
+        out.append(Statement(f"output {name}", tree, Kind.OUTPUT, output=name, name=f"output {name}"))
     for members, query in tally_queries(list(p.tallies), dialect):
         tree = _with(query, p, _demand([p.tallies[i] for i in members]), staged, dialect)
         labels = ", ".join(_label(p.tallies[i], core_model) for i in members)
-        out.append(Statement(f"missing values skipped by {labels}", tree, Kind.TALLY, tallies=members))
+        out.append(Statement(f"missing values skipped by {labels}", tree, Kind.TALLY, tallies=members,
+                             name="missing values skipped"))
     return out
+
+
+def _stage_checks(p: s.Plan, st: s.Stage) -> tuple[str, tuple[str, ...]] | None:
+    """A stage holding a long file's pivot: its table and the variables it holds, whose
+    repeats, variables and attributes the run checks there (data.py,
+    DataChecker.check_stage) instead of in the file."""
+    step = p.steps.get(st.step)
+    if not isinstance(step, s.Read) or not checked_stage(step):
+        return None
+    return step.table.name, tuple(c for c in step.table.columns if c in st.columns)
+
+
+def screen_reports(model: m.Model, p: s.Plan, dialect: Dialect) -> tuple[ScreenReport, ...]:
+    """Each screen's report of the entities it drops, by name. A long file screened by
+    its own columns whose read is staged is pivoted only for the entities its stage does
+    not hold (the kept ones), where reading the stage would not name the dropped."""
+    kept_in = _kept_in(p)
+    found = []
+    for screen in model.screens.values():
+        rows = input_rows(screen.rows, screen.columns, dialect=dialect)
+        if screen.rows.name in kept_in:
+            rows = _without_kept(rows, screen, kept_in[screen.rows.name])
+        found.append(ScreenReport(screen, screened(screen, False, rows, dialect).order_by(col(screen.entity), copy=False)))
+    return tuple(found)
+
+
+def _kept_in(p: s.Plan) -> dict[str, str]:
+    """Long files screened by their own columns, each with the stage of its read: the
+    rows of the entities the screen keeps."""
+    found: dict[str, str] = {}
+    for st in p.stages:
+        step = p.steps.get(st.step)
+        if isinstance(step, s.Read) and checked_stage(step) and step.screen is not None \
+                and step.screen.rows.name == step.table.name and step.screen.entity in st.columns:
+            found.setdefault(step.table.name, st.step)
+    return found
+
+
+def _without_kept(rows: exp.Expression, screen: m.Screen, stage: str) -> exp.Expression:
+    """`rows` read from the screen's file without the entities in `stage` (those kept)."""
+    entity = col(screen.entity)
+    kept = select(entity.copy()).from_(table(stage), copy=False)
+    file = select(exp.Star()).from_(table(screen.rows.name, INPUT_SCHEMA), copy=False) \
+        .where(exp.Not(this=exp.In(this=entity, query=exp.Subquery(this=kept))), copy=False)
+    alone = exp.Subquery(this=file, alias=exp.TableAlias(this=ident(screen.rows.name)))
+    return rows.transform(lambda n: alone.copy() if isinstance(n, exp.Table) and n.name == screen.rows.name
+                          and n.db == INPUT_SCHEMA else n)
 
 
 def _label(t: s.Tally, core_model: m.Model) -> str:

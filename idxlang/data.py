@@ -20,6 +20,7 @@ from .calendar import FILE_LABELS, Calendar
 from . import model as m
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .sql import INPUT_SCHEMA, binary, col, ident, is_null, lit, select, table, to_sql
+from .sqlgen import input_rows
 
 NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
                  "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
@@ -70,7 +71,7 @@ def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, ski
         if path is None:
             raise IdxError(Diagnostic("error", f"no data for table {t.name}: pass --data {t.name}=FILE"))
         p = Path(path)
-        where = "named by the spec" if t.name not in given else "given with --data"
+        where = "named by the spec" if t.name not in given else "given for the run"
         if not p.exists():
             raise IdxError(Diagnostic("error", f"data file for table {t.name} not found: {p} ({where})"))
         if p.is_dir():
@@ -667,25 +668,14 @@ def _numbered(rel: exp.Table, first: int = 1) -> exp.Subquery:
 
 
 def _repeated(t: m.TableInfo, rel: exp.Table, keys: list[str]) -> exp.Select:
-    """A row per key held twice. In a long file, a key is an entity and period (2M for a
-    20M-row file, where grouping by the variable too would hash 20M): repeated when one
-    of the spec's variables appears twice for it; the others do not matter."""
+    """A row per key held twice. In a long file, a key is an entity and period: held twice
+    when one of the spec's variables appears twice for it (the others do not matter), as
+    the pivot itself finds it (sqlgen._pivot's `repeated` column): one implementation."""
     if not isinstance(t.layout, m.Long):
         twice = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
         return select(lit(1)).from_(rel.copy(), copy=False).group_by(*[col(k) for k in keys], copy=False).having(twice, copy=False)
-    per_key = [k for k in keys if k != t.layout.variable]
-    return (select(lit(1)).from_(rel.copy(), copy=False).group_by(*[col(k) for k in per_key], copy=False)
-            .having(exp.or_(*[_twice(t.layout.variable, t.columns[i:i + 63]) for i in range(0, len(t.columns), 63)]),
-                    copy=False))
-
-
-def _twice(variable: str, names: tuple[str, ...]) -> exp.Expression:
-    """One of `names` (63 at most) appears twice among a key's rows: more of them than
-    distinct ones, counted as the bits of a BIGINT (half the time of a count each)."""
-    place = exp.Case(this=col(variable), ifs=[exp.If(this=lit(c), true=lit(i)) for i, c in enumerate(names)])
-    bits = exp.Anonymous(this="bit_or", expressions=[exp.BitwiseLeftShift(
-        this=exp.Cast(this=lit(1), to=exp.DataType.build("BIGINT")), expression=place.copy())])
-    return exp.GT(this=exp.Count(this=place), expression=exp.Anonymous(this="bit_count", expressions=[bits]))
+    assert t.repeated is not None
+    return select(lit(1)).from_(input_rows(t), copy=False).where(col(t.repeated), copy=False)
 
 
 def check_data(con: duckdb.DuckDBPyConnection, model: m.Model, sources: list[Source],

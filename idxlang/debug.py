@@ -90,7 +90,7 @@ def show_plan(plan: s.Plan) -> str:
 
 def _step_detail(st: s.Step) -> list[str]:
     if isinstance(st, s.Read):
-        return [f"  table {st.table.schema.value}.{st.table.name}: {', '.join(st.table.columns)}"]
+        return [f"  table input.{st.table.name}: {', '.join(st.table.columns)}"]
     if isinstance(st, s.Attributes):
         return [f"  one row per {st.keys[0]}: {', '.join(st.attributes)} from table {st.table.name}"]
     if isinstance(st, (s.Derive, s.Aggregate)):

@@ -249,7 +249,7 @@ def _override(d: Declarations, params: dict[str, float | int]) -> None:
     for key, value in params.items():
         if key not in d.params:
             hint = did_you_mean(key, d.params) or f"params: {', '.join(sorted(d.params)) or 'none'}"
-            raise IdxError(Diagnostic("error", f"--param {key}: the spec has no param '{key}'", hint=hint))
+            raise IdxError(Diagnostic("error", f"a value is given for param '{key}', which the spec does not declare", hint=hint))
         old = d.params[key]
         d.params[key] = m.ParamInfo(key, value, old.doc, old.line)
 
@@ -275,7 +275,9 @@ def _check_scale(d: Declarations, sc: ast.Scale) -> None:
 
 
 def parse_param_values(raw: dict[str, str]) -> dict[str, float | int]:
-    """`--param NAME=VALUE` strings as numbers (whole numbers stay whole)."""
+    """Param values given as text (`idxc --param NAME=VALUE`, or a caller's strings) as
+    numbers (whole numbers stay whole); the messages name the param, not the option, as
+    a Python caller sees them too."""
     out: dict[str, float | int] = {}
     for key, text in raw.items():
         text = str(text).strip()
@@ -285,6 +287,6 @@ def parse_param_values(raw: dict[str, str]) -> dict[str, float | int]:
         except (ValueError, OverflowError):
             finite = False
         if not finite:
-            raise IdxError(Diagnostic("error", f"--param {key}={text}: not a number (a finite one, such as 0.25 or 1e-3)"))
+            raise IdxError(Diagnostic("error", f"param {key} = {text}: not a number (a finite one, such as 0.25 or 1e-3)"))
         out[key] = value
     return out

@@ -35,7 +35,7 @@ class Planning(Protocol):
              called: str | None = None) -> m.Ref: ...
 
 
-def pick(p: Planning, ctx: object, e: m.Pick, pipe: Pipe, let: tuple[str, str] | None = None) -> m.Ref:
+def pick(p: Planning, ctx: object, e: m.Pick, pipe: Pipe, let: tuple[str, str, int] | None = None) -> m.Ref:
     """One application's value from its stacked family: a column of the family's pivot,
     named after the let that is this value and nothing else (`let`: its name and note),
     when the pivot has no column for it yet, so that no step copies it under that name."""
@@ -63,7 +63,7 @@ def pick(p: Planning, ctx: object, e: m.Pick, pipe: Pipe, let: tuple[str, str] |
         chosen = m.Op("if", (m.Op("==", (m.Ref(e.axis, long.grain, m.RefKind.KEY), m.Const(e.slot)), long.grain),
                              value, m.Const(None)), long.grain)
         pivot.columns.append(s.Column(column, m.Reduce("max", chosen, pipe.grain, e.axis, m.Mode.OVER, report=False),
-                                      let[1] if let else f"{func}({e.slot})"))
+                                      let[1] if let else f"{func}({e.slot})", let[2] if let else 0))
         p.foreign[(pipe.key, column)] = (pivot_name, pipe.grain)
         p.deps[(pivot_name, column)] = {(source, value.name)}
     return m.Ref(column, pipe.grain, m.RefKind.LET)

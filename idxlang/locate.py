@@ -2,13 +2,12 @@
 of range, a text that is no number, two types it cannot compare) names a line of
 generated SQL; the user wrote a definition, or gave a file. The statement's CTEs are
 probed in order, one column at a time (the CTE's query with that column alone, under
-the CTEs before it), and the first column that cannot be computed is named by what its
-comment says it is: a definition with its spec line (and a caret under it), or a
-column of an input table."""
+the CTEs before it), and the first column that cannot be computed is named by what the
+compiler kept on its node (sqlglot's `meta`, not the comment a reader sees): the line of
+the definition it computes (placed with a caret), or the input table its CTE reads."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -20,7 +19,6 @@ from .diagnostics import Diagnostic
 from .sql import col, select, to_sql
 
 MAX_PROBES = 400  # the error path only; a statement of more columns is named as a whole
-_PLACE = re.compile(r"^\s*(\S+):(\d+) ")
 
 
 @dataclass(frozen=True)
@@ -28,7 +26,8 @@ class Culprit:
     step: str  # the CTE
     column: str
     note: str  # the column's comment: a definition's spec line and text, or a doc string
-    step_note: str  # the CTE's comment: `table t: ...` where an input is read
+    line: int  # the spec line of the definition the column computes (0: none)
+    table: str | None  # the input table the CTE reads, where it reads one
 
 
 def culprit(tree: exp.Expression, probe: Callable[[str], object], failed: type[BaseException] | tuple,
@@ -53,27 +52,25 @@ def culprit(tree: exp.Expression, probe: Callable[[str], object], failed: type[B
             try:
                 probe(to_sql(count, dialect, pretty=False))
             except failed:
-                step_note = cte.comments or cte.args["alias"].comments or []  # printing moves it to the alias
                 return Culprit(cte.alias, column.alias_or_name, " ".join(column.comments or []).strip(),
-                               " ".join(step_note).strip())
+                               int(column.meta.get("line", 0)), cte.meta.get("table"))
     return None
 
 
 def diagnose(found: Culprit, model: m.Model, engine: str, message: str, files: dict[str, Path]) -> Diagnostic:
     """The engine's message, placed where the spec or the data says the column comes from."""
-    place = _PLACE.match(found.note)
     source = Path(model.path).read_text(encoding="utf-8") if Path(model.path).is_file() else None
-    if place is not None:  # a definition: `spec.idx:12 let growth = ...`
-        line = int(place.group(2))
+    if found.line:  # a definition: `let growth = ...` on that line
+        line = found.line
         d = next((d for d in model.all_definitions() if d.line == line and d.name == found.column), None) or \
             next((d for d in model.all_definitions() if d.line == line), None)
-        what = d.text if d else found.note[place.end():]
+        what = d.text if d else found.note
         what = what if len(what) <= 120 else what[:117] + "..."
         return Diagnostic("error", f"{engine} cannot compute {what}: {message}", model.path, source,
                           d.span if d and source else None,
                           "what this definition reads does not suit it: a text compared with a number, a value "
                           "out of the engine's range, or data the checks were told to skip (--no-check)")
-    table = found.step_note.split(":")[0].removeprefix("table ").strip() if found.step_note.startswith("table ") else None
+    table = found.table
     where = f"reading column '{found.column}' of table {table}" if table else f"computing '{found.column}'"
     if table in files:
         where += f" ({files[table]})"

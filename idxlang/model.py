@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Callable, Iterator, Mapping, Union
+from typing import Callable, Iterator, Mapping, TypeVar, Union, dataclass_transform
 
 from .ast import Band, Span
 from .calendar import Calendar
@@ -78,7 +78,11 @@ class Mode(Enum):
     BY = "by"  # replaces the entity by a group
 
 
-def node(cls: type) -> type:
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def node(cls: type[_T]) -> type[_T]:
     """A frozen dataclass whose hash is computed once: expressions are compared and
     looked up by value (structural sharing, memos), and a stacked function's value is
     a large tree reached from every application."""
@@ -297,6 +301,7 @@ class Pick:
 
 Expr = Union[Const, Param, Ref, Op, Call, Placeholder, Apply, At, Reduce, Window, Classify, Treat, Stack, Pick]
 _ONE_ARG = (At, Reduce, Window, Classify, Treat, Pick)
+ACROSS_ROWS = (Reduce, At, Window, Treat)  # what reads rows other than its own; a Pick or a Stack, once stacking made them, too
 
 
 def children(e: Expr) -> tuple[Expr, ...]:
@@ -441,11 +446,6 @@ def never_missing(e: Expr, resolve: Callable[[str], Expr | None]) -> bool:
 # ---------------------------------------------------------------- definitions
 
 
-class Schema(Enum):
-    INPUT = "input"  # the user's data
-    SHARED = "shared"  # computed earlier in the same run
-
-
 @dataclass(frozen=True)
 class Long:
     """The file holds one row per entity, period and variable: the variable's name in
@@ -515,7 +515,6 @@ class TableInfo:
     columns: tuple[str, ...]  # numeric columns
     attributes: tuple[str, ...]
     span: Span | None = _span()
-    schema: Schema = Schema.INPUT
     docs: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)  # column -> doc string
     extra_keys: tuple[str, ...] = ()  # keys every row carries besides the axes (a draw)
     layout: Long | Wide | Sheets | None = None  # None: one column per variable

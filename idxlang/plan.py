@@ -28,7 +28,7 @@ from .names import slug
 from .rows import Rows, closure, group_sites, rows
 from .stack import only_picked
 
-_WINDOWED = (m.Reduce, m.At, m.Window, m.Treat, m.Pick)
+_WINDOWED = (*m.ACROSS_ROWS, m.Pick)
 
 
 def has_window(e: m.Expr) -> bool:
@@ -171,8 +171,7 @@ class Planner:
             return
         only = self.layout.steps[pipe.steps[0]] if len(pipe.steps) == 1 else None
         if isinstance(only, s.Read) and not isinstance(only.table.layout, (m.Long, m.Wide)) \
-                and set(carried) <= set(only.table.attributes) \
-                and only.table.schema is m.Schema.INPUT:  # the rows of the table declaring them: taken there
+                and set(carried) <= set(only.table.attributes):  # the rows of the table declaring them: taken there
             self.layout.steps[only.name] = replace(only, keys=pipe.keys, attributes=tuple(carried))
             return
         joins = []
@@ -199,12 +198,10 @@ class Planner:
         name = self.layout.unique(t.name)
         keys = pipe.grain.dims
         head = pipe.steps[-1] if pipe.steps else None
-        note = f"table {t.name}: {' by '.join(t.keys) or 'scalar'}" + (f' "{t.title}"' if t.title else "") \
-            if t.schema is m.Schema.INPUT else \
-            f"{t.schema.value}.{t.name}: computed earlier in this run"
-        if t.schema is m.Schema.INPUT and t.calendar is not Calendar.YEAR:
+        note = f"table {t.name}: {' by '.join(t.keys) or 'scalar'}" + (f' "{t.title}"' if t.title else "")
+        if t.calendar is not Calendar.YEAR:
             note += f"; {t.time} numbered {t.calendar.numbering}"
-        screen = self.model.screens.get(t.entity or "") if t.schema is m.Schema.INPUT else None
+        screen = self.model.screens.get(t.entity or "")
         self.layout.add_base(pipe, s.Read(name, pipe.grain, keys, t, note, head, screen), t.columns)
 
     # ------------------------------------------------------------ definitions
@@ -238,7 +235,7 @@ class Planner:
             return None  # a value lifted to a column (lift) is read on the pipe's rows: a treatment's argument
         found = self.foreign.get((pipe.key, d.name))
         if found is None:
-            if families.pick(self, ctx, d.expr, pipe, let=(d.name, note)).name != d.name:
+            if families.pick(self, ctx, d.expr, pipe, let=(d.name, note, d.line)).name != d.name:
                 return None  # the pivot has this application's column under another name already
             found = self.foreign[(pipe.key, d.name)]
         ctx.reached.add((found[0], d.name))
@@ -247,7 +244,7 @@ class Planner:
     def add_row(self, ctx: _Output, pipe: Pipe, name: str, value: m.Expr, needs: Needs, note: str, line: int) -> None:
         if pipe.building and not pipe.whole:
             self.complete(ctx, pipe)
-        layer = self.layout.add_column(pipe, s.Column(name, value, note), needs)
+        layer = self.layout.add_column(pipe, s.Column(name, value, note, line), needs)
         self.record(ctx, pipe, layer, name, needs, line)
 
     def record(self, ctx: _Output, pipe: Pipe, step: str, name: str, needs: Needs, line: int,
@@ -462,7 +459,7 @@ class Planner:
         pipe.merged_from.add(fine.key)
         groups = tuple(d for d in pipe.grain.dims if d in self.model.axes.attributes)
         carried = self.carried_through(pipe, fine, sites[0]) if pipe.long else []
-        step = Group(self.layout.unique(name), pipe.grain, pipe.grain.dims, source, [s.Column(name, value, note), *carried],
+        step = Group(self.layout.unique(name), pipe.grain, pipe.grain.dims, source, [s.Column(name, value, note, line), *carried],
                      note, head, groups)
         self.layout.add_base(pipe, step, (name, *(c.name for c in carried)))
         self.record(ctx, fine, step.name, name, needs, line, rows=source)

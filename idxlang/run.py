@@ -22,9 +22,7 @@ from .engines.duckdb import session
 from .locate import culprit, diagnose
 from .outputs import PARTIAL, Staged
 from .progress import Progress
-from .passes.share import checked as checked_stage
-from .sql import INPUT_SCHEMA, col, ident, select, table, to_sql
-from .sqlgen import input_rows, screened
+from .sql import table, to_sql
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
     import pyarrow as pa
@@ -97,9 +95,10 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
         raise IdxError(Diagnostic("error", f"compiled for {compiled.dialect.name}, asked to run on {options.engine}",
                                   hint=f"compile with spec.compile(dialect={options.engine!r})"))
     con = con or session(sources, options.settings)
-    checked = _checked_stages(compiled, sources) if check else {}
+    read = {s.table for s in sources}  # a table given in the engine (--table) is not checked
+    checked = [st.checks for st in compiled.statements if check and st.checks and st.checks[0] in read]
     if check:
-        check_data(con, compiled.model, sources, staged={t.name: held for t, held in checked.values()})
+        check_data(con, compiled.model, sources, staged=dict(checked))  # type: ignore[arg-type]
     marked = [Marked(s.table, s.path, *found) for s in sources if any(found := marked_cells(con, s))]
     place, places = open_session(options, compiled.model, sources, con)
     bar = Progress(len(compiled.statements), progress, getattr(place, "progress", None))
@@ -109,11 +108,12 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
         for st in compiled.statements:
             tree = relocate(st.tree, places)
             try:
-                with bar.statement(st.label.split(":")[0]):
+                with bar.statement(st.name):
                     _statement(place, con, compiled, st, tree, staged, result)
-                if isinstance(tree, exp.Create) and st.step in checked:  # the stage of a long file: its checks
+                if st.checks in checked:  # the stage of a long file: its checks
                     rows = lambda q: place.rows(to_sql(q, compiled.dialect.name, pretty=False))  # noqa: E731
-                    DataChecker(con, compiled.model, sources).check_stage(*checked[st.step], table(st.step), rows)  # type: ignore[index]
+                    name, held = st.checks  # type: ignore[misc]
+                    DataChecker(con, compiled.model, sources).check_stage(compiled.model.tables[name], held, table(st.step), rows)
             except place.error as err:  # type: ignore[misc]
                 files = {s.table: s.path for s in sources}
                 raise IdxError(_failure(place, compiled, st, tree, err, options, files)) from None
@@ -125,21 +125,6 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
         staged.discard()  # a failed or interrupted run changes no file
         bar.close()
         place.close()
-
-
-def _checked_stages(compiled: Compiled, sources: list[Source]) -> dict[str, tuple[m.TableInfo, tuple[str, ...]]]:
-    """The stages holding a long file's pivot, by step, with the variables each holds:
-    the run checks the file's repeats, variables and attributes there (data.py,
-    DataChecker.check_stage) instead of in the file."""
-    read = {s.table for s in sources}
-    kept = {stage.step: stage.columns for stage in compiled.plan.stages}
-    found = {}
-    for st in compiled.statements:
-        step = compiled.plan.steps.get(st.step or "")
-        if st.kind is Kind.STAGE and step is not None and checked_stage(step) and step.table.name in read:  # type: ignore[union-attr]
-            t: m.TableInfo = step.table  # type: ignore[union-attr]
-            found[st.step] = (t, tuple(c for c in t.columns if c in kept.get(st.step, ())))
-    return found  # type: ignore[return-value]
 
 
 def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compiled, st: Statement,
@@ -173,7 +158,7 @@ def _failure(place: Session, compiled: Compiled, st: Statement, tree: exp.Expres
     found = culprit(tree, place.rows, place.error, compiled.dialect.name)
     if found is not None:
         return diagnose(found, compiled.model, place.name, first_line(err), files)
-    return Diagnostic("error", f"{place.name} failed on {st.label.split(':')[0]}: {first_line(err)}",
+    return Diagnostic("error", f"{place.name} failed on {st.name}: {first_line(err)}",
                       hint=f"inspect the queries with: idxc sql {compiled.model.path}"
                       f"{'' if options.engine == 'duckdb' else ' --dialect ' + compiled.dialect.name}")
 
@@ -222,39 +207,10 @@ def _one_line_each(found: list[Skipped], outputs: list[str]) -> list[Skipped]:
 
 
 def _screened(place: Session, places: dict[str, exp.Table], compiled: Compiled) -> list[Dropped]:
-    """The entities each screen drops, by name, with their availability; asked once the
-    statements have run, so that a long file's pivot is computed only for the entities
-    its stage does not hold (_kept_in)."""
+    """The entities each screen drops, by name, with their availability (compiled in
+    Compiled.screens); asked once the statements have run."""
     found = []
-    kept_in = _kept_in(compiled)
-    for screen in compiled.model.screens.values():
-        rows = input_rows(screen.rows, screen.columns, dialect=compiled.dialect)
-        if screen.rows.name in kept_in:
-            rows = _without_kept(rows, screen, kept_in[screen.rows.name])
-        dropped = relocate(screened(screen, False, rows, compiled.dialect).order_by(col(screen.entity), copy=False), places)
-        for entity, share in place.rows(to_sql(dropped, compiled.dialect.name, pretty=False)):
-            found.append(Dropped(screen, str(entity), float(share)))
+    for report in compiled.screens:
+        for entity, share in place.rows(to_sql(relocate(report.tree, places), compiled.dialect.name, pretty=False)):
+            found.append(Dropped(report.screen, str(entity), float(share)))
     return found
-
-
-def _kept_in(compiled: Compiled) -> dict[str, str]:
-    """Long files screened by their own columns, each with the stage of its read: the
-    rows of the entities the screen keeps."""
-    found: dict[str, str] = {}
-    for stage in compiled.plan.stages:
-        step = compiled.plan.steps.get(stage.step)
-        if step is not None and checked_stage(step) and step.screen is not None \
-                and step.screen.rows.name == step.table.name and step.screen.entity in stage.columns:  # type: ignore[union-attr]
-            found.setdefault(step.table.name, stage.step)  # type: ignore[union-attr]
-    return found
-
-
-def _without_kept(rows: exp.Expression, screen: m.Screen, stage: str) -> exp.Expression:
-    """`rows` read from the screen's file without the entities in `stage` (those kept)."""
-    entity = col(screen.entity)
-    kept = select(entity.copy()).from_(table(stage), copy=False)
-    file = select(exp.Star()).from_(table(screen.rows.name, INPUT_SCHEMA), copy=False) \
-        .where(exp.Not(this=exp.In(this=entity, query=exp.Subquery(this=kept))), copy=False)
-    alone = exp.Subquery(this=file, alias=exp.TableAlias(this=ident(screen.rows.name)))
-    return rows.transform(lambda n: alone.copy() if isinstance(n, exp.Table) and n.name == screen.rows.name
-                          and n.db == INPUT_SCHEMA else n)

@@ -93,9 +93,13 @@ def _documented(e: exp.Expression, doc: str | None) -> exp.Expression:
 
 
 def _column(c: s.Column, built: exp.Expression) -> exp.Expression:
+    """A computed column, its note beside it for the reader and its definition's line
+    kept on the node (meta), for placing an engine's error (locate.py)."""
     aliased = built.as_(ident(c.name), copy=False)
     if c.note:
         aliased.add_comments([f" {c.note} "])
+    if c.line:
+        aliased.meta["line"] = c.line
     return aliased
 
 
@@ -177,20 +181,15 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     t = step.table
     one = lambda a: window(exp.Min(this=col(a)), [col(t.entity or "")]).as_(ident(a), copy=False)  # noqa: E731
     cols: list[exp.Expression] = [one(k) if k in step.attributes else col(k) for k in step.keys]
-    if t.schema is m.Schema.INPUT and t.calendar is not Calendar.YEAR:  # a quarter's or month's number
+    if t.calendar is not Calendar.YEAR:  # a quarter's or month's number
         cols = [to_number(t.calendar, c).as_(ident(c.name), copy=False) if c.name == t.time else c for c in cols]
-    if t.schema is m.Schema.INPUT:  # the user's numbers, whatever type the file gave them
-        typed = isinstance(t.layout, m.Long)  # a pivot's values are numbers already
-        cols += [_documented((col(c) if typed else data_number(col(c), dialect.nan_test)).as_(ident(c), copy=False), t.docs.get(c))
-                 for c in t.columns]
-        if t.repeated:  # for the check of the stage (passes/share.py): the keys that repeat a variable
-            cols.append(col(t.repeated))
-        rows = input_rows(t, dialect=dialect)
-    else:  # computed earlier in this run, already typed
-        cols += [col(c) for c in t.columns]
-        rows = table(t.name, t.schema.value)
-    inner = select(*cols).from_(rows, copy=False)
-    if t.extra_keys and t.schema is m.Schema.INPUT:  # every row once per draw (idxc sensitivity)
+    typed = isinstance(t.layout, m.Long)  # a pivot's values are numbers already; else the user's, whatever type the file gave them
+    cols += [_documented((col(c) if typed else data_number(col(c), dialect.nan_test)).as_(ident(c), copy=False), t.docs.get(c))
+             for c in t.columns]
+    if t.repeated:  # for the check of the stage (passes/share.py): the keys that repeat a variable
+        cols.append(col(t.repeated))
+    inner = select(*cols).from_(input_rows(t, dialect=dialect), copy=False)
+    if t.extra_keys:  # every row once per draw (idxc sensitivity)
         inner = join(inner, table("draws", INPUT_SCHEMA), "cross")
     if step.screen is not None:
         inner = _screened_read(inner, t, step.screen, dialect)
@@ -202,8 +201,7 @@ def _screened_read(inner: exp.Select, t: m.TableInfo, screen: m.Screen, dialect:
     columns is pivoted once, into a CTE that both the rows and the screen read (an
     engine computes a CTE read twice once: DuckDB, bench/layouts.py); else the screen
     reads its table's rows itself."""
-    shared = isinstance(t.layout, m.Long) and t.schema is m.Schema.INPUT and screen.rows.name == t.name \
-        and not t.extra_keys
+    shared = isinstance(t.layout, m.Long) and screen.rows.name == t.name and not t.extra_keys
     if not shared:
         kept = screened(screen, True, input_rows(screen.rows, screen.columns, dialect=dialect), dialect)
         return inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept)), copy=False)
@@ -276,7 +274,10 @@ def ctes(plan_steps: dict[str, s.Step], names: list[str], dialect: Dialect = DUC
                                None if made == f"{step.name}_values" else made, dialect)
             out += [_cte(n, q, step.note if n == step.name else "") for n, q in parts]
             continue
-        out.append(_cte(name, _STEPS[type(step)](step, dialect), _note(step)))
+        cte = _cte(name, _STEPS[type(step)](step, dialect), _note(step))
+        if isinstance(step, s.Read):  # the table it reads, for placing an engine's error (locate.py)
+            cte.meta["table"] = step.table.name
+        out.append(cte)
     return out
 
 

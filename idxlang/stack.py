@@ -17,7 +17,7 @@ from . import model as m
 from .ast import fill
 from .names import reserve
 
-_WINDOWED = (m.Reduce, m.Window, m.At, m.Treat)
+_WINDOWED = m.ACROSS_ROWS
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ class Column:
     name: str
     expr: m.Expr
     note: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)  # the spec line of the definition it computes: where an engine's error is placed
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import idxc
+import os
+
+import pytest
+
+from conftest import ROOT, idxc
 
 
 def test_version_help_and_completion():
@@ -74,3 +78,18 @@ def test_the_command_as_a_process_of_its_own(tmp_path):
     failed = idxc_process("check", str(bad))
     assert failed.returncode == 2 and "bad.idx:" in failed.stderr and "Traceback" not in failed.stderr
     assert idxc_process("--version").stdout.startswith("idxc ")
+
+
+@pytest.mark.parametrize("args", [("--print-completion", "bash"), ("sql", "specs/import_substitution.idx")])
+def test_a_reader_that_goes_away_ends_the_command_quietly(args) -> None:
+    """`idxc --print-completion bash | head`: the pipe closed before idxc writes ends it
+    with status 0 and no traceback (issue 26)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "idxlang.cli", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the command has written anything
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and "Traceback" not in err and "BrokenPipe" not in err, err

@@ -132,6 +132,20 @@ def test_a_type_mismatch_in_a_definition_names_that_definition(write) -> None:
     assert "s.idx:5:1: error: DuckDB cannot compute let r = rank(x desc where region > 1): Binder Error" in proc.stderr
 
 
+@pytest.mark.parametrize("name", ["s.idx", "my spec.idx", "итог 2:1 .idx"])
+def test_an_engine_error_is_placed_whatever_the_spec_file_is_named(write, name: str) -> None:
+    """The definition an engine cannot compute is found from what the compiler kept on
+    the SQL's nodes, not from the comment a reader sees: a file name with a space (or a
+    colon and digits) is placed as any other, with its caret (issue 26)."""
+    write("g.csv", "region,year,grp,x\nA,2020,north,1\nB,2020,south,800\n")
+    spec = write(name, 'table t: region by year from "g.csv"\n  grp attribute\n  x\nlet a = x * 2\n'
+                       "let r = rank(x desc where region > 1)\noutput by region, year: a, r\n")
+    proc = idxc("run", str(spec))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"{name}:5:1: error: DuckDB cannot compute let r = rank(x desc where region > 1): Binder Error" in proc.stderr
+    assert "5 | let r = rank(x desc where region > 1)\n  | ^" in proc.stderr, proc.stderr
+
+
 def test_a_text_compared_with_a_number_is_found_by_the_checker(write) -> None:
     """An attribute is text: comparing it with a number is named where it is written."""
     spec = write("s.idx", 'table t: region by year\n  grp attribute\n  x\n'

@@ -209,5 +209,4 @@ def input_name(table_name: str) -> str:
     return f"idx_input_{table_name}"
 
 
-__all__ = ["EngineOptions", "Keeping", "Session", "check_engine", "check_tables", "first_line", "export", "in_order", "input_name", "open_session", "relocate",
-           "used_columns"]
+__all__ = ["EngineOptions", "Keeping", "Session", "check_engine", "check_tables", "first_line", "export", "in_order", "input_name", "open_session", "relocate"]

@@ -49,8 +49,7 @@ def _rescans(plan: s.Plan, t: s.Tally) -> bool:
     """True when counting t would scan the user's data once more (a count of a value that
     is never missing reads only how many rows there are, which costs nothing)."""
     step = plan.steps[t.source]
-    return (not t.joins and not t.never_missing and t.reduce is not None and isinstance(step, s.Read)
-            and step.table.schema is m.Schema.INPUT)
+    return not t.joins and not t.never_missing and t.reduce is not None and isinstance(step, s.Read)
 
 
 def _group_of(plan: s.Plan, t: s.Tally, groups: dict[str, s.Aggregate], bases: dict[str, str]) -> s.Aggregate | None:

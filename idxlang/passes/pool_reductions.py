@@ -48,7 +48,7 @@ def _chain(steps: dict[str, s.Step] | object, name: str) -> list[str]:
     return found[::-1]
 
 
-_WINDOWED = (m.Reduce, m.At, m.Window, m.Treat, m.Pick, m.Stack)
+_WINDOWED = (*m.ACROSS_ROWS, m.Pick, m.Stack)
 
 
 def pool_reductions(plan: s.Plan) -> s.Plan:

@@ -2,8 +2,8 @@
 
 A run executes one statement per output and one per set of rows whose skipped values
 are counted. A step two of them read (the scores both an entity output and a
-district output show; the rows a count reads) is computed once, into a table of
-schema `shared`, and later statements read that table: its stage. A stage keeps only
+district output show; the rows a count reads) is computed once, into a temporary
+table of the session named as the step, and later statements read that table: its stage. A stage keeps only
 the columns later statements read. Only the last step of a chain that the same
 statements read is staged, and the statements that read an earlier step of the chain
 read the stage instead, which has the same rows and more columns. The user's data is
@@ -11,8 +11,8 @@ never copied into a stage for its own sake: reading it again costs a scan.
 
     before:  output regions: WITH regions, ..., score SELECT ...    (score computed twice)
              output districts: WITH regions, ..., score, districts SELECT ...
-    after:   CREATE TABLE shared.score AS WITH regions, ..., score SELECT keys, used columns FROM score
-             output regions: WITH score AS (SELECT * FROM shared.score) SELECT ...
+    after:   CREATE TEMPORARY TABLE score AS WITH regions, ..., score SELECT keys, used columns FROM score
+             output regions: SELECT ... FROM score ...
 """
 
 from __future__ import annotations
@@ -57,8 +57,7 @@ def checked(step: s.Step) -> tuple[str, ...]:
     whether a key repeats a variable. Its pivot is staged even when
     one statement reads it, so that the check reads the pivoted rows instead of grouping
     the file's rows once more."""
-    if not isinstance(step, s.Read) or step.merge_into or step.table.repeated is None \
-            or step.table.schema is not m.Schema.INPUT:
+    if not isinstance(step, s.Read) or step.merge_into or step.table.repeated is None:
         return ()
     return (step.table.repeated,)
 
@@ -77,8 +76,7 @@ def _computing(plan: s.Plan, staged: list[str]) -> dict[str, int]:
 def _input(step: s.Step) -> bool:
     """A plain read of the user's data: read again rather than copied. A file laid out
     long or wide by period is reshaped when read, which is worth doing once."""
-    return isinstance(step, s.Read) and step.table.schema is m.Schema.INPUT and not step.merge_into \
-        and step.table.layout is None
+    return isinstance(step, s.Read) and not step.merge_into and step.table.layout is None
 
 
 _POINTWISE = (m.Ref, m.Const, m.Param, m.Op, m.Classify)

@@ -67,7 +67,7 @@ def _plain(step: s.Read) -> bool:
     """A read of the user's data as it is: one column per variable, no screen reading
     its columns, no check of repeated keys in it."""
     t = step.table
-    return t.schema is m.Schema.INPUT and t.layout is None and step.screen is None and not t.repeated
+    return t.layout is None and step.screen is None and not t.repeated
 
 
 def _reads(step: s.Step, wanted: set[str]) -> dict[str, set[str]]:
