@@ -44,7 +44,7 @@ def compile_seconds(text: str, pretty: bool) -> float:
     """Parse, check, plan the run and print the SQL it executes: laid out for review
     (`idxc sql`), or on one line as `idxc run` sends it to the engine."""
     import idxlang
-    from idxlang.sql import to_sql
+    from idxlang.sql.trees import to_sql
 
     def compile_all() -> None:
         compiled = idxlang.loads(text, path="generated.idx").compile()
@@ -59,7 +59,7 @@ def phases(text: str) -> str:
     from idxlang.check import check
     from idxlang.compile import core, plan, script
     from idxlang.parse import parse
-    from idxlang.sql import to_sql
+    from idxlang.sql.trees import to_sql
 
     def median(work: Callable[[], object]) -> float:
         return 1000 * median_seconds(work)

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import idxlang
-from idxlang.data import resolve_sources
-from idxlang.sensitivity import analyse, design, parse_vary
+from idxlang.data.sources import resolve_sources
+from idxlang.tools.sensitivity import analyse, design, parse_vary
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "innovation_competitiveness.idx"

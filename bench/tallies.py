@@ -14,9 +14,10 @@ from pathlib import Path
 def measure(spec: Path, runs: int = 5) -> dict[str, float]:
     import idxlang
     from idxlang.compile import Kind
-    from idxlang.data import check_data, resolve_sources
+    from idxlang.data.checks import check_data
+    from idxlang.data.sources import resolve_sources
     from idxlang.engines.duckdb import session
-    from idxlang.sql import to_sql
+    from idxlang.sql.trees import to_sql
 
     totals, counts = [], []
     for _ in range(runs + 1):

@@ -27,7 +27,8 @@ from pathlib import Path
 import duckdb
 
 from idxlang import load
-from idxlang.data import check_data, resolve_sources
+from idxlang.data.checks import check_data
+from idxlang.data.sources import resolve_sources
 from idxlang.engines.duckdb import session
 
 YEARS = range(1990, 2023)

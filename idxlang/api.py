@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import ast
-from . import model as m
+from .semantics import model as m
 from .compile import Compiled, check, compile_model, load_module, standalone
-from .declare import parse_param_values
+from .semantics.declare import parse_param_values
 from .parse import with_layouts
-from .dialects import dialect as profile
+from .sql.dialects import dialect as profile
 from .diagnostics import Diagnostic, IdxError, did_you_mean
-from .sql import to_sql
+from .sql.trees import to_sql
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -54,7 +54,7 @@ class Spec:
         and return them as Arrow tables in `Result.tables`; share=False runs each output
         as its own statement, as `sql()` prints it. `tables` names spec tables already in
         the engine (NAME: schema.table) instead of files."""
-        from .data import resolve_sources  # DuckDB loads only when something runs
+        from .data.sources import resolve_sources  # DuckDB loads only when something runs
         from .engines import EngineOptions
         from .run import execute
 

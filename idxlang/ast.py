@@ -272,7 +272,7 @@ class Rule:
 @dataclass(frozen=True)
 class Framework:
     """`framework asem from "meta.csv"`: an indicator tree from a metadata table, with the
-    rules that make its lets (frameworks.py expands it before checking)."""
+    rules that make its lets (semantics/frameworks.py expands it before checking)."""
 
     name: str
     source: String

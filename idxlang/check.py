@@ -2,7 +2,7 @@
 params by name, infer every grain, and reject what the language forbids with a
 pointed message. Built-in calls are checked by their own rule in the registry
 (`builtins/`); user functions stay applications (`Apply`) with their body checked
-for the arguments' grains. Nothing is expanded here: that is `lower.py`'s job.
+for the arguments' grains. Nothing is expanded here: that is `planning/lower.py`'s job.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import Callable
 
 from . import ast
 from .ast import MARK
-from . import model as m
+from .semantics import model as m
 from .builtins import REGISTRY, require
 from .builtins.means import ROW_WISE
 from .builtins.time import time_axis
-from .calendar import Calendar, parse_label
-from .declare import Declarations, declare
+from .semantics.calendar import Calendar, parse_label
+from .semantics.declare import Declarations, declare
 from .diagnostics import Diagnostic, IdxError, did_you_mean
 from .names import fresh
 
@@ -205,7 +205,7 @@ class Checker:
             raise self.decl.error(f"'{op}' takes a {wanted}, not a {found}", span, hint)
 
     def period(self, p: ast.Period, axis: str, edge: str = "at") -> int | float:
-        """The period's number on the axis's calendar (calendar.py). On a quarterly or
+        """The period's number on the axis's calendar (semantics/calendar.py). On a quarterly or
         monthly axis a year bounds a range (`in 2014..2017`: its first period to its
         last) but is not one period (`at`)."""
         calendar = self.decl.axes.calendar(axis)
@@ -271,7 +271,7 @@ class Checker:
 
     def apply(self, e: ast.Call, scope: _Scope) -> m.Expr:
         """A user function's application: its arguments, and its body checked once for
-        their grains, each parameter a placeholder (equal bodies stack, see stack.py)."""
+        their grains, each parameter a placeholder (equal bodies stack, see planning/stack.py)."""
         d = self.decl.defs[e.func]
         if e.func in scope.calls:
             raise self.decl.error(f"cycle: function {e.func} calls itself", e.span)

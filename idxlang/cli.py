@@ -19,7 +19,7 @@ import shtab
 from . import __version__
 from .diagnostics import Diagnostic, IdxError
 
-from .targets import FORMATS, sheet_names, targets
+from .data.targets import FORMATS, sheet_names, targets
 
 
 def _params(items: list[str]) -> dict[str, str]:
@@ -66,8 +66,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     """The Handbook's multivariate analysis of the raw tables and the outputs, in DuckDB."""
-    from .analyse import analyse
-    from .data import resolve_sources
+    from .tools.analyse import analyse
+    from .data.sources import resolve_sources
     from .run import execute
 
     spec = _load(args)
@@ -82,7 +82,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 def _emit(tables: dict, out: str | None, inputs: list[Path], quiet: tuple[str, ...] = ()) -> None:  # type: ignore[type-arg]
     """Analysis tables: printed, or written atomically as OUT/<name>.csv (never over an input)."""
     from .engines.duckdb import connect
-    from .outputs import atomic_write
+    from .data.outputs import atomic_write
 
     if out:
         _refuse_inputs([Path(out) / f"{name}.csv" for name in tables], inputs)
@@ -106,8 +106,8 @@ def _refuse_inputs(targets: list[Path], inputs: list[Path]) -> None:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Rank intervals and sensitivity indices over varied params, all draws in one query."""
-    from .data import resolve_sources
-    from .sensitivity import analyse, parse_vary
+    from .data.sources import resolve_sources
+    from .tools.sensitivity import analyse, parse_vary
 
     if not args.vary:
         raise IdxError(Diagnostic("error", "say which params to vary: --vary NAME=uniform(LOW, HIGH)"))
@@ -123,7 +123,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """The methodology as a tree: each output's columns down to the data."""
-    from .explain import FORMATS as EXPLAINED
+    from .tools.explain import FORMATS as EXPLAINED
 
     print(EXPLAINED[args.format](_load(args).model))
     return 0
@@ -131,7 +131,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_decompose(args: argparse.Namespace) -> int:
     """One entity's results back to the data: every definition's value and contributions."""
-    from .decompose import decompose, render
+    from .tools.decompose import decompose, render
 
     spec = _load(args)
     print(render(decompose(spec, args.entity, args.output, args.data, args.period), args.spec), end="")
@@ -142,8 +142,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     """The canonical layout: printed, written in place (--write), or checked (--check)."""
     import difflib
 
-    from .fmt import format_spec
-    from .outputs import write_text
+    from .tools.fmt import format_spec
+    from .data.outputs import write_text
 
     differ = []
     for name in args.specs:
@@ -173,7 +173,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 def cmd_lsp(args: argparse.Namespace) -> int:
     """The language server, on stdin/stdout, for editors (editors/vscode)."""
-    from .lsp import serve
+    from .tools.lsp import serve
 
     serve()
     return 0
@@ -181,9 +181,9 @@ def cmd_lsp(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """One self-contained HTML page: methodology, ranking, charts, skipped values, analysis."""
-    from .data import resolve_sources
-    from .outputs import write_text
-    from .report import build, render
+    from .data.sources import resolve_sources
+    from .data.outputs import write_text
+    from .tools.report import build, render
 
     spec = _load(args)
     pdf = args.pdf or (args.out or "").lower().endswith(".pdf")
@@ -192,13 +192,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     against = None
     if args.against:
         from .api import loads
-        from .diff import read_old
+        from .tools.diff import read_old
 
         text, at = read_old(args.against)
         against = loads(text, _params(args.param), path=at)
     page = render(build(spec, args.data or None, args.output, args.lang, against, args.against or ""))
     if pdf:
-        from .pdf import print_pdf
+        from .tools.pdf import print_pdf
 
         size = print_pdf(page, out)
         print(f"wrote {out} ({size / 1e6:.1f} MB, printed by headless Chromium)", file=sys.stderr)
@@ -210,7 +210,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """What changed between two versions of a spec: its statements, its SQL, its results."""
-    from . import diff
+    from .tools import diff
     from .api import loads
 
     text, at = diff.read_old(args.old)
@@ -228,7 +228,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_debug(args: argparse.Namespace) -> int:
     """One stage of the compiler, as text."""
     from .compile import load_module
-    from .debug import show
+    from .tools.debug import show
 
     spec = _load(args)
     names = spec.names([args.output] if args.output else None)
@@ -239,7 +239,8 @@ def cmd_debug(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     spec = _load(args)
     if args.data or all(t.source for t in spec.model.tables.values()):
-        from .data import check_data, resolve_sources
+        from .data.checks import check_data
+        from .data.sources import resolve_sources
         from .engines.duckdb import session
 
         sources = resolve_sources(spec.model, args.data)
@@ -289,7 +290,7 @@ def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .data import resolve_sources
+    from .data.sources import resolve_sources
     from .run import execute
 
     spec = _load(args)

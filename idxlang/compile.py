@@ -3,9 +3,9 @@
     source ─parse→ AST ─check→ model ─lower→ core model ─stack→ ─plan→ plan ─passes→ ─sqlgen→ script
 
 Their callers never assemble stages themselves: `api.py` (and through it the
-command line and the tools), `sensitivity.py` (a model with draws), `cli.py` (the
-syntax tree for `idxc debug ast`), `decompose.py` and `lsp.py` (checks alone),
-`debug.py` (`idxc debug ast|model|core|plan|sql` prints a stage); `run.py` executes
+command line and the tools), `tools/sensitivity.py` (a model with draws), `cli.py` (the
+syntax tree for `idxc debug ast`), `tools/decompose.py` and `tools/lsp.py` (checks alone),
+`tools/debug.py` (`idxc debug ast|model|core|plan|sql` prints a stage); `run.py` executes
 what they return (`Compiled`).
 """
 
@@ -17,24 +17,24 @@ from pathlib import Path
 
 from sqlglot import exp
 
-from . import model as m
-from . import steps as s
+from .semantics import model as m
+from .planning import steps as s
 from .ast import Module
 from .ast import fill
 from .check import check
 from .diagnostics import IdxError
-from .draws import with_draws
-from .lower import lower
+from .planning.draws import with_draws
+from .planning.lower import lower
 from .parse import parse, parse_file
-from .passes import PASSES
-from .passes.rows import referenced
-from .passes.trim import trimmed
+from .planning.passes import PASSES
+from .planning.passes.reads import referenced
+from .planning.passes.trim import trimmed
 from .plan import plan as make_plan
-from .dialects import DUCKDB, Dialect, Staging
-from .passes.share import checked as checked_stage
-from .sql import INPUT_SCHEMA, col, ident, looked_up, rewritten, select, set_with, table, to_sql
+from .sql.dialects import DUCKDB, Dialect, Staging
+from .planning.passes.share import checked as checked_stage
+from .sql.trees import INPUT_SCHEMA, col, ident, looked_up, rewritten, select, set_with, table, to_sql
 from .sqlgen import column_kinds, ctes, final, input_rows, screened, tally_queries
-from .stack import stack
+from .planning.stack import stack
 
 
 class Kind(Enum):
@@ -46,7 +46,7 @@ class Kind(Enum):
 @dataclass(frozen=True)
 class Statement:
     label: str  # what it computes, printed above it in the script
-    tree: exp.Expression
+    tree: exp.Expr
     kind: Kind
     output: str | None = None
     tallies: tuple[int, ...] = ()  # a TALLY statement's tallies (Plan.tallies), in its columns' order
@@ -61,7 +61,7 @@ class ScreenReport:
     the statements have, on the same engine."""
 
     screen: m.Screen
-    tree: exp.Expression
+    tree: exp.Expr
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,8 @@ class Compiled:
 
 
 def load_module(path: str | Path | None = None, text: str | None = None) -> Module:
-    """The syntax tree, its frameworks expanded into their lets (frameworks.py)."""
-    from .frameworks import expand
+    """The syntax tree, its frameworks expanded into their lets (semantics/frameworks.py)."""
+    from .semantics.frameworks import expand
 
     return expand(parse(text, str(path or "<spec>")) if text is not None else parse_file(path))  # type: ignore[arg-type]
 
@@ -110,7 +110,7 @@ def core(model: m.Model, drawn: tuple[str, ...] = ()) -> m.Model:
 
 
 def plan(model: m.Model, outputs: list[str], share: bool = True) -> s.Plan:
-    """The plan of these outputs after the passes, in their listed order (passes/)."""
+    """The plan of these outputs after the passes, in their listed order (planning/passes/)."""
     p = make_plan(model, outputs)
     for name, rule in PASSES:
         if name != "share" or share:
@@ -159,7 +159,7 @@ def script(p: s.Plan, core_model: m.Model, dialect: Dialect = DUCKDB) -> list[St
 
 def _stage_checks(p: s.Plan, st: s.Stage) -> tuple[str, tuple[str, ...]] | None:
     """A stage holding a long file's pivot: its table and the variables it holds, whose
-    repeats, variables and attributes the run checks there (data.py,
+    repeats, variables and attributes the run checks there (data/checks.py,
     DataChecker.check_stage) instead of in the file."""
     step = p.steps.get(st.step)
     if not isinstance(step, s.Read) or not checked_stage(step):
@@ -193,7 +193,7 @@ def _kept_in(p: s.Plan) -> dict[str, str]:
     return found
 
 
-def _without_kept(rows: exp.Expression, screen: m.Screen, stage: str) -> exp.Expression:
+def _without_kept(rows: exp.Expr, screen: m.Screen, stage: str) -> exp.Expr:
     """`rows` read from the screen's file without the entities in `stage` (those kept)."""
     entity = col(screen.entity)
     kept = select(entity.copy()).from_(table(stage), copy=False)
@@ -223,14 +223,14 @@ def _demand(readers: list[s.OutputQuery] | list[s.Tally]) -> dict[str, set[str]]
 def _with(query: exp.Select, p: s.Plan, demand: dict[str, set[str]], staged: set[str], dialect: Dialect) -> exp.Select:
     """The query with the CTEs it needs, in plan order: what it reads, up to the staged
     steps, which it reads from the run's temporary tables of the same name; each CTE
-    with only the columns this statement reads (passes/trim.py)."""
+    with only the columns this statement reads (planning/passes/trim.py)."""
     needed = s.upstream(p.steps, list(demand), stop=staged)
     names = [n for n in p.steps if n in needed and n not in staged]
     steps = trimmed(p.steps, names, {n: c for n, c in demand.items() if n in names})
     return set_with(query, ctes(steps, list(steps), dialect))
 
 
-def stage(name: str, query: exp.Select, dialect: Dialect) -> list[exp.Expression]:
+def stage(name: str, query: exp.Select, dialect: Dialect) -> list[exp.Expr]:
     """Keep a step's rows for the rest of the run in what the engine drops at the end of
     the session: a rerun replaces them, and concurrent runs never see each other's."""
     if dialect.staging is Staging.CACHED_VIEW:  # Spark: a temporary view, computed once by CACHE

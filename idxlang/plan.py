@@ -1,13 +1,13 @@
 """Core model → plan: every definition of a run's outputs placed as a column of a step.
 
-A grain's rows come from its tables and the reductions merged into it (`rows.py`);
+A grain's rows come from its tables and the reductions merged into it (`planning/row_origins.py`);
 definitions at that grain are computed on those rows in layers: each layer is one
 step holding every definition whose inputs the layers before it already hold, so
 the SQL has as many steps as the spec has levels, not as many as definitions. A
 reduction to a coarser grain is a GROUP BY merged into that grain's rows, or, inside a
 finer definition, a window; an argument that is itself windowed becomes a column of
 its own first ("lifted"), computed once however often it is reached. Stacked functions
-(`stack.py`) get a long-form grain of their own; treatments a family of steps.
+(`planning/stack.py`) get a long-form grain of their own; treatments a family of steps.
 """
 
 from __future__ import annotations
@@ -15,18 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import families
-from . import model as m
-from . import pretty
-from . import steps as s
+from .planning import families
+from .semantics import model as m
+from .semantics import pretty
+from .planning import steps as s
 from .ast import MARK, fill
 from .builtins import outliers
-from .calendar import Calendar
+from .semantics.calendar import Calendar
 from .diagnostics import Diagnostic, IdxError
-from .layout import Group, Layout, Needs, Pipe
+from .planning.pipes import Group, Layout, Needs, Pipe
 from .names import slug
-from .rows import Rows, closure, group_sites, rows
-from .stack import only_picked
+from .planning.row_origins import Rows, closure, group_sites, rows
+from .planning.stack import only_picked
 
 _WINDOWED = (*m.ACROSS_ROWS, m.Pick)
 
@@ -251,7 +251,7 @@ class Planner:
                rows: str | None = None) -> None:
         """What the new column reads, and the tallies of the reductions inside it, each
         counted over the rows it reduces: those the column's step reads (`rows` for a
-        GROUP BY); passes/rewind_tallies.py moves each to the first step that has them."""
+        GROUP BY); planning/passes/rewind_tallies.py moves each to the first step that has them."""
         here = (step, name)
         self.deps[here] = {(pipe.where[c], c) for c in needs.columns if c in pipe.where}
         self.deps[here] |= {(j.source, c) for j in needs.joins.values() for c in j.columns}

@@ -10,19 +10,21 @@ from typing import TYPE_CHECKING
 import duckdb
 from sqlglot import exp
 
-from . import model as m
-from . import steps as s
+from .semantics import model as m
+from .planning import steps as s
 from .ast import fill
 from .compile import Compiled, Kind, Statement
-from .data import DataChecker, Source, check_data, marked_cells
-from .dialects import dialect
+from .data.checks import DataChecker, check_data
+from .data.sources import Source
+from .data.register import marked_cells
+from .sql.dialects import dialect
 from .diagnostics import Diagnostic, IdxError
 from .engines import EngineOptions, Keeping, Session, first_line, open_session, relocate
 from .engines.duckdb import session
-from .locate import culprit, diagnose
-from .outputs import PARTIAL, Staged
-from .progress import Progress
-from .sql import table, to_sql
+from .engines.locate import culprit, diagnose
+from .data.outputs import PARTIAL, Staged
+from .engines.progress import Progress
+from .sql.trees import table, to_sql
 
 if TYPE_CHECKING:  # pyarrow loads only when a result is returned as a table, not when written to a file
     import pyarrow as pa
@@ -89,7 +91,7 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
     """Run the compiled statements on the engine they were compiled for (DuckDB unless
     `engine` says otherwise); write the outputs in `targets` (path, format), return the
     rest as Arrow tables. The files are read and checked by DuckDB either way. With
-    `progress`, a bar on stderr once the run takes a while (progress.py)."""
+    `progress`, a bar on stderr once the run takes a while (engines/progress.py)."""
     options = engine or EngineOptions(settings=settings or {})
     if dialect(options.engine) is not compiled.dialect:  # a caller's slip: the trees are one engine's
         raise IdxError(Diagnostic("error", f"compiled for {compiled.dialect.name}, asked to run on {options.engine}",
@@ -128,7 +130,7 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
 
 
 def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compiled, st: Statement,
-               tree: exp.Expression, staged: Staged, result: Result) -> None:
+               tree: exp.Expr, staged: Staged, result: Result) -> None:
     if st.kind is Kind.STAGE and isinstance(place, Keeping):  # Spark: kept as computed rows, not as SQL text
         if isinstance(tree, exp.Create):  # the view; the CACHE after it is what keep does
             place.keep(st.step, to_sql(tree.expression, compiled.dialect.name, pretty=False))  # type: ignore[arg-type]
@@ -148,9 +150,9 @@ def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compile
         result.rows[st.output] = table.num_rows  # type: ignore[index]
 
 
-def _failure(place: Session, compiled: Compiled, st: Statement, tree: exp.Expression, err: BaseException,
+def _failure(place: Session, compiled: Compiled, st: Statement, tree: exp.Expr, err: BaseException,
              options: EngineOptions, files: dict[str, Path]) -> Diagnostic:
-    """The engine's error where the spec or the data puts it (locate.py), else by statement;
+    """The engine's error where the spec or the data puts it (engines/locate.py), else by statement;
     running out of memory or disk is said so, with the options that give more."""
     short = _out_of(first_line(err), options)
     if short is not None:

@@ -7,21 +7,19 @@ constructs' own SQL lives with their family in `builtins/`.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
 from sqlglot import exp
 
-from . import model as m
-from . import steps as s
+from .semantics import model as m
+from .planning import steps as s
 from .builtins import operators, ranking, reductions, time
 from .builtins.outliers import bounds_sql
-from .calendar import Calendar, to_label, to_number
-from .dialects import DUCKDB, Dialect
+from .semantics.calendar import Calendar, to_label, to_number
+from .sql.dialects import DUCKDB, Dialect
 from .names import reserve
-from .sql import (INPUT_SCHEMA, MAX_BITS, as_double, binary, case, col, exact, ident, is_null, join, lit, name_bits,
-                  named, number, data_number, present_cells, select, set_with, table, window)
-from .windows import name_windows
+from .sql.trees import INPUT_SCHEMA, MAX_BITS, as_double, binary, case, col, exact, ident, is_null, join, lit, name_bits, named, number, data_number, present_cells, select, set_with, table, window
+from .sql.windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
 
@@ -41,10 +39,10 @@ class ExprBuilder:
             m.Reduce: lambda e: reductions.sql_reduce(self, e), m.At: lambda e: reductions.sql_at(self, e),
             m.Window: lambda e: _WINDOWS[e.kind](self, e), m.Classify: lambda e: ranking.sql_classify(self, e)}
 
-    def __call__(self, e: m.Expr) -> exp.Expression:
+    def __call__(self, e: m.Expr) -> exp.Expr:
         return self.build[type(e)](e)
 
-    def ref(self, e: m.Ref) -> exp.Expression:
+    def ref(self, e: m.Ref) -> exp.Expr:
         if e.kind in (m.RefKind.KEY, m.RefKind.ATTRIBUTE):
             return self.key(e.name)
         if not self.qualify:
@@ -54,12 +52,12 @@ class ExprBuilder:
     def key(self, name: str) -> exp.Column:
         return col(name, self.source if self.qualify else None)
 
-    def partition(self, grain: m.Grain, drop: str | None = None) -> list[exp.Expression]:
+    def partition(self, grain: m.Grain, drop: str | None = None) -> list[exp.Expr]:
         return [self.key(d) for d in grain.dims if d != drop]
 
-    def window(self, func: exp.Expression, partition: list[exp.Expression], order: list[exp.Ordered] | None = None,
+    def window(self, func: exp.Expr, partition: list[exp.Expr], order: list[exp.Ordered] | None = None,
                spec: exp.WindowSpec | None = None) -> exp.Window:
-        """A window, kept in `windows` so that those used twice can be named (windows.py)."""
+        """A window, kept in `windows` so that those used twice can be named (sql/windows.py)."""
         made = window(func, partition, order, spec)
         self.windows.append(made)
         return made
@@ -85,16 +83,16 @@ def _from(query: exp.Select, source: str | None, joins: tuple[s.Join, ...]) -> e
     return query
 
 
-def _documented(e: exp.Expression, doc: str | None) -> exp.Expression:
+def _documented(e: exp.Expr, doc: str | None) -> exp.Expr:
     """A column of the user's data with its doc string beside it."""
     if doc:
         e.add_comments([f" {doc} "])
     return e
 
 
-def _column(c: s.Column, built: exp.Expression) -> exp.Expression:
+def _column(c: s.Column, built: exp.Expr) -> exp.Expr:
     """A computed column, its note beside it for the reader and its definition's line
-    kept on the node (meta), for placing an engine's error (locate.py)."""
+    kept on the node (meta), for placing an engine's error (engines/locate.py)."""
     aliased = built.as_(ident(c.name), copy=False)
     if c.note:
         aliased.add_comments([f" {c.note} "])
@@ -113,7 +111,7 @@ def _merged(inner: exp.Select, name: str, keys: tuple[str, ...], into: str | Non
 
 
 def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None, repeated: str | None = None,
-               dialect: Dialect = DUCKDB) -> exp.Expression:
+               dialect: Dialect = DUCKDB) -> exp.Expr:
     """An input table as the spec sees it: one row per key, one column per variable.
     A file laid out `long(variable, value)` is pivoted here, in the SQL, each variable
     named (_pivot; its `repeated` column named as the whole table names it, `repeated`
@@ -126,7 +124,7 @@ def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None, repeated:
     return _pivot(t, t.layout, t.columns if columns is None else columns, repeated or t.repeated, dialect)  # type: ignore[arg-type]
 
 
-def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str, dialect: Dialect) -> exp.Expression:
+def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str, dialect: Dialect) -> exp.Expr:
     """A file laid out long as one row per key the file holds (whatever its variables:
     the rows a wide file would have), in one pass that also finds repeated cells.
 
@@ -134,7 +132,7 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str, 
     WHEN 'pop' THEN 2 ...`, 31 to a set). A variable's value is the sum of `value * (bit
     = its bit)`: its one row's value among zeros, exact; the OR of the bits of the rows
     holding a value says which variables are there (else NULL). A key holds a variable twice exactly when the sum
-    of its rows' bits exceeds their OR: the `repeated` column data.py reports. This
+    of its rows' bits exceeds their OR: the `repeated` column data/checks.py reports. This
     costs no more than `MAX(CASE WHEN variable = 'gdp' THEN value END)` per variable,
     which needs a second grouping of the file to find repeats."""
     groups = [k for k in t.keys if k not in t.extra_keys]  # the attributes are looked up by entity (_attributes)
@@ -162,7 +160,7 @@ def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str, 
     return query.subquery(t.name)
 
 
-def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...], dialect: Dialect) -> exp.Expression:
+def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...], dialect: Dialect) -> exp.Expr:
     """A file with a column per variable and period (`le_1990`), one row per entity,
     turned into one row per entity and period: the entity's row crossed with the
     periods, each variable taking its period's column."""
@@ -180,13 +178,13 @@ def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...], diale
 def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     t = step.table
     one = lambda a: window(exp.Min(this=col(a)), [col(t.entity or "")]).as_(ident(a), copy=False)  # noqa: E731
-    cols: list[exp.Expression] = [one(k) if k in step.attributes else col(k) for k in step.keys]
+    cols: list[exp.Expr] = [one(k) if k in step.attributes else col(k) for k in step.keys]
     if t.calendar is not Calendar.YEAR:  # a quarter's or month's number
         cols = [to_number(t.calendar, c).as_(ident(c.name), copy=False) if c.name == t.time else c for c in cols]
     typed = isinstance(t.layout, m.Long)  # a pivot's values are numbers already; else the user's, whatever type the file gave them
     cols += [_documented((col(c) if typed else data_number(col(c), dialect.nan_test)).as_(ident(c), copy=False), t.docs.get(c))
              for c in t.columns]
-    if t.repeated:  # for the check of the stage (passes/share.py): the keys that repeat a variable
+    if t.repeated:  # for the check of the stage (planning/passes/share.py): the keys that repeat a variable
         cols.append(col(t.repeated))
     inner = select(*cols).from_(input_rows(t, dialect=dialect), copy=False)
     if t.extra_keys:  # every row once per draw (idxc sensitivity)
@@ -215,7 +213,7 @@ def _screened_read(inner: exp.Select, t: m.TableInfo, screen: m.Screen, dialect:
 
 def _attributes(step: s.Attributes, dialect: Dialect) -> exp.Select:
     """One row per entity: its value of each attribute in the declaring table's rows.
-    The checks (data.py) make sure there is one; the GROUP BY makes sure, even
+    The checks (data/checks.py) make sure there is one; the GROUP BY makes sure, even
     unchecked, that joining it cannot multiply rows."""
     entity = col(step.keys[0])
     values = [exp.Min(this=col(a)).as_(ident(a), copy=False) for a in step.attributes]
@@ -275,7 +273,7 @@ def ctes(plan_steps: dict[str, s.Step], names: list[str], dialect: Dialect = DUC
             out += [_cte(n, q, step.note if n == step.name else "") for n, q in parts]
             continue
         cte = _cte(name, _STEPS[type(step)](step, dialect), _note(step))
-        if isinstance(step, s.Read):  # the table it reads, for placing an engine's error (locate.py)
+        if isinstance(step, s.Read):  # the table it reads, for placing an engine's error (engines/locate.py)
             cte.meta["table"] = step.table.name
         out.append(cte)
     return out
@@ -289,7 +287,7 @@ def _note(step: s.Step) -> str:
     return step.note
 
 
-def _cte(name: str, query: exp.Expression, note: str) -> exp.CTE:
+def _cte(name: str, query: exp.Expr, note: str) -> exp.CTE:
     cte = exp.CTE(this=query, alias=exp.TableAlias(this=ident(name)))
     if note:
         cte.add_comments([f" {note} "])
@@ -348,7 +346,7 @@ def _kind(e: m.Expr, resolve: Callable[[str], m.Definition | None], axes: m.Axes
     return NUMBER
 
 
-def _typed(e: exp.Expression, kind: str | None) -> exp.Expression:
+def _typed(e: exp.Expr, kind: str | None) -> exp.Expr:
     return e if kind is None else exp.Cast(this=e, to=exp.DataType.build(kind))
 
 
@@ -358,7 +356,7 @@ def final(q: s.OutputQuery, ordered: bool = True, dialect: Dialect = DUCKDB,
     column_kinds) so that every engine writes the same types, ordered by the keys."""
     kinds = kinds or {}
     built = ExprBuilder(q.source, q.joins, dialect=dialect)
-    exprs: list[exp.Expression] = [
+    exprs: list[exp.Expr] = [
         to_label(q.periods[k], built.key(k)).as_(ident(k), copy=False) if k in q.periods else
         _typed(built.key(k), kinds.get(k)).as_(ident(k), copy=False) if built.qualify or kinds.get(k) else col(k)
         for k in q.keys]
@@ -370,7 +368,7 @@ def final(q: s.OutputQuery, ordered: bool = True, dialect: Dialect = DUCKDB,
     return query.order_by(*[built.key(k) for k in q.keys], copy=False) if q.keys and ordered else query
 
 
-def screened(screen: m.Screen, kept: bool, rows: exp.Expression, dialect: Dialect = DUCKDB) -> exp.Select:
+def screened(screen: m.Screen, kept: bool, rows: exp.Expr, dialect: Dialect = DUCKDB) -> exp.Select:
     """The entities a screen keeps (kept=True), or those it drops with their availability,
     among the table's `rows` (input_rows)."""
     present, cells = present_cells(screen.columns, dialect.nan_test)
@@ -399,12 +397,12 @@ def _tally(tallies: list[s.Tally], members: list[int], dialect: Dialect) -> exp.
     joins = s.joined_columns([tallies[i] for i in members])
     built = ExprBuilder(first.source, joins, dialect=dialect)
     rows = exp.Count(this=exp.Star())
-    exprs: list[exp.Expression] = [built.key(first.slot_axis)] if first.slot_axis else []
+    exprs: list[exp.Expr] = [built.key(first.slot_axis)] if first.slot_axis else []
     for k, i in enumerate(members):
         t = tallies[i]
         if t.counted is not None:  # counted by the GROUP BY that reduced them: add the groups up
             cells, present = (exp.Sum(this=col(c)) for c in t.counted)
-            missing: exp.Expression = binary(exp.Sub, cells.copy(), present)
+            missing: exp.Expr = binary(exp.Sub, cells.copy(), present)
         else:
             cells = rows.copy()
             missing = lit(0) if t.never_missing else exp.Sub(this=rows.copy(), expression=exp.Count(this=built(t.arg)))

@@ -10,8 +10,8 @@ from conftest import idxc, read_csv
 
 import idxlang
 from bench.coinr import kurt, skew
-from idxlang.analyse import analyse
-from idxlang.data import resolve_sources
+from idxlang.tools.analyse import analyse
+from idxlang.data.sources import resolve_sources
 
 PANEL = """region,year,a,b,c
 A,1,1,2,10

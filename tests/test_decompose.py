@@ -12,7 +12,7 @@ import pytest
 
 import idxlang
 from conftest import ROOT, SPECS, idxc
-from idxlang.decompose import contributions, decompose
+from idxlang.tools.decompose import contributions, decompose
 
 INNOVATION = SPECS / "innovation_competitiveness.idx"
 REGION = "Synthetic region 07"
@@ -53,7 +53,7 @@ def test_contributions_add_up_to_the_value_before_rounding(params) -> None:
 def test_a_missing_component_leaves_the_others_shares() -> None:
     """COINr's missing-component rule in `mean`: the present components' weights are
     renormalised; a missing one contributes nothing, shown as missing."""
-    from idxlang.decompose import Part
+    from idxlang.tools.decompose import Part
 
     part = Part("m", "m", parts=(Part("a", "a"), Part("b", "b"), Part("c", "c", weight="wc")), combine="mean")
     assert contributions(part, {"a": 2.0, "b": None, "c": 4.0, "wc": 3.0}) == [0.5, None, 3.0]

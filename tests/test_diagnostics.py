@@ -244,7 +244,7 @@ def test_check_reports_every_independent_error_and_no_follow_on(write) -> None:
 
 
 def test_the_language_server_shows_every_error() -> None:
-    from idxlang.lsp import Document
+    from idxlang.tools.lsp import Document
 
     assert [d.span.line for d in Document(THREE, "spec.idx").diagnostics] == [6, 8, 10, 11]
 

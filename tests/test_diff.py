@@ -9,7 +9,7 @@ import pytest
 
 import idxlang
 from conftest import SPECS, idxc
-from idxlang import diff
+from idxlang.tools import diff
 
 SOURCE = (SPECS / "composite_example.idx").read_text(encoding="utf-8").replace('from "demo/', f'from "{SPECS}/demo/')
 

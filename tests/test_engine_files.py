@@ -40,7 +40,7 @@ import pytest
 
 import idxlang
 from conftest import idxc, random_panel
-from idxlang import model as m
+from idxlang.semantics import model as m
 from idxlang.sqlgen import INTEGER, NUMBER, column_kinds
 from pg_server import postgres  # noqa: F401  (the session-scoped fixture)
 from spark_session import spark  # noqa: F401

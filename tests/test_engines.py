@@ -59,7 +59,7 @@ def _input_schema_on_postgres(dsn: str, spec: idxlang.Spec) -> None:
     """The spec's demo data as tables in schema `input`, where a printed script reads them."""
     import psycopg
 
-    from idxlang.data import resolve_sources
+    from idxlang.data.sources import resolve_sources
     from idxlang.engines.duckdb import session
     from idxlang.engines.postgres import PostgresSession
 
@@ -125,7 +125,7 @@ def test_printed_spark_script_reruns(spark, tmp_path: Path) -> None:  # noqa: F8
     twice in one session and gives DuckDB's rows."""
     import sqlglot
 
-    from idxlang.data import resolve_sources
+    from idxlang.data.sources import resolve_sources
     from idxlang.engines import export
     from idxlang.engines.duckdb import session
 

@@ -6,7 +6,7 @@ import pytest
 
 import idxlang
 from conftest import SPECS, idxc
-from idxlang.explain import explain
+from idxlang.tools.explain import explain
 
 
 def test_explain_shows_each_output_as_a_tree_down_to_the_data():
@@ -78,7 +78,7 @@ def _statements(text: str, arrow: str) -> tuple[set[str], list[tuple[str, str]]]
 def test_explain_as_a_graph(path, fmt, arrow):
     """Every edge joins declared nodes; every output and definition is a node; each line
     is a node, an edge or the frame (so no label broke out of its quotes)."""
-    from idxlang.explain import graph
+    from idxlang.tools.explain import graph
 
     proc = idxc("explain", str(path), "--format", fmt)
     assert proc.returncode == 0, proc.stderr

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from conftest import ROOT, SPECS, idxc
-from idxlang.fmt import _shape, format_spec
+from idxlang.tools.fmt import _shape, format_spec
 from idxlang.parse import parse
 
 CORPUS = sorted(SPECS.glob("*.idx")) + sorted((ROOT / "tests" / "corpus").glob("*.idx"))

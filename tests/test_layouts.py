@@ -43,7 +43,7 @@ def test_the_pivot_is_in_the_sql() -> None:
     assert """CASE "indicator" WHEN 'x' THEN 1 WHEN 'y' THEN 2""" in elsewhere.replace("\n", " ").replace("            ", "")
     assert 'SUM("value" * CAST("bit" = 1 AS INT)) AS "x"' in sql  # x's one value among zeros
     assert 'CASE WHEN "present" & 1 <> 0 THEN "x" END AS "x"' in sql  # NULL where the file has none
-    assert 'SUM("bit") > BIT_OR("bit") AS "repeated"' in sql  # what data.py checks in the stage
+    assert 'SUM("bit") > BIT_OR("bit") AS "repeated"' in sql  # what data/checks.py checks in the stage
     assert 'GROUP BY\n        "region",\n        "year"\n' in sql  # one row per key the file holds
     assert 'MIN("grp") AS "grp"' in sql and 'GROUP BY\n    "region"\n' in sql  # its attribute: one value per region
 

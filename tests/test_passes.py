@@ -1,6 +1,6 @@
 """Each optimisation pass alone, on a plan the planner made: what it changes in the
 plan, and that the run gives the same tables and the same counts of skipped values
-with it as without it (passes/)."""
+with it as without it (planning/passes/)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import math
 import pytest
 
 import idxlang
-from idxlang import steps
+from idxlang.planning import steps
+from idxlang.semantics import model as sem
 from idxlang.compile import Compiled, core, script
-from idxlang.data import resolve_sources
-from idxlang.passes import PASSES
+from idxlang.data.sources import resolve_sources
+from idxlang.planning.passes import PASSES
 from idxlang.plan import plan as make_plan
 from idxlang.run import execute
-from idxlang.sql import to_sql
+from idxlang.sql.trees import to_sql
 
 PANEL = "firm,year,kind,x,y\nA,2014,k,2,10\nB,2014,m,4,\nC,2014,k,,5\nA,2015,k,1,1\nB,2015,m,3,3\n"
 SPEC = """table p: firm by year from "panel.csv"
@@ -24,14 +25,14 @@ SPEC = """table p: firm by year from "panel.csv"
 """
 
 
-def planned(write, text: str) -> tuple[idxlang.Spec, idxlang.model.Model, steps.Plan]:
+def planned(write, text: str) -> tuple[idxlang.Spec, sem.Model, steps.Plan]:
     write("panel.csv", PANEL)
     spec = idxlang.load(write("s.idx", SPEC + text))
     model = core(spec.model)
     return spec, model, make_plan(model, spec.outputs)
 
 
-def run(spec: idxlang.Spec, model: idxlang.model.Model, plan: steps.Plan):  # type: ignore[no-untyped-def]
+def run(spec: idxlang.Spec, model: sem.Model, plan: steps.Plan):  # type: ignore[no-untyped-def]
     compiled = Compiled(spec.model, model, plan, tuple(script(plan, model)))
     return execute(compiled, resolve_sources(spec.model, None))
 
@@ -59,8 +60,8 @@ def test_pool_reductions_makes_two_windows_one_group_by(write):
     spec, model, before = planned(write, "let rx = x / max(x over firm)\nlet ry = y / max(y over firm)\n"
                                          "output by firm, year: rx, ry\n")
     after = dict(PASSES)["pool_reductions"](before)
-    windows = lambda p: [n for _, c in steps.walk_steps(p) for n in idxlang.model.walk(c.expr)  # noqa: E731
-                         if isinstance(n, idxlang.model.Reduce)]
+    windows = lambda p: [n for _, c in steps.walk_steps(p) for n in sem.walk(c.expr)  # noqa: E731
+                         if isinstance(n, sem.Reduce)]
     assert len(windows(before)) == 2 and not by_kind(before, steps.Aggregate)
     (pool,) = by_kind(after, steps.Aggregate)
     assert len(pool.columns) == 2 and pool.grain.dims == ("year",)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, idxc, random_panel
-from idxlang.outputs import PARTIAL
+from idxlang.data.outputs import PARTIAL
 
 SPEC = (ROOT / "bench" / "specs" / "innovation.idx").read_text(encoding="utf-8")
 

@@ -19,8 +19,8 @@ import pytest
 
 import idxlang
 from conftest import ROOT, SPECS, idxc
-from idxlang.report import build, render
-from idxlang.report_text import LABELS, Text, css_string, decimals, language
+from idxlang.tools.report import build, render
+from idxlang.tools.report_text import LABELS, Text, css_string, decimals, language
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -210,7 +210,7 @@ def test_an_output_reads_only_the_tables_it_uses(write):
 def test_tallies_count_only_what_can_be_missing(write):
     """`x ?? 0` is never missing, so its reduction's tally needs no count (the engine
     then skips computing the argument); `x` alone is counted."""
-    from idxlang.model import never_missing
+    from idxlang.semantics.model import never_missing
 
     csv_text = "firm,year,x,y\nA,2014,1,1\nB,2014,,1\nC,2014,3,1\n"
     spec = (PANEL + "let filled = lag(x) ?? 0\nlet half = x / 2\n"

@@ -9,8 +9,8 @@ import pytest
 
 import idxlang
 from conftest import SPECS, idxc
-from idxlang.data import resolve_sources
-from idxlang.sensitivity import analyse, design, parse_vary
+from idxlang.data.sources import resolve_sources
+from idxlang.tools.sensitivity import analyse, design, parse_vary
 
 PANEL = """e,y,a,b,c
 A,1,10,3,5

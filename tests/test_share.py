@@ -1,4 +1,4 @@
-"""What several statements of a run need is computed once (passes/share.py). Sharing
+"""What several statements of a run need is computed once (planning/passes/share.py). Sharing
 must never change a result: every library spec and bench scenario gives the same
 tables and the same skipped-value counts as running each output on its own."""
 
@@ -11,7 +11,7 @@ import pytest
 
 import idxlang
 from conftest import ROOT, SPECS, idxc
-from idxlang import steps
+from idxlang.planning import steps
 
 BENCH_SPECS = ROOT / "bench" / "specs"
 

@@ -35,7 +35,7 @@ import idxlang
 from conftest import ROOT, SPECS
 from idxlang.ast import Module
 from idxlang.compile import Compiled, load_module
-from idxlang.debug import STAGES, show
+from idxlang.tools.debug import STAGES, show
 
 UPDATE = bool(os.environ.get("IDX_UPDATE_SNAPSHOTS"))
 REGENERATE = "IDX_UPDATE_SNAPSHOTS=1 pytest tests/test_snapshots.py"

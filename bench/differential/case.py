@@ -19,7 +19,7 @@ class Axes:
     entities: dict[str, tuple[str, ...]]  # entity axis -> its codes
     time: str
     calendar: str  # yearly | quarterly | monthly
-    periods: tuple[int, ...]  # period numbers (idxlang/calendar.py)
+    periods: tuple[int, ...]  # period numbers (idxlang/semantics/calendar.py)
     attributes: dict[str, str]  # attribute -> its entity axis
     groups: dict[str, tuple[str, ...]]  # attribute -> its codes
 

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from idxlang.calendar import Calendar, parse_label
+from idxlang.semantics.calendar import Calendar, parse_label
 
 
 @dataclass(frozen=True)

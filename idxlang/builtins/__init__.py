@@ -16,8 +16,8 @@ from typing import Callable, Mapping, Protocol
 from sqlglot import exp
 
 from .. import ast
-from .. import model as m
-from ..dialects import Dialect
+from ..semantics import model as m
+from ..sql.dialects import Dialect
 from ..diagnostics import IdxError
 
 
@@ -86,12 +86,12 @@ class SqlContext(Protocol):
     """What a construct's SQL may ask of the expression builder (sqlgen.py)."""
 
     grouped: bool  # inside a GROUP BY: aggregates, not windows
-    dialect: Dialect  # what the target engine takes (dialects.py)
+    dialect: Dialect  # what the target engine takes (sql/dialects.py)
 
-    def __call__(self, e: m.Expr) -> exp.Expression: ...
+    def __call__(self, e: m.Expr) -> exp.Expr: ...
     def key(self, name: str) -> exp.Column: ...
-    def partition(self, grain: m.Grain, drop: str | None = None) -> list[exp.Expression]: ...
-    def window(self, func: exp.Expression, partition: list[exp.Expression], order: list[exp.Ordered] | None = None,
+    def partition(self, grain: m.Grain, drop: str | None = None) -> list[exp.Expr]: ...
+    def window(self, func: exp.Expr, partition: list[exp.Expr], order: list[exp.Ordered] | None = None,
                spec: exp.WindowSpec | None = None) -> exp.Window: ...
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .. import ast
-from .. import model as m
+from ..semantics import model as m
 from . import Builtin, CheckContext, require
 
 

@@ -7,7 +7,7 @@ zero spread gives missing, like any division by zero."""
 from __future__ import annotations
 
 from .. import ast
-from .. import model as m
+from ..semantics import model as m
 from . import Builtin, CheckContext, entity_axis, require
 from .ranking import rank
 from .reductions import reduction

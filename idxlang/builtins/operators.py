@@ -11,22 +11,22 @@ from typing import Callable
 from sqlglot import exp
 
 from .. import ast
-from .. import model as m
-from ..sql import as_double, binary, case, constant, is_null, lit, paren
+from ..semantics import model as m
+from ..sql.trees import as_double, binary, case, constant, is_null, lit, paren
 from . import Builtin, CheckContext, require
 
 _BINARY = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "==": exp.EQ, "!=": exp.NEQ,
            "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 
 
-def _divide(a: list[exp.Expression]) -> exp.Expression:
+def _divide(a: list[exp.Expr]) -> exp.Expr:
     den = a[1]
     if not (constant(den) and float(den.find(exp.Literal).this) != 0):  # type: ignore[union-attr]
         den = exp.Nullif(this=den, expression=lit(0))  # division by zero is missing
     return binary(exp.Div, a[0], den)
 
 
-def _power(a: list[exp.Expression]) -> exp.Expression:
+def _power(a: list[exp.Expr]) -> exp.Expr:
     """x ^ y, missing outside its domain: a negative x to a fractional power, zero to a
     negative one (NaN and infinity on the engines)."""
     x, y = a
@@ -42,10 +42,10 @@ def _power(a: list[exp.Expression]) -> exp.Expression:
     return case((exp.or_(fractional, pole), exp.Null()), default=exp.Pow(this=x, expression=y))
 
 
-def _logical(cls: type) -> Callable[[list[exp.Expression]], exp.Expression]:
+def _logical(cls: type) -> Callable[[list[exp.Expr]], exp.Expr]:
     """`and`, `or`: missing when a side is, as every operator (SQL's `NULL AND FALSE` is
     FALSE, `NULL OR TRUE` TRUE)."""
-    def build(a: list[exp.Expression]) -> exp.Expression:
+    def build(a: list[exp.Expr]) -> exp.Expr:
         known = exp.and_(*[exp.Not(this=is_null(x.copy())) for x in a])
         plain = binary(cls, a[0], a[1])
         guarded = case((known, plain.copy()))
@@ -55,7 +55,7 @@ def _logical(cls: type) -> Callable[[list[exp.Expression]], exp.Expression]:
     return build
 
 
-def _if(a: list[exp.Expression]) -> exp.Expression:
+def _if(a: list[exp.Expr]) -> exp.Expr:
     """`if c then a else b`: missing when c is (SQL's CASE would take the else branch),
     unless c cannot be (`x IS NULL`, as `present N` asks)."""
     if isinstance(a[2], exp.Null):  # missing or false, the same: nothing
@@ -65,15 +65,15 @@ def _if(a: list[exp.Expression]) -> exp.Expression:
     return case((a[0], a[1]), (exp.Not(this=paren(a[0].copy())), a[2]))
 
 
-def _extreme(cls: type) -> Callable[[list[exp.Expression]], exp.Expression]:
-    def build(a: list[exp.Expression]) -> exp.Expression:  # missing propagates, as in arithmetic
+def _extreme(cls: type) -> Callable[[list[exp.Expr]], exp.Expr]:
+    def build(a: list[exp.Expr]) -> exp.Expr:  # missing propagates, as in arithmetic
         plain = cls(this=a[0], expressions=a[1:], ignore_nulls=True)
         maybe = [x for x in a if not constant(x)]
         return case((exp.or_(*[is_null(x.copy()) for x in maybe]), exp.Null()), default=plain) if maybe else plain
     return build
 
 
-def _ln(a: list[exp.Expression]) -> exp.Expression:
+def _ln(a: list[exp.Expr]) -> exp.Expr:
     """Missing outside the domain (x ≤ 0), the argument written once."""
     x = a[0]
     if isinstance(x, (exp.Column, exp.Literal)):
@@ -81,7 +81,7 @@ def _ln(a: list[exp.Expression]) -> exp.Expression:
     return exp.Ln(this=exp.Nullif(this=exp.Greatest(this=x, expressions=[lit(0)], ignore_nulls=True), expression=lit(0)))
 
 
-def _digits(e: exp.Expression) -> int:
+def _digits(e: exp.Expr) -> int:
     """round's digits, a number or a param (check.py allows no other), as written: an
     integer literal, its negation, or a whole number() (`CAST('2.0' AS DOUBLE)`)."""
     literal = e.find(exp.Literal)
@@ -89,7 +89,7 @@ def _digits(e: exp.Expression) -> int:
     return int(float(literal.this)) * (-1 if isinstance(e, exp.Neg) else 1)
 
 
-def _round(x: exp.Expression, digits: int) -> exp.Expression:
+def _round(x: exp.Expr, digits: int) -> exp.Expr:
     """The one rounding rule (docs/language.md): half away from zero, a tie decided as
     if x had the 15 significant digits a spreadsheet shows, so that binary
     representation never decides it: round(1.005, 2) = 1.01 (1.005 is stored as
@@ -106,11 +106,11 @@ def _round(x: exp.Expression, digits: int) -> exp.Expression:
     return binary(exp.Mul, exp.Sign(this=x), back)
 
 
-def _sqrt(a: list[exp.Expression]) -> exp.Expression:
+def _sqrt(a: list[exp.Expr]) -> exp.Expr:
     return exp.Sqrt(this=case((exp.GTE(this=a[0], expression=lit(0)), a[0].copy())))
 
 
-OPERATORS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
+OPERATORS: dict[str, Callable[[list[exp.Expr]], exp.Expr]] = {
     **{op: (lambda cls: lambda a: binary(cls, a[0], a[1]))(cls) for op, cls in _BINARY.items()},
     "/": _divide,
     "^": _power,

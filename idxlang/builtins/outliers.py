@@ -19,9 +19,9 @@ from __future__ import annotations
 from sqlglot import exp
 
 from .. import ast
-from .. import model as m
-from ..dialects import DUCKDB, Dialect
-from ..sql import binary, case, col, ident, is_null, join, lit, select, table, window
+from ..semantics import model as m
+from ..sql.dialects import DUCKDB, Dialect
+from ..sql.trees import binary, case, col, ident, is_null, join, lit, select, table, window
 from . import Builtin, CheckContext, entity_axis, require
 from .reductions import Over, kurt_of, moments, power_sums, probability, reduction, skew_of
 
@@ -139,11 +139,11 @@ def _aliased(name: str, alias: str) -> exp.Table:
     return exp.Table(this=ident(name), alias=exp.TableAlias(this=ident(alias)))
 
 
-def _conditions(partition: tuple[str, ...], a: str, b: str) -> list[exp.Expression]:
+def _conditions(partition: tuple[str, ...], a: str, b: str) -> list[exp.Expr]:
     return [exp.EQ(this=col(p, a), expression=col(p, b)) for p in partition]
 
 
-def _same(partition: tuple[str, ...], a: str, b: str) -> exp.Expression:
+def _same(partition: tuple[str, ...], a: str, b: str) -> exp.Expr:
     return exp.and_(*_conditions(partition, a, b)) if partition else exp.true()
 
 

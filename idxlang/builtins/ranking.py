@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlglot import exp
 
 from .. import ast
-from .. import model as m
+from ..semantics import model as m
 from ..diagnostics import did_you_mean
-from ..sql import as_double, binary, case, is_null, lit
+from ..sql.trees import as_double, binary, case, is_null, lit
 from . import Builtin, CheckContext, SqlContext, entity_axis, require
 
 TIE_RULES = ("min", "max", "dense", "first", "average")
@@ -51,7 +51,7 @@ def _lower_rank(call: m.Call, axes: m.Axes) -> m.Expr:
     return rank(x, call.axis, bool(c.descending), c.ties or "min", c.by, call.label, call.span)
 
 
-def sql_rank(ctx: SqlContext, e: m.Window) -> exp.Expression:
+def sql_rank(ctx: SqlContext, e: m.Window) -> exp.Expr:
     """Missing values get no rank and do not push others down."""
     x = ctx(e.arg)
     part = ctx.partition(e.grain, e.axis) + ([ctx.key(e.group)] if e.group else [])
@@ -61,7 +61,7 @@ def sql_rank(ctx: SqlContext, e: m.Window) -> exp.Expression:
     func = {"min": exp.Anonymous(this="RANK"), "max": exp.Anonymous(this="RANK"),
             "dense": exp.Anonymous(this="DENSE_RANK"), "first": exp.RowNumber(),
             "average": exp.Anonymous(this="RANK")}[e.ties]
-    ranked: exp.Expression = ctx.window(func, part, order)
+    ranked: exp.Expr = ctx.window(func, part, order)
     if e.ties in ("average", "max"):
         peers = binary(exp.Sub, ctx.window(exp.Count(this=exp.Star()), part + [x.copy()]), lit(1))
         # half the peers as a DOUBLE: `/ 2.0` is a DECIMAL on Spark, which the rank's arithmetic would carry
@@ -77,7 +77,7 @@ def _check_classify(ctx: CheckContext, e: ast.Call) -> m.Expr:
     return m.Classify(arg, sc.name, sc.bands, arg.grain, e.span)
 
 
-def sql_classify(ctx: SqlContext, e: m.Classify) -> exp.Expression:
+def sql_classify(ctx: SqlContext, e: m.Classify) -> exp.Expr:
     x = ctx(e.arg)
     whens = []
     for b in e.bands:

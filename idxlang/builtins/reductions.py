@@ -12,10 +12,10 @@ from typing import Callable
 from sqlglot import exp
 
 from .. import ast
-from .. import model as m
+from ..semantics import model as m
 from ..diagnostics import did_you_mean
-from ..dialects import Dialect, Summing
-from ..sql import as_double, binary, case, is_null, lit
+from ..sql.dialects import Dialect, Summing
+from ..sql.trees import as_double, binary, case, is_null, lit
 from . import Builtin, CheckContext, SqlContext, require
 from .means import ROW_WISE, check_row_wise, lower_row_wise
 
@@ -35,16 +35,16 @@ class Over:
     partition (equal values are the same bits, so their order among themselves does
     not matter), by period in a running window."""
 
-    def __init__(self, dialect: Dialect, window: Window | None = None, part: list[exp.Expression] | None = None,
+    def __init__(self, dialect: Dialect, window: Window | None = None, part: list[exp.Expr] | None = None,
                  order: list[exp.Ordered] | None = None, spec: exp.WindowSpec | None = None) -> None:
         self.dialect, self.window, self.part, self.order, self.spec = dialect, window, part, order, spec
 
-    def __call__(self, agg: exp.Expression) -> exp.Expression:
+    def __call__(self, agg: exp.Expr) -> exp.Expr:
         if self.part is None or self.window is None:
             return agg
         return self.window(agg, self.part, self.order, self.spec)
 
-    def sum(self, x: exp.Expression) -> exp.Expression:
+    def sum(self, x: exp.Expr) -> exp.Expr:
         d = self.dialect
         if self.part is None or self.window is None:
             found = _grouped_sum(x, d.grouped_sums)
@@ -58,12 +58,12 @@ class Over:
             found = self(exp.Sum(this=x))
         return binary(exp.Add, found, lit(0)) if d.signed_zero_sum else found  # -0.0 + 0 is 0.0, as the others add
 
-    def mean(self, x: exp.Expression) -> exp.Expression:
+    def mean(self, x: exp.Expr) -> exp.Expr:
         """The sum over the count: the same division on every engine (AVG's algorithm is each engine's own)."""
         return binary(exp.Div, self.sum(x), self(exp.Count(this=x.copy())))
 
 
-def _grouped_sum(x: exp.Expression, how: Summing) -> exp.Expression:
+def _grouped_sum(x: exp.Expr, how: Summing) -> exp.Expr:
     if how is Summing.ORDERED:
         return exp.Sum(this=exp.Order(this=x, expressions=[exp.Ordered(this=x.copy())]))
     if how is Summing.FOLDED:  # collected without the missing values, sorted
@@ -71,7 +71,7 @@ def _grouped_sum(x: exp.Expression, how: Summing) -> exp.Expression:
     return exp.Sum(this=x)
 
 
-def _folded(values: exp.Expression) -> exp.Expression:
+def _folded(values: exp.Expr) -> exp.Expr:
     """The values of a list added one by one from the first, as SUM does (from 0, the
     missing skipped; missing when none is there)."""
     acc, v = exp.to_identifier("acc"), exp.to_identifier("v")
@@ -81,7 +81,7 @@ def _folded(values: exp.Expression) -> exp.Expression:
                       merge=exp.Lambda(this=step, expressions=[acc, v]))
 
 
-def _product(x: exp.Expression, over: Over, e: m.Reduce) -> exp.Expression:
+def _product(x: exp.Expr, over: Over, e: m.Reduce) -> exp.Expr:
     """EXP(SUM(LN(|x|))) with the sign and zeros handled explicitly: portable SQL has
     no PRODUCT aggregate."""
     nonzero = exp.Abs(this=exp.Nullif(this=x.copy(), expression=lit(0)))
@@ -93,21 +93,21 @@ def _product(x: exp.Expression, over: Over, e: m.Reduce) -> exp.Expression:
     return case((zero, lit(0)), default=binary(exp.Mul, magnitude, sign))
 
 
-def _geomean(x: exp.Expression, over: Over, e: m.Reduce) -> exp.Expression:
+def _geomean(x: exp.Expr, over: Over, e: m.Reduce) -> exp.Expr:
     """Defined for positive values only: any other makes it missing."""
     positive = case((exp.GT(this=x.copy(), expression=lit(0)), x.copy()))
     undefined = exp.LTE(this=over(exp.Min(this=x.copy())), expression=lit(0))
     return case((undefined, exp.Null()), default=exp.Exp(this=over.mean(exp.Ln(this=positive))))
 
 
-def power_sums(x: exp.Expression, over: Over, upto: int) -> list[exp.Expression]:
+def power_sums(x: exp.Expr, over: Over, upto: int) -> list[exp.Expr]:
     """n (as a double) and the sums of x, x², … x^upto: plain SUMs every engine has,
     where native SKEWNESS and KURTOSIS differ (Spark's are population estimators,
     PostgreSQL has none)."""
     return [as_double(over(exp.Count(this=x.copy())))] + [over.sum(_power(x, k)) for k in range(1, upto + 1)]
 
 
-def _power(x: exp.Expression, k: int) -> exp.Expression:
+def _power(x: exp.Expr, k: int) -> exp.Expr:
     """x·x·…·x: exact products, the same on every engine (POWER's precision is not)."""
     out = x.copy()
     for _ in range(k - 1):
@@ -115,7 +115,7 @@ def _power(x: exp.Expression, k: int) -> exp.Expression:
     return out
 
 
-def moments(sums: list[exp.Expression]) -> list[exp.Expression]:
+def moments(sums: list[exp.Expr]) -> list[exp.Expr]:
     """n, E[x²] and the central moments m2, m3 (, m4), each divided by n, from n and
     the power sums."""
     n, *s = sums
@@ -132,14 +132,14 @@ def moments(sums: list[exp.Expression]) -> list[exp.Expression]:
     return found
 
 
-def _spread(n: exp.Expression, square: exp.Expression, m2: exp.Expression, at_least: int) -> exp.Expression:
+def _spread(n: exp.Expr, square: exp.Expr, m2: exp.Expr, at_least: int) -> exp.Expr:
     """Enough values, and a variance above rounding error (10⁻¹² of the mean square):
     constant values have no skew or kurtosis, whatever the last bits of their sums say."""
     return exp.and_(exp.GTE(this=n.copy(), expression=lit(at_least)),
                     exp.GT(this=m2.copy(), expression=binary(exp.Mul, lit(1e-12), square.copy())))
 
 
-def skew_of(n: exp.Expression, square: exp.Expression, m2: exp.Expression, m3: exp.Expression) -> exp.Expression:
+def skew_of(n: exp.Expr, square: exp.Expr, m2: exp.Expr, m3: exp.Expr) -> exp.Expr:
     """The sample skewness, as Excel's SKEW (and COINr): √(n(n−1))/(n−2) · m3/m2^1.5."""
     factor = binary(exp.Div, exp.Sqrt(this=binary(exp.Mul, n.copy(), binary(exp.Sub, n.copy(), lit(1)))),
                     binary(exp.Sub, n.copy(), lit(2)))
@@ -147,7 +147,7 @@ def skew_of(n: exp.Expression, square: exp.Expression, m2: exp.Expression, m3: e
     return case((_spread(n, square, m2, 3), value))
 
 
-def kurt_of(n: exp.Expression, square: exp.Expression, m2: exp.Expression, m4: exp.Expression) -> exp.Expression:
+def kurt_of(n: exp.Expr, square: exp.Expr, m2: exp.Expr, m4: exp.Expr) -> exp.Expr:
     """The sample excess kurtosis, as Excel's KURT (and COINr):
     (n−1)((n+1)·m4/m2² − 3(n−1)) / ((n−2)(n−3))."""
     less = lambda k: binary(exp.Sub, n.copy(), lit(k))  # noqa: E731
@@ -156,27 +156,27 @@ def kurt_of(n: exp.Expression, square: exp.Expression, m2: exp.Expression, m4: e
     return case((_spread(n, square, m2, 4), binary(exp.Div, top, binary(exp.Mul, less(2), less(3)))))
 
 
-def _skew(x: exp.Expression, over: Over, e: m.Reduce) -> exp.Expression:
+def _skew(x: exp.Expr, over: Over, e: m.Reduce) -> exp.Expr:
     n, square, m2, m3 = moments(power_sums(x, over, 3))
     return skew_of(n, square, m2, m3)
 
 
-def _kurt(x: exp.Expression, over: Over, e: m.Reduce) -> exp.Expression:
+def _kurt(x: exp.Expr, over: Over, e: m.Reduce) -> exp.Expr:
     n, square, m2, _, m4 = moments(power_sums(x, over, 4))
     return kurt_of(n, square, m2, m4)
 
 
-def _exact(cls: type) -> Callable[[exp.Expression, Over, m.Reduce], exp.Expression]:
+def _exact(cls: type) -> Callable[[exp.Expr, Over, m.Reduce], exp.Expr]:
     return lambda x, over, e: over(cls(this=x))
 
 
-AGGREGATES: dict[str, Callable[[exp.Expression, Over, m.Reduce], exp.Expression]] = {
+AGGREGATES: dict[str, Callable[[exp.Expr, Over, m.Reduce], exp.Expr]] = {
     "sum": lambda x, over, e: over.sum(x), "mean": lambda x, over, e: over.mean(x),
     "min": _exact(exp.Min), "max": _exact(exp.Max),
     # a reduction over no values is missing, a count too (not 0): the same on the groups a
     # GROUP BY makes and on rows a full join brings without any
     "count": lambda x, over, e: exp.Nullif(this=over(exp.Count(this=x)), expression=lit(0)),
-    "cells": _exact(exp.Count),  # the compiler's own count of cells (passes/fold_tallies.py): 0 for none
+    "cells": _exact(exp.Count),  # the compiler's own count of cells (planning/passes/fold_tallies.py): 0 for none
     "skew": _skew, "kurt": _kurt, "product": _product, "geomean": _geomean,
 }
 # sd, median and quantile are written out in the reductions above on every engine
@@ -184,7 +184,7 @@ AGGREGATES: dict[str, Callable[[exp.Expression, Over, m.Reduce], exp.Expression]
 REDUCTIONS = ("sum", "mean", "min", "max", "count", "sd", "median", "skew", "kurt", "product", "geomean", "quantile")
 
 
-def sql_reduce(ctx: SqlContext, e: m.Reduce) -> exp.Expression:
+def sql_reduce(ctx: SqlContext, e: m.Reduce) -> exp.Expr:
     x = ctx(e.arg)
     if e.within:
         t = ctx.key(e.axis)
@@ -198,7 +198,7 @@ def sql_reduce(ctx: SqlContext, e: m.Reduce) -> exp.Expression:
     return value
 
 
-def sql_at(ctx: SqlContext, e: m.At) -> exp.Expression:
+def sql_at(ctx: SqlContext, e: m.At) -> exp.Expr:
     x = case((exp.EQ(this=ctx.key(e.time), expression=lit(e.period)), ctx(e.arg)))
     return exp.Max(this=x) if ctx.grouped else ctx.window(exp.Max(this=x), ctx.partition(e.grain))
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from .. import ast
-from .. import model as m
-from ..sql import binary, case, is_null, lit
+from ..semantics import model as m
+from ..sql.trees import binary, case, is_null, lit
 from . import Builtin, CheckContext, SqlContext, require
 from .reductions import AGGREGATES, Over
 
@@ -62,7 +62,7 @@ def _lower(call: m.Call, axes: m.Axes) -> m.Expr:
     return m.Window(call.func, x, x.grain, call.axis, label=call.label, span=call.span)
 
 
-def _lag(ctx: SqlContext, e: m.Window) -> exp.Expression:
+def _lag(ctx: SqlContext, e: m.Window) -> exp.Expr:
     """One period back is the previous row exactly when that row's period is t-1, so
     LAG suffices (one sort, no frame); further back, a gap before t-k could hide t-k
     from LAG, so a RANGE frame of exactly period t-k is used."""
@@ -76,7 +76,7 @@ def _lag(ctx: SqlContext, e: m.Window) -> exp.Expression:
     return ctx.window(exp.FirstValue(this=x), part, order, spec)
 
 
-def _cumulative(ctx: SqlContext, e: m.Window) -> exp.Expression:
+def _cumulative(ctx: SqlContext, e: m.Window) -> exp.Expr:
     spec = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
     order = [exp.Ordered(this=ctx.key(e.axis))]
     part = ctx.partition(e.grain, e.axis)
@@ -84,7 +84,7 @@ def _cumulative(ctx: SqlContext, e: m.Window) -> exp.Expression:
     return AGGREGATES[func](ctx(e.arg), Over(ctx.dialect, ctx.window, part, order, spec), e)  # type: ignore[arg-type]
 
 
-def _nearest(ctx: SqlContext, e: m.Window, value: exp.Expression, after: bool, inclusive: bool) -> exp.Expression:
+def _nearest(ctx: SqlContext, e: m.Window, value: exp.Expr, after: bool, inclusive: bool) -> exp.Expr:
     """The last observed value before t (or the next after t), t itself included or not."""
     part = ctx.partition(e.grain, e.axis)
     if not ctx.dialect.ignore_nulls:
@@ -98,8 +98,8 @@ def _nearest(ctx: SqlContext, e: m.Window, value: exp.Expression, after: bool, i
     return ctx.window(exp.IgnoreNulls(this=func(this=value)), part, [exp.Ordered(this=ctx.key(e.axis))], spec)
 
 
-def _nearest_by_array(ctx: SqlContext, e: m.Window, part: list[exp.Expression], value: exp.Expression,
-                      after: bool, inclusive: bool) -> exp.Expression:
+def _nearest_by_array(ctx: SqlContext, e: m.Window, part: list[exp.Expr], value: exp.Expr,
+                      after: bool, inclusive: bool) -> exp.Expr:
     """Without IGNORE NULLS (PostgreSQL): the values from t (or the period next to it)
     on, in the direction looked, gathered in order into an array; its first element once
     the missing are removed. Quadratic in an entity's periods, which panels keep short."""
@@ -111,11 +111,11 @@ def _nearest_by_array(ctx: SqlContext, e: m.Window, part: list[exp.Expression], 
     return exp.Bracket(this=exp.Paren(this=exp.ArrayRemove(this=gathered, expression=exp.Null())), expressions=[lit(0)])
 
 
-def _fill(ctx: SqlContext, e: m.Window) -> exp.Expression:
+def _fill(ctx: SqlContext, e: m.Window) -> exp.Expr:
     return _nearest(ctx, e, ctx(e.arg), e.kind == "fill_backward", inclusive=True)
 
 
-def _interpolate(ctx: SqlContext, e: m.Window) -> exp.Expression:
+def _interpolate(ctx: SqlContext, e: m.Window) -> exp.Expr:
     """The straight line between the nearest observed periods before and after t, by
     calendar period."""
     x, t = ctx(e.arg), ctx.key(e.axis)

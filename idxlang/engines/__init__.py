@@ -2,7 +2,7 @@
 interface, so that `run.py` takes the same statements through any of them.
 
 Every engine gets the spec's data the same way: the files are read and checked by
-DuckDB where they lie (data.py), then only the columns the spec uses are handed to
+DuckDB where they lie (data/register.py, data/checks.py), then only the columns the spec uses are handed to
 the engine as temporary tables; a table already in the engine is named with
 `--table NAME=schema.table`. Nothing a run creates outlives its session.
 """
@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import sqlglot
 from sqlglot import exp
 
-from .. import model as m
-from ..dialects import ENGINES, dialect
+from ..semantics import model as m
+from ..sql.dialects import ENGINES, dialect
 from ..diagnostics import Diagnostic, IdxError, did_you_mean
-from ..sql import INPUT_SCHEMA, as_double, case, col, ident, is_null, lit, select, table, to_sql
+from ..sql.trees import INPUT_SCHEMA, as_double, case, col, ident, is_null, lit, select, table, to_sql
 
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-    from ..data import Source
+    from ..data.sources import Source
 
 
 class Session(Protocol):
@@ -102,12 +102,12 @@ def export(con: "duckdb.DuckDBPyConnection", t: m.TableInfo, path: Path, fmt: st
     return [(name, str(kind)) for name, kind in zip(rel.columns, rel.types)]
 
 
-def relocate(tree: exp.Expression, places: dict[str, exp.Table]) -> exp.Expression:
+def relocate(tree: exp.Expr, places: dict[str, exp.Table]) -> exp.Expr:
     """The statement reading each input table where this engine has it."""
     if not places:
         return tree
 
-    def move(node: exp.Expression) -> exp.Expression:
+    def move(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Table) and node.args.get("db") is not None and node.text("db") == INPUT_SCHEMA \
                 and node.name in places:
             moved = places[node.name].copy()
@@ -146,7 +146,7 @@ def open_session(options: EngineOptions, model: m.Model, sources: list["Source"]
 
 def check_tables(place: Session, dialect_name: str, model: m.Model, given: dict[str, exp.Table],
                  shown: dict[str, str]) -> None:
-    """The checks data.py makes of a file, made of a table already in the engine: every
+    """The checks data/checks.py makes of a file, made of a table already in the engine: every
     column the spec reads is there, numbers are numbers, and each key is there once."""
     import pyarrow as pa
 
@@ -187,7 +187,7 @@ def first_line(err: BaseException) -> str:
 ROWS = "idx_engine_rows"  # DuckDB's view of the output being written: each is written before the next replaces it
 
 
-def in_order(con: "duckdb.DuckDBPyConnection", source: exp.Expression, keys: list[str]) -> "duckdb.DuckDBPyRelation":
+def in_order(con: "duckdb.DuckDBPyConnection", source: exp.Expr, keys: list[str]) -> "duckdb.DuckDBPyRelation":
     """An output's rows as the writer takes them, whichever engine computed them: read
     by DuckDB from `source` and ORDER BY the output's keys, compared by DuckDB. DuckDB
     runs without preserve_insertion_order, so rows it reads from another engine (an

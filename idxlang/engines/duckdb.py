@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from ..data import Source, register
+from ..data.sources import Source
+from ..data.register import register
 from ..diagnostics import Diagnostic, IdxError
-from ..sql import table
+from ..sql.trees import table
 from . import ROWS, in_order
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def connect(settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConn
         con = duckdb.connect(config={"preserve_insertion_order": False, **(settings or {})})
     except duckdb.Error as err:
         raise IdxError(Diagnostic("error", f"DuckDB refused a setting: {str(err).splitlines()[0]}")) from None
-    con.execute("SET enable_progress_bar = true")  # measured, for idxc's own bar (progress.py) ...
+    con.execute("SET enable_progress_bar = true")  # measured, for idxc's own bar (engines/progress.py) ...
     con.execute("SET enable_progress_bar_print = false")  # ... never printed into the outputs on stdout
     con.execute("SET max_expression_depth TO 20000")  # a spec may nest 500 operators (parse.MAX_DEPTH); SQL doubles it
     return con

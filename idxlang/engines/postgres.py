@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from .. import model as m
+from ..semantics import model as m
 from ..diagnostics import Diagnostic, IdxError
-from ..sql import ident, table, to_sql
+from ..sql.trees import ident, table, to_sql
 from . import ROWS, export, first_line, in_order, input_name
 
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-    from ..data import Source
+    from ..data.sources import Source
 
 # DuckDB's types of an exported input → PostgreSQL's, integers as wide as they were (an
 # entity's code keeps its type in the outputs, as on DuckDB; PostgreSQL has no TINYINT)

@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from .. import model as m
+from ..semantics import model as m
 from ..diagnostics import Diagnostic, IdxError
-from ..sql import lit, table
+from ..sql.trees import lit, table
 from . import export, first_line, in_order, input_name
 
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-    from ..data import Source
+    from ..data.sources import Source
 
 
 def java_problem() -> str | None:

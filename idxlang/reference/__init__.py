@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from .. import model as m
+from ..semantics import model as m
 from .files import load_tables
 from .frame import Frame
 from .inline import Inliner

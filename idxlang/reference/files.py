@@ -14,7 +14,7 @@ layouts (long, wide, sheets) are refused with a clear error.
   those `header row N` states, else those before the first line naming every column read.
 - Time keys: a year is a whole number; a quarter (`2024Q1`, `2024-Q1`, `2024 q1`, a date)
   or a month (`2024-03`, `2024M03`, `2024/03`, a date) becomes its period number
-  (calendar.py: year × 4 + quarter − 1, year × 12 + month − 1).
+  (semantics/calendar.py: year × 4 + quarter − 1, year × 12 + month − 1).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ import re
 from pathlib import Path
 from typing import Mapping
 
-from .. import model as m
-from ..calendar import Calendar
+from ..semantics import model as m
+from ..semantics.calendar import Calendar
 from .panel import DataError
 
 MISSING_TEXT = frozenset({"", "nan", "na", "null"})

@@ -5,7 +5,7 @@ inlined expression means exactly what the application does."""
 
 from __future__ import annotations
 
-from .. import model as m
+from ..semantics import model as m
 
 _Memo = dict[int, tuple[m.Expr, m.Expr]]  # by identity; the node kept alive beside its replacement
 

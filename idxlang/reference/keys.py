@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-from .. import model as m
+from ..semantics import model as m
 
 Dims = tuple[str, ...]
 Key = tuple[object, ...]

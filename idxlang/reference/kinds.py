@@ -3,7 +3,7 @@ kinds whose rows matter (docs/reference.md, "Rows")."""
 
 from __future__ import annotations
 
-from .. import model as m
+from ..semantics import model as m
 
 REDUCTIONS = frozenset({"sum", "mean", "min", "max", "product", "geomean", "count", "sd", "median",
                         "skew", "kurt", "quantile"})

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Mapping, Sequence
 
-from .. import model as m
+from ..semantics import model as m
 from .keys import Key, dims
 
 

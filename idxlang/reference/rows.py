@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import model as m
+from ..semantics import model as m
 from .keys import Dims, Key, Projector, dims
 from .kinds import is_reduction, is_window, reduced
 from .panel import Panel

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import model as m
+from ..semantics import model as m
 from . import across, along
 from .aggregates import reduce
 from .keys import Dims, Key, Projector, dims
