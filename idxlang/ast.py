@@ -22,7 +22,7 @@ class Span:
 
 
 def _span() -> Span:
-    return field(default=Span(0, 0, 0, 0), repr=False, compare=False)  # type: ignore[return-value]
+    return field(default=Span(0, 0, 0, 0), repr=False, compare=False)
 
 
 # ---------------------------------------------------------------- expressions
@@ -341,7 +341,7 @@ def clauses(e: Call) -> list[str]:
     return [c for c in found if c]
 
 
-def unparse(e: Expr, parent: int = 0, names: dict[str, str] | None = None) -> str:
+def unparse(e: Expr | Label, parent: int = 0, names: dict[str, str] | None = None) -> str:
     """Source text of an expression, normalised: used in labels and messages.
     `names` replaces a user function's parameters by the caller's arguments."""
     return _Unparser(names or {}).text(e, parent)
@@ -351,7 +351,7 @@ class _Unparser:
     def __init__(self, names: dict[str, str]) -> None:
         self.names = names
 
-    def text(self, e: Expr, parent: int = 0) -> str:
+    def text(self, e: Expr | Label, parent: int = 0) -> str:
         unparse = self.text
         if isinstance(e, Number):
             return f"{e.value:g}" if isinstance(e.value, float) else str(e.value)

@@ -58,7 +58,7 @@ class _Context:
             return float(self.checker.decl.params[e.id].value)
         return None
 
-    def text(self, e: ast.Expr | ast.Call) -> str:
+    def text(self, e: ast.Expr | ast.Label) -> str:
         return ast.unparse(e, names=self.scope.texts)
 
     def scale(self, e: ast.Expr) -> ast.Scale:
@@ -138,7 +138,7 @@ class Checker:
     def expr(self, e: ast.Expr, scope: _Scope) -> m.Expr:
         return self.dispatch[type(e)](e, scope)
 
-    def name(self, e: ast.Name, scope: _Scope) -> m.Expr:  # type: ignore[override]
+    def name(self, e: ast.Name, scope: _Scope) -> m.Expr:
         if e.id in scope.wrong:
             raise _FollowOn(e.id)
         d = self.decl
@@ -281,6 +281,11 @@ class Checker:
                        scope.calls + (e.func,), {p.id: MARK.format(i) for i, p in enumerate(d.params)})
         body = self.expr(d.body, inner)
         texts = tuple(ast.unparse(a.value, names=scope.texts) for a in e.args)
+        empty = _reduces_nothing(body, args)
+        if empty is not None:
+            raise self.decl.error(f"{e.func}({', '.join(texts)}) reduces {ast.unparse(e.args[empty[0]].value, names=scope.texts)}"
+                                  f" ({ast.fill(empty[1], texts)}); it holds no data, only axes or attributes ({_names(args[empty[0]])})",
+                                  e.args[empty[0]].span)
         definition = f"def {d.name}({', '.join(p.id for p in d.params)}) = {ast.unparse(d.body)}"
         return m.Apply(e.func, args, body, body.grain, texts, tuple(p.id for p in d.params), d.span.line, definition,
                        e.span)
@@ -337,7 +342,7 @@ class Checker:
         table (whose steps share the one namespace of CTEs) or another output's column
         has it already: two outputs' `c1` are two columns, also where they share rows."""
         d = self.decl
-        taken = ChainMap(d.lets, d.columns, d.tables, dict.fromkeys(self.locals))  # type: ignore[arg-type]
+        taken = ChainMap(d.lets, d.columns, d.tables, dict.fromkeys(self.locals))
         name = fresh(alias if alias not in taken else f"{output}_{alias}", taken)
         self.locals.add(name)
         return name
@@ -392,6 +397,32 @@ def _only_axes(e: m.Expr) -> bool:
     refs = list(m.refs(e))
     return bool(refs) and not any(isinstance(n, m.Placeholder) for n in m.walk(e)) and \
         all(r.kind in (m.RefKind.KEY, m.RefKind.ATTRIBUTE) for r in refs)
+
+
+def _reduces_nothing(body: m.Expr, args: tuple[m.Expr, ...]) -> tuple[int, str] | None:
+    """The argument a function's body reduces (or takes `at` a period) that holds no
+    data, only axes or attributes, and what reduces it: the check a reduction written
+    out gets, made of the application (`def f(a) = mean(a over e)` with `f(startswith(g,
+    "G"))`), functions called inside it too."""
+    def filled(x: m.Expr, given: tuple[m.Expr, ...]) -> m.Expr:
+        return m.transform(x, lambda n: given[n.index] if isinstance(n, m.Placeholder) else None)
+
+    def search(e: m.Expr, given: tuple[m.Expr, ...]) -> tuple[int, str] | None:
+        for n in m.walk(e):
+            if isinstance(n, m.Apply):
+                found = search(n.body, tuple(filled(a, given) for a in n.args))
+                if found is not None:
+                    return found
+            reduced = n.args[0] if isinstance(n, m.Call) and (n.clauses.over or n.clauses.by) and n.args \
+                else n.arg if isinstance(n, m.At) else None
+            if reduced is None or not _only_axes(filled(reduced, given)):
+                continue
+            used = [p.index for p in m.walk(reduced) if isinstance(p, m.Placeholder)]
+            if used:
+                return used[0], n.label or n.func if isinstance(n, m.Call) else n.label  # type: ignore[return-value]
+        return None
+
+    return search(body, args)
 
 
 def _names(e: m.Expr) -> str:

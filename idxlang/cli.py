@@ -79,7 +79,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _emit(tables: dict, out: str | None, inputs: list[Path], quiet: tuple[str, ...] = ()) -> None:  # type: ignore[type-arg]
+def _emit(tables: dict, out: str | None, inputs: list[Path], quiet: tuple[str, ...] = ()) -> None:
     """Analysis tables: printed, or written atomically as OUT/<name>.csv (never over an input)."""
     from .engines.duckdb import connect
     from .data.outputs import atomic_write
@@ -343,7 +343,7 @@ def _print_table(name: str, table, titled: bool) -> None:  # type: ignore[no-unt
             return f"{v:.6g}" if abs(v) >= 1e6 or (v != 0 and abs(v) < 1e-4) else f"{v:.4f}"
         return str(v)
 
-    def whole(values: list) -> bool:  # type: ignore[type-arg]
+    def whole(values: list) -> bool:
         """Counts and totals stored as DOUBLE print without a run of zeros."""
         return all(v is None or (isinstance(v, float) and v.is_integer() and abs(v) < 1e15) for v in values)
 

@@ -100,7 +100,7 @@ def _place(item: object) -> ast.Span | None:
     return found if isinstance(found, ast.Span) and found.line else None
 
 
-def _cover(items: list) -> ast.Span:  # type: ignore[type-arg]
+def _cover(items: list) -> ast.Span:
     """From the start of the first item placed in the text to the end of the last."""
     placed = [p for p in map(_place, items) if p is not None]
     if not placed:
@@ -108,7 +108,7 @@ def _cover(items: list) -> ast.Span:  # type: ignore[type-arg]
     return ast.Span(placed[0].line, placed[0].column, placed[-1].end_line, placed[-1].end_column)
 
 
-def _kept(items: list) -> list:  # type: ignore[type-arg]
+def _kept(items: list) -> list:
     """The items a rule's meaning needs: without its keywords and punctuation."""
     return [i for i in items if not (isinstance(i, Token) and i.type not in _NAMED)]
 
@@ -384,7 +384,7 @@ class _ToAst(Transformer):
     def call(self, items):
         func, *rest = _kept(items)
         args = tuple(a for a in rest if isinstance(a, ast.Arg))
-        clauses: dict = {}  # type: ignore[type-arg]
+        clauses: dict = {}
         for item in rest:
             if isinstance(item, tuple):
                 key, value = item

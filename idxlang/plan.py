@@ -60,16 +60,16 @@ class _Output:
 class Planner:
     def __init__(self, model: m.Model) -> None:
         self.model = model
-        self.pipes: dict[tuple, Pipe] = {}  # type: ignore[type-arg]
-        self.foreign: dict[tuple[tuple, str], tuple[str, m.Grain]] = {}  # type: ignore[type-arg]
-        self.memo: dict[tuple, str] = {}  # type: ignore[type-arg]  # (pipe key, expr) -> column
+        self.pipes: dict[tuple, Pipe] = {}
+        self.foreign: dict[tuple[tuple, str], tuple[str, m.Grain]] = {}
+        self.memo: dict[tuple, str] = {}  # (pipe key, expr) -> column
         self.placing: set[str] = set()  # the definitions being placed, whose placing is under way
         self.tallies: list[tuple[s.Tally, str, str]] = []  # tally, its column's step and column
         self.deps: dict[tuple[str, str], set[tuple[str, str]]] = {}
-        self.slot_base: dict[tuple[str, str], tuple] = {}  # type: ignore[type-arg]  # (output, axis) -> pipe key
+        self.slot_base: dict[tuple[str, str], tuple] = {}  # (output, axis) -> pipe key
         self.named: dict[m.Expr, str] = {}  # a lifted expression's column name
         self.lifted: dict[str, m.Expr] = {}  # and back
-        self.families: dict[tuple, tuple[Pipe, m.Ref]] = {}  # type: ignore[type-arg]  # (value, pipe) -> its column
+        self.families: dict[tuple, tuple[Pipe, m.Ref]] = {}  # (value, pipe) -> its column
         self.layout = Layout({*model.tables, *model.definitions, *model.axes.entities, *model.axes.times,
                               *model.axes.slots, *model.axes.attributes,
                               *(c for t in model.tables.values() for c in t.columns),
@@ -259,7 +259,7 @@ class Planner:
             used = {r.name for r in m.refs(arg)}
             joins = tuple(j for j in needs.joins.values() if used & set(j.columns))
             source = rows or self.layout.steps[step].source  # type: ignore[attr-defined]
-            tally = s.Tally(node.label, line, source, joins, arg, (node.axis, *node.within) if node.within else None,  # type: ignore[arg-type]
+            tally = s.Tally(node.label, line, source, joins, arg, (node.axis, *node.within) if node.within else None,
                             m.never_missing(arg, self.resolve), slot_axis=_slot(self.model, arg.grain),
                             reduce=replace(node, arg=arg))
             if all(t != tally for t, _, _ in self.tallies):
@@ -330,7 +330,7 @@ class Planner:
         found = self.foreign.get((pipe.key, e.name))
         if found is not None:
             step, grain = found
-            ctx.reached.add(found[:1] + (e.name,))  # type: ignore[operator]
+            ctx.reached.add(found[:1] + (e.name,))
         else:
             home = pipe if e.grain == pipe.grain else self.pipe(ctx, e.grain)
             d = ctx.lookup(self.model, e.name) if e.kind is m.RefKind.LET else None
@@ -438,7 +438,7 @@ class Planner:
             needs.tallies.append((site, arg))
         return arg
 
-    def group(self, ctx: _Output, pipe: Pipe, name: str, e: m.Expr, sites: list, note: str, line: int) -> None:  # type: ignore[type-arg]
+    def group(self, ctx: _Output, pipe: Pipe, name: str, e: m.Expr, sites: list, note: str, line: int) -> None:
         """A definition computed as one GROUP BY of a finer grain's rows, merged into
         its own grain's rows (or starting them)."""
         fine = self.pipe(ctx, sites[0].arg.grain)

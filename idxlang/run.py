@@ -100,7 +100,7 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
     read = {s.table for s in sources}  # a table given in the engine (--table) is not checked
     checked = [st.checks for st in compiled.statements if check and st.checks and st.checks[0] in read]
     if check:
-        check_data(con, compiled.model, sources, staged=dict(checked))  # type: ignore[arg-type]
+        check_data(con, compiled.model, sources, staged=dict(checked))
     marked = [Marked(s.table, s.path, *found) for s in sources if any(found := marked_cells(con, s))]
     place, places = open_session(options, compiled.model, sources, con)
     bar = Progress(len(compiled.statements), progress, getattr(place, "progress", None))
@@ -114,9 +114,10 @@ def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[
                     _statement(place, con, compiled, st, tree, staged, result)
                 if st.checks in checked:  # the stage of a long file: its checks
                     rows = lambda q: place.rows(to_sql(q, compiled.dialect.name, pretty=False))  # noqa: E731
-                    name, held = st.checks  # type: ignore[misc]
+                    name, held = st.checks
+                    assert st.step is not None  # a stage's statement names its step
                     DataChecker(con, compiled.model, sources).check_stage(compiled.model.tables[name], held, table(st.step), rows)
-            except place.error as err:  # type: ignore[misc]
+            except place.error as err:
                 files = {s.table: s.path for s in sources}
                 raise IdxError(_failure(place, compiled, st, tree, err, options, files)) from None
         result.skipped = _one_line_each(result.skipped, list(compiled.model.outputs))
@@ -141,9 +142,9 @@ def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compile
     elif st.kind is Kind.TALLY:
         result.skipped.extend(_skipped(compiled, st, place.rows(sql)))
     elif st.output in staged.targets:
-        rel = place.relation(sql, con, list(compiled.model.outputs[st.output].keys))  # type: ignore[index]
-        result.rows[st.output] = staged.write(con, rel, st.output)  # type: ignore[arg-type]
-        result.written[st.output] = staged.targets[st.output][0]  # type: ignore[index]
+        rel = place.relation(sql, con, list(compiled.model.outputs[st.output].keys))
+        result.rows[st.output] = staged.write(con, rel, st.output)
+        result.written[st.output] = staged.targets[st.output][0]
     else:
         table = place.arrow(sql)
         result.tables[st.output] = table  # type: ignore[index]
@@ -180,7 +181,7 @@ def _out_of(message: str, options: EngineOptions) -> Diagnostic | None:
                       ", and give --temp-dir a folder with room so that DuckDB spills there instead")
 
 
-def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipped]:  # type: ignore[type-arg]
+def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipped]:
     """The counts of one tally statement: per reduction (and per application of a
     stacked function, whose slot comes first), its cells and missing cells."""
     found = []
@@ -188,9 +189,11 @@ def _skipped(compiled: Compiled, st: Statement, rows: list[tuple]) -> list[Skipp
         slot, counts = (row[0], row[1:]) if compiled.plan.tallies[st.tallies[0]].slot_axis else (None, row)
         for k, i in enumerate(st.tallies):
             t: s.Tally = compiled.plan.tallies[i]
-            info = compiled.core.stacks[t.slot_axis] if t.slot_axis else None
-            label = fill(t.label, info.slots[slot]) if info else t.label
-            line = info.lines.get(slot, t.line) if info else t.line  # the line of the function applied there
+            label, line = t.label, t.line
+            if t.slot_axis:  # the function applied there: its arguments in the label, its line
+                info = compiled.core.stacks[t.slot_axis]
+                assert slot is not None  # a stacked tally's rows begin with their slot
+                label, line = fill(t.label, info.slots[slot]), info.lines.get(slot, t.line)
             # a count over no rows at all (a screen that keeps no entity) is none
             found.append(Skipped(t.outputs, label, line, int(counts[2 * k] or 0), int(counts[2 * k + 1] or 0)))
     return found

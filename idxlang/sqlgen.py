@@ -21,7 +21,7 @@ from .names import reserve
 from .sql.trees import INPUT_SCHEMA, MAX_BITS, as_double, binary, case, col, exact, ident, is_null, join, lit, name_bits, named, number, data_number, present_cells, select, set_with, table, window
 from .sql.windows import name_windows
 
-_WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}  # type: ignore[type-arg]
+_WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}
 
 
 class ExprBuilder:
@@ -33,7 +33,7 @@ class ExprBuilder:
         self.qualify = bool(joins)
         self.windows: list[exp.Window] = []
         self.origin = {c: j.source for j in joins for c in j.columns}
-        self.build: dict[type, Callable] = {  # type: ignore[type-arg]
+        self.build: dict[type, Callable] = {
             m.Const: lambda e: number(e.value), m.Param: lambda e: named(e.value, e.name), m.Ref: self.ref,
             m.Op: lambda e: operators.OPERATORS[e.op]([self(a) for a in e.args]),
             m.Reduce: lambda e: reductions.sql_reduce(self, e), m.At: lambda e: reductions.sql_at(self, e),
@@ -256,7 +256,7 @@ def _unpivot(step: s.Unpivot, dialect: Dialect) -> exp.Select:
     return join(select(*keys, slot, *values).from_(table(step.source), copy=False), slots, "cross")
 
 
-_STEPS: dict[type, Callable] = {s.Read: _read, s.Attributes: _attributes, s.Derive: _derive, s.Aggregate: _aggregate,  # type: ignore[type-arg]
+_STEPS: dict[type, Callable] = {s.Read: _read, s.Attributes: _attributes, s.Derive: _derive, s.Aggregate: _aggregate,
                                 s.Merge: _merge, s.Unpivot: _unpivot}
 
 
@@ -386,7 +386,7 @@ def tally_queries(tallies: list[s.Tally], dialect: Dialect = DUCKDB) -> list[tup
     giving each reduction's cells and missing cells (per slot for a stacked function's,
     whose slot then comes first). Each query comes with the tallies it counts, in the
     order of its columns."""
-    groups: dict[tuple, list[int]] = {}  # type: ignore[type-arg]
+    groups: dict[tuple, list[int]] = {}
     for i, t in enumerate(tallies):
         groups.setdefault(s.tally_group(t), []).append(i)
     return [(tuple(members), _tally(tallies, members, dialect)) for members in groups.values()]
@@ -400,6 +400,7 @@ def _tally(tallies: list[s.Tally], members: list[int], dialect: Dialect) -> exp.
     exprs: list[exp.Expr] = [built.key(first.slot_axis)] if first.slot_axis else []
     for k, i in enumerate(members):
         t = tallies[i]
+        cells: exp.Expr
         if t.counted is not None:  # counted by the GROUP BY that reduced them: add the groups up
             cells, present = (exp.Sum(this=col(c)) for c in t.counted)
             missing: exp.Expr = binary(exp.Sub, cells.copy(), present)

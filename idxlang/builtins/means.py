@@ -86,15 +86,16 @@ def lower_row_wise(call: m.Call, axes: m.Axes) -> m.Expr:
     return op("if", enough, value, m.Const(None))
 
 
-def _total(weights: list[m.Expr], fold: Callable) -> m.Expr:  # type: ignore[type-arg]
+def _total(weights: list[m.Expr], fold: Callable) -> m.Expr:
     """The sum of the weights: a number when all are numbers, else the named params added."""
     if all(isinstance(w, m.Const) for w in weights):
-        total = sum(float(w.value) for w in weights)  # type: ignore[union-attr,arg-type]
+        total = sum((float(w.value) for w in weights if isinstance(w, m.Const) and w.value is not None
+                     and not isinstance(w.value, str)), 0.0)  # a weight's Const holds a number (checked)
         return m.Const(int(total) if total == int(total) else total)
     return fold("+", weights)
 
 
-def _fold(op: Callable, o: str, items: list[m.Expr]) -> m.Expr:  # type: ignore[type-arg]
+def _fold(op: Callable, o: str, items: list[m.Expr]) -> m.Expr:
     out = items[0]
     for x in items[1:]:
         out = op(o, out, x)

@@ -81,7 +81,7 @@ def sql_classify(ctx: SqlContext, e: m.Classify) -> exp.Expr:
     x = ctx(e.arg)
     whens = []
     for b in e.bands:
-        conds = []
+        conds: list[exp.Expr] = []
         if b.low != float("-inf"):
             conds.append((exp.GTE if b.low_closed else exp.GT)(this=x.copy(), expression=lit(b.low)))
         if b.high != float("inf"):

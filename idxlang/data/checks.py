@@ -30,7 +30,7 @@ def _rows(values: list[int]) -> str:
     return shown + (", ..." if len(values) > 5 else "")
 
 
-def _found(bad: list[tuple], shown: Callable[[object], str] = repr, noun: str = "rows") -> str:  # type: ignore[type-arg]
+def _found(bad: list[tuple], shown: Callable[[object], str] = repr, noun: str = "rows") -> str:
     """The rows of a problem (row number, value), as a message names them: `lines 2, 7 ('n/a', '-')`."""
     return f"{noun} {_rows([r[0] for r in bad])} ({', '.join(shown(r[1]) for r in bad[:3])})"
 
@@ -38,7 +38,7 @@ def _found(bad: list[tuple], shown: Callable[[object], str] = repr, noun: str = 
 _FLAGGED = re.compile(r"(?:[-+]?[\d.,]+|:)\s+([a-z]{1,3})")  # Eurostat's `12.3 p`, `: c`
 
 
-def _marks_hint(t: m.TableInfo, bad: list[tuple]) -> str:  # type: ignore[type-arg]
+def _marks_hint(t: m.TableInfo, bad: list[tuple]) -> str:
     """What to do about text in a column of numbers: state it as a mark of a missing
     value when it looks like one (`..`, `n/a`, `:`: no digit in it), else empty it."""
     marks = list(dict.fromkeys(str(v).strip() for _, v in bad if v is not None and not re.search(r"\d", str(v))))
@@ -88,7 +88,7 @@ class DataChecker:
     def fail(self, table_name: str, message: str, hint: str | None = None) -> None:
         self.problems.append(Diagnostic("error", f"{self.sources[table_name].path} (table {table_name}): {message}", hint=hint))
 
-    def q(self, query: exp.Expr) -> list[tuple]:  # type: ignore[type-arg]
+    def q(self, query: exp.Expr) -> list[tuple]:
         try:
             return self.con.execute(to_sql(query, pretty=False)).fetchall()
         except duckdb.Error as err:  # e.g. a JSON line that does not parse
@@ -261,7 +261,7 @@ class DataChecker:
             named = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
             self.fail(t.name, f"duplicate key {named} in {noun} {_rows(found)}", "each key must appear once")
 
-    def check_attributes(self, t: m.TableInfo, rows: exp.Expr, query: Callable[[exp.Expr], list[tuple]]) -> None:  # type: ignore[type-arg]
+    def check_attributes(self, t: m.TableInfo, rows: exp.Expr, query: Callable[[exp.Expr], list[tuple]]) -> None:
         """Each entity has one value of each attribute (an empty cell is no value): the
         entities with two, and their values."""
         entity = col(t.entity or "")
@@ -276,7 +276,7 @@ class DataChecker:
                           f"an attribute has one value per {t.entity}: correct the rows that differ")
 
     def check_stage(self, t: m.TableInfo, held: tuple[str, ...], stage: exp.Table,
-                    query: Callable[[exp.Expr], list[tuple]]) -> None:  # type: ignore[type-arg]
+                    query: Callable[[exp.Expr], list[tuple]]) -> None:
         """A file laid out long, in the stage of its pivot (planning/passes/share.py): a key that
         repeats a variable (the pivot's `repeated` column), then the rows of the file that
         do; a variable of `held` with no value, then whether the file has it at all; an

@@ -151,7 +151,7 @@ def _header_sheet(book, names: list[str], path: Path, wanted: tuple[str, ...], h
 _NOTE = re.compile(r"(sources?|notes?|footnotes?|\*|\(|\[|\d+[).]|.*:)", re.IGNORECASE)
 
 
-def _table_rows(rows: list[tuple], first: int) -> list[tuple[int, tuple]]:  # type: ignore[type-arg]
+def _table_rows(rows: list[tuple], first: int) -> list[tuple[int, tuple]]:
     """The rows under a header, with their sheet row numbers: blank rows left out, and
     the notes under the table. A note is a row of one cell after the table's last row of
     two cells or more, below a blank row or reading as one (`Source: ...`, `* provisional`,

@@ -111,7 +111,7 @@ def _stacked_sheets(con: duckdb.DuckDBPyConnection, s: Source) -> exp.Expr:
              .from_(formats.sheet(con, s.path, name, f"{INPUT_SCHEMA}_{s.table}_sheet_{period}", _header_columns(s),
                                   s.header, numbered=False), copy=False)
              for name, period in s.sheets]
-    stacked = parts[0]
+    stacked: exp.Query = parts[0]
     for part in parts[1:]:
         stacked = exp.Union(this=stacked, expression=part, distinct=False, by_name=True)
     return exp.Subquery(this=stacked)

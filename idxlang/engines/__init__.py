@@ -33,7 +33,7 @@ class Session(Protocol):
     error: type[BaseException] | tuple[type[BaseException], ...]  # what the engine raises on a bad statement
 
     def execute(self, sql: str) -> None: ...
-    def rows(self, sql: str) -> list[tuple]: ...  # type: ignore[type-arg]
+    def rows(self, sql: str) -> list[tuple]: ...
     def arrow(self, sql: str) -> "pa.Table": ...
     def relation(self, sql: str, con: "duckdb.DuckDBPyConnection", order: list[str]) -> "duckdb.DuckDBPyRelation": ...
     def close(self) -> None: ...
@@ -156,7 +156,7 @@ def check_tables(place: Session, dialect_name: str, model: m.Model, given: dict[
         try:
             found = place.arrow(to_sql(select(exp.Star()).from_(where.copy(), copy=False).limit(0, copy=False),
                                        dialect_name, pretty=False)).schema
-        except place.error as err:  # type: ignore[misc]
+        except place.error as err:
             raise IdxError(Diagnostic("error", f"{label}: {place.name} cannot read it: {first_line(err)}")) from None
         missing = [c for c in t.raw_columns if c not in found.names]
         problems += [Diagnostic("error", f"{label}: column '{c}' is missing",

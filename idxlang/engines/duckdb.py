@@ -50,7 +50,7 @@ class DuckDBSession:
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
 
-    def rows(self, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    def rows(self, sql: str) -> list[tuple]:
         return self.con.execute(sql).fetchall()
 
     def progress(self) -> float:

@@ -74,7 +74,7 @@ def diagnose(found: Culprit, model: m.Model, engine: str, message: str, files: d
     where = f"reading column '{found.column}' of table {table}" if table else f"computing '{found.column}'"
     if table in files:
         where += f" ({files[table]})"
-    declared = model.tables[table].span if table in model.tables and source else None  # the table, with a caret
+    declared = model.tables[table].span if table is not None and table in model.tables and source else None  # the table, with a caret
     return Diagnostic("error", f"{engine} failed {where}: {message}", model.path if declared else None, source,
                       declared, hint="run the data checks (without --no-check) to see which rows hold what")
 

@@ -79,7 +79,7 @@ class PostgresSession:
         with self.con.cursor() as cur:
             cur.execute(sql.encode())  # bytes: psycopg reads no placeholders in it
 
-    def rows(self, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    def rows(self, sql: str) -> list[tuple]:
         with self.con.cursor() as cur:
             cur.execute(sql.encode())
             return cur.fetchall()
@@ -88,7 +88,7 @@ class PostgresSession:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
-        query = self.psycopg.sql.SQL(sql)  # type: ignore[arg-type]  (the compiler's SQL, built as a tree)
+        query = self.psycopg.sql.SQL(sql)  # the compiler's SQL, built as a tree
         with self.con.cursor() as cur:
             cur.execute(self.psycopg.sql.SQL("SELECT * FROM ({}) AS q LIMIT 0").format(query))
             described = [(d.name, _ARROW.get(d.type_code, "string")) for d in cur.description or []]

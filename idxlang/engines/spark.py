@@ -168,7 +168,7 @@ class SparkEngineSession:
     def execute(self, sql: str) -> None:
         self.spark.sql(sql)  # type: ignore[attr-defined]  (a command runs at once; CACHE TABLE computes)
 
-    def rows(self, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    def rows(self, sql: str) -> list[tuple]:
         return [tuple(r) for r in self.spark.sql(sql).collect()]  # type: ignore[attr-defined]
 
     def arrow(self, sql: str) -> "pa.Table":

@@ -44,7 +44,7 @@ def with_draws(model: m.Model, names: tuple[str, ...]) -> m.Model:
         rebuilt = m.with_children(e, [k for k, _ in kids])
         if not any(v for _, v in kids):
             return rebuilt, False
-        return replace(rebuilt, grain=per_draw(rebuilt.grain)), True  # type: ignore[arg-type]
+        return replace(rebuilt, grain=per_draw(rebuilt.grain)), True
 
     tables = {n: replace(t, extra_keys=(DRAW,)) for n, t in model.tables.items()}
     tables[DRAWS] = m.TableInfo(DRAWS, DRAW, None, None, names, ())

@@ -23,10 +23,10 @@ class Planning(Protocol):
 
     model: m.Model
     layout: Layout
-    memo: dict[tuple, str]  # type: ignore[type-arg]
-    foreign: dict[tuple[tuple, str], tuple[str, m.Grain]]  # type: ignore[type-arg]
+    memo: dict[tuple, str]
+    foreign: dict[tuple[tuple, str], tuple[str, m.Grain]]
     deps: dict[tuple[str, str], set[tuple[str, str]]]
-    families: dict[tuple, tuple[Pipe, m.Ref]]  # type: ignore[type-arg]
+    families: dict[tuple, tuple[Pipe, m.Ref]]
 
     def pipe(self, ctx: object, grain: m.Grain, base: Pipe | None = None) -> Pipe: ...
     def key_columns(self, ctx: object, grain: m.Grain) -> tuple[str, ...]: ...

@@ -20,17 +20,17 @@ from ..names import reserve
 class Pipe:
     """The steps of one grain's rows, shared by the outputs whose rows there agree."""
 
-    key: tuple  # type: ignore[type-arg]
+    key: tuple
     grain: m.Grain
     keys: tuple[str, ...] = ()
     steps: list[str] = field(default_factory=list)
     base: int = -1  # position of the last step that set the rows (a read, a merge)
     where: dict[str, str] = field(default_factory=dict)  # column -> step that first has it
     building: bool = False  # its merges are being placed
-    pending: list = field(default_factory=list)  # type: ignore[type-arg]  # the merges still to place, while building
-    current: tuple | None = None  # type: ignore[type-arg]  # the merge being placed, while building
+    pending: list = field(default_factory=list)  # the merges still to place, while building
+    current: tuple | None = None  # the merge being placed, while building
     whole: bool = False  # every row is there (the merges left add values, no rows), and the attributes
-    merged_from: set = field(default_factory=set)  # type: ignore[type-arg]  # the pipes whose groups were merged in
+    merged_from: set = field(default_factory=set)  # the pipes whose groups were merged in
     long: bool = False  # a stacked function's long form: rows from its unpivot or its groups, as they come
 
 

@@ -104,7 +104,7 @@ class Rows:
     carried: frozenset[str]  # attributes its rows must carry
     merged: dict[m.Grain, tuple[Site, ...]]
 
-    def key(self, grain: m.Grain) -> tuple:  # type: ignore[type-arg]
+    def key(self, grain: m.Grain) -> tuple:
         """What the grain's rows are made of: its tables, and each reduction merged in
         with what makes the rows it reduces (two outputs merging the same reduction of
         different rows have different rows)."""

@@ -11,6 +11,7 @@ columns directly are stacked the same way. Every other application is inlined.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..semantics import model as m
@@ -33,18 +34,24 @@ class _Site:
     definition: str = ""
 
 
-def _reaches(model: m.Model, e: m.Expr, func: str, seen: set[str]) -> bool:
-    """True when e applies `func`, itself or through the lets it reads: laid out long,
-    f(f(x))'s argument would be read from the long form it is part of."""
+def _reaches(model: m.Model, e: m.Expr, member: Callable[[m.Expr], bool], seen: set[str] | None = None) -> bool:
+    """True when e holds a `member` of a family, itself or through the lets it reads:
+    laid out long with them, f(f(x))'s argument, or treat(v0)'s with `let v0 =
+    treat(c0)`, would be read from the long form it is part of (a circle)."""
+    seen = set() if seen is None else seen
     for n in m.walk(e):
-        if isinstance(n, m.Apply) and n.func == func:
+        if member(n):
             return True
         if isinstance(n, m.Ref) and n.kind is m.RefKind.LET and n.name not in seen:
             seen.add(n.name)
             d = next((x for x in model.all_definitions() if x.name == n.name), None)
-            if d is not None and _reaches(model, d.expr, func, seen):
+            if d is not None and _reaches(model, d.expr, member, seen):
                 return True
     return False
+
+
+def _applies_one_of(funcs: set[str]) -> Callable[[m.Expr], bool]:
+    return lambda n: isinstance(n, m.Apply) and n.func in funcs
 
 
 def _inline(apply: m.Apply) -> m.Expr:
@@ -80,7 +87,7 @@ def heavy(body: m.Expr) -> bool:
     return nested(body, False)
 
 
-def _family(node: m.Expr) -> tuple | None:  # type: ignore[type-arg]
+def _family(node: m.Expr) -> tuple | None:
     """What an application computes but for its arguments, which its family is found
     by: a function's name and flattened body, or a treatment with a placeholder."""
     if isinstance(node, m.Apply):
@@ -90,14 +97,14 @@ def _family(node: m.Expr) -> tuple | None:  # type: ignore[type-arg]
     return None
 
 
-def _applications(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[type-arg]
+def _applications(model: m.Model) -> dict[tuple, list[_Site]]:
     """Applications of heavy functions, grouped by what they compute; a treatment that
     several functions compute alike (`score` and `score_worse` both treat `impute(x)`)
     is a family of its own, and the rest of each function, light, is inlined."""
     apps = [(node, _family(node)) for d in model.all_definitions() for node in m.walk(d.expr)
             if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1
             and node.grain == node.args[0].grain  # a result of another grain (by district) is inlined
-            and not any(_reaches(model, a, node.func, set()) for a in node.args)]  # so is f(f(x)): a circle
+            and not any(_reaches(model, a, _applies_one_of({node.func})) for a in node.args)]  # so is f(f(x)): a circle
     # a body that does not use its parameters (`def f(a) = interpolate(c1)`) is one value
     # whatever it is applied to: written out, nothing to stack
     heavy_apps = [(node, key, _core(key[2])) for node, key in apps  # type: ignore[index]
@@ -106,9 +113,11 @@ def _applications(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[t
     for node, _, core in heavy_apps:
         if core is not None:
             users.setdefault(core, set()).add(node.func)
-    found: dict[tuple, list[_Site]] = {}  # type: ignore[type-arg]
+    found: dict[tuple, list[_Site]] = {}
     for node, key, core in heavy_apps:
-        if core is not None and len(users[core]) > 1:
+        # a treatment several functions share, but not for what another of them computes (`worse(score(c0))`)
+        if core is not None and len(users[core]) > 1 \
+                and not any(_reaches(model, a, _applies_one_of(users[core])) for a in node.args):
             site = _Site("treatment", core, node.args, node.texts, node.params, node.line)
             found.setdefault(("core", core), []).append(site)
         else:
@@ -138,13 +147,17 @@ def _without(body: m.Expr, core: m.Treat) -> m.Expr:
     return m.transform(body, lambda n: m.Ref(_CORE, core.grain, m.RefKind.LET) if isinstance(n, m.Treat) and n == core else None)
 
 
-def _treatments(model: m.Model) -> dict[tuple, list[_Site]]:  # type: ignore[type-arg]
-    """Treatments, grouped by what they compute but for their argument."""
-    found: dict[tuple, list[_Site]] = {}  # type: ignore[type-arg]
+def _treatments(model: m.Model) -> dict[tuple, list[_Site]]:
+    """Treatments, grouped by what they compute but for their argument; a treatment of
+    what another of its family computes (`treat(v0)`, `let v0 = treat(c0)`) is left
+    out, computed on its own (campaign: the fuzz test's seed 59747)."""
+    found: dict[tuple, list[_Site]] = {}
     for d in model.all_definitions():
         for node in m.walk(d.expr):
             if isinstance(node, m.Treat):
                 key = _family(node)
+                if _reaches(model, node.arg, lambda n: isinstance(n, m.Treat) and _family(n) == key):
+                    continue
                 text = node.arg.name if isinstance(node.arg, m.Ref) else node.label
                 line = node.span.line if node.span else 0
                 found.setdefault(key, []).append(_Site("treat", key[1], (node.arg,), (text,), ("x",), line))  # type: ignore[arg-type,index]
@@ -163,10 +176,10 @@ def stack(model: m.Model) -> m.Model:
     return _stack(model, _treatments(model))
 
 
-def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:  # type: ignore[type-arg]
+def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:
     if not any(len(dict.fromkeys(s.args for s in sites)) > 1 for sites in found.values()) and not _applies(model):
         return model  # nothing to stack and nothing to inline
-    families: dict[tuple, m.Pick] = {}  # type: ignore[type-arg]  # (site key, args) -> the application's value
+    families: dict[tuple, m.Pick] = {}  # (site key, args) -> the application's value
     axes, stacks = model.axes, dict(model.stacks)
     taken = {*model.tables, *model.definitions, *(c for t in model.tables.values() for c in (*t.columns, *t.attributes)),
              *axes.entities, *axes.times, *axes.slots}
@@ -194,16 +207,16 @@ def _applies(model: m.Model) -> bool:
     return any(isinstance(n, m.Apply) for d in model.all_definitions() for n in m.walk(d.expr))
 
 
-def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick], memo: m.Memo) -> m.Expr:  # type: ignore[type-arg]
+def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick], memo: m.Memo) -> m.Expr:
     def rewrite(node: m.Expr) -> m.Expr | None:
         key = _family(node)
         if key is None:
             return None
-        pick = families.get((key, node.args if isinstance(node, m.Apply) else (node.arg,)))  # type: ignore[attr-defined]
+        pick = families.get((key, node.args if isinstance(node, m.Apply) else (node.arg,)))
         if pick is not None:
             return replace(pick, grain=node.grain)
         core = _core(key[2]) if key[0] == "apply" else None
-        pick = families.get((("core", core), node.args)) if core is not None else None  # type: ignore[attr-defined]
+        pick = families.get((("core", core), node.args)) if core is not None else None
         if pick is not None:  # the body inlined, its treatment the family's value
             value = replace(pick, grain=core.grain)  # type: ignore[union-attr]
             inlined = _inline(replace(node, body=_without(key[2], core)))  # type: ignore[arg-type]
@@ -224,7 +237,7 @@ def _long(template: m.Expr, apps: list[tuple[m.Expr, ...]], slots: tuple[str, ..
         if not any(long for _, long in kids):
             return e, False
         rebuilt = m.with_children(e, [k for k, _ in kids])
-        return replace(rebuilt, grain=m.make_grain(axes, (*rebuilt.grain.dims, axis))), True  # type: ignore[arg-type]
+        return replace(rebuilt, grain=m.make_grain(axes, (*rebuilt.grain.dims, axis))), True
 
     return extend(template)[0]
 

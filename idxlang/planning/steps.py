@@ -275,7 +275,7 @@ def redirect_plan(plan: Plan, swap: Callable[[str], str]) -> Plan:
                    tallies=tuple(redirect(t, swap) for t in plan.tallies))  # type: ignore[misc]
 
 
-def tally_group(t: Tally) -> tuple:  # type: ignore[type-arg]
+def tally_group(t: Tally) -> tuple:
     """What makes tallies one statement: the same rows, counted the same way (whichever
     columns each takes from the same joins: joined_columns)."""
     return (t.source, tuple((j.source, j.keys) for j in t.joins), t.within, t.slot_axis, t.counted is None)

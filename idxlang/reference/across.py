@@ -95,7 +95,7 @@ def clip(xs: Values, lo: float, hi: float) -> list[object]:
     if not p:
         return [None] * len(xs)
     low, high = agg.quantile(p, lo), agg.quantile(p, hi)
-    return _each(xs, lambda x: min(max(x, low), high))  # type: ignore[type-var]
+    return _each(xs, lambda x: min(max(x, low), high))
 
 
 def fails(values: Sequence[float]) -> bool:

@@ -118,7 +118,7 @@ def _csv(path: Path, encoding: str | None, wanted: list[str], header: int | None
     except csv.Error:
         delimiter = ","
     rows = list(csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter))
-    return rows, delimiter != ","  # type: ignore[return-value]
+    return rows, delimiter != ","
 
 
 def _text(v: object) -> str | None:

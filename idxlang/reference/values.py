@@ -180,7 +180,7 @@ class Evaluator:
         missing belongs to no partition."""
         out: dict[Key, list[Key]] = {}
         i = g.index(drop)
-        for k in sorted(self.rows.rows(g), key=lambda k: k[i]):  # type: ignore[no-any-return]
+        for k in sorted(self.rows.rows(g), key=lambda k: k[i]):
             part: tuple[object, ...] = k[:i] + k[i + 1:]
             if group is not None:
                 a = self.panel.attribute(group, k[i])

@@ -92,7 +92,7 @@ def node(cls: type[_T]) -> type[_T]:
     def cached(self: object) -> int:
         found = self.__dict__.get("_hash")
         if found is None:
-            found = plain(self)  # type: ignore[misc]
+            found = plain(self)
             object.__setattr__(self, "_hash", found)
         return found
 
@@ -101,7 +101,7 @@ def node(cls: type[_T]) -> type[_T]:
 
 
 def _span() -> Span | None:
-    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=None, compare=False, repr=False)
 
 
 # ---------------------------------------------------------------- checked nodes

@@ -58,8 +58,9 @@ def _op(e: m.Op, parent: int) -> str:
 
 
 def _call(e: m.Call) -> str:
-    args = [text(a) + (f": {text(w)}" if e.weights and not (isinstance(w, m.Const) and w.value == 1) else "")
-            for a, w in zip(e.args, e.weights or [None] * len(e.args))]  # type: ignore[list-item]
+    weights: tuple[m.Expr | None, ...] = e.weights or (None,) * len(e.args)
+    args = [text(a) + (f": {text(w)}" if w is not None and not (isinstance(w, m.Const) and w.value == 1) else "")
+            for a, w in zip(e.args, weights)]
     c = e.clauses
     clauses = [f"over {c.over}" if c.over and e.func not in _ACROSS else "",
                f"by {c.by}" if c.by else "", f"in {c.within[0]:g}..{c.within[1]:g}" if c.within else "",

@@ -67,7 +67,7 @@ def named(value: float | int, name: str) -> exp.Expr:
     return node
 
 
-_PRECEDENCE = {exp.Or: 1, exp.And: 2, exp.Not: 3, exp.EQ: 4, exp.NEQ: 4, exp.LT: 4, exp.LTE: 4, exp.GT: 4,
+_PRECEDENCE: dict[type[exp.Expr], int] = {exp.Or: 1, exp.And: 2, exp.Not: 3, exp.EQ: 4, exp.NEQ: 4, exp.LT: 4, exp.LTE: 4, exp.GT: 4,
                exp.GTE: 4, exp.Is: 4, exp.Add: 5, exp.Sub: 5, exp.Mul: 6, exp.Div: 6, exp.Pow: 7, exp.Neg: 8}
 
 

@@ -13,7 +13,7 @@ from ..names import reserve
 from .trees import ident
 
 
-def _spec_key(w: exp.Window) -> tuple:  # type: ignore[type-arg]
+def _spec_key(w: exp.Window) -> tuple[object, ...]:
     """What makes two windows the same window (sqlglot compares trees by value)."""
     return (tuple(w.args.get("partition_by") or ()), w.args.get("order"), w.args.get("spec"))
 
@@ -49,7 +49,7 @@ def name_windows(query: exp.Select, found: list[exp.Window]) -> exp.Select:
     if len(found) < 2:
         return query
     counts = Counter(_spec_key(w) for w in found)
-    names: dict[str, str] = {}
+    names: dict[tuple[object, ...], str] = {}  # a window's spec (_spec_key) -> its name
     taken: set[str] = set()
     declared: list[exp.Window] = []
     for w in found:

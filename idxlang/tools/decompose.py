@@ -72,7 +72,7 @@ class Extended:
     entity_axis: str
     tree: list[Part]
 
-    def joined(self, tables: dict) -> list[dict[str, object]]:  # type: ignore[type-arg]
+    def joined(self, tables: dict) -> list[dict[str, object]]:
         """The output's rows, each with its parts' values beside its own columns."""
         keys = self.output.keys
         by_key = {tuple(str(r[k]) for k in keys): r for r in tables[PARTS].to_pylist()}
@@ -162,7 +162,7 @@ class _Builder:
         return ast.Output(PARTS, keys, tuple(self.items))
 
 
-def _rows(joined: list[dict], keys: tuple[str, ...], axis: str, entity: str,  # type: ignore[type-arg]
+def _rows(joined: list[dict], keys: tuple[str, ...], axis: str, entity: str,
           period: str | None) -> list[dict[str, object]]:
     """The entity's rows (each period's, or the one asked for), the output's columns and
     the parts side by side."""
@@ -191,7 +191,7 @@ def contributions(part: Part, row: dict[str, object]) -> list[float | None]:
         return []
     values = [row.get(p.column) for p in part.parts]
     weights = [1.0 if p.weight is None else row.get(p.weight) for p in part.parts]
-    present = [(float(v), float(w)) for v, w in zip(values, weights)  # type: ignore[arg-type]
+    present = [(float(v), float(w)) for v, w in zip(values, weights)
                if isinstance(v, (int, float)) and isinstance(w, (int, float))]
     total = sum(w for _, w in present)
     out: list[float | None] = []

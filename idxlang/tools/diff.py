@@ -199,7 +199,7 @@ def results(old: "Spec", new: "Spec", old_data: Any = None, new_data: Any = None
                     after[o].to_pylist()) for o in shared]
 
 
-def _output(name: str, keys: tuple[str, ...], old_keys: tuple[str, ...], old: list[dict], new: list[dict]) -> OutputDiff:  # type: ignore[type-arg]
+def _output(name: str, keys: tuple[str, ...], old_keys: tuple[str, ...], old: list[dict], new: list[dict]) -> OutputDiff:
     if tuple(keys) != tuple(old_keys):
         return OutputDiff(name, keys, [], [], [], note=f"its keys changed (by {', '.join(old_keys) or 'nothing'} → "
                                                        f"by {', '.join(keys) or 'nothing'}): rows not compared")

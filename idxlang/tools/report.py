@@ -351,7 +351,7 @@ def _output_section(words: Words, out: m.Output, rows: list[Row], text: Text) ->
 
 def _order(v: object) -> tuple[bool, object]:
     """Keys in their own order, missing last: numbers by value, text as written."""
-    return (v is None, v if isinstance(v, (int, float)) else str(v))  # type: ignore[return-value]
+    return (v is None, v if isinstance(v, (int, float)) else str(v))
 
 
 def _numeric(rows: list[Row], column: str) -> bool:

@@ -19,7 +19,7 @@ def dedupe(plan: s.Plan) -> s.Plan:
         first: dict[s.Step, str] = {}
         to: dict[str, str] = {}
         for name, step in plan.steps.items():
-            body = replace(step, name="", note="")  # type: ignore[type-var]
+            body = replace(step, name="", note="")
             if body in first:
                 to[name] = first[body]
             else:

@@ -40,7 +40,7 @@ def fold_tallies(plan: s.Plan) -> s.Plan:
         tallies.append(replace(t, source=found.name, counted=(cells, present), within=None))
     if not added:
         return plan
-    steps = {n: replace(st, columns=(*st.columns, *added[n])) if n in added else st  # type: ignore[type-var]
+    steps = {n: replace(st, columns=(*st.columns, *added[n])) if n in added else st
              for n, st in plan.steps.items()}
     return replace(plan, steps=steps, tallies=s.merge_tallies(tallies))
 
@@ -57,7 +57,7 @@ def _group_of(plan: s.Plan, t: s.Tally, groups: dict[str, s.Aggregate], bases: d
     rows = base(plan.steps, t.source, bases)
     for g in groups.values():
         if g.source in plan.steps and base(plan.steps, g.source, bases) == rows and g.grain == t.reduce.grain \
-                and any(t.reduce in m.walk(c.expr) for c in g.columns):  # type: ignore[union-attr]
+                and any(t.reduce in m.walk(c.expr) for c in g.columns):
             return g
     return None
 

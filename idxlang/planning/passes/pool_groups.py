@@ -21,7 +21,7 @@ from .reads import base
 def pool_groups(plan: s.Plan) -> s.Plan:
     steps = dict(plan.steps)
     position = {name: i for i, name in enumerate(steps)}
-    pools: dict[tuple, list[s.Aggregate]] = {}  # type: ignore[type-arg]
+    pools: dict[tuple, list[s.Aggregate]] = {}
     bases: dict[str, str] = {}
     for step in steps.values():
         if isinstance(step, s.Aggregate) and step.source in steps:
@@ -65,7 +65,7 @@ def _collapse(plan: s.Plan) -> s.Plan:
             n = to[n]
         return n
 
-    moved = s.redirect_plan(replace(plan, steps=steps), swap)  # type: ignore[arg-type]
+    moved = s.redirect_plan(replace(plan, steps=steps), swap)
     return replace(moved, steps=s.ordered(moved.steps))
 
 

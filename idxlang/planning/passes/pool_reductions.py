@@ -85,11 +85,11 @@ def pool_reductions(plan: s.Plan) -> s.Plan:
     return replace(plan, steps=s.ordered({**steps, **new_steps}))
 
 
-def _rewrite(step: s.Derive, pools: dict, chosen: dict[tuple[str, m.Reduce], str]) -> s.Derive:  # type: ignore[type-arg]
+def _rewrite(step: s.Derive, pools: dict, chosen: dict[tuple[str, m.Reduce], str]) -> s.Derive:
     joins = {j.source: j for j in step.joins}
 
     def swap(node: m.Expr) -> m.Expr | None:
-        rows = chosen.get((step.name, node)) if isinstance(node, m.Reduce) else None  # type: ignore[call-overload]
+        rows = chosen.get((step.name, node)) if isinstance(node, m.Reduce) else None
         found = pools.get((rows, node.grain)) if rows is not None else None
         if found is None or node not in found[1]:
             return None
