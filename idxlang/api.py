@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from . import ast
@@ -79,7 +80,7 @@ class Spec:
         return [self.output(o) for o in outputs] if outputs else self.outputs
 
 
-def load(path: str | Path, params: dict[str, object] | None = None, layouts: dict[str, str] | None = None) -> Spec:
+def load(path: str | Path, params: Mapping[str, object] | None = None, layouts: dict[str, str] | None = None) -> Spec:
     """The spec at `path`; `layouts` overrides how named tables' files are laid out
     ({"panel": "long(indicator, value)"}, as the spec would write it after `from`)."""
     module = with_layouts(load_module(path), layouts) if layouts else load_module(path)
@@ -87,7 +88,7 @@ def load(path: str | Path, params: dict[str, object] | None = None, layouts: dic
     return Spec(check(module, values), module, values)
 
 
-def loads(text: str, params: dict[str, object] | None = None, path: str = "<spec>") -> Spec:
+def loads(text: str, params: Mapping[str, object] | None = None, path: str = "<spec>") -> Spec:
     module = load_module(path, text)
     values = parse_param_values({k: str(v) for k, v in (params or {}).items()})
     return Spec(check(module, values), module, values)

@@ -92,6 +92,10 @@ class Checker:
             ast.At: self.at, ast.Call: self.call}
 
     # ------------------------------------------------------------ lets
+    def let_value(self, name: str) -> m.Expr | None:
+        """A let's checked value, when it has been checked."""
+        return self.resolved[name].expr if name in self.resolved else None
+
     def let(self, name: str, span: ast.Span) -> m.Definition:
         if name in self.resolved:
             return self.resolved[name]
@@ -234,7 +238,7 @@ class Checker:
     def at(self, e: ast.At, scope: _Scope) -> m.Expr:
         arg = self.expr(e.value, scope)
         time = time_axis(_Context(self, scope), arg, "'at'", e.span)
-        if _only_axes(arg):
+        if _only_axes(arg, self.let_value):
             raise self.decl.error("'x at PERIOD' takes a quantity's value in one period; this holds no data, only "
                                   f"axes or attributes ({_names(arg)})", e.value.span)
         if isinstance(e.period, ast.Name) and e.period.id in ("first", "last") and e.period.id not in self.decl.params:
@@ -264,9 +268,11 @@ class Checker:
                                   did_you_mean(e.func, [*REGISTRY, *self.decl.defs]))
         found = builtin.check(_Context(self, scope), e)
         first = found.args[0] if isinstance(found, m.Call) and found.args else None
-        if (e.over or e.by) and first is not None and _only_axes(first):
-            raise self.decl.error(f"{e.func}(... {'over' if e.over else 'by'} ...) reduces a quantity; this holds no "
-                                  f"data, only axes or attributes ({_names(first)})", e.args[0].span)
+        across = isinstance(found, m.Call) and (found.clauses.over or found.clauses.by)  # as written, or by default
+        if across and first is not None and _only_axes(first, self.let_value):
+            what = f"{e.func}(... {'over' if e.over else 'by'} ...) reduces a quantity" if e.over or e.by else \
+                f"{e.func}() works across the rows of {found.clauses.over or found.clauses.by}"  # type: ignore[union-attr]
+            raise self.decl.error(f"{what}; this holds no data, only axes or attributes ({_names(first)})", e.args[0].span)
         return found
 
     def apply(self, e: ast.Call, scope: _Scope) -> m.Expr:
@@ -391,12 +397,24 @@ def _distinct(found: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(seen.values(), key=lambda x: (x.span.line, x.span.column) if x.span else (0, 0))
 
 
-def _only_axes(e: m.Expr) -> bool:
+def _only_axes(e: m.Expr, let: Callable[[str], m.Expr | None] = lambda name: None) -> bool:
     """An expression built from axes and attributes alone: nothing of a table's numbers
-    (nor a function's parameter, which may hold them) for a reduction to work on."""
-    refs = list(m.refs(e))
-    return bool(refs) and not any(isinstance(n, m.Placeholder) for n in m.walk(e)) and \
-        all(r.kind in (m.RefKind.KEY, m.RefKind.ATTRIBUTE) for r in refs)
+    (nor a function's parameter, which may hold them) for a reduction to work on. A let
+    (`let v0 = 1`) holds data when its value does; `let` gives a checked let's value
+    (None: not known, taken to hold data)."""
+    return bool(list(m.refs(e))) and not _holds_data(e, let, set())
+
+
+def _holds_data(e: m.Expr, let: Callable[[str], m.Expr | None], seen: set[str]) -> bool:
+    for n in m.walk(e):
+        if isinstance(n, m.Placeholder) or (isinstance(n, m.Ref) and n.kind is m.RefKind.COLUMN):
+            return True
+        if isinstance(n, m.Ref) and n.kind is m.RefKind.LET and n.name not in seen:
+            seen.add(n.name)
+            value = let(n.name)
+            if value is None or _holds_data(value, let, seen):
+                return True
+    return False
 
 
 def _reduces_nothing(body: m.Expr, args: tuple[m.Expr, ...]) -> tuple[int, str] | None:

@@ -224,7 +224,7 @@ class DataChecker:
 
     def check_variables(self, t: m.TableInfo, rel: exp.Table) -> None:
         """A long file: every column the spec names is a variable in it."""
-        assert t.layout is not None
+        assert isinstance(t.layout, m.Long)
         variable = col(t.layout.variable)
         found = [str(r[0]) for r in self.q(select(variable).from_(rel.copy(), copy=False).distinct()
                                            .where(exp.Not(this=is_null(variable.copy())), copy=False))]

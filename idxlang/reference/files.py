@@ -112,9 +112,8 @@ def _csv(path: Path, encoding: str | None, wanted: list[str], header: int | None
     skip = header - 1 if header else next((i for i, line in enumerate(lines[:30])
                                              if all(re.search(rf"(^|[,;\t|\"])\s*{re.escape(w)}\s*($|[,;\t|\"])", line) for w in wanted)), 0)
     content = "\n".join(lines[skip:])
-    header = lines[skip]
     try:
-        delimiter = csv.Sniffer().sniff(header, delimiters=",;\t|").delimiter
+        delimiter = csv.Sniffer().sniff(lines[skip], delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
     rows = list(csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter))

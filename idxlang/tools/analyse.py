@@ -64,7 +64,7 @@ def _inputs(con: duckdb.DuckDBPyConnection, model: m.Model) -> list[Group]:
     """The spec's input tables as read, numeric columns as numbers: availability of the raw data."""
     groups: list[Group] = []
     for number, t in enumerate(model.tables.values()):
-        cols = [col(k) for k in t.keys]
+        cols: list[exp.Expr] = [col(k) for k in t.keys]
         cols += [as_double(col(c)).as_(ident(c), copy=False) for c in t.columns]
         query = exp.select(*cols).from_(input_rows(t), copy=False)
         groups.append((f"table {t.name}", t.keys, _view(con, f"input_{number}", query)))
