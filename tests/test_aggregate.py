@@ -51,8 +51,8 @@ def by_hand(kind: str, need: float | None) -> dict[str, float | None]:
             out[firm] = sum(w * v for w, v in pairs) / total
         elif kind == "geomean":
             out[firm] = None if any(v <= 0 for _, v in pairs) else math.exp(sum(w * math.log(v) for w, v in pairs) / total)
-        else:
-            out[firm] = None if any(v == 0 for _, v in pairs) else total / sum(w / v for w, v in pairs)
+        else:  # of positive components, as geomean (a negative's reciprocal would cancel the others')
+            out[firm] = None if any(v <= 0 for _, v in pairs) else total / sum(w / v for w, v in pairs)
     return out
 
 
@@ -83,6 +83,14 @@ def test_a_non_positive_value_makes_a_geometric_mean_missing_not_nan(write):
     assert rows["D"]["g"] is None and rows["E"]["g"] is None
     assert rows["D"]["l"] is None and rows["E"]["l"] is None and rows["E"]["s"] is None
     assert rows["D"]["s"] == 0 and rows["A"]["g"] == pytest.approx((4 * 1 * 2) ** (1 / 3))
+
+
+def test_a_non_positive_value_makes_a_harmonic_mean_missing(write):
+    """hmean of mixed signs divides by reciprocals that may cancel to rounding residue
+    (the campaign's hmean(3, -1, 3, 3): ±1e16): D has a zero, E a negative."""
+    rows = got(write, "hmean(a, b, c) as h")
+    assert rows["D"]["h"] is None and rows["E"]["h"] is None
+    assert rows["A"]["h"] == pytest.approx(3 / (1 / 4 + 1 / 1 + 1 / 2))
 
 
 def test_the_geometric_mean_across_entities_is_missing_when_a_value_is_not_positive(write):

@@ -65,7 +65,7 @@ def lower_row_wise(call: m.Call, axes: m.Axes) -> m.Expr:
     p = call.clauses.power or 1
     positive = lambda a: op("if", op(">", a, m.Const(0)), a, m.Const(None))  # noqa: E731
     term: Callable[[m.Expr], m.Expr] = {
-        "mean": lambda a: a, "geomean": lambda a: op("ln", a), "hmean": lambda a: op("/", one, a),
+        "mean": lambda a: a, "geomean": lambda a: op("ln", a), "hmean": lambda a: op("/", one, positive(a)),
         "genmean": lambda a: op("pow", positive(a), m.Const(p))}[call.func]
     finish: Callable[[m.Expr, m.Expr], m.Expr] = {
         "mean": lambda s, w: op("/", s, w), "geomean": lambda s, w: op("exp", op("/", s, w)),

@@ -116,8 +116,8 @@ def row_mean(func: str, values: Sequence[object], weights: Sequence[float], need
              power: float | None = None) -> float | None:
     """mean, geomean, hmean, genmean of components with weights: a missing component
     makes it missing unless `present N` (then the weights are renormalised over the
-    components present). A component outside the mean's domain (geomean: ≤ 0, genmean:
-    ≤ 0, hmean: 0) makes it missing, present or not."""
+    components present). A component outside the mean's domain (≤ 0 for geomean, genmean
+    and hmean) makes it missing, present or not."""
     kept = [(float(v), w) for v, w in zip(values, weights) if v is not None]  # type: ignore[arg-type]
     if not _enough(len(kept), len(values), need) or not kept:
         return None
@@ -131,8 +131,8 @@ def row_mean(func: str, values: Sequence[object], weights: Sequence[float], need
             if any(v <= 0 for v, _ in kept):
                 return None
             return finite(math.exp(math.fsum(w * math.log(v) for v, w in kept) / weight))
-        if func == "hmean":
-            if any(v == 0 for v, _ in kept):
+        if func == "hmean":  # of positive components: mixed signs would let the reciprocals cancel
+            if any(v <= 0 for v, _ in kept):
                 return None
             inverse = math.fsum(w / v for v, w in kept)
             return None if inverse == 0 else finite(weight / inverse)
