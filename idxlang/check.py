@@ -267,11 +267,11 @@ class Checker:
             raise self.decl.error(f"unknown function '{e.func}'", e.func_span,
                                   did_you_mean(e.func, [*REGISTRY, *self.decl.defs]))
         found = builtin.check(_Context(self, scope), e)
-        first = found.args[0] if isinstance(found, m.Call) and found.args else None
-        across = isinstance(found, m.Call) and (found.clauses.over or found.clauses.by)  # as written, or by default
-        if across and first is not None and _only_axes(first, self.let_value):
+        first = _reduced(found) if isinstance(found, m.Call) else None  # across an axis as written, or by default
+        if first is not None and _only_axes(first, self.let_value):
+            assert isinstance(found, m.Call)
             what = f"{e.func}(... {'over' if e.over else 'by'} ...) reduces a quantity" if e.over or e.by else \
-                f"{e.func}() works across the rows of {found.clauses.over or found.clauses.by}"  # type: ignore[union-attr]
+                f"{e.func}() works across the rows of {found.clauses.over or found.clauses.by}"
             raise self.decl.error(f"{what}; this holds no data, only axes or attributes ({_names(first)})", e.args[0].span)
         return found
 
@@ -287,7 +287,7 @@ class Checker:
                        scope.calls + (e.func,), {p.id: MARK.format(i) for i, p in enumerate(d.params)})
         body = self.expr(d.body, inner)
         texts = tuple(ast.unparse(a.value, names=scope.texts) for a in e.args)
-        empty = _reduces_nothing(body, args)
+        empty = _reduces_nothing(body, args, self.let_value)
         if empty is not None:
             raise self.decl.error(f"{e.func}({', '.join(texts)}) reduces {ast.unparse(e.args[empty[0]].value, names=scope.texts)}"
                                   f" ({ast.fill(empty[1], texts)}); it holds no data, only axes or attributes ({_names(args[empty[0]])})",
@@ -417,7 +417,15 @@ def _holds_data(e: m.Expr, let: Callable[[str], m.Expr | None], seen: set[str]) 
     return False
 
 
-def _reduces_nothing(body: m.Expr, args: tuple[m.Expr, ...]) -> tuple[int, str] | None:
+def _reduced(n: m.Expr) -> m.Expr | None:
+    """What a node works on across rows: a call's first argument where it works across an
+    axis (over or by, as written or by default), an `at`'s value."""
+    if isinstance(n, m.Call) and (n.clauses.over or n.clauses.by) and n.args:
+        return n.args[0]
+    return n.arg if isinstance(n, m.At) else None
+
+
+def _reduces_nothing(body: m.Expr, args: tuple[m.Expr, ...], let: Callable[[str], m.Expr | None]) -> tuple[int, str] | None:
     """The argument a function's body reduces (or takes `at` a period) that holds no
     data, only axes or attributes, and what reduces it: the check a reduction written
     out gets, made of the application (`def f(a) = mean(a over e)` with `f(startswith(g,
@@ -431,13 +439,12 @@ def _reduces_nothing(body: m.Expr, args: tuple[m.Expr, ...]) -> tuple[int, str] 
                 found = search(n.body, tuple(filled(a, given) for a in n.args))
                 if found is not None:
                     return found
-            reduced = n.args[0] if isinstance(n, m.Call) and (n.clauses.over or n.clauses.by) and n.args \
-                else n.arg if isinstance(n, m.At) else None
-            if reduced is None or not _only_axes(filled(reduced, given)):
+            reduced = _reduced(n)
+            if reduced is None or not _only_axes(filled(reduced, given), let):
                 continue
             used = [p.index for p in m.walk(reduced) if isinstance(p, m.Placeholder)]
             if used:
-                return used[0], n.label or n.func if isinstance(n, m.Call) else n.label  # type: ignore[return-value]
+                return used[0], (n.label or n.func) if isinstance(n, m.Call) else n.label
         return None
 
     return search(body, args)

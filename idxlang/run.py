@@ -55,13 +55,9 @@ class Marked:
     flags: dict[str, int] = field(default_factory=dict)  # flag, as written after the number -> cells
 
     def render(self) -> str:
-        said = []
-        if self.counts:
-            each = ", ".join(f"{n} '{mark}'" for mark, n in self.counts.items())
-            said.append(f"{sum(self.counts.values())} cells ({each})")
-        if self.flags:
-            each = ", ".join(f"{n} '{flag}'" for flag, n in self.flags.items())
-            said.append(f"{sum(self.flags.values())} cells flagged ({each})")
+        each = lambda found: ", ".join("%d '%s'" % (n, key) for key, n in found.items())  # noqa: E731
+        said = [f"{sum(found.values())} {what} ({each(found)})"
+                for what, found in (("cells", self.counts), ("cells flagged", self.flags)) if found]
         return f"table {self.table} ({self.path.name}): {'; '.join(said)}"
 
 

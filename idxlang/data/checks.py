@@ -1,6 +1,6 @@
 """The data files checked against the spec's tables, each problem reported by column
 and by row, as the file numbers its rows (a CSV's lines, a spreadsheet's rows, the
-header included; DataChecker.place), before any output is computed."""
+header included; DataChecker.numbered), before any output is computed."""
 
 from __future__ import annotations
 
@@ -64,26 +64,21 @@ class DataChecker:
         self.staged = staged or {}  # long tables the run checks in their stage, with the variables it holds
         self.problems: list[Diagnostic] = []
 
-    def place(self, table_name: str) -> tuple[str, int]:
-        """How a message names a row of the table's file, and the number of its first:
-        a CSV's line (the header is line 1), a sheet's row as a spreadsheet shows it
-        (the header is row 1), a JSON-lines file's line; else its row of data."""
+    def noun(self, table_name: str) -> str:
+        """What a message calls a row of the table's file (numbered): a CSV's or a
+        JSON-lines file's lines, else rows."""
         s = self.sources[table_name]
-        if formats.is_csv(s.path):
-            return "lines", (s.header or 1) + 1
-        if formats.is_workbook(s.path) and not s.sheets:
-            return "rows", 2
-        if s.path.suffix.lower() in formats.JSON_LINES:
-            return "lines", 1
-        return "rows", 1
+        return "lines" if formats.is_csv(s.path) or s.path.suffix.lower() in formats.JSON_LINES else "rows"
 
     def numbered(self, table_name: str) -> exp.Subquery:
-        """The table's rows, each with its number in the file (place): a sheet's rows
-        keep theirs (formats.sheet leaves out blank rows and notes)."""
+        """The table's rows, each with its number in the file: a CSV's line and a sheet's
+        row as the file numbers them, kept in column ROW where the file was read (the
+        header and the titles above it counted; register.py, formats.sheet); else its
+        row of data from 1 (a JSON-lines file's line)."""
         rel = table(table_name, INPUT_SCHEMA)
         if ROW in column_types(self.con, rel, "the data"):
             return exp.Subquery(this=select(exp.Star()).from_(rel, copy=False), alias=exp.TableAlias(this=ident("numbered")))
-        return _numbered(rel, self.place(table_name)[1])
+        return _numbered(rel)
 
     def fail(self, table_name: str, message: str, hint: str | None = None) -> None:
         self.problems.append(Diagnostic("error", f"{self.sources[table_name].path} (table {table_name}): {message}", hint=hint))
@@ -116,7 +111,7 @@ class DataChecker:
             self.fail(t.name, message, hint)
         if missing:
             return
-        noun, _ = self.place(t.name)
+        noun = self.noun(t.name)
         numbered = self.numbered(t.name)
         first_rows = lambda cond, *cols: (select(col(ROW), *cols).from_(numbered.copy(), copy=False).where(cond, copy=False)  # noqa: E731
                                           .order_by(col(ROW), copy=False).limit(6, copy=False))
@@ -157,7 +152,7 @@ class DataChecker:
             if not has:
                 continue
             bad = self.q(first_rows(infinite[c], exp.Cast(this=col(c), to=exp.DataType(this=exp.DataType.Type.VARCHAR))))
-            self.fail(t.name, f"column '{c}' holds infinite values: {_found(bad, str, self.place(t.name)[0])}", "an infinite number has no place in an index; "
+            self.fail(t.name, f"column '{c}' holds infinite values: {_found(bad, str, self.noun(t.name))}", "an infinite number has no place in an index; "
                       "leave the cell empty for a missing value (NaN is read as missing)")
 
     def finite_by_statistics(self, name: str) -> set[str]:
@@ -193,7 +188,7 @@ class DataChecker:
         wrong = exp.Not(this=exp.Anonymous(this="regexp_full_match", expressions=[text, lit(FILE_LABELS[t.calendar])]))
         bad = self.q(first_rows(exp.and_(exp.Not(this=is_null(col(t.time))), wrong), text.copy()))
         if bad:
-            self.fail(t.name, f"time axis '{t.time}' has values that are not {t.calendar.noun}s: {_found(bad, noun=self.place(t.name)[0])}",
+            self.fail(t.name, f"time axis '{t.time}' has values that are not {t.calendar.noun}s: {_found(bad, noun=self.noun(t.name))}",
                       f"write each {t.calendar.noun} as {t.calendar.example()} or as a date")
 
     def check_whole_periods(self, t: m.TableInfo, kind: str, first_rows) -> bool:  # type: ignore[no-untyped-def]
@@ -209,7 +204,7 @@ class DataChecker:
         bad = self.q(first_rows(exp.and_(exp.Not(this=is_null(col(t.time))), exp.Not(this=whole.copy())), col(t.time)))
         if not bad:  # whole numbers, typed as text by the file (Parquet): its type is what is wrong
             return False
-        self.fail(t.name, f"time axis '{t.time}' has values that are not whole periods (e.g. years): {_found(bad, noun=self.place(t.name)[0])}",
+        self.fail(t.name, f"time axis '{t.time}' has values that are not whole periods (e.g. years): {_found(bad, noun=self.noun(t.name))}",
                   "write each period as a whole number; a quarterly or monthly axis says so: 'by quarter quarterly'")
         return True
 
@@ -239,7 +234,7 @@ class DataChecker:
         for k, n in zip(keys, self.q(select(*counts).from_(rel.copy(), copy=False))[0]):
             nulls = self.q(first_rows(is_null(col(k)))) if n else []
             if nulls:
-                self.fail(t.name, f"key column '{k}' is empty in {self.place(t.name)[0]} {_rows([r[0] for r in nulls])}")
+                self.fail(t.name, f"key column '{k}' is empty in {self.noun(t.name)} {_rows([r[0] for r in nulls])}")
         self.check_attributes(t, rel, self.q)
         if t.name in self.staged:
             return
@@ -251,7 +246,7 @@ class DataChecker:
         once a cheaper query has found one."""
         twice = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
         rows = exp.ArrayAgg(this=exp.Order(this=col(ROW), expressions=[exp.Ordered(this=col(ROW))]))
-        noun, _ = self.place(t.name)
+        noun = self.noun(t.name)
         dups = (select(*[col(k) for k in keys], rows).from_(self.numbered(t.name), copy=False)
                 .group_by(*[col(k) for k in keys], copy=False)
                 .having(twice, copy=False).order_by(*[col(k) for k in keys], copy=False).limit(5, copy=False))
@@ -327,12 +322,10 @@ def _spans(periods: list[int]) -> str:
     return ", ".join(f"{r[0]}..{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) or "none"
 
 
-def _numbered(rel: exp.Table, first: int = 1) -> exp.Subquery:
-    """The rows of a table numbered as the file holds them, the first `first`, for
-    reporting them by number."""
-    number = exp.Window(this=exp.RowNumber())
-    place = number if first == 1 else exp.Add(this=number, expression=lit(first - 1))
-    return exp.Subquery(this=select(place.as_(ROW, copy=False), exp.Star()).from_(rel.copy(), copy=False),
+def _numbered(rel: exp.Table) -> exp.Subquery:
+    """The rows of a table numbered as the file holds them, from 1, for reporting them
+    by number."""
+    return exp.Subquery(this=select(exp.Window(this=exp.RowNumber()).as_(ROW, copy=False), exp.Star()).from_(rel.copy(), copy=False),
                         alias=exp.TableAlias(this=ident("numbered")))
 
 

@@ -264,6 +264,10 @@ def _copy_folder() -> Path:
     return _copies
 
 
+DELIMITERS = (",", ";", "\t", "|")  # those a CSV's delimiter is looked for among, in Python
+HEAD_BYTES = 1 << 16  # what of a CSV is read in Python for its header and delimiter
+
+
 def header_line(path: Path, wanted: tuple[str, ...], stated: int | None) -> int:
     """The lines above a CSV's header: those the spec states (`header row 5`), else the
     lines before the first of the file's first 30 holding every column the spec reads
@@ -273,10 +277,8 @@ def header_line(path: Path, wanted: tuple[str, ...], stated: int | None) -> int:
         return stated - 1
     if not wanted:
         return 0
-    with path.open("rb") as f:
-        lines = f.read(1 << 16).decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[:SCAN_ROWS]
-    for i, line in enumerate(lines):
-        for d in (",", ";", "\t", "|"):
+    for i, line in enumerate(_head(path)[0][:SCAN_ROWS]):
+        for d in DELIMITERS:
             if set(wanted) <= {field.strip() for row in csv.reader([line], delimiter=d) for field in row}:
                 return i
     return 0
@@ -296,15 +298,20 @@ def delimiter(con: duckdb.DuckDBPyConnection, path: Path, skip: int = 0) -> str:
     return str(rows[0][0]) if rows else ","
 
 
-def _split_alike(path: Path, skip: int = 0) -> str | None:
+def _head(path: Path) -> tuple[list[str], bool]:
+    """The lines of a CSV's first 64 KB, and whether the sample cuts the last of them."""
     with path.open("rb") as f:
-        sample = f.read(1 << 16)
-    lines = sample.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
-    lines = [line for line in (lines[:-1] if len(sample) == 1 << 16 else lines)[skip:] if line.strip()][:50]
+        sample = f.read(HEAD_BYTES)
+    return sample.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines(), len(sample) == HEAD_BYTES
+
+
+def _split_alike(path: Path, skip: int = 0) -> str | None:
+    lines, cut = _head(path)
+    lines = [line for line in (lines[:-1] if cut else lines)[skip:] if line.strip()][:50]
     if not lines:
         return None
     fields = {}
-    for d in (",", ";", "\t", "|"):
+    for d in DELIMITERS:
         counts = {len(row) for row in csv.reader(lines, delimiter=d)}
         if len(counts) == 1 and (n := counts.pop()) > 1:
             fields[d] = n

@@ -187,18 +187,22 @@ def _flag_pattern(s: Source) -> str:
     return r"\s+((?:" + "|".join(re.escape(f) for f in sorted(s.flags, key=len, reverse=True)) + r")+)$"
 
 
+def _unflagged(s: Source, column: str) -> exp.Expr:
+    """A cell trimmed, and without its flags when the table states some (`12.3 p` is 12.3)."""
+    cell: exp.Expr = exp.Trim(this=col(column))
+    return exp.RegexpReplace(this=cell, expression=lit(_flag_pattern(s)), replacement=lit("")) if s.flags else cell
+
+
 def _marks(s: Source, types: Mapping[str, str]) -> list[exp.Expr]:
-    """Each text column a mark may be in, its flags cut off (`12.3 p` is 12.3) and its
-    marks read as missing (`'..'`, `' .. '`, `': c'`)."""
+    """Each text column a mark may be in, its flags cut off (_unflagged) and its marks
+    read as missing (`'..'`, `' .. '`, `': c'`)."""
     if not (s.missing or s.flags):
         return []
     out = []
     for c in s.marked:
         if types.get(c) != "VARCHAR":
             continue
-        cell: exp.Expr = exp.Trim(this=col(c))
-        if s.flags:
-            cell = exp.RegexpReplace(this=cell, expression=lit(_flag_pattern(s)), replacement=lit(""))
+        cell = _unflagged(s, c)
         if s.missing:
             cell = exp.If(this=exp.In(this=cell.copy(), expressions=[lit(mark) for mark in s.missing]), true=exp.Null(), false=cell)
         out.append(cell.as_(ident(c), copy=False))
@@ -219,11 +223,8 @@ def marked_cells(con: duckdb.DuckDBPyConnection, s: Source) -> tuple[dict[str, i
     columns = [c for c in s.marked if types.get(c) == "VARCHAR"]
     if not columns:
         return {}, {}
-    pattern = _flag_pattern(s) if s.flags else None
-    bare = lambda c: exp.RegexpReplace(this=exp.Trim(this=col(c)), expression=lit(pattern), replacement=lit("")) \
-        if pattern else exp.Trim(this=col(c))  # noqa: E731
     pairs = [(mark, c) for mark in s.missing for c in columns]
-    counts = [exp.Sum(this=exp.Cast(this=exp.EQ(this=bare(c), expression=lit(mark)), to=exp.DataType.build("INT")))
+    counts = [exp.Sum(this=exp.Cast(this=exp.EQ(this=_unflagged(s, c), expression=lit(mark)), to=exp.DataType.build("INT")))
               for mark, c in pairs]
     total: dict[str, int] = {}
     if counts:
@@ -231,12 +232,11 @@ def marked_cells(con: duckdb.DuckDBPyConnection, s: Source) -> tuple[dict[str, i
         for (mark, _), n in zip(pairs, found):
             total[mark] = total.get(mark, 0) + int(n or 0)
     flagged: dict[str, int] = {}
-    if pattern:
+    if s.flags:
         token = "flag"
-        tokens = exp.union(*[select(exp.RegexpExtract(this=exp.Trim(this=col(c)), expression=lit(pattern), group=lit(1))
-                                    .as_(token)).from_(raw.copy(), copy=False) for c in columns], distinct=False) \
-            if len(columns) > 1 else select(exp.RegexpExtract(this=exp.Trim(this=col(columns[0])), expression=lit(pattern),
-                                                              group=lit(1)).as_(token)).from_(raw.copy(), copy=False)
+        each = [select(exp.RegexpExtract(this=exp.Trim(this=col(c)), expression=lit(_flag_pattern(s)), group=lit(1))
+                       .as_(token)).from_(raw.copy(), copy=False) for c in columns]
+        tokens = exp.union(*each, distinct=False) if len(each) > 1 else each[0]
         query = (select(col(token), exp.Count(this=exp.Star())).from_(exp.Subquery(this=tokens, alias=exp.TableAlias(this=ident("tokens"))), copy=False)
                  .where(exp.NEQ(this=col(token), expression=lit("")), copy=False).group_by(col(token), copy=False).order_by(col(token), copy=False))
         flagged = {str(f): int(n) for f, n in con.execute(to_sql(query, pretty=False)).fetchall()}

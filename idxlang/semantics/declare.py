@@ -103,8 +103,8 @@ def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
         d.tables[st.name] = m.TableInfo(st.name, st.entity.id if st.entity else None, st.time.id if st.time else None,
                                         source, tuple(numeric), tuple(attrs), st.span, docs=docs, layout=layout,
                                         encoding=st.encoding.value if st.encoding else None,
-                                        missing=_markers(d, st, st.missing, "mark of a missing value"),
-                                        flags=_markers(d, st, st.flags, "flag"),
+                                        missing=_markers(d, st.missing, "mark of a missing value"),
+                                        flags=_flags(d, st),
                                         header=_header(d, st),
                                         part=_part(d, st, source),
                                         calendar=Calendar(st.calendar.id) if st.calendar else Calendar.YEAR,
@@ -124,7 +124,16 @@ def _header(d: Declarations, st: ast.Table) -> int | None:
     return st.header.value
 
 
-def _markers(d: Declarations, st: ast.Table, given: tuple[ast.String, ...], what: str) -> tuple[str, ...]:
+def _flags(d: Declarations, st: ast.Table) -> tuple[str, ...]:
+    """The flags a table states, as its marks are (_markers), none also a mark."""
+    marks = {mark.value.strip() for mark in st.missing}
+    for flag in st.flags:
+        if flag.value.strip() in marks:
+            raise d.error(f"'{flag.value}' is stated as a mark of a missing value and as a flag", flag.span)
+    return _markers(d, st.flags, "flag")
+
+
+def _markers(d: Declarations, given: tuple[ast.String, ...], what: str) -> tuple[str, ...]:
     """The marks of a missing value (or the flags) a table states: each once, none empty
     or a number (a mark read as a missing value would hide a real one)."""
     found: list[str] = []
@@ -137,8 +146,6 @@ def _markers(d: Declarations, st: ast.Table, given: tuple[ast.String, ...], what
             raise d.error(f"'{mark.value}' is a number, not a {what}", mark.span)
         if text in found:
             raise d.error(f"the {what.split()[0]} '{mark.value}' is given twice", mark.span)
-        if what == "flag" and text in {m.strip() for m in found + [x.value for x in st.missing]}:
-            raise d.error(f"'{mark.value}' is stated as a mark of a missing value and as a flag", mark.span)
         found.append(text)
     return tuple(found)
 
