@@ -57,7 +57,7 @@ def compile_seconds(text: str, pretty: bool) -> float:
 def phases(text: str) -> str:
     """Where compile time goes, one median each."""
     from idxlang.check import check
-    from idxlang.compile import core, plan, script
+    from idxlang.compile import core, planned, script
     from idxlang.parse import parse
     from idxlang.sql.trees import to_sql
 
@@ -68,12 +68,12 @@ def phases(text: str) -> str:
     model = check(tree, {})
     lowered = core(model)
     outputs = list(model.outputs)
-    planned = plan(lowered, outputs)
-    trees = [st.tree for st in script(planned, lowered)]
+    made = planned(lowered, outputs)
+    trees = [st.tree for st in script(made, lowered)]
     found = {"parse": median(lambda: parse(text, "generated.idx")), "check": median(lambda: check(tree, {})),
              "lower and stack": median(lambda: core(model)),
-             "plan and passes": median(lambda: plan(lowered, outputs)),
-             "sqlglot trees": median(lambda: script(planned, lowered)),
+             "plan and passes": median(lambda: planned(lowered, outputs)),
+             "sqlglot trees": median(lambda: script(made, lowered)),
              "print, laid out": median(lambda: [to_sql(t) for t in trees]),
              "print, one line": median(lambda: [to_sql(t, pretty=False) for t in trees])}
     return ", ".join(f"{k} {v:.0f} ms" for k, v in found.items())

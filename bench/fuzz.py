@@ -239,7 +239,7 @@ def generated(rng: random.Random) -> str:
 
 _CAREFUL = [(f, c, 1) for f in ("sum", "mean", "max", "min", "median", "sd", "count", "geomean")
             for c in (" over e", " over y", " by g", " over y in 2019..2021", " over e, y")] + \
-    [(f, c, 1) for f in ("minmax", "zscore", "prank", "treat") for c in ("", " over e", " by g")] + \
+    [(f, c, 1) for f in ("minmax", "zscore", "prank", "fracmax", "treat") for c in ("", " over e", " by g")] + \
     [("rank", c, 1) for c in (" desc", " asc ties min", " desc by g", " desc where c0 > 1")] + \
     [(f, "", 1) for f in ("lag", "chain", "cumsum", "interpolate", "fill_forward", "abs", "sqrt", "ln")] + \
     [(f, c, n) for f in ("mean", "geomean", "hmean", "sum", "product") for c, n in (("", 2), ("", 3), (" present 1", 3))] + \

@@ -145,15 +145,12 @@ class Column:
 
 @dataclass(frozen=True)
 class Layout:
-    """How the file lays out the table, when not one column per variable: `long(variable,
-    value)`, one row per entity, period and variable; `wide("{variable}_{period}",
-    first..last)`, one row per entity and a column per variable and period."""
+    """How the file lays out the table, when not one column per variable: the layout's
+    name and its arguments as written (`long(indicator, value)`, `wide("{variable}_{period}",
+    1990..2022)`); what they mean is the layout's own (idxlang/layouts/)."""
 
-    kind: str  # "long", "wide", "sheets" or "sdmx"
-    variable: Name | None = None
-    value: Name | None = None
-    pattern: String | None = None
-    periods: tuple[int, int] | None = None
+    name: Name
+    args: tuple[Name | String | Range, ...]
     span: Span = _span()
 
 

@@ -29,7 +29,7 @@ from .parse import parse, parse_file
 from .planning.passes import PASSES
 from .planning.passes.reads import referenced
 from .planning.passes.trim import trimmed
-from .plan import plan as make_plan
+from .plan import plan
 from .sql.dialects import DUCKDB, Dialect, Staging
 from .planning.passes.share import checked as checked_stage
 from .sql.trees import INPUT_SCHEMA, col, ident, looked_up, rewritten, select, set_with, table, to_sql
@@ -109,9 +109,10 @@ def core(model: m.Model, drawn: tuple[str, ...] = ()) -> m.Model:
     return with_draws(lowered, drawn) if drawn else lowered
 
 
-def plan(model: m.Model, outputs: list[str], share: bool = True) -> s.Plan:
-    """The plan of these outputs after the passes, in their listed order (planning/passes/)."""
-    p = make_plan(model, outputs)
+def planned(model: m.Model, outputs: list[str], share: bool = True) -> s.Plan:
+    """The plan of these outputs as the planner makes it (plan.plan), then after the
+    passes in their listed order (planning/passes/)."""
+    p = plan(model, outputs)
     for name, rule in PASSES:
         if name != "share" or share:
             p = rule(p)
@@ -125,7 +126,7 @@ def compile_model(model: m.Model, outputs: list[str] | None = None, share: bool 
     outputs, then the counts."""
     names = outputs or list(model.outputs)
     planned_model = core(model, drawn)
-    p = plan(planned_model, names, share and dialect.staging is not Staging.NONE)
+    p = planned(planned_model, names, share and dialect.staging is not Staging.NONE)
     statements = script(p, planned_model, dialect)
     if dialect.enum_lookup:  # the engine's own form: names looked up
         statements = [replace(st, tree=rewritten(st.tree, [looked_up])) for st in statements]

@@ -21,7 +21,8 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import ast
-from .diagnostics import Diagnostic, IdxError
+from .diagnostics import Diagnostic, IdxError, did_you_mean
+from .layouts import LAYOUTS
 
 _BLOCK_KEYWORDS = {"TABLE", "SCALE", "FRAMEWORK"}
 _OPENERS = {"LPAR", "LSQB", "OPEN"}
@@ -148,6 +149,9 @@ def _ident(tok: Token) -> ast.Name:
     return ast.Name(_name(tok), _tspan(tok))
 
 
+_ARGUMENTS = 'a column\'s name as a name (indicator), a pattern as a string ("{variable}_{period}"), periods as first..last'
+
+
 @dataclass(frozen=True)
 class _Placed:
     """A node with the whole text it came from (a column's span is its name's)."""
@@ -194,21 +198,23 @@ class _ToAst(Transformer):
         kind, name = items
         return ast.Part(str(kind), ast.String(_string(name), _tspan(name)), _cover(items))
 
-    def long_layout(self, items):
-        variable, value = _kept(items)
-        return ast.Layout("long", _ident(variable), _ident(value), span=_cover(items))
+    def layout(self, items):
+        """A layout by its name and its arguments' kinds (idxlang/layouts/); what they mean
+        is checked with the table (semantics/declare.py)."""
+        name, *args = (_ident(i) if isinstance(i, Token) and i.type == "NAME" else
+                       ast.String(_string(i), _tspan(i)) if isinstance(i, Token) else i for i in _kept(items))
+        kind = LAYOUTS.get(name.id)
+        if kind is None:
+            raise IdxError(Diagnostic("error", f"syntax error: no layout '{name.id}'", span=name.span,
+                                      hint=did_you_mean(name.id, LAYOUTS) or f"the layouts: {', '.join(LAYOUTS)}"))
+        if tuple(type(a) for a in args) != kind.signature:
+            raise IdxError(Diagnostic("error", f"syntax error: write the layout as {kind.usage}", span=_cover(items),
+                                      hint=_ARGUMENTS))
+        return ast.Layout(name, tuple(args), _cover(items))
 
-    def wide_layout(self, items):
-        pattern, first, last = _kept(items)
-        return ast.Layout("wide", pattern=ast.String(_string(pattern), _tspan(pattern)),
-                          periods=(_number(first), _number(last)), span=_cover(items))
-
-    def sdmx_layout(self, items):
-        (dimension,) = _kept(items)
-        return ast.Layout("sdmx", _ident(dimension), span=_cover(items))
-
-    def sheets_layout(self, items):
-        return replace(self.wide_layout(items), kind="sheets")
+    def layout_periods(self, items):
+        first, last = _kept(items)
+        return ast.Range(ast.Number(_number(first), _tspan(first)), ast.Number(_number(last), _tspan(last)), _cover(items))
 
     def column(self, items):
         name, attr, doc = items
@@ -587,16 +593,13 @@ def with_layouts(module: ast.Module, layouts: dict[str, str]) -> ast.Module:
     tables = {st.name for st in module.statements if isinstance(st, ast.Table)}
     for name in layouts:
         if name not in tables:
-            from .diagnostics import did_you_mean
-
             raise IdxError(Diagnostic("error", f"--layout {name}=...: the spec has no table '{name}'",
                                       hint=did_you_mean(name, tables)))
     def placed(st: ast.Table) -> ast.Layout | None:  # its messages point at the table the spec declares
         lay = parse_layout(layouts[st.name], f"--layout {st.name}")
         if lay is None:
             return None
-        pattern = replace(lay.pattern, span=st.span) if lay.pattern else None
-        return replace(lay, span=st.span, pattern=pattern)
+        return replace(lay, span=st.span, args=tuple(replace(a, span=st.span) for a in lay.args))
 
     statements = tuple(replace(st, layout=placed(st)) if isinstance(st, ast.Table) and st.name in layouts else st
                        for st in module.statements)

@@ -7,15 +7,16 @@ the SQL has as many steps as the spec has levels, not as many as definitions. A
 reduction to a coarser grain is a GROUP BY merged into that grain's rows, or, inside a
 finer definition, a window; an argument that is itself windowed becomes a column of
 its own first ("lifted"), computed once however often it is reached. Stacked functions
-(`planning/stack.py`) get a long-form grain of their own; treatments a family of steps.
+(`planning/stack.py`) get a long-form grain of their own; treatments a chain of steps.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .planning import families
+from .planning import stacked
 from .semantics import model as m
 from .semantics import pretty
 from .planning import steps as s
@@ -23,7 +24,7 @@ from .ast import MARK, fill
 from .builtins import outliers
 from .semantics.calendar import Calendar
 from .diagnostics import Diagnostic, IdxError
-from .planning.pipes import Group, Layout, Needs, Pipe
+from .planning.pipes import Group, Draft, Needs, Pipe
 from .names import slug
 from .planning.row_origins import Rows, closure, group_sites, rows
 from .planning.stack import only_picked
@@ -48,6 +49,10 @@ class _Output:
     def lookup(self, model: m.Model, name: str) -> m.Definition | None:
         return self.defs.get(name) or model.lookup(name, self.name)
 
+    def definition(self, model: m.Model) -> Callable[[str], m.Definition | None]:
+        """lookup, of one argument (vanishes)."""
+        return lambda name: self.lookup(model, name)
+
     def slots(self, axis: str) -> tuple[str, ...]:
         """The applications of a long form this output reads (stack.only_picked): two
         outputs share a long form's steps only when they read the same ones."""
@@ -69,8 +74,8 @@ class Planner:
         self.slot_base: dict[tuple[str, str], tuple] = {}  # (output, axis) -> pipe key
         self.named: dict[m.Expr, str] = {}  # a lifted expression's column name
         self.lifted: dict[str, m.Expr] = {}  # and back
-        self.families: dict[tuple, tuple[Pipe, m.Ref]] = {}  # (value, pipe) -> its column
-        self.layout = Layout({*model.tables, *model.definitions, *model.axes.entities, *model.axes.times,
+        self.stacks: dict[tuple, tuple[Pipe, m.Ref]] = {}  # (value, pipe) -> its column
+        self.draft = Draft({*model.tables, *model.definitions, *model.axes.entities, *model.axes.times,
                               *model.axes.slots, *model.axes.attributes,
                               *(c for t in model.tables.values() for c in t.columns),
                               *(n for o in model.outputs.values() for n in o.definitions)})
@@ -78,7 +83,7 @@ class Planner:
     # ------------------------------------------------------------ pipelines
     def pipe(self, ctx: _Output, grain: m.Grain, base: Pipe | None = None) -> Pipe:
         """The steps of `grain`'s rows for this output. A long-form grain's rows come from
-        the pipeline its family was unpivoted from (`base`, given when it is made)."""
+        the pipeline its stack was unpivoted from (`base`, given when it is made)."""
         slot = _slot(self.model, grain)
         if slot is None:
             key = ctx.rows.key(grain)
@@ -138,9 +143,9 @@ class Planner:
             return
         head = pipe.steps[-1] if pipe.steps else None
         groups = tuple(k for k in pipe.grain.dims if k in self.model.axes.attributes)
-        keys = Group(self.layout.unique(f"{d.name}_rows"), pipe.grain, pipe.grain.dims, fine.steps[fine.base],
+        keys = Group(self.draft.unique(f"{d.name}_rows"), pipe.grain, pipe.grain.dims, fine.steps[fine.base],
                      [], f"the rows {d.name} brings to {pipe.grain}", head, groups)
-        self.layout.add_base(pipe, keys, ())
+        self.draft.add_base(pipe, keys, ())
 
     def waits(self, ctx: _Output, e: m.Expr) -> bool:
         """True when e reads a definition being placed, or holds an expression being
@@ -169,25 +174,25 @@ class Planner:
         carried = [k for k in pipe.keys if k not in pipe.grain.dims]
         if not carried or not pipe.steps:
             return
-        only = self.layout.steps[pipe.steps[0]] if len(pipe.steps) == 1 else None
-        if isinstance(only, s.Read) and not isinstance(only.table.layout, (m.Long, m.Wide)) \
+        only = self.draft.steps[pipe.steps[0]] if len(pipe.steps) == 1 else None
+        if isinstance(only, s.Read) and (only.table.layout is None or not only.table.layout.reshaped) \
                 and set(carried) <= set(only.table.attributes):  # the rows of the table declaring them: taken there
-            self.layout.steps[only.name] = replace(only, keys=pipe.keys, attributes=tuple(carried))
+            self.draft.steps[only.name] = replace(only, keys=pipe.keys, attributes=tuple(carried))
             return
         joins = []
         for owner, attributes in _by_owner(self.model, carried).items():
             entity = self.model.axes.attributes[attributes[0]]
             name = self.memo.get(("attributes", owner, attributes))
             if name is None:
-                name = self.memo[("attributes", owner, attributes)] = self.layout.unique(f"{entity}_attributes")
-                self.layout.steps[name] = s.Attributes(name, m.Grain((entity,)), (entity,), self.model.tables[owner],
+                name = self.memo[("attributes", owner, attributes)] = self.draft.unique(f"{entity}_attributes")
+                self.draft.steps[name] = s.Attributes(name, m.Grain((entity,)), (entity,), self.model.tables[owner],
                                                        attributes, f"attributes of {entity}, from table {owner}")
             joins.append(s.Join(name, (entity,), attributes))
         columns = tuple(s.Column(a, m.Ref(a, m.Grain((self.model.axes.attributes[a],)), m.RefKind.COLUMN))
                         for a in carried)
-        step = s.Derive(self.layout.unique(f"{pipe.grain.dims[0]}_with_attributes"), pipe.grain, pipe.keys,
+        step = s.Derive(self.draft.unique(f"{pipe.grain.dims[0]}_with_attributes"), pipe.grain, pipe.keys,
                         pipe.steps[-1], columns, tuple(joins))
-        self.layout.add_base(pipe, step, tuple(carried))
+        self.draft.add_base(pipe, step, tuple(carried))
 
     def key_columns(self, ctx: _Output, grain: m.Grain) -> tuple[str, ...]:
         attrs = self.model.axes.attributes
@@ -195,14 +200,14 @@ class Planner:
         return (*grain.dims, *carried)
 
     def read(self, pipe: Pipe, t: m.TableInfo) -> None:
-        name = self.layout.unique(t.name)
+        name = self.draft.unique(t.name)
         keys = pipe.grain.dims
         head = pipe.steps[-1] if pipe.steps else None
         note = f"table {t.name}: {' by '.join(t.keys) or 'scalar'}" + (f' "{t.title}"' if t.title else "")
         if t.calendar is not Calendar.YEAR:
             note += f"; {t.time} numbered {t.calendar.numbering}"
         screen = self.model.screens.get(t.entity or "")
-        self.layout.add_base(pipe, s.Read(name, pipe.grain, keys, t, note, head, screen), t.columns)
+        self.draft.add_base(pipe, s.Read(name, pipe.grain, keys, t, note, head, screen), t.columns)
 
     # ------------------------------------------------------------ definitions
     def place(self, ctx: _Output, d: m.Definition, pipe: Pipe | None = None) -> str:
@@ -215,7 +220,7 @@ class Planner:
         if d.name not in pipe.where:
             # a formula that is not missing where its reductions are (`count(x over r) ?? 0`)
             # is computed on the grain's rows: rows a GROUP BY does not have take its value
-            sites = group_sites(d.expr, d.grain) if vanishes(d.expr, d.grain) else None
+            sites = group_sites(d.expr, d.grain) if vanishes(d.expr, d.grain, ctx.definition(self.model)) else None
             self.placing.add(d.name)
             if sites is not None:
                 self.group(ctx, pipe, d.name, d.expr, sites, note, d.line)
@@ -235,7 +240,7 @@ class Planner:
             return None  # a value lifted to a column (lift) is read on the pipe's rows: a treatment's argument
         found = self.foreign.get((pipe.key, d.name))
         if found is None:
-            if families.pick(self, ctx, d.expr, pipe, let=(d.name, note, d.line)).name != d.name:
+            if stacked.pick(self, ctx, d.expr, pipe, let=(d.name, note, d.line)).name != d.name:
                 return None  # the pivot has this application's column under another name already
             found = self.foreign[(pipe.key, d.name)]
         ctx.reached.add((found[0], d.name))
@@ -244,7 +249,7 @@ class Planner:
     def add_row(self, ctx: _Output, pipe: Pipe, name: str, value: m.Expr, needs: Needs, note: str, line: int) -> None:
         if pipe.building and not pipe.whole:
             self.complete(ctx, pipe)
-        layer = self.layout.add_column(pipe, s.Column(name, value, note, line), needs)
+        layer = self.draft.add_column(pipe, s.Column(name, value, note, line), needs)
         self.record(ctx, pipe, layer, name, needs, line)
 
     def record(self, ctx: _Output, pipe: Pipe, step: str, name: str, needs: Needs, line: int,
@@ -258,7 +263,7 @@ class Planner:
         for node, arg in dict.fromkeys(needs.tallies):  # a reduction used twice is counted once
             used = {r.name for r in m.refs(arg)}
             joins = tuple(j for j in needs.joins.values() if used & set(j.columns))
-            source = rows or self.layout.steps[step].source  # type: ignore[attr-defined]
+            source = rows or self.draft.steps[step].source  # type: ignore[attr-defined]
             tally = s.Tally(node.label, line, source, joins, arg, (node.axis, *node.within) if node.within else None,
                             m.never_missing(arg, self.resolve), slot_axis=_slot(self.model, arg.grain),
                             reduce=replace(node, arg=arg))
@@ -286,15 +291,15 @@ class Planner:
             return m.Ref(e.column, e.grain, m.RefKind.COLUMN)
         if isinstance(e, (m.Op, m.Classify)):
             return m.transform(e, lambda x: None if x is e else rec(x))
-        if isinstance(e, m.Pick) and e.grain != pipe.grain:  # a coarser family's value: picked on its own rows
+        if isinstance(e, m.Pick) and e.grain != pipe.grain:  # a coarser stack's value: picked on its own rows
             return rec(self.lift(ctx, e, owner, line))
         if isinstance(e, m.Pick):
-            return self.reference(ctx, families.pick(self, ctx, e, pipe), pipe, needs)
+            return self.reference(ctx, stacked.pick(self, ctx, e, pipe), pipe, needs)
         if isinstance(e, m.Treat) and not top:
             return rec(self.lift(ctx, e, owner, line, pipe if e.grain == pipe.grain else None))
         if isinstance(e, m.Treat):
             x = self.column(ctx, e.arg, pipe, owner, line)
-            bounds = families.treat(self, e, pipe, x.name)
+            bounds = stacked.treat(self, e, pipe, x.name)
             return rec(outliers.treated(x, bounds, e.span))
         inline = e.arg.grain == pipe.grain if isinstance(e, (m.Reduce, m.At)) else e.grain == pipe.grain
         if not inline:
@@ -325,7 +330,7 @@ class Planner:
             return e
         if e.kind is m.RefKind.LET and e.grain != pipe.grain:
             d = ctx.lookup(self.model, e.name)
-            if d is not None and not vanishes(d.expr, d.grain):  # a formula, not a value of its grain's rows
+            if d is not None and not vanishes(d.expr, d.grain, ctx.definition(self.model)):  # a formula, not a value of its grain's rows
                 return self.rowify(ctx, self.own_rows_parts(ctx, d, pipe), pipe, needs, d.name, d.line)
         found = self.foreign.get((pipe.key, e.name))
         if found is not None:
@@ -364,7 +369,7 @@ class Planner:
             step = self.memo.get(key)
             if step is None:
                 step = self.memo[key] = self.aside(ctx, home, x, d)
-            name = self.layout.steps[step].columns[0].name  # type: ignore[attr-defined]
+            name = self.draft.steps[step].columns[0].name  # type: ignore[attr-defined]
             self.foreign[(used_on.key, name)] = (step, x.grain)
             ctx.reached.add((step, name))
             return m.Ref(name, x.grain, m.RefKind.LET)
@@ -376,16 +381,16 @@ class Planner:
         are joined where they are used."""
         if home.building and not home.whole:
             self.complete(ctx, home)
-        name = self.layout.unique(slug(_lift_name(x, d.name)), steps=False)
+        name = self.draft.unique(slug(_lift_name(x, d.name)), steps=False)
         self.lifted[name] = x
         needs = Needs()
         arg = self.grouped_arg(ctx, x, home, needs, name, d.line)
-        source = self.layout.earliest(home, needs.columns)
+        source = self.draft.earliest(home, needs.columns)
         note = self.describe(x, d.name, None)
         groups = tuple(k for k in x.grain.dims if k in self.model.axes.attributes)
-        step = Group(self.layout.unique(name), x.grain, x.grain.dims, source, [s.Column(name, replace(x, arg=arg), note)],
+        step = Group(self.draft.unique(name), x.grain, x.grain.dims, source, [s.Column(name, replace(x, arg=arg), note)],
                      note, None, groups)
-        self.layout.steps[step.name] = step
+        self.draft.steps[step.name] = step
         self.record(ctx, home, step.name, name, needs, d.line, rows=source)
         return step.name
 
@@ -406,7 +411,7 @@ class Planner:
         key = (pipe.key, e)
         name = self.memo.get(key)
         if name is None:  # one expression, one column name, whichever rows it is computed on
-            name = self.named.get(e) or self.layout.unique(slug(called or _lift_name(e, owner)), steps=False)
+            name = self.named.get(e) or self.draft.unique(slug(called or _lift_name(e, owner)), steps=False)
             self.memo[key] = self.named[e] = name
             self.lifted[name] = e
             d = m.Definition(name, e, e.grain, self.describe(e, owner, called), line)
@@ -448,7 +453,7 @@ class Planner:
         needs = Needs()
         for site in sites:
             mapping[id(site)] = replace(site, arg=self.grouped_arg(ctx, site, fine, needs, name, line))
-        source = self.layout.earliest(fine, needs.columns)
+        source = self.draft.earliest(fine, needs.columns)
         value = m.transform(e, lambda n: mapping.get(id(n)))
         head = pipe.steps[-1] if pipe.steps else None
         # rows merged after columns are computed on them must be rows the grain has already
@@ -459,9 +464,9 @@ class Planner:
         pipe.merged_from.add(fine.key)
         groups = tuple(d for d in pipe.grain.dims if d in self.model.axes.attributes)
         carried = self.carried_through(pipe, fine, sites[0]) if pipe.long else []
-        step = Group(self.layout.unique(name), pipe.grain, pipe.grain.dims, source, [s.Column(name, value, note, line), *carried],
+        step = Group(self.draft.unique(name), pipe.grain, pipe.grain.dims, source, [s.Column(name, value, note, line), *carried],
                      note, head, groups)
-        self.layout.add_base(pipe, step, (name, *(c.name for c in carried)))
+        self.draft.add_base(pipe, step, (name, *(c.name for c in carried)))
         self.record(ctx, fine, step.name, name, needs, line, rows=source)
 
 
@@ -480,29 +485,35 @@ _STRICT = frozenset({"+", "-", "*", "/", "^", "pow", "neg", "abs", "exp", "ln", 
                      "==", "!=", "<", "<=", ">", ">=", "not", "and", "or"})
 
 
-def vanishes(e: m.Expr, grain: m.Grain) -> bool:
+def vanishes(e: m.Expr, grain: m.Grain, definition: Callable[[str], m.Definition | None] = lambda name: None) -> bool:
     """True when e is missing wherever its grain has no row: every value of that grain
     is (its tables' columns, its reductions, its windows), and so is a formula that is
     missing when one of them is. Such a definition is computed on its grain's rows and
     joined where it is used; any other (`cpi ?? 1`, `w_region * c_year`) is a formula
     of its inputs, computed where it is used, so that it has the same value used there
-    as written out there (docs/language.md, "Rows")."""
+    as written out there (docs/language.md, "Rows"). A let is what its `definition` is:
+    `v > 3` of `let v = min(x by district) ?? 2` is a formula too, False (not missing)
+    for an entity of no district (campaign seed 2030)."""
     if isinstance(e, m.Const):
         return e.value is None
     if isinstance(e, m.Param):
         return False
     if isinstance(e, m.Ref):
+        d = definition(e.name) if e.kind is m.RefKind.LET and e.grain == grain else None
+        if d is not None:
+            return vanishes(d.expr, d.grain, definition)
         return e.grain == grain and e.kind not in (m.RefKind.KEY, m.RefKind.ATTRIBUTE)
+    each = lambda a: vanishes(a, grain, definition)  # noqa: E731
     if isinstance(e, m.Op) and e.op in _STRICT:
-        return any(vanishes(a, grain) for a in e.args)
+        return any(map(each, e.args))
     if isinstance(e, m.Op) and e.op == "coalesce":
-        return all(vanishes(a, grain) for a in e.args)
+        return all(map(each, e.args))
     if isinstance(e, m.Op) and e.op == "if":  # missing with its condition, or with both branches
-        return vanishes(e.args[0], grain) or all(vanishes(a, grain) for a in e.args[1:])
+        return each(e.args[0]) or all(map(each, e.args[1:]))
     if isinstance(e, m.Op):
         return False  # present, known: never missing
     if isinstance(e, m.Classify):
-        return vanishes(e.arg, grain)
+        return each(e.arg)
     return e.grain == grain  # a reduction, a window, a treatment: computed on the grain's rows
 
 
@@ -608,8 +619,8 @@ def _final(planner: Planner, ctx: _Output) -> s.OutputQuery:
         ref = m.Ref(c.source, c.grain, kind)
         columns.append((c.alias, planner.rowify(ctx, ref, pipe, needs, out.name, out.line)))
     keys = out.keys
-    source = planner.layout.earliest(pipe, needs.columns)
-    for step, col in {(planner.layout.earliest(pipe, {c}), c) for c in needs.columns}:
+    source = planner.draft.earliest(pipe, needs.columns)
+    for step, col in {(planner.draft.earliest(pipe, {c}), c) for c in needs.columns}:
         ctx.reached.add((step, col))
     for j in needs.joins.values():
         ctx.reached |= {(j.source, c) for c in j.columns}
@@ -620,7 +631,7 @@ def _final(planner: Planner, ctx: _Output) -> s.OutputQuery:
 
 def _freeze(planner: Planner, queries: dict[str, s.OutputQuery], reached: dict[str, set[tuple[str, str]]]) -> s.Plan:
     """The plan as values; each tally reported under the outputs that reach its column."""
-    steps, names = planner.layout.freeze()
+    steps, names = planner.draft.freeze()
     rename = lambda n: names.get(n, n)  # noqa: E731
     closure_of = {o: _reach(planner.deps, r) for o, r in reached.items()}
     tallies = tuple(replace(s.redirect(t, rename), outputs=tuple(o for o in queries if (step, column) in closure_of[o]))

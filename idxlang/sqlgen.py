@@ -18,7 +18,7 @@ from .builtins.outliers import bounds_sql
 from .semantics.calendar import Calendar, to_label, to_number
 from .sql.dialects import DUCKDB, Dialect
 from .names import reserve
-from .sql.trees import INPUT_SCHEMA, MAX_BITS, as_double, binary, case, col, exact, ident, is_null, join, lit, name_bits, named, number, data_number, present_cells, select, set_with, table, window
+from .sql.trees import INPUT_SCHEMA, as_double, binary, col, ident, is_null, join, lit, named, number, data_number, present_cells, select, set_with, table, window
 from .sql.windows import name_windows
 
 _WINDOWS: dict[str, Callable] = {**time.WINDOWS, "rank": ranking.sql_rank}
@@ -112,67 +112,13 @@ def _merged(inner: exp.Select, name: str, keys: tuple[str, ...], into: str | Non
 
 def input_rows(t: m.TableInfo, columns: tuple[str, ...] | None = None, repeated: str | None = None,
                dialect: Dialect = DUCKDB) -> exp.Expr:
-    """An input table as the spec sees it: one row per key, one column per variable.
-    A file laid out `long(variable, value)` is pivoted here, in the SQL, each variable
-    named (_pivot; its `repeated` column named as the whole table names it, `repeated`
-    when given); one laid out wide by period is unpivoted."""
-    source = table(t.name, INPUT_SCHEMA)
-    if t.layout is None or isinstance(t.layout, m.Sheets):  # sheets are stacked where the workbook is read
-        return source
-    if isinstance(t.layout, m.Wide):
-        return _unpivot_periods(t, t.layout, t.columns if columns is None else columns, dialect)
-    return _pivot(t, t.layout, t.columns if columns is None else columns, repeated or t.repeated, dialect)  # type: ignore[arg-type]
-
-
-def _pivot(t: m.TableInfo, long: m.Long, names: tuple[str, ...], repeated: str, dialect: Dialect) -> exp.Expr:
-    """A file laid out long as one row per key the file holds (whatever its variables:
-    the rows a wide file would have), in one pass that also finds repeated cells.
-
-    Each row's variable becomes a bit (sql.name_bits: `CASE variable WHEN 'gdp' THEN 1
-    WHEN 'pop' THEN 2 ...`, 31 to a set). A variable's value is the sum of `value * (bit
-    = its bit)`: its one row's value among zeros, exact; the OR of the bits of the rows
-    holding a value says which variables are there (else NULL). A key holds a variable twice exactly when the sum
-    of its rows' bits exceeds their OR: the `repeated` column data/checks.py reports. This
-    costs no more than `MAX(CASE WHEN variable = 'gdp' THEN value END)` per variable,
-    which needs a second grouping of the file to find repeats."""
-    groups = [k for k in t.keys if k not in t.extra_keys]  # the attributes are looked up by entity (_attributes)
-    taken = {*groups, *names, long.variable, long.value, repeated}
-    sets = [names[i:i + MAX_BITS] for i in range(0, len(names), MAX_BITS)]
-    suffix = lambda n: "" if len(sets) == 1 else f"_{n + 1}"  # noqa: E731
-    bits = [reserve(f"bit{suffix(n)}", taken) for n in range(len(sets))]
-    present = [reserve(f"present{suffix(n)}", taken) for n in range(len(sets))]
-    value = col(long.value)
-    cells = select(*[col(g) for g in groups], data_number(col(long.value), dialect.nan_test).as_(ident(long.value), copy=False),
-                   *[name_bits(col(long.variable), vs).as_(ident(b), copy=False) for vs, b in zip(sets, bits)]).from_(table(t.name, INPUT_SCHEMA), copy=False)
-    sums, seen, twice = [], [], []
-    for vs, b, p in zip(sets, bits, present):
-        sums += [exact(exp.Sum(this=binary(exp.Mul, value.copy(), exp.Cast(
-            this=exp.EQ(this=col(b), expression=lit(1 << i)), to=exp.DataType.build("INT"))))).as_(ident(c), copy=False)
-            for i, c in enumerate(vs)]
-        seen.append(exp.BitwiseOrAgg(this=case((exp.Not(this=is_null(value.copy())), col(b)))).as_(ident(p), copy=False))
-        twice.append(exp.GT(this=exact(exp.Sum(this=col(b))), expression=exp.BitwiseOrAgg(this=col(b))))
-    grouped = (select(*[col(g) for g in groups], *sums, *seen,
-                      (exp.or_(*twice) if twice else exp.false()).as_(ident(repeated), copy=False))  # read for its keys alone: none
-               .from_(cells.subquery("cells"), copy=False).group_by(*[col(g) for g in groups], copy=False))
-    held = lambda p, i: exp.NEQ(this=exp.BitwiseAnd(this=col(p), expression=lit(1 << i)), expression=lit(0))  # noqa: E731
-    values = [case((held(p, i), col(c))).as_(ident(c), copy=False) for vs, p in zip(sets, present) for i, c in enumerate(vs)]
-    query = select(*[col(g) for g in groups], *values, col(repeated)).from_(grouped.subquery("pivoted"), copy=False)
-    return query.subquery(t.name)
-
-
-def _unpivot_periods(t: m.TableInfo, wide: m.Wide, names: tuple[str, ...], dialect: Dialect) -> exp.Expr:
-    """A file with a column per variable and period (`le_1990`), one row per entity,
-    turned into one row per entity and period: the entity's row crossed with the
-    periods, each variable taking its period's column."""
-    assert t.time is not None
-    period = col(t.time, "periods")
-    values = [exp.Case(this=period.copy(), ifs=[exp.If(this=lit(p), true=as_double(col(wide.column(c, p))))
-                                                for p in wide.periods]).as_(ident(c), copy=False) for c in names]
-    keys = [col(k) for k in t.keys if k != t.time and k not in t.extra_keys]
-    periods = exp.Values(expressions=[exp.Tuple(expressions=[lit(p)]) for p in wide.periods],
-                         alias=exp.TableAlias(this=ident("periods"), columns=[ident(t.time)]))
-    query = select(*keys, period.as_(ident(t.time), copy=False), *values).from_(table(t.name, INPUT_SCHEMA), copy=False)
-    return join(query, periods, "cross").subquery(t.name)
+    """An input table as the spec sees it: one row per key, one column per variable, from
+    its file's view as its layout reshapes it (idxlang/layouts/: a long file pivoted, each
+    variable named, its `repeated` column named as the whole table names it, `repeated`
+    when given; a wide one unpivoted)."""
+    if t.layout is None:
+        return table(t.name, INPUT_SCHEMA)
+    return t.layout.rows(t, t.columns if columns is None else columns, repeated or t.repeated, dialect)
 
 
 def _read(step: s.Read, dialect: Dialect) -> exp.Select:
@@ -181,7 +127,7 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
     cols: list[exp.Expr] = [one(k) if k in step.attributes else col(k) for k in step.keys]
     if t.calendar is not Calendar.YEAR:  # a quarter's or month's number
         cols = [to_number(t.calendar, c).as_(ident(c.name), copy=False) if c.name == t.time else c for c in cols]
-    typed = isinstance(t.layout, m.Long)  # a pivot's values are numbers already; else the user's, whatever type the file gave them
+    typed = t.layout is not None and t.layout.pivoted  # a pivot's values are numbers already; else the user's, whatever type the file gave them
     cols += [_documented((col(c) if typed else data_number(col(c), dialect.nan_test)).as_(ident(c), copy=False), t.docs.get(c))
              for c in t.columns]
     if t.repeated:  # for the check of the stage (planning/passes/share.py): the keys that repeat a variable
@@ -195,11 +141,11 @@ def _read(step: s.Read, dialect: Dialect) -> exp.Select:
 
 
 def _screened_read(inner: exp.Select, t: m.TableInfo, screen: m.Screen, dialect: Dialect) -> exp.Select:
-    """The rows of the entities the screen keeps. A long file screened by its own
+    """The rows of the entities the screen keeps. A pivoted (long) file screened by its own
     columns is pivoted once, into a CTE that both the rows and the screen read (an
     engine computes a CTE read twice once: DuckDB, bench/layouts.py); else the screen
     reads its table's rows itself."""
-    shared = isinstance(t.layout, m.Long) and screen.rows.name == t.name and not t.extra_keys
+    shared = t.layout is not None and t.layout.pivoted and screen.rows.name == t.name and not t.extra_keys
     if not shared:
         kept = screened(screen, True, input_rows(screen.rows, screen.columns, dialect=dialect), dialect)
         return inner.where(exp.In(this=col(screen.entity), query=exp.Subquery(this=kept)), copy=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from conftest import ROOT
 from idxlang.builtins import REGISTRY
+from idxlang.layouts import LAYOUTS
 
 GRAMMAR = ROOT / "editors" / "vscode" / "syntaxes" / "idx.tmLanguage.json"
 
@@ -33,6 +34,7 @@ def test_the_grammar_knows_the_languages_words() -> None:
     highlighted = set(re.search(r"\((.*)\)", patterns["keyword"]).group(1).split("|")) | \
         set(re.search(r"\^\((.*)\)", patterns["statement"]).group(1).split("|")) | {"inf"}
     assert words <= highlighted, words - highlighted
+    assert set(LAYOUTS) <= highlighted, set(LAYOUTS) - highlighted  # a layout's name is a word of the grammar's layout rule
 
 
 def test_the_grammar_scopes_a_line() -> None:

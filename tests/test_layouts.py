@@ -412,15 +412,16 @@ def test_an_excel_workbook_with_two_sheets(write, tmp_path) -> None:
 
 def test_a_layout_overridden_on_the_command_line() -> None:
     """--layout TABLE=LAYOUT, written as the spec writes it after `from`: the same spec
-    runs on the long file and on the wide one; a typo is a syntax error with a caret, an
-    unknown table is named with the closest."""
+    runs on the long file and on the wide one; a typo is a syntax error with a caret and
+    the closest layout, an unknown table is named with the closest."""
     long_run = idxc("run", str(LONG), "--output", "ranked")
     wide_run = idxc("run", str(LONG), "--layout", "panel=default", "--data", f"panel={ENGINES / 'probe.csv'}")
     assert long_run.returncode == 0 and wide_run.returncode == 0, wide_run.stderr
     assert long_run.stdout.splitlines()[0] == wide_run.stdout.splitlines()[0]
     assert len(long_run.stdout.splitlines()) == len(wide_run.stdout.splitlines())
     typo = idxc("run", str(LONG), "--layout", "panel=lng(a, b)")
-    assert typo.returncode == 2 and "--layout panel:1:29: error: syntax error: unexpected 'lng'" in typo.stderr
+    assert typo.returncode == 2 and "--layout panel:1:29: error: syntax error: no layout 'lng'" in typo.stderr
+    assert "did you mean 'long'?" in typo.stderr
     assert "^" in typo.stderr and "Traceback" not in typo.stderr
     unknown = idxc("sql", str(LONG), "--layout", "pane=long(a, b)")
     assert unknown.returncode == 2 and "the spec has no table 'pane'" in unknown.stderr and "'panel'" in unknown.stderr

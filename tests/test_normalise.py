@@ -116,6 +116,22 @@ def test_percentile_rank_shares_the_lowest_place_among_ties(write):
     assert got[("B", 1)]["p"] == got[("E", 1)]["p"] == pytest.approx(100 / 3)
 
 
+def test_the_percent_of_the_leader_either_way_and_within_a_group(write):
+    """fracmax: x / max × 100 (the innovation rating's `leader_pct`); where lower is better
+    the leader is the lowest, min / x × 100; by district, the district's leader. Year 1's
+    missing D stays missing; year 1's `flat` is all 5, so everyone is the leader."""
+    got = rows(write, "fracmax(x) as f, fracmax(x direction -1) as low, fracmax(x by district) as d, fracmax(flat) as flat")
+    check(got, "f", expected(lambda v, xs: v / max(xs) * 100))
+    check(got, "low", expected(lambda v, xs: min(xs) / v * 100))
+    by = {}
+    for year, values in panel().items():
+        for region, v in values.items():
+            peers = [w for r, w in values.items() if DISTRICT[r] == DISTRICT[region] and w is not None]
+            by[(region, year)] = None if v is None else v / max(peers) * 100
+    check(got, "d", by)
+    assert [got[(r, 1)]["flat"] for r in "ABCDE"] == [100] * 5 and got[("B", 1)]["f"] == 50
+
+
 def test_normalisation_errors_are_pointed(write):
     write("panel.csv", PANEL)
     with pytest.raises(idxlang.IdxError, match=r"direction is 1 \(higher is better\) or -1"):

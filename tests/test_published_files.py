@@ -232,3 +232,84 @@ def test_an_sdmx_file_without_the_entity_names_its_dimensions(write) -> None:
     write("x.csv", SDMX)
     proc = idxc("check", str(write("s.idx", 'table x: nuts by year from "x.csv" sdmx(na_item)\n  B1GQ\noutput o by nuts, year: B1GQ\n')))
     assert proc.returncode == 2 and "column 'nuts' is missing" in proc.stderr and "GEO" in proc.stderr, proc.stderr
+
+
+# The World Bank's WDI and the IMF's WEO bulk files: a row per country and indicator (a
+# series), a column per year, the indicator's code in a column of its own.
+def _wdi(path, years=range(2018, 2023), drop: tuple[tuple[str, str], ...] = (), extra: list[list[str]] | None = None):  # type: ignore[no-untyped-def]
+    """A WDI-shaped file of three indicators for four countries; cells of `drop`
+    (country, year) of the population left empty, as the World Bank leaves them."""
+    import random
+
+    rng = random.Random(27)
+    rows = [["Country Name", "Country Code", "Indicator Name", "Indicator Code", *(str(y) for y in years)]]
+    for country in ("AUT", "BEL", "CZE", "DNK"):
+        for code, name in (("NY.GDP.MKTP.CD", "GDP (current US$)"), ("SP.POP.TOTL", "Population, total"),
+                           ("EN.ATM.CO2E.KT", "CO2 emissions (kt)")):
+            cells = [f"{rng.uniform(1, 900):.3f}" for _ in years]
+            cells = ["" if code == "SP.POP.TOTL" and (country, str(y)) in drop else c for c, y in zip(cells, years)]
+            rows.append([f"{country} name, long", country, name, code, *cells])
+    rows += extra or []
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return rows
+
+
+WDI_SPEC = """table wdi: `Country Code` by year from "wdi.csv" series(`Indicator Code`, "{period}", 2018..2022)
+  `NY.GDP.MKTP.CD`, `SP.POP.TOTL`
+output per_capita by `Country Code`, year: `NY.GDP.MKTP.CD` / `SP.POP.TOTL` as gdppc
+output mean_pc by year: mean(`NY.GDP.MKTP.CD` / `SP.POP.TOTL` over `Country Code`) as gdppc
+"""
+
+
+def test_a_series_file_gives_what_a_plain_reading_gives(write, tmp_path) -> None:
+    """series(...): each series' row unpivoted by year and pivoted by indicator in the SQL
+    (one pass); the numbers are the file's cells divided as in plain Python, exact to the
+    double (1e-12: one division, or a mean of four), an empty cell a missing value."""
+    rows = _wdi(tmp_path / "wdi.csv", drop=(("DNK", "2019"),))
+    cells = {(r[1], int(y), r[3]): float(v) if v else None for r in rows[1:] for y, v in zip(rows[0][4:], r[4:])}
+    spec = idxlang.load(write("wdi.idx", WDI_SPEC))
+    assert "CROSS JOIN" in spec.sql() and "BIT_OR" in spec.sql()
+    result = spec.run()
+    got = {(r["Country Code"], r["year"]): r["gdppc"] for r in result.tables["per_capita"].to_pylist()}
+    assert len(got) == 20
+    for (country, year), value in got.items():
+        gdp, pop = cells[(country, year, "NY.GDP.MKTP.CD")], cells[(country, year, "SP.POP.TOTL")]
+        assert value is None if pop is None else value == pytest.approx(gdp / pop, rel=1e-12), (country, year)
+    means = {r["year"]: r["gdppc"] for r in result.tables["mean_pc"].to_pylist()}
+    for year, value in means.items():
+        shares = [cells[(c, year, "NY.GDP.MKTP.CD")] / p for c in ("AUT", "BEL", "CZE", "DNK")
+                  if (p := cells[(c, year, "SP.POP.TOTL")]) is not None]
+        assert value == pytest.approx(sum(shares) / len(shares), rel=1e-12) and len(shares) == (3 if year == 2019 else 4)
+
+
+def test_a_series_file_s_problems_are_named(write, tmp_path) -> None:
+    """A series twice (the same country and indicator) is a duplicate key named by its
+    lines; a year the file lacks is said once with the years it has; an indicator it lacks
+    is named with the closest."""
+    spec = write("wdi.idx", WDI_SPEC)
+    rows = _wdi(tmp_path / "wdi.csv")
+    _wdi(tmp_path / "wdi.csv", extra=[rows[2]])  # AUT's population again, on line 14
+    twice = idxc("check", str(spec))
+    assert twice.returncode == 2 and "duplicate key Country Code=AUT, Indicator Code=SP.POP.TOTL in lines 3, 14" in twice.stderr, twice.stderr
+    _wdi(tmp_path / "wdi.csv", years=range(2018, 2021))
+    short = idxc("check", str(spec))
+    assert short.returncode == 2 and "no column for 2021..2022 (such as 2021): its periods are 2018..2020" in short.stderr, short.stderr
+    assert 'state them: series(Indicator Code, "{period}", 2018..2020)' in short.stderr
+    write("wdi.idx", WDI_SPEC.replace("`SP.POP.TOTL`\n", "`SP.POP.TOTAL`\n").replace("`SP.POP.TOTL` as", "`SP.POP.TOTAL` as")
+          .replace("`SP.POP.TOTL` over", "`SP.POP.TOTAL` over"))
+    _wdi(tmp_path / "wdi.csv")
+    lacking = idxc("check", str(spec))
+    assert lacking.returncode == 2 and "variable 'SP.POP.TOTAL' is not in column 'Indicator Code'" in lacking.stderr
+    assert "did you mean 'SP.POP.TOTL'?" in lacking.stderr
+
+
+@pytest.mark.parametrize("layout, message", [
+    ('series(code, "{period}", 2018..2022)', "none of the keys"),
+    ('series(ind, "y", 2018..2022)', "the pattern names {period}"),
+    ('series("ind", "{period}", 2018..2022)', "write the layout as series(variable, pattern, first..last)"),
+])
+def test_a_bad_series_layout_is_refused(write, layout: str, message: str) -> None:
+    spec = write("s.idx", f'table t: code by year from "t.csv" {layout}\n  x\noutput o by code, year: x\n')
+    proc = idxc("check", str(spec))
+    assert proc.returncode == 2 and message in proc.stderr and "^" in proc.stderr, proc.stderr

@@ -801,7 +801,7 @@ def test_every_readable_spec_evaluates(path: Path) -> None:
 
 # ---------------------------------------------------------------- independence
 
-FORBIDDEN = {"planning", "plan", "sqlgen", "sql", "builtins", "compile", "run", "data", "engines", "tools"}
+FORBIDDEN = {"planning", "plan", "sqlgen", "sql", "builtins", "compile", "run", "data", "engines", "tools", "layouts"}
 
 
 def test_the_interpreter_imports_nothing_of_the_compiler() -> None:

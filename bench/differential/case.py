@@ -34,7 +34,7 @@ class Table:
     columns: list[str]
     attributes: list[str]  # declared here (own attributes)
     rows: list[Row]
-    layout: str = "default"  # default | long | wide | wide1 (one variable, "{period}")
+    layout: str = "default"  # default | long | wide | wide1 (one variable, "{period}") | series
     format: str = "csv"  # csv | csv; (semicolons, decimal commas) | parquet | jsonl
     labels: str = "label"  # how a quarter or month is written: label | dashed | spaced | date | typed (a Parquet date)
     title: str | None = None
@@ -64,6 +64,9 @@ class Table:
             first, last = self.periods()
             pattern = "{variable}_{period}" if self.layout == "wide" else "{period}"
             layout = f' wide("{pattern}", {first}..{last})'
+        elif self.layout == "series":
+            first, last = self.periods()
+            layout = f' series(indicator, "{{period}}", {first}..{last})'
         items = [f"{a} attribute" for a in self.attributes] + list(self.columns)
         if doc is not None:
             items[doc] += ' "documented"'

@@ -161,7 +161,7 @@ def _table(draw: Draw, ax: Axes, p: Plan) -> Table:
     labels = weighted(draw, [(3, "label"), (1, "dashed"), (1, "spaced"), (1, "date")] + ([(1, "typed")] if fmt == "parquet" else []))
     table = Table(p.name, p.entity, p.time, columns, list(p.attributes), rows, layout, fmt,
                   labels if ax.calendar != "yearly" and p.time else "label")
-    if layout in ("wide", "wide1"):
+    if layout in ("wide", "wide1", "series"):
         _complete(table, p)
     return table
 
@@ -177,16 +177,16 @@ def _layout(draw: Draw, ax: Axes, p: Plan, columns: list[str]) -> str:
         return "default"
     options = [(12, "default"), (2, "long")]
     if p.entity and p.time and ax.calendar == "yearly":
-        options.append((2, "wide"))
+        options += [(2, "wide"), (2, "series")]
         if len(columns) == 1:
             options.append((1, "wide1"))
     return weighted(draw, options)
 
 
 def _complete(t: Table, p: Plan) -> None:
-    """A wide file gives every entity a row for every period of its range (the docs'
-    rule), so the logical table has those rows, their cells missing; an entity's
-    attributes are one cell of its row."""
+    """A wide file (and a file of a series per row) gives every entity a row for every
+    period of its range (the docs' rule), so the logical table has those rows, their
+    cells missing; an entity's attributes are one cell of its row."""
     have = {(r[t.entity], r[t.time]): r for r in t.rows}  # type: ignore[index]
     first, last = t.periods()
     attrs = {}

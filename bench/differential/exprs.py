@@ -637,7 +637,7 @@ def _rank(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
 
 
 def _normalise(gen: Gen, g: Grain, depth: int, need: int) -> E | None:
-    fn = gen.pick(["minmax", "zscore", "goalposts", "distance", "prank"])
+    fn = gen.pick(["minmax", "zscore", "goalposts", "distance", "prank", "fracmax"])
     x = gen.num(g, depth, APPROX if fn == "goalposts" else DET)
     clauses = []
     args = [x.text]

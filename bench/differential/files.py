@@ -1,5 +1,5 @@
 """A case's data on disk: one file per table, in the table's layout (one column per
-variable, long, wide by period) and format (CSV, CSV with semicolons and decimal
+variable, long, wide by period, a series per row) and format (CSV, CSV with semicolons and decimal
 commas, Parquet with NaN, JSON lines); and every table again as a default-layout
 Parquet file, which must give the same results (a metamorphic check of the readers)."""
 
@@ -85,6 +85,16 @@ def _laid_out(t: Table, calendar: str) -> tuple[list[str], list[list[object]]]:
             any_row = next(iter(cells.values()))
             rows.append([e, *[any_row.get(a) for a in t.attributes],
                          *[cells.get(p, {}).get(c) for c in t.columns for p in periods]])
+        return header, rows
+    if t.layout == "series":  # a row per entity and variable, a column per period
+        first, last = t.periods()
+        periods = range(first, last + 1)
+        header = [str(t.entity), *t.attributes, "indicator", *[str(p) for p in periods]]
+        series: dict[object, dict[int, Row]] = {}
+        for r in t.rows:
+            series.setdefault(r[t.entity], {})[int(r[t.time])] = r  # type: ignore[call-overload,index]
+        rows = [[e, *[next(iter(cells.values())).get(a) for a in t.attributes], c, *[cells.get(p, {}).get(c) for p in periods]]
+                for e, cells in series.items() for c in t.columns]
         return header, rows
     header = [*t.keys, *t.attributes, *t.columns]
     return header, [[*keys(r), *[r.get(a) for a in t.attributes], *[r.get(c) for c in t.columns]] for r in t.rows]

@@ -161,7 +161,7 @@ def candidates(case: Case) -> Iterator[Case]:
         yield _rebuild(case, stmts, [replace(t, rows=[r for r in t.rows if not t.entity or r.get(t.entity) != e])
                                      for t in case.tables])
     for k, t in enumerate(case.tables):  # rows, in halves then one by one
-        if t.layout in ("wide", "wide1") or len(t.rows) < 2:
+        if t.layout in ("wide", "wide1", "series") or len(t.rows) < 2:
             continue
         n = len(t.rows) // 2
         while n >= 1:

@@ -12,7 +12,7 @@ from . import Builtin, CheckContext, entity_axis, require
 from .ranking import rank
 from .reductions import reduction
 
-ARITY = {"minmax": (1, 3), "zscore": (1, 3), "goalposts": (3, 3), "prank": (1, 1), "distance": (2, 2)}
+ARITY = {"minmax": (1, 3), "zscore": (1, 3), "goalposts": (3, 3), "prank": (1, 1), "distance": (2, 2), "fracmax": (1, 1)}
 
 
 def _check(ctx: CheckContext, e: ast.Call) -> m.Expr:
@@ -58,6 +58,8 @@ def _lower(call: m.Call, axes: m.Axes) -> m.Expr:
         if c.unclipped:
             return op("*", scaled, n(100))
         return op("*", op("least", op("greatest", scaled, n(0)), n(1)), n(100))
+    if call.func == "fracmax":  # the percent of the leader: x / max, or min / x where lower is better
+        return op("*", op("/", spread("min"), x) if sign == -1 else op("/", x, spread("max")), n(100))
     if sign == -1:
         x = op("neg", x)
     if call.func == "prank":
@@ -93,4 +95,5 @@ BUILTINS = tuple(Builtin(f, sig, _check, _lower) for f, sig in (
     ("goalposts", "goalposts(x, lo, hi [direction -1] [unclipped])"),
     ("distance", "distance(x, target [over AXIS | by GROUP] [direction -1])"),
     ("prank", "prank(x [over AXIS | by GROUP] [direction -1])"),
+    ("fracmax", "fracmax(x [over AXIS | by GROUP] [direction -1])"),
 ))

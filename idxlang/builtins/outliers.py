@@ -10,7 +10,7 @@ values are log-transformed instead: ln(x − min + 0.01 (max − min)).
 After t top and b bottom points the values are those clipped to [b+1-th lowest,
 t+1-th highest distinct value], so the statistics of every (t, b) with t + b ≤ winmax
 are computed at once from the sorted distinct values, and the rule's path through
-them is a chain of `winmax` joins: one family of steps per indicator family, never
+them is a chain of `winmax` joins: one chain of steps per indicator, never
 one step per point (`bounds_sql`).
 """
 

@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, IdxError, did_you_mean
 from ..semantics.calendar import FILE_LABELS, Calendar
 from ..semantics import model as m
 from ..sql.trees import INPUT_SCHEMA, binary, col, ident, is_null, lit, select, table, to_sql
-from ..sqlgen import input_rows
+from ..sql.dialects import DUCKDB
 from .register import ROW, column_types, unreadable
 from .sources import Source
 
@@ -104,7 +104,7 @@ class DataChecker:
             self.fail(t.name, "the file holds no rows, only its header" if types else "the file holds no rows")
             return
         missing = [c for c in t.raw_columns if c not in types]
-        unlaid = _unlaid(t.layout, t.columns, missing, types) if isinstance(t.layout, m.Wide) else []
+        unlaid = t.layout.missing(t, missing, types) if t.layout is not None and missing else []
         for c in missing if not unlaid else [c for c in missing if c not in t.raw_values]:
             self.fail(t.name, f"column '{c}' is missing", did_you_mean(c, types) or f"columns: {', '.join(types)}")
         for message, hint in unlaid:
@@ -130,11 +130,9 @@ class DataChecker:
         if t.time and t.time in types:
             self.check_periods(t, types[t.time], first_rows)
 
-        keys = [k for k in t.keys if k in types]
-        if isinstance(t.layout, m.Long):
-            if not set(t.columns) <= set(self.staged.get(t.name, ())):  # else asked of the stage (check_stage)
-                self.check_variables(t, rel)
-            keys.append(t.layout.variable)
+        keys = [*(k for k in t.file_keys if k in types), *t.named]
+        if t.layout is not None and not set(t.columns) <= set(self.staged.get(t.name, ())):  # else asked of the stage (check_stage)
+            t.layout.check(self, t, rel)
         if keys:
             self.check_keys(t, rel, keys, first_rows)
 
@@ -217,18 +215,6 @@ class DataChecker:
             exp.In(this=col("view_name"), expressions=[lit(name), lit(f"{name} (file)")])), copy=False)
         return any("decimal_separator" in str(r[0]) for r in self.q(query))
 
-    def check_variables(self, t: m.TableInfo, rel: exp.Table) -> None:
-        """A long file: every column the spec names is a variable in it."""
-        assert isinstance(t.layout, m.Long)
-        variable = col(t.layout.variable)
-        found = [str(r[0]) for r in self.q(select(variable).from_(rel.copy(), copy=False).distinct()
-                                           .where(exp.Not(this=is_null(variable.copy())), copy=False))]
-        for c in t.columns:
-            if c not in found:
-                shown = ", ".join(sorted(found)[:8]) + (", ..." if len(found) > 8 else "")
-                self.fail(t.name, f"variable '{c}' is not in column '{t.layout.variable}'",
-                          did_you_mean(c, found) or f"variables: {shown}")
-
     def check_keys(self, t: m.TableInfo, rel: exp.Table, keys: list[str], first_rows) -> None:  # type: ignore[no-untyped-def]
         counts = [binary(exp.Sub, exp.Count(this=exp.Star()), exp.Count(this=col(k))) for k in keys]
         for k, n in zip(keys, self.q(select(*counts).from_(rel.copy(), copy=False))[0]):
@@ -250,8 +236,9 @@ class DataChecker:
         dups = (select(*[col(k) for k in keys], rows).from_(self.numbered(t.name), copy=False)
                 .group_by(*[col(k) for k in keys], copy=False)
                 .having(twice, copy=False).order_by(*[col(k) for k in keys], copy=False).limit(5, copy=False))
-        if isinstance(t.layout, m.Long):  # only the variables the spec reads
-            dups = dups.where(exp.In(this=col(t.layout.variable), expressions=[lit(c) for c in t.columns]), copy=False)
+        read = t.layout.read_rows(t.columns) if t.layout is not None else None
+        if read is not None:  # only the variables the spec reads
+            dups = dups.where(read, copy=False)
         for *key, found in self.q(dups):
             named = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
             self.fail(t.name, f"duplicate key {named} in {noun} {_rows(found)}", "each key must appear once")
@@ -272,54 +259,20 @@ class DataChecker:
 
     def check_stage(self, t: m.TableInfo, held: tuple[str, ...], stage: exp.Table,
                     query: Callable[[exp.Expr], list[tuple]]) -> None:
-        """A file laid out long, in the stage of its pivot (planning/passes/share.py): a key that
-        repeats a variable (the pivot's `repeated` column), then the rows of the file that
-        do; a variable of `held` with no value, then whether the file has it at all; an
-        attribute that varies. Grouping the pivot's rows costs a tenth of grouping the file's."""
-        assert t.repeated is not None
+        """A pivoted (long) file, in the stage of its pivot (planning/passes/share.py): a key
+        that repeats a variable (the pivot's `repeated` column), then the rows of the file
+        that do; a variable of `held` with no value, then whether the file has it at all
+        (the layout's own check); an attribute that varies. Grouping the pivot's rows
+        costs a tenth of grouping the file's."""
+        assert t.repeated is not None and t.layout is not None
         found = query(select(exp.LogicalOr(this=col(t.repeated)), *[exp.Count(this=col(c)) for c in held])
                       .from_(stage.copy(), copy=False))[0]
         if found[0]:
-            self.report_repeats(t, [*(k for k in t.keys if k not in t.extra_keys), t.layout.variable])  # type: ignore[union-attr]
+            self.report_repeats(t, [*(k for k in t.file_keys if k not in t.extra_keys), *t.named])
         if not all(found[1:]):  # a variable with no value may be one the file lacks
-            self.check_variables(t, table(t.name, INPUT_SCHEMA))
+            t.layout.check(self, t, table(t.name, INPUT_SCHEMA))
         if self.problems:
             raise IdxError(*self.problems)
-
-
-def _unlaid(wide: m.Wide, variables: tuple[str, ...], missing: list[str], types: Mapping[str, str]) -> list[tuple[str, str | None]]:
-    """A wide file's missing columns, summarised: one message for each variable it has
-    no column for at all (the closest of its variables suggested), one for the periods
-    none of the spec's variables has a column for (its own periods given), where the
-    column-by-column message would say 32 times that `le_2022` is missing."""
-    laid = [found for c in types if (found := wide.parse(c, variables))]
-    held = {v for v, _ in laid}
-    out: list[tuple[str, str | None]] = []
-    for v in variables:
-        if v not in held:
-            example = wide.column(v, wide.periods[0])
-            out.append((f"the file has no column for variable '{v}' (no {wide.pattern.replace('{variable}', v)}, such as {example})",
-                        did_you_mean(v, sorted(held)) or f"its variables: {', '.join(sorted(held)) or 'none by the pattern'}"))
-    years = sorted({p for v, p in laid if v in variables})
-    gone = [p for p in wide.periods if all(wide.column(v, p) in missing for v in variables if v in held)]
-    if gone and any(v in held for v in variables):
-        cut = [wide.column(v, p) for p in gone for v in variables if v in held]
-        shown = ", ".join(cut[:3]) + (f", … {len(cut) - 3} more" if len(cut) > 3 else "")
-        spans = _spans(years)
-        out.append((f"the file has no column for {_spans(gone)} ({shown}): its periods are {spans}",
-                    f'state them: wide("{wide.pattern}", {spans})' if years and "," not in spans else None))
-    return out
-
-
-def _spans(periods: list[int]) -> str:
-    """1990..2009, 2012 as the spec would write it."""
-    runs: list[list[int]] = []
-    for p in sorted(periods):
-        if runs and p == runs[-1][-1] + 1:
-            runs[-1].append(p)
-        else:
-            runs.append([p])
-    return ", ".join(f"{r[0]}..{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) or "none"
 
 
 def _numbered(rel: exp.Table) -> exp.Subquery:
@@ -330,14 +283,15 @@ def _numbered(rel: exp.Table) -> exp.Subquery:
 
 
 def _repeated(t: m.TableInfo, rel: exp.Table, keys: list[str]) -> exp.Select:
-    """A row per key held twice. In a long file, a key is an entity and period: held twice
-    when one of the spec's variables appears twice for it (the others do not matter), as
-    the pivot itself finds it (sqlgen._pivot's `repeated` column): one implementation."""
-    if not isinstance(t.layout, m.Long):
+    """A row per key held twice. In a pivoted (long) file, a key is an entity and period:
+    held twice when one of the spec's variables appears twice for it (the others do not
+    matter), as the pivot itself finds it (layouts/long.py, the `repeated` column): one
+    implementation."""
+    if t.layout is None or t.repeated is None:
         twice = exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))
         return select(lit(1)).from_(rel.copy(), copy=False).group_by(*[col(k) for k in keys], copy=False).having(twice, copy=False)
-    assert t.repeated is not None
-    return select(lit(1)).from_(input_rows(t), copy=False).where(col(t.repeated), copy=False)
+    rows = t.layout.rows(t, t.columns, t.repeated, DUCKDB)
+    return select(lit(1)).from_(rows, copy=False).where(col(t.repeated), copy=False)
 
 
 def check_data(con: duckdb.DuckDBPyConnection, model: m.Model, sources: list[Source],

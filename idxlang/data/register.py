@@ -1,7 +1,8 @@
 """Panel files → DuckDB views in schema `input`, read as offices publish them: a CSV
 parsed once, a workbook's table found in its sheets, the marks of a missing value and
-the flags read, a wide file's unpublished years given as missing, an SDMX file's
-dimensions named as the spec names them. Checked next by checks.py."""
+the flags read; what its layout reads its own way asked of the layout (a workbook's
+sheets stacked, a wide file's unpublished years given as missing, an SDMX file's
+dimensions named as the spec names them: idxlang/layouts/). Checked next by checks.py."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from sqlglot import exp
 
 from . import formats
 from ..diagnostics import Diagnostic, IdxError
-from ..semantics import model as m
 from ..sql.trees import INPUT_SCHEMA, col, ident, lit, select, table, to_sql
 from .sources import Source
 
@@ -25,11 +25,12 @@ def register(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     UTF-8 copy, a decimal comma where the numbers have one (data/formats.py)."""
     con.execute(to_sql(exp.Create(this=exp.Table(this=ident(INPUT_SCHEMA)), kind="SCHEMA", exists=True), pretty=False))
     for s in sources:
-        if s.sheets:
-            _view(con, s, _stacked_sheets(con, s))
+        laid = s.layout.read(s, _SheetReader(con, s)) if s.layout is not None else None
+        if laid is not None:  # read by its layout (sheets stacked)
+            _view(con, s, laid)
             continue
         if formats.is_workbook(s.path):  # read by openpyxl, handed to DuckDB as Arrow
-            _view(con, s, formats.sheet(con, s.path, s.part, f"{INPUT_SCHEMA}_{s.table}_sheet", _header_columns(s), s.header))
+            _view(con, s, formats.sheet(con, s.path, s.part, f"{INPUT_SCHEMA}_{s.table}_sheet", s.columns, s.header))
             continue
         if formats.is_database(s.path):  # attached read-only; the view reads its table
             _view(con, s, formats.database_table(con, s.path, s.part or s.table, f"{INPUT_SCHEMA}_{s.table}_file"))
@@ -95,26 +96,15 @@ def _parsed_once(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expr, te
             con.execute(to_sql(create, pretty=False))
 
 
-def _header_columns(s: Source) -> tuple[str, ...]:
-    """The columns a sheet's header holds: those the spec reads but the period a sheet
-    per period stands for."""
-    return tuple(c for c in s.columns if not (s.sheets and c == s.time))
+class _SheetReader:
+    """A workbook's sheets as its layout reads them (layouts/sheets.py)."""
 
+    def __init__(self, con: duckdb.DuckDBPyConnection, s: Source) -> None:
+        self.con, self.source, self.workbook = con, s, formats.is_workbook(s.path)
 
-def _stacked_sheets(con: duckdb.DuckDBPyConnection, s: Source) -> exp.Expr:
-    """A workbook's sheets, one per period, stacked in SQL with the period as the time
-    axis: `SELECT 2021 AS "year", * FROM <sheet 2021> UNION ALL BY NAME ...`."""
-    if not formats.is_workbook(s.path):
-        raise IdxError(Diagnostic("error", f"table {s.table}: sheets(...) reads a workbook (.xlsx), not {s.path.name}"))
-    assert s.time is not None
-    parts = [select(lit(period).as_(ident(s.time), copy=False), exp.Star())
-             .from_(formats.sheet(con, s.path, name, f"{INPUT_SCHEMA}_{s.table}_sheet_{period}", _header_columns(s),
-                                  s.header, numbered=False), copy=False)
-             for name, period in s.sheets]
-    stacked: exp.Query = parts[0]
-    for part in parts[1:]:
-        stacked = exp.Union(this=stacked, expression=part, distinct=False, by_name=True)
-    return exp.Subquery(this=stacked)
+    def sheet(self, name: str, suffix: str, header: tuple[str, ...]) -> exp.Expr:
+        s = self.source
+        return formats.sheet(self.con, s.path, name, f"{INPUT_SCHEMA}_{s.table}_sheet{suffix}", header, s.header, numbered=False)
 
 
 def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expr, marks: bool = True) -> None:
@@ -138,8 +128,8 @@ def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expr, marks: bo
 
     create(exp.Star())
     types = column_types(con, table(s.table, INPUT_SCHEMA), str(s.path))
-    if s.sdmx:  # its dimensions as the spec names them
-        names = _sdmx_names(s, types)
+    names = s.layout.renamed(s, types) if s.layout is not None else {}
+    if names:  # its columns as the spec names them (an SDMX file's dimensions)
         rows = exp.Subquery(this=select(*[col(c).as_(ident(names.get(c, c)), copy=False) for c in types]).from_(rows, copy=False),
                             alias=exp.TableAlias(this=ident("sdmx")))
         create(exp.Star())
@@ -147,9 +137,10 @@ def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expr, marks: bo
     if (s.missing or s.flags) and marks:  # the rows as read, for the count of the marks (marked_cells)
         con.execute(to_sql(exp.Create(this=table(f"{s.table} (file)", INPUT_SCHEMA), kind="VIEW", replace=True,
                                       expression=select(exp.Star()).from_(rows.copy(), copy=False)), pretty=False))
-    filled = _unpublished(s, set(types))
+    filled = s.layout.unpublished(s, set(types)) if s.layout is not None else []
     whole = bool(s.columns) and set(s.columns) <= {*types, *filled}
-    kept = [c for c in types if c in (*s.columns, formats.ROW, m.Sdmx.FLAG)] if whole else list(types)
+    flag = s.layout.flag_column if s.layout is not None else None
+    kept = [c for c in types if c in (*s.columns, formats.ROW, flag)] if whole else list(types)
     floats = [c for c in kept if types[c] in ("DOUBLE", "FLOAT")]
     replaced = {e.alias: e for e in [exp.If(this=exp.IsNan(this=col(c)), true=exp.Null(), false=col(c)).as_(ident(c), copy=False)
                                      for c in floats] + (_marks(s, types) if marks else []) if e.alias in kept}
@@ -158,28 +149,6 @@ def _view(con: duckdb.DuckDBPyConnection, s: Source, reader: exp.Expr, marks: bo
         create(*[replaced.get(c, col(c)) for c in kept], *nulls)
     elif replaced or nulls:
         create(exp.Star(replace=list(replaced.values())) if replaced else exp.Star(), *nulls)
-
-
-def _sdmx_names(s: Source, types: Mapping[str, str]) -> dict[str, str]:
-    """An SDMX-CSV file's columns renamed as the spec reads them: TIME_PERIOD its time
-    axis, a dimension its entity (`GEO` for `geo`), OBS_VALUE and OBS_FLAG, whatever the
-    case the office writes them in."""
-    upper = {c.upper(): c for c in types}
-    names = {upper[m.Sdmx.TIME]: s.time} if m.Sdmx.TIME in upper and s.time and s.time not in types else {}
-    for c in (*s.columns, m.Sdmx.FLAG):
-        if c not in types and c.upper() in upper and upper[c.upper()] not in names:
-            names[upper[c.upper()]] = c
-    return names
-
-
-def _unpublished(s: Source, present: set[str]) -> list[str]:
-    """A wide file's columns the spec reads that the file leaves out although it has the
-    variable for other periods and the period for other variables (UNDP publishes its
-    inequality variables from 2010): read as missing values. A variable or a period the
-    file has no column for at all is not filled: the checks report it (_unlaid)."""
-    held = [(v, p) for c, v, p in s.cells if c in present]
-    variables, periods = {v for v, _ in held}, {p for _, p in held}
-    return [c for c, v, p in s.cells if c not in present and v in variables and p in periods]
 
 
 def _flag_pattern(s: Source) -> str:
@@ -213,11 +182,11 @@ def marked_cells(con: duckdb.DuckDBPyConnection, s: Source) -> tuple[dict[str, i
     """How many cells of the file held each of its marks of a missing value, and each
     of its flags (as written after the number: `ep` once, not `e` and `p`), counted
     over the rows as read (a CSV's, parsed once)."""
-    if s.sdmx:
-        return _sdmx_flags(con, s)
+    if s.layout is not None and s.layout.flag_column:
+        return {}, _column_flags(con, s, s.layout.flag_column)
     if not (s.missing or s.flags):
         return {}, {}
-    raw = exp.Table(this=ident(f"{INPUT_SCHEMA} {s.table}")) if formats.is_csv(s.path) and not s.sheets \
+    raw = exp.Table(this=ident(f"{INPUT_SCHEMA} {s.table}")) if formats.is_csv(s.path) \
         else table(f"{s.table} (file)", INPUT_SCHEMA)
     types = column_types(con, raw, str(s.path))
     columns = [c for c in s.marked if types.get(c) == "VARCHAR"]
@@ -243,19 +212,18 @@ def marked_cells(con: duckdb.DuckDBPyConnection, s: Source) -> tuple[dict[str, i
     return {mark: n for mark, n in total.items() if n}, flagged
 
 
-def _sdmx_flags(con: duckdb.DuckDBPyConnection, s: Source) -> tuple[dict[str, int], dict[str, int]]:
-    """An SDMX-CSV file's observations of the spec's variables by OBS_FLAG."""
-    assert s.sdmx is not None
+def _column_flags(con: duckdb.DuckDBPyConnection, s: Source, column: str) -> dict[str, int]:
+    """A file's rows of the spec's variables by the flag in their column of flags (an
+    SDMX file's OBS_FLAG)."""
     view = table(s.table, INPUT_SCHEMA)
-    dimension, variables = s.sdmx
-    if m.Sdmx.FLAG not in column_types(con, view, str(s.path)):
-        return {}, {}
-    flag = exp.Trim(this=exp.Cast(this=col(m.Sdmx.FLAG), to=exp.DataType.build("VARCHAR")))
+    if column not in column_types(con, view, str(s.path)):
+        return {}
+    flag = exp.Trim(this=exp.Cast(this=col(column), to=exp.DataType.build("VARCHAR")))
+    read = s.layout.read_rows(s.variables) if s.layout is not None else None
     query = (select(flag, exp.Count(this=exp.Star())).from_(view, copy=False)
-             .where(exp.and_(exp.In(this=col(dimension), expressions=[lit(v) for v in variables]),
-                             exp.NEQ(this=flag.copy(), expression=lit(""))), copy=False)
+             .where(exp.and_(*([read] if read is not None else []), exp.NEQ(this=flag.copy(), expression=lit(""))), copy=False)
              .group_by(flag.copy(), copy=False).order_by(flag.copy(), copy=False))
-    return {}, {str(f): int(n) for f, n in con.execute(to_sql(query, pretty=False)).fetchall()}
+    return {str(f): int(n) for f, n in con.execute(to_sql(query, pretty=False)).fetchall()}
 
 
 def column_types(con: duckdb.DuckDBPyConnection, rel: exp.Table, what: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, IdxError, did_you_mean
+from ..layouts import Layout
 from ..semantics import model as m
 
 
@@ -17,15 +18,14 @@ class Source:
     numbers: tuple[str, ...] = ()  # the file's columns that hold numbers (a decimal comma is looked for there)
     encoding: str | None = None  # as stated in the spec; else read off the file
     part: str | None = None  # a workbook's sheet or a database file's table, when stated
-    sheets: tuple[tuple[str, int], ...] = ()  # a sheet per period (sheet, period), stacked as the time axis
     time: str | None = None
     missing: tuple[str, ...] = ()  # the file's marks of a missing value, as the spec states them
     marked: tuple[str, ...] = ()  # the file's columns a mark may be in: its values and attributes
     columns: tuple[str, ...] = ()  # the file's columns the spec reads: its view holds only those when all are there
-    cells: tuple[tuple[str, str, int], ...] = ()  # a wide file's columns the spec reads (column, variable, period)
     header: int | None = None  # the header's row (line) of the file, when stated
     flags: tuple[str, ...] = ()  # the flags a number may carry after it (`12.3 p`)
-    sdmx: tuple[str, tuple[str, ...]] | None = None  # SDMX-CSV: the dimension holding the variables, and those read
+    layout: Layout | None = None  # how the file lays out the table (None: a column per variable)
+    variables: tuple[str, ...] = ()  # the table's variables the spec reads
 
 
 def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, skip: set[str] = frozenset()) -> list[Source]:  # type: ignore[assignment]
@@ -62,9 +62,6 @@ def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, ski
                                       hint="name the file inside it"))
         if p.stat().st_size == 0:
             raise IdxError(Diagnostic("error", f"data file for table {t.name} is empty: {p} ({where})"))
-        sheets = tuple((t.layout.sheet(y), y) for y in t.layout.periods) if isinstance(t.layout, m.Sheets) else ()
-        sources.append(Source(t.name, p, t.raw_values, t.encoding, t.part, sheets, t.time, t.missing,
-                              (*t.raw_values, *t.attributes), t.raw_columns,
-                              t.layout.cells(t.columns) if isinstance(t.layout, m.Wide) else (), t.header, t.flags,
-                              (t.layout.variable, t.columns) if isinstance(t.layout, m.Sdmx) else None))
+        sources.append(Source(t.name, p, t.raw_values, t.encoding, t.part, t.time, t.missing,
+                              (*t.raw_values, *t.attributes), t.raw_columns, t.header, t.flags, t.layout, t.columns))
     return sources

@@ -167,7 +167,7 @@ def check_tables(place: Session, dialect_name: str, model: m.Model, given: dict[
                      for c in text]
         if missing:
             continue
-        keys = [col(k) for k in t.raw_columns if k in t.keys or (isinstance(t.layout, m.Long) and k == t.layout.variable)]
+        keys = [col(k) for k in t.raw_columns if k in (*t.keys, *t.named)]
         twice = (select(*keys).from_(where.copy(), copy=False).group_by(*[k.copy() for k in keys], copy=False)
                  .having(exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1)), copy=False).limit(5, copy=False))
         for row in place.rows(to_sql(twice, dialect_name, pretty=False)):

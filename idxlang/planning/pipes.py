@@ -1,7 +1,7 @@
 """One grain's rows as a pipeline of steps, and the layers definitions are placed in.
 
 The rows of a grain are set by its bases (a table read, a GROUP BY merged in, the
-unpivot of a stacked family); after the last base, columns are computed in layers,
+unpivot of a stack); after the last base, columns are computed in layers,
 each layer one step holding every column whose inputs the steps before it already
 hold. A column goes into the first layer that can take it: after what it reads, and
 not into a layer that what it joins is itself computed from.
@@ -76,7 +76,7 @@ class Needs:
                 had, columns=tuple(dict.fromkeys((*had.columns, *j.columns))))
 
 
-class Layout:
+class Draft:
     """The steps of a plan while they are being placed, and their names: CTEs and
     columns are two namespaces."""
 

@@ -35,7 +35,7 @@ class _Site:
 
 
 def _reaches(model: m.Model, e: m.Expr, member: Callable[[m.Expr], bool], seen: set[str] | None = None) -> bool:
-    """True when e holds a `member` of a family, itself or through the lets it reads:
+    """True when e holds a `member` of a stack, itself or through the lets it reads:
     laid out long with them, f(f(x))'s argument, or treat(v0)'s with `let v0 =
     treat(c0)`, would be read from the long form it is part of (a circle)."""
     seen = set() if seen is None else seen
@@ -87,8 +87,8 @@ def heavy(body: m.Expr) -> bool:
     return nested(body, False)
 
 
-def _family(node: m.Expr) -> tuple | None:
-    """What an application computes but for its arguments, which its family is found
+def _computes(node: m.Expr) -> tuple | None:
+    """What an application computes but for its arguments, which its stack is found
     by: a function's name and flattened body, or a treatment with a placeholder."""
     if isinstance(node, m.Apply):
         return ("apply", node.func, _flat_body(node))
@@ -100,8 +100,8 @@ def _family(node: m.Expr) -> tuple | None:
 def _applications(model: m.Model) -> dict[tuple, list[_Site]]:
     """Applications of heavy functions, grouped by what they compute; a treatment that
     several functions compute alike (`score` and `score_worse` both treat `impute(x)`)
-    is a family of its own, and the rest of each function, light, is inlined."""
-    apps = [(node, _family(node)) for d in model.all_definitions() for node in m.walk(d.expr)
+    is a stack of its own, and the rest of each function, light, is inlined."""
+    apps = [(node, _computes(node)) for d in model.all_definitions() for node in m.walk(d.expr)
             if isinstance(node, m.Apply) and len({a.grain for a in node.args}) == 1
             and node.grain == node.args[0].grain  # a result of another grain (by district) is inlined
             and not any(_reaches(model, a, _applies_one_of({node.func})) for a in node.args)]  # so is f(f(x)): a circle
@@ -149,14 +149,14 @@ def _without(body: m.Expr, core: m.Treat) -> m.Expr:
 
 def _treatments(model: m.Model) -> dict[tuple, list[_Site]]:
     """Treatments, grouped by what they compute but for their argument; a treatment of
-    what another of its family computes (`treat(v0)`, `let v0 = treat(c0)`) is left
+    what another of its stack computes (`treat(v0)`, `let v0 = treat(c0)`) is left
     out, computed on its own (campaign: the fuzz test's seed 59747)."""
     found: dict[tuple, list[_Site]] = {}
     for d in model.all_definitions():
         for node in m.walk(d.expr):
             if isinstance(node, m.Treat):
-                key = _family(node)
-                if _reaches(model, node.arg, lambda n: isinstance(n, m.Treat) and _family(n) == key):
+                key = _computes(node)
+                if _reaches(model, node.arg, lambda n: isinstance(n, m.Treat) and _computes(n) == key):
                     continue
                 text = node.arg.name if isinstance(node.arg, m.Ref) else node.label
                 line = node.span.line if node.span else 0
@@ -179,7 +179,7 @@ def stack(model: m.Model) -> m.Model:
 def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:
     if not any(len(dict.fromkeys(s.args for s in sites)) > 1 for sites in found.values()) and not _applies(model):
         return model  # nothing to stack and nothing to inline
-    families: dict[tuple, m.Pick] = {}  # (site key, args) -> the application's value
+    picks: dict[tuple, m.Pick] = {}  # (site key, args) -> the application's value
     axes, stacks = model.axes, dict(model.stacks)
     taken = {*model.tables, *model.definitions, *(c for t in model.tables.values() for c in (*t.columns, *t.attributes)),
              *axes.entities, *axes.times, *axes.slots}
@@ -197,31 +197,31 @@ def _stack(model: m.Model, found: dict[tuple, list[_Site]]) -> m.Model:
                                    {slot: lines[d] for slot, d in zip(slots, distinct)} if key[0] == "core" else {})
         value = _long(sites[0].template, [args for args, _ in distinct], slots, axis, axes)
         for slot, (args, _) in zip(slots, distinct):
-            families[(key, args)] = m.Pick(value, axis, slot, sites[0].template.grain)
+            picks[(key, args)] = m.Pick(value, axis, slot, sites[0].template.grain)
     stacked = replace(model, axes=axes, stacks=stacks)
-    memo: m.Memo = {}  # one family's value is read by each application: rewritten once
-    return stacked.map_exprs(lambda e: _replace_sites(e, families, memo))
+    memo: m.Memo = {}  # one stack's value is read by each application: rewritten once
+    return stacked.map_exprs(lambda e: _replace_sites(e, picks, memo))
 
 
 def _applies(model: m.Model) -> bool:
     return any(isinstance(n, m.Apply) for d in model.all_definitions() for n in m.walk(d.expr))
 
 
-def _replace_sites(e: m.Expr, families: dict[tuple, m.Pick], memo: m.Memo) -> m.Expr:
+def _replace_sites(e: m.Expr, picks: dict[tuple, m.Pick], memo: m.Memo) -> m.Expr:
     def rewrite(node: m.Expr) -> m.Expr | None:
-        key = _family(node)
+        key = _computes(node)
         if key is None:
             return None
-        pick = families.get((key, node.args if isinstance(node, m.Apply) else (node.arg,)))
+        pick = picks.get((key, node.args if isinstance(node, m.Apply) else (node.arg,)))
         if pick is not None:
             return replace(pick, grain=node.grain)
         core = _core(key[2]) if key[0] == "apply" else None
-        pick = families.get((("core", core), node.args)) if core is not None else None
-        if pick is not None:  # the body inlined, its treatment the family's value
+        pick = picks.get((("core", core), node.args)) if core is not None else None
+        if pick is not None:  # the body inlined, its treatment the stack's value
             value = replace(pick, grain=core.grain)  # type: ignore[union-attr]
             inlined = _inline(replace(node, body=_without(key[2], core)))  # type: ignore[arg-type]
             return m.transform(inlined, lambda n: value if isinstance(n, m.Ref) and n.name == _CORE else None)
-        return _replace_sites(_flat(node), families, memo) if isinstance(node, m.Apply) else None
+        return _replace_sites(_flat(node), picks, memo) if isinstance(node, m.Apply) else None
 
     return m.transform(e, rewrite, memo)
 

@@ -6,7 +6,7 @@ part in any statistic."""
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Callable, Sequence
 
 from . import aggregates as agg
 from .scalars import finite
@@ -79,6 +79,18 @@ def distance(xs: Values, target: float) -> list[object]:
     return _each(xs, lambda x: min((x - low) / (target - low), 1.0) * 100)
 
 
+def fracmax(xs: Values, sign: int) -> list[object]:
+    """The percent of the leader, x / max · 100; where lower is better (`xs` signed, −x),
+    min / x · 100 = max(−x) / (−x) · 100. Missing where the divisor is zero."""
+    p = _present(xs)
+    if not p:
+        return [None] * len(xs)
+    top = max(p)
+    if sign == 1:
+        return [None] * len(xs) if top == 0 else _each(xs, lambda x: x / top * 100)
+    return _each(xs, lambda x: top / x * 100 if x != 0 else None)
+
+
 def prank(xs: Values, order: Sequence[object]) -> list[object]:
     """(rank − 1) / (n − 1) · 100, rank ascending with ties sharing the lowest (dplyr's
     percent_rank), n the present values; missing when n = 1."""
@@ -140,3 +152,17 @@ def treat(xs: Values, winmax: int) -> list[object]:
         return math.log(inside) if inside > 0 else None
 
     return [None if x is None else finite(logged(float(x))) for x in xs]  # type: ignore[arg-type]
+
+
+# The functions computed on each partition's values (signed by the direction), by name:
+# (values, their order, the scalar bounds, the direction) → a value per row.
+Across = Callable[[Values, Sequence[object], list[float], int], list[object]]
+NORMALISERS: dict[str, Across] = {
+    "minmax": lambda xs, order, b, sign: minmax(xs, *(b or (0.0, 100.0))),
+    "zscore": lambda xs, order, b, sign: zscore(xs, *(b or (0.0, 1.0))),
+    "distance": lambda xs, order, b, sign: distance(xs, sign * b[0]),
+    "prank": lambda xs, order, b, sign: prank(xs, order),
+    "fracmax": lambda xs, order, b, sign: fracmax(xs, sign),
+    "clip": lambda xs, order, b, sign: clip(xs, b[0], b[1]),
+    "treat": lambda xs, order, b, sign: treat(xs, int(b[0])),
+}

@@ -45,7 +45,7 @@ def load_tables(model: m.Model, files: Mapping[str, Path | str] | None = None) -
             continue
         if info.layout is not None:
             raise DataError(f"table {name}: the reference loader reads one column per variable only, not the "
-                            f"{type(info.layout).__name__.lower()} layout of {Path(path).name}")
+                            f"{info.layout.name} layout of {Path(path).name}")
         out[name] = read_table(info, Path(path))
     return out
 

@@ -4,11 +4,12 @@ kinds whose rows matter (docs/reference.md, "Rows")."""
 from __future__ import annotations
 
 from ..semantics import model as m
+from .across import NORMALISERS
 
 REDUCTIONS = frozenset({"sum", "mean", "min", "max", "product", "geomean", "count", "sd", "median",
                         "skew", "kurt", "quantile"})
 ALONG_TIME = frozenset({"lag", "chain", "cumsum", "cumprod", "fill_forward", "fill_backward", "interpolate"})
-ACROSS = frozenset({"rank", "minmax", "zscore", "goalposts", "distance", "prank", "treat", "clip"})
+ACROSS = frozenset({"rank", "goalposts", *NORMALISERS})
 WINDOWS = ALONG_TIME | ACROSS
 
 

@@ -239,22 +239,7 @@ class Evaluator:
             else:
                 xs = [None if v is None else sign * float(v) for v in xs]  # type: ignore[arg-type]
                 bounds = [self.scalar(a) for a in e.args[1:]]
-                if e.func == "minmax":
-                    lo, hi = bounds or (0.0, 100.0)
-                    result = across.minmax(xs, lo, hi)
-                elif e.func == "zscore":
-                    centre, width = bounds or (0.0, 1.0)
-                    result = across.zscore(xs, centre, width)
-                elif e.func == "distance":
-                    result = across.distance(xs, sign * bounds[0])
-                elif e.func == "prank":
-                    result = across.prank(xs, order)
-                elif e.func == "clip":
-                    result = across.clip(xs, bounds[0], bounds[1])
-                elif e.func == "treat":
-                    result = across.treat(xs, int(bounds[0]))
-                else:
-                    raise TypeError(f"unknown built-in {e.func}")
+                result = across.NORMALISERS[e.func](xs, order, bounds, sign)
             for k, v in zip(rows, result):
                 out[k] = v
         return out

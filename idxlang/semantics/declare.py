@@ -9,7 +9,8 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import ast
+from .. import ast, layouts
+from ..layouts import Layout
 from . import model as m
 from .calendar import Calendar
 from ..diagnostics import Diagnostic, IdxError, did_you_mean
@@ -193,45 +194,13 @@ def _calendars(d: Declarations, statements: list[ast.Table]) -> dict[str, Calend
     return {axis: calendar for axis, (calendar, _) in found.items()}
 
 
-def _layout(d: Declarations, st: ast.Table, keys: list[str], attrs: list[str]) -> m.Long | m.Wide | m.Sheets | None:
-    """The file's layout as declared, checked against the table's axes."""
-    lay = st.layout
-    if lay is None:
+def _layout(d: Declarations, st: ast.Table, keys: list[str], attrs: list[str]) -> Layout | None:
+    """The file's layout as declared, checked against the table's axes (idxlang/layouts/)."""
+    if st.layout is None:
         return None
-    if lay.kind == "long":
-        assert lay.variable is not None and lay.value is not None
-        if lay.variable.id == lay.value.id or {lay.variable.id, lay.value.id} & {*keys, *attrs}:
-            raise d.error("long(variable, value): two columns of the file, apart from the keys and attributes", lay.span)
-        return m.Long(lay.variable.id, lay.value.id)
-    if lay.kind == "sdmx":
-        assert lay.variable is not None
-        if st.time is None or lay.variable.id in {*keys, *attrs}:
-            raise d.error("sdmx(dimension): the table has a time axis (TIME_PERIOD) and the dimension holding its "
-                          "variables is none of its keys and attributes", lay.span)
-        return m.Sdmx(lay.variable.id, m.Sdmx.VALUE)
-    assert lay.pattern is not None and lay.periods is not None
-    what = "columns" if lay.kind == "wide" else "sheets"
-    if st.time is None or st.entity is None:
-        raise d.error(f"{lay.kind}(...) lays out periods as {what}: the table needs an entity and a time axis", lay.span)
-    if st.calendar and st.calendar.id != Calendar.YEAR.value:
-        raise d.error(f"{lay.kind}(...) lays out years as {what}; quarters and months come long or one column per "
-                      "variable", lay.span)
-    first, last = lay.periods
-    if not (isinstance(first, int) and isinstance(last, int) and first <= last and last - first < 10000):
-        raise d.error(f"{lay.kind}(pattern, first..last): whole periods, first no later than last", lay.span)
-    periods = tuple(range(first, last + 1))
-    if "{period}" not in lay.pattern.value:
-        raise d.error(f'{lay.kind}("..."): the pattern names {{period}}, as '
-                      + ('"{variable}_{period}"' if lay.kind == "wide" else '"{period}"'), lay.pattern.span)
-    if lay.kind == "sheets":
-        if st.part is not None:
-            raise d.error("sheets(...) names the sheets; drop the sheet clause", st.part.span)
-        return m.Sheets(lay.pattern.value, periods)
-    if "{variable}" not in lay.pattern.value and len([c for c in st.columns if not c.attribute]) != 1:
-        raise d.error('wide("..."): the column pattern names {variable} and {period}, as "{variable}_{period}"',
-                      lay.pattern.span, 'a file (or sheet) of one variable may name the period alone, "{period}", '
-                      "for a table of that one column")
-    return m.Wide(lay.pattern.value, periods)
+    yearly = st.calendar is None or st.calendar.id == Calendar.YEAR.value
+    variables = tuple(c.name for c in st.columns if not c.attribute)
+    return layouts.declared(st.layout, layouts.Declared(st, tuple(keys), tuple(attrs), variables, yearly, d.error))
 
 
 def _screen(d: Declarations, st: ast.Screen) -> None:

@@ -10,13 +10,13 @@ once, over a long form (`Stack` and `Pick`). `plan.py` reads only core nodes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Callable, Iterator, Mapping, TypeVar, Union, dataclass_transform
 
 from ..ast import Band, Span
 from .calendar import Calendar
+from ..layouts import Layout
 from ..names import fresh
 
 
@@ -262,7 +262,7 @@ class Classify:
 @node
 class Treat:
     """COINr's outlier treatment of `arg` across `axis`, within each cell of the other
-    axes: planned as one family of steps (builtins/outliers.py), never unrolled."""
+    axes: planned as one chain of steps (builtins/outliers.py), never unrolled."""
 
     arg: Expr
     grain: Grain
@@ -447,66 +447,6 @@ def never_missing(e: Expr, resolve: Callable[[str], Expr | None]) -> bool:
 
 
 @dataclass(frozen=True)
-class Long:
-    """The file holds one row per entity, period and variable: the variable's name in
-    column `variable`, its value in `value`. The table's columns are variables."""
-
-    variable: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Sdmx(Long):
-    """SDMX-CSV, the exchange format of Eurostat, the OECD, the IMF and the ECB: a row
-    per observation, a column per dimension (DATAFLOW, FREQ, GEO, ..., TIME_PERIOD),
-    its number in OBS_VALUE and its flag in OBS_FLAG. Read as long(dimension, OBS_VALUE),
-    the dimension named holding the variables; the table's entity is the dimension of
-    its name and its time axis TIME_PERIOD, each matched whatever its case (data/register.py)."""
-
-    TIME = "TIME_PERIOD"
-    VALUE = "OBS_VALUE"
-    FLAG = "OBS_FLAG"
-
-
-@dataclass(frozen=True)
-class Wide:
-    """The file holds one row per entity and a column per variable and period, named by
-    `pattern` ("{variable}_{period}": `le_1990`); the periods are stated, so that every
-    column read is named in the SQL."""
-
-    pattern: str
-    periods: tuple[int, ...]
-
-    def column(self, variable: str, period: int) -> str:
-        return self.pattern.replace("{variable}", variable).replace("{period}", str(period))
-
-    def cells(self, variables: tuple[str, ...]) -> tuple[tuple[str, str, int], ...]:
-        """Each column the spec reads, with its variable and period."""
-        return tuple((self.column(v, p), v, p) for v in variables for p in self.periods)
-
-    def parse(self, column: str, variables: tuple[str, ...]) -> tuple[str, int] | None:
-        """The variable and period a column of the file names, by the pattern (the one
-        variable of `variables` where the pattern names the period alone)."""
-        parts = re.escape(self.pattern).replace(r"\{variable\}", "(?P<v>.+?)").replace(r"\{period\}", r"(?P<p>\d+)")
-        found = re.fullmatch(parts, column)
-        if not found:
-            return None
-        return (found["v"] if "{variable}" in self.pattern else variables[0], int(found["p"]))
-
-
-@dataclass(frozen=True)
-class Sheets:
-    """The workbook holds a sheet per period, named by `pattern` ("{period}": `2021`),
-    each laid out one column per variable; stacked with the period as the time axis."""
-
-    pattern: str
-    periods: tuple[int, ...]
-
-    def sheet(self, period: int) -> str:
-        return self.pattern.replace("{period}", str(period))
-
-
-@dataclass(frozen=True)
 class TableInfo:
     name: str
     entity: str | None
@@ -517,7 +457,7 @@ class TableInfo:
     span: Span | None = _span()
     docs: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)  # column -> doc string
     extra_keys: tuple[str, ...] = ()  # keys every row carries besides the axes (a draw)
-    layout: Long | Wide | Sheets | None = None  # None: one column per variable
+    layout: Layout | None = None  # None: one column per variable (idxlang/layouts/)
     encoding: str | None = None  # the file's text encoding, when the spec states it
     missing: tuple[str, ...] = ()  # the file's marks of a missing value, as the spec states them
     flags: tuple[str, ...] = ()  # the flags a cell may carry after its number (Eurostat's `12.3 p`, `: c`)
@@ -530,26 +470,31 @@ class TableInfo:
     @property
     def raw_columns(self) -> tuple[str, ...]:
         """The file's columns the spec reads, as laid out in the file."""
-        keys = tuple(k for k in self.keys if not (isinstance(self.layout, Wide) and k == self.time))
-        named = (self.layout.variable,) if isinstance(self.layout, Long) else ()
-        return tuple(dict.fromkeys((*keys, *self.attributes, *named, *self.raw_values)))
+        return tuple(dict.fromkeys((*self.file_keys, *self.attributes, *self.named, *self.raw_values)))
+
+    @property
+    def file_keys(self) -> tuple[str, ...]:
+        """The table's keys that its file holds as columns."""
+        return self.keys if self.layout is None else self.layout.keys(self)
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """The file's columns naming which variable a row holds (a long file's)."""
+        return () if self.layout is None else self.layout.named()
 
     @property
     def repeated(self) -> str | None:
-        """A file laid out long: the column its pivot adds, true for a key where one of the
-        spec's variables has two rows (data/checks.py reports them), named apart from the table's."""
-        if not isinstance(self.layout, Long):
+        """A pivoted file (long): the column its pivot adds, true for a key where one of
+        the spec's variables has two rows (data/checks.py reports them), named apart from
+        the table's."""
+        if self.layout is None or not self.layout.pivoted:
             return None
         return fresh("repeated", {*self.raw_columns, *self.columns, *self.attributes, *self.neighbours, *self.keys})
 
     @property
     def raw_values(self) -> tuple[str, ...]:
         """The file's columns holding numbers, as laid out in the file."""
-        if isinstance(self.layout, Long):
-            return (self.layout.value,)
-        if isinstance(self.layout, Wide):
-            return tuple(self.layout.column(c, p) for c in self.columns for p in self.layout.periods)
-        return self.columns
+        return self.columns if self.layout is None else self.layout.values(self)
 
     @property
     def keys(self) -> tuple[str, ...]:
