@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import ChainMap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import ast
 from .ast import MARK
@@ -85,9 +85,9 @@ class Checker:
         self.locals: set[str] = set()  # the names outputs' own columns took: one namespace with the lets
         self.resolved: dict[str, m.Definition] = {}
         self.resolving: list[tuple[str, ast.Span]] = []
-        self.dispatch: dict[type, Callable[[ast.Expr, _Scope], m.Expr]] = {
-            ast.Number: lambda e, s: m.Const(e.value, span=e.span),  # type: ignore[union-attr]
-            ast.String: lambda e, s: m.Const(e.value, span=e.span),  # type: ignore[union-attr]
+        self.dispatch: dict[type, Callable[[Any, _Scope], m.Expr]] = {
+            ast.Number: lambda e, s: m.Const(e.value, span=e.span),
+            ast.String: lambda e, s: m.Const(e.value, span=e.span),
             ast.Name: self.name, ast.Unary: self.unary, ast.Binary: self.binary, ast.If: self.if_,
             ast.At: self.at, ast.Call: self.call}
 
@@ -250,7 +250,8 @@ class Checker:
         """`x at first` (`at last`): x in the earliest (latest) period in which it is
         present, for each row of the coarser grain (an entity's first observation):
         the period found as a reduction of the periods where x is present, then x there."""
-        span, grain, first = e.span, arg.grain.without(time), e.period.id == "first"  # type: ignore[union-attr]
+        assert isinstance(e.period, ast.Name)  # `at first` / `at last` (see `at`)
+        span, grain, first = e.span, arg.grain.without(time), e.period.id == "first"
         t = m.Ref(time, m.Grain((time,)), m.RefKind.KEY, span)  # a key has its own axis as grain
         when = m.Op("if", (m.Op("known", (arg,), arg.grain, span), t, m.Const(None)), arg.grain, span)
         value = ast.unparse(e.value, names=scope.texts)
@@ -327,7 +328,11 @@ class Checker:
         value = self.expr(item.value, scope)
         if item.alias is None and not isinstance(item.value, ast.Name):
             raise self.decl.error("name this column: add 'as <name>'", item.span)
-        alias = item.alias.id if item.alias else item.value.id  # type: ignore[union-attr]
+        if item.alias:
+            alias = item.alias.id
+        else:
+            assert isinstance(item.value, ast.Name)  # else raised just above
+            alias = item.value.id
         if any(c.alias == alias for c in columns) or alias in dims:
             raise self.decl.error(f"output {name} has two columns named '{alias}'", item.span)
         if not m.covers(axes, grain, value.grain):
@@ -348,7 +353,7 @@ class Checker:
         table (whose steps share the one namespace of CTEs) or another output's column
         has it already: two outputs' `c1` are two columns, also where they share rows."""
         d = self.decl
-        taken = ChainMap(d.lets, d.columns, d.tables, dict.fromkeys(self.locals))
+        taken: ChainMap[str, Any] = ChainMap(d.lets, d.columns, d.tables, dict.fromkeys(self.locals))
         name = fresh(alias if alias not in taken else f"{output}_{alias}", taken)
         self.locals.add(name)
         return name
@@ -358,6 +363,7 @@ class Checker:
         """Every let and output checked, each on its own: all independent errors are
         reported together (in the order of the spec), none that follows from another."""
         d = self.decl
+        st: ast.Statement
         for name, st in d.lets.items():
             try:
                 self.let(name, st.name_span)
@@ -444,7 +450,10 @@ def _reduces_nothing(body: m.Expr, args: tuple[m.Expr, ...], let: Callable[[str]
                 continue
             used = [p.index for p in m.walk(reduced) if isinstance(p, m.Placeholder)]
             if used:
-                return used[0], (n.label or n.func) if isinstance(n, m.Call) else n.label
+                if isinstance(n, m.Call):
+                    return used[0], n.label or n.func
+                assert isinstance(n, m.At)  # what `_reduced` reads into: a call or an `at`
+                return used[0], n.label
         return None
 
     return search(body, args)

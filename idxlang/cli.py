@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
 import shtab
 
@@ -20,6 +20,12 @@ from . import __version__
 from .diagnostics import Diagnostic, IdxError
 
 from .data.targets import FORMATS, sheet_names, targets
+
+if TYPE_CHECKING:  # imported where used, so that `idxc sql` stays quick
+    import pyarrow as pa
+
+    from .api import Spec
+    from .engines import EngineOptions
 
 
 def _params(items: list[str]) -> dict[str, str]:
@@ -43,10 +49,10 @@ def _layouts(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace) -> Spec:
     from .api import load
 
-    spec = load(args.spec, _params(args.param), _layouts(args.layout))  # type: ignore[arg-type]
+    spec = load(args.spec, _params(args.param), _layouts(args.layout))
     for w in spec.warnings:
         print(w, file=sys.stderr)
     return spec
@@ -217,7 +223,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     values = _params(args.param)
     old = loads(text, values, path=at)
     new = _load(argparse.Namespace(spec=args.new, param=args.param, layout=[]))
-    found = diff.changes(old.module, new.module)  # type: ignore[arg-type]
+    assert old.module is not None and new.module is not None  # load and loads keep the module
+    found = diff.changes(old.module, new.module)
     sql = diff.sql_diff(old, new, args.old, args.new)
     effects = None if args.no_run else diff.results(old, new, args.old_data or args.data or None, args.data or None)
     reach = {**diff.reached(old), **diff.reached(new)}
@@ -269,7 +276,7 @@ def _settings(args: argparse.Namespace) -> dict[str, str | int]:
     return {k: v for k, v in given.items() if v is not None}
 
 
-def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _engine(args: argparse.Namespace) -> EngineOptions:
     """The engine and how to reach it; options of another engine are refused, not ignored."""
     from .engines import EngineOptions, check_engine
 
@@ -304,9 +311,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name in names:
         if name in result.written:
             if not args.quiet:
-                path, fmt = targets[name]  # type: ignore[index]
+                assert targets is not None  # only an output given a target is written
+                path, fmt = targets[name]
                 where = {"xlsx": f", sheet {sheet_names(names)[name]}", "duckdb": f", table {name}"}.get(fmt, "")
-                print(f"wrote {path}{where if sum(p == path for p, _ in targets.values()) > 1 else ''} "  # type: ignore[union-attr]
+                print(f"wrote {path}{where if sum(p == path for p, _ in targets.values()) > 1 else ''} "
                       f"({result.rows[name]} rows)", file=sys.stderr)
         else:
             _print_table(name, result.tables[name], len(names) > 1)
@@ -327,7 +335,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_table(name: str, table, titled: bool) -> None:  # type: ignore[no-untyped-def]
+def _print_table(name: str, table: pa.Table, titled: bool) -> None:
     """Aligned plain-text table: numbers right-aligned, missing shown as blank."""
     if titled:
         print(f"== {name} ({table.num_rows} rows)")
@@ -367,7 +375,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("spec", help="the .idx spec file").complete = shtab.FILE  # type: ignore[attr-defined]
+        # shtab reads the completion from an attribute it has the caller set on the action
+        cast(Any, p.add_argument("spec", help="the .idx spec file")).complete = shtab.FILE
         p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="override a param")
         p.add_argument("--layout", action="append", default=[], metavar="TABLE=LAYOUT",
                        help='how a table\'s file is laid out, as the spec writes it after from: '

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from sqlglot import exp
 
@@ -98,7 +99,10 @@ def load_module(path: str | Path | None = None, text: str | None = None) -> Modu
     """The syntax tree, its frameworks expanded into their lets (semantics/frameworks.py)."""
     from .semantics.frameworks import expand
 
-    return expand(parse(text, str(path or "<spec>")) if text is not None else parse_file(path))  # type: ignore[arg-type]
+    if text is not None:
+        return expand(parse(text, str(path or "<spec>")))
+    assert path is not None  # a spec's path, when not its text
+    return expand(parse_file(path))
 
 
 def core(model: m.Model, drawn: tuple[str, ...] = ()) -> m.Model:
@@ -133,7 +137,7 @@ def compile_model(model: m.Model, outputs: list[str] | None = None, share: bool 
     return Compiled(model, planned_model, p, tuple(statements), dialect, screen_reports(model, p, dialect))
 
 
-def compile_file(path: str | Path, params: dict[str, float | int] | None = None, **kw) -> Compiled:  # type: ignore[no-untyped-def]
+def compile_file(path: str | Path, params: dict[str, float | int] | None = None, **kw: Any) -> Compiled:
     return compile_model(check(load_module(path), params), **kw)
 
 
@@ -247,7 +251,9 @@ def stage(name: str, query: exp.Select, dialect: Dialect) -> list[exp.Expr]:
 
 def standalone(model: m.Model, output: str, drawn: tuple[str, ...] = (), dialect: Dialect = DUCKDB) -> exp.Select:
     """One output as one self-contained statement: everything it needs as CTEs."""
-    return compile_model(model, [output], False, drawn, dialect).statements[0].tree  # type: ignore[return-value]
+    tree = compile_model(model, [output], False, drawn, dialect).statements[0].tree
+    assert isinstance(tree, exp.Select)  # unshared, the first statement is the output's query
+    return tree
 
 
 __all__ = ["Compiled", "Statement", "Kind", "compile_model", "compile_file", "core", "plan", "script",

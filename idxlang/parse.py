@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, cast
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -164,45 +164,48 @@ class _ToAst(Transformer):
     """Grammar rules → ast dataclasses, one method per rule, called by the parser as it
     reduces (no parse tree is built: half the parsing time went to building it)."""
 
-    def start(self, items):
+    def start(self, items: list[Any]) -> list[ast.Statement]:
         return list(items)
 
     # statements
-    def index_decl(self, items):
+    def index_decl(self, items: list[Any]) -> ast.Index:
         name, title = _kept(items)
         return ast.Index(_name(name), _string(title) if title else None, _cover(items))
 
-    def entity_axes(self, items):
+    def entity_axes(self, items: list[Any]) -> tuple[ast.Name, ast.Name | None, ast.Name | None]:
         entity, time, calendar = items
         return (_ident(entity), _ident(time) if time else None, _ident(calendar) if calendar else None)
 
-    def time_axes(self, items):
+    def time_axes(self, items: list[Any]) -> tuple[None, ast.Name, ast.Name | None]:
         time, calendar = items
         return (None, _ident(time), _ident(calendar) if calendar else None)
 
-    def source(self, items):
+    def source(self, items: list[Any]) -> tuple[ast.String | None, ast.Layout | None, ast.String | None,
+                                                 tuple[ast.String, ...], ast.Part | None, tuple[ast.String, ...],
+                                                 ast.Number | None]:
         path, layout, encoding, markers, flags, part, header = _kept(items)
         text = lambda tok: ast.String(_string(tok), _tspan(tok)) if tok else None  # noqa: E731
         return text(path), layout, text(encoding), markers or (), part, flags or (), header
 
-    def missing_markers(self, items):
+    def missing_markers(self, items: list[Any]) -> tuple[ast.String, ...]:
         return tuple(ast.String(_string(tok), _tspan(tok)) for tok in _kept(items))
 
     flag_marks = missing_markers
 
-    def header_row(self, items):
+    def header_row(self, items: list[Any]) -> ast.Number:
         (row,) = _kept(items)
         return ast.Number(_number(row), _tspan(row))
 
-    def part(self, items):
+    def part(self, items: list[Any]) -> ast.Part:
         kind, name = items
         return ast.Part(str(kind), ast.String(_string(name), _tspan(name)), _cover(items))
 
-    def layout(self, items):
+    def layout(self, items: list[Any]) -> ast.Layout:
         """A layout by its name and its arguments' kinds (idxlang/layouts/); what they mean
         is checked with the table (semantics/declare.py)."""
         name, *args = (_ident(i) if isinstance(i, Token) and i.type == "NAME" else
                        ast.String(_string(i), _tspan(i)) if isinstance(i, Token) else i for i in _kept(items))
+        assert isinstance(name, ast.Name)  # the rule starts with a NAME
         kind = LAYOUTS.get(name.id)
         if kind is None:
             raise IdxError(Diagnostic("error", f"syntax error: no layout '{name.id}'", span=name.span,
@@ -212,109 +215,110 @@ class _ToAst(Transformer):
                                       hint=_ARGUMENTS))
         return ast.Layout(name, tuple(args), _cover(items))
 
-    def layout_periods(self, items):
+    def layout_periods(self, items: list[Any]) -> ast.Range:
         first, last = _kept(items)
         return ast.Range(ast.Number(_number(first), _tspan(first)), ast.Number(_number(last), _tspan(last)), _cover(items))
 
-    def column(self, items):
+    def column(self, items: list[Any]) -> _Placed:
         name, attr, doc = items
         return _Placed(ast.Column(_name(name), attr is not None, _string(doc) if doc else None, _tspan(name)), _cover(items))
 
-    def column_line(self, items):
+    def column_line(self, items: list[Any]) -> list[_Placed]:
         return [c for c in items if isinstance(c, _Placed)]
 
-    def framework_columns(self, items):
+    def framework_columns(self, items: list[Any]) -> list[_Placed]:
         name = _kept(items)[-1]
         return [_Placed(ast.FrameworkColumns(_ident(name), _tspan(name)), _cover(items))]
 
-    def framework_rule(self, items):
+    def framework_rule(self, items: list[Any]) -> ast.Rule:
         name, value = _kept(items)
         return ast.Rule(_ident(name), value, _cover(items))
 
-    def framework_decl(self, items):
+    def framework_decl(self, items: list[Any]) -> ast.Framework:
         name, path, title, *rules = _kept(items)
         return ast.Framework(_name(name), ast.String(_string(path), _tspan(path)), _string(title) if title else None,
                              tuple(rules), _cover(items))
 
-    def table_decl(self, items):
+    def table_decl(self, items: list[Any]) -> ast.Table:
         name, title, axes, source, *lines = _kept(items)
         columns = tuple(c.node for line in lines for c in line)
         path, layout, encoding, markers, part, flags, header = source or (None, None, None, (), None, (), None)
         return ast.Table(_name(name), _string(title) if title else None, axes[0], axes[1], path, columns, _cover(items),
                          layout, encoding, part, axes[2], markers, flags, header)
 
-    def signed_number(self, items):
+    def signed_number(self, items: list[Any]) -> ast.Number:
         sign, num = items
         value = _number(num)
         return ast.Number(-value if sign else value, _cover(items))
 
-    def param_decl(self, items):
+    def param_decl(self, items: list[Any]) -> ast.Param:
         name, value, doc = _kept(items)
         return ast.Param(_name(name), value.value, _string(doc) if doc else None, _cover(items))
 
-    def screen_decl(self, items):
+    def screen_decl(self, items: list[Any]) -> ast.Screen:
         table, threshold, *columns = _kept(items)
         names = tuple(_ident(c) for c in columns if c is not None)
         return ast.Screen(_ident(table), ast.Number(_number(threshold), _tspan(threshold)), names, _cover(items))
 
-    def def_decl(self, items):
+    def def_decl(self, items: list[Any]) -> ast.Def:
         name, *params, body = _kept(items)
         return ast.Def(_name(name), tuple(_ident(p) for p in params), body, _cover(items))
 
-    def let_decl(self, items):
+    def let_decl(self, items: list[Any]) -> ast.Let:
         name, value, doc = _kept(items)
         return ast.Let(_name(name), value, _string(doc) if doc else None, _cover(items), _tspan(name))
 
-    def bound(self, items):
+    def bound(self, items: list[Any]) -> float:
         sign, value = items
         magnitude = float("inf") if value.type == "INF" else float(_number(value))
         return -magnitude if sign else magnitude
 
-    def band(self, items):
+    def band(self, items: list[Any]) -> ast.Band:
         code, opener, low, high, closer, label = items
         low = float("-inf") if low == float("inf") else low  # `(inf, 0]` reads as from minus infinity
         return ast.Band(_string(code), low, high, opener == "[", closer == "]", _string(label) if label else None, _cover(items))
 
-    def scale_decl(self, items):
+    def scale_decl(self, items: list[Any]) -> ast.Scale:
         name, title, *bands = _kept(items)
         return ast.Scale(_name(name), _string(title) if title else None, tuple(bands), _cover(items))
 
-    def output_item(self, items):
+    def output_item(self, items: list[Any]) -> ast.OutputItem:
         value, alias = items
         return ast.OutputItem(value, _ident(alias) if alias else None, _cover(items))
 
-    def output_decl(self, items):
+    def output_decl(self, items: list[Any]) -> ast.Output:
         name, *rest = _kept(items)
         keys = tuple(_ident(k) for k in rest if isinstance(k, Token))
         outs = tuple(i for i in rest if isinstance(i, ast.OutputItem))
         return ast.Output(_name(name) if name else None, keys, outs, _cover(items))
 
     # expressions
-    def number(self, items):
+    def number(self, items: list[Any]) -> ast.Number:
         return ast.Number(_number(items[0]), _tspan(items[0]))
 
-    def string(self, items):
+    def string(self, items: list[Any]) -> ast.String:
         return ast.String(_string(items[0]), _tspan(items[0]))
 
-    def name(self, items):
+    def name(self, items: list[Any]) -> ast.Name:
         return ast.Name(_name(items[0]), _tspan(items[0]))
 
-    def neg(self, items):
+    def neg(self, items: list[Any]) -> ast.Unary:
         return ast.Unary("-", items[1], _cover(items))
 
-    def not_op(self, items):
+    def not_op(self, items: list[Any]) -> ast.Unary:
         return ast.Unary("not", _kept(items)[0], _cover(items))
 
-    def is_missing(self, items):
+    def is_missing(self, items: list[Any]) -> ast.Unary:
         return ast.Unary("is missing", _kept(items)[0], _cover(items))
 
-    def is_not_missing(self, items):
+    def is_not_missing(self, items: list[Any]) -> ast.Unary:
         return ast.Unary("is not missing", _kept(items)[0], _cover(items))
 
-    def if_expr(self, items):
-        return ast.If(*_kept(items), span=_cover(items))
+    def if_expr(self, items: list[Any]) -> ast.If:
+        cond, then, orelse = _kept(items)
+        return ast.If(cond, then, orelse, span=_cover(items))
 
-    def _chain(self, items, ops=None):  # left-associative operator chains
+    def _chain(self, items: list[Any], ops: str | None = None) -> ast.Expr:  # left-associative operator chains
         left = items[0]
         rest = items[1:]
         if ops is not None:
@@ -325,72 +329,72 @@ class _ToAst(Transformer):
             left = ast.Binary(str(op), left, right, ast.Span(left.span.line, left.span.column, right.span.end_line, right.span.end_column))
         return left
 
-    def coalesce(self, items):
+    def coalesce(self, items: list[Any]) -> ast.Expr:
         return self._chain(items, "??")
 
-    def or_expr(self, items):
+    def or_expr(self, items: list[Any]) -> ast.Expr:
         return self._chain(items, "or")
 
-    def and_expr(self, items):
+    def and_expr(self, items: list[Any]) -> ast.Expr:
         return self._chain(items, "and")
 
-    def comparison(self, items):
+    def comparison(self, items: list[Any]) -> ast.Expr:
         return self._chain(items)
 
     sum = comparison
     term = comparison
 
-    def power(self, items):
+    def power(self, items: list[Any]) -> ast.Binary:
         return ast.Binary("^", items[0], items[1], _cover(items))
 
-    def at(self, items):
+    def at(self, items: list[Any]) -> ast.At:
         return ast.At(items[0], items[1], _cover(items))
 
-    def period(self, items):
+    def period(self, items: list[Any]) -> ast.Period:
         (value,) = items
         if isinstance(value, Token):
             return ast.Label(str(value), _tspan(value)) if value.type == "PERIOD" else _ident(value)
         return value
 
-    def arg(self, items):
+    def arg(self, items: list[Any]) -> ast.Arg:
         return ast.Arg(items[0], items[1], _cover(items))
 
-    def over(self, items):
+    def over(self, items: list[Any]) -> tuple[str, ast.Name | tuple[ast.Name, tuple[ast.Name, ...]]]:
         names = [_ident(t) for t in items[1:] if isinstance(t, Token) and t.type == "NAME"]
         return ("over", names[0]) if len(names) == 1 else ("over", (names[0], tuple(names[1:])))
 
-    def by(self, items):
+    def by(self, items: list[Any]) -> tuple[str, ast.Name]:
         return ("by", _ident(items[-1]))
 
-    def within(self, items):
+    def within(self, items: list[Any]) -> tuple[str, ast.Range]:
         low, high = _kept(items)
         return ("within", ast.Range(low, high, _cover(items)))
 
-    def direction(self, items):
+    def direction(self, items: list[Any]) -> tuple[str, str]:
         return ("direction", str(items[0]))
 
-    def polarity(self, items):
+    def polarity(self, items: list[Any]) -> tuple[str, ast.Number]:
         return ("polarity", ast.Number(items[-1].value, _cover(items)))
 
-    def power_clause(self, items):  # genmean(a, b power 2); `power` is the ^ operator
+    def power_clause(self, items: list[Any]) -> tuple[str, ast.Number]:  # genmean(a, b power 2); `power` is the ^ operator
         return ("power", ast.Number(items[-1].value, _cover(items)))
 
-    def where(self, items):
+    def where(self, items: list[Any]) -> tuple[str, ast.Expr]:
         return ("where", items[-1])
 
-    def unclipped(self, items):
+    def unclipped(self, items: list[Any]) -> tuple[str, bool]:
         return ("unclipped", True)
 
-    def present(self, items):
+    def present(self, items: list[Any]) -> tuple[str, ast.Number]:
         return ("present", ast.Number(items[-1].value, _cover(items)))
 
-    def ties(self, items):
+    def ties(self, items: list[Any]) -> tuple[str, ast.Name]:
         return ("ties", _ident(items[-1]))
 
-    def call(self, items):
+    def call(self, items: list[Any]) -> ast.Call:
         func, *rest = _kept(items)
         args = tuple(a for a in rest if isinstance(a, ast.Arg))
-        clauses: dict = {}
+        clauses: dict[str, Any] = {}
         for item in rest:
             if isinstance(item, tuple):
                 key, value = item
@@ -446,7 +450,8 @@ def _syntax_error(err: UnexpectedInput, path: str, text: str) -> IdxError:
     line, column = getattr(err, "line", 0) or 0, getattr(err, "column", 0) or 0
     hint: str | None
     if isinstance(err, UnexpectedCharacters):
-        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        pos = cast(int, err.pos_in_stream)  # lark declares it None on the base class; the lexer sets it
+        char = text[pos] if pos < len(text) else ""
         message = f"unexpected character {char!r}"
         hint = None
     elif isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
@@ -546,7 +551,8 @@ def parse(text: str, path: str = "<spec>") -> ast.Module:
     """Parse spec text; raise IdxError naming file:line:col on a syntax error."""
     text = text.removeprefix("\ufeff")  # a byte-order mark an editor wrote
     try:
-        statements = parser().parse(text + ("\n" if not text.endswith("\n") else ""))
+        # the transformer (`_ToAst.start`) makes the parse's result the list of statements
+        statements = cast(list[ast.Statement], parser().parse(text + ("\n" if not text.endswith("\n") else "")))
     except UnexpectedInput as err:
         raise _syntax_error(err, path, text) from None
     except IdxError as err:  # raised by a rule's method, which knows neither file nor text

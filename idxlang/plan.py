@@ -24,7 +24,7 @@ from .ast import MARK, fill
 from .builtins import outliers
 from .semantics.calendar import Calendar
 from .diagnostics import Diagnostic, IdxError
-from .planning.pipes import Group, Draft, Needs, Pipe
+from .planning.pipes import Group, Draft, Layer, Needs, Pipe
 from .names import slug
 from .planning.row_origins import Rows, closure, group_sites, rows
 from .planning.stack import only_picked
@@ -263,7 +263,10 @@ class Planner:
         for node, arg in dict.fromkeys(needs.tallies):  # a reduction used twice is counted once
             used = {r.name for r in m.refs(arg)}
             joins = tuple(j for j in needs.joins.values() if used & set(j.columns))
-            source = rows or self.draft.steps[step].source  # type: ignore[attr-defined]
+            built = self.draft.steps[step]
+            assert isinstance(built, (Layer, Group))  # the column's step, still being filled
+            source = rows or built.source
+            assert source is not None  # a reduction's rows: its layer reads a step
             tally = s.Tally(node.label, line, source, joins, arg, (node.axis, *node.within) if node.within else None,
                             m.never_missing(arg, self.resolve), slot_axis=_slot(self.model, arg.grain),
                             reduce=replace(node, arg=arg))
@@ -289,6 +292,10 @@ class Planner:
         if isinstance(e, m.Stack):
             needs.columns.add(e.column)
             return m.Ref(e.column, e.grain, m.RefKind.COLUMN)
+        if isinstance(e, m.Op) and e.op == m.ON_ROWS:  # a normaliser: on its grain's rows, joined to finer ones,
+            inner = e.args[0]  # unless missing where its grain has no row: then the same written out here
+            mine = e.grain == pipe.grain or vanishes(inner, e.grain, ctx.definition(self.model))
+            return rec(inner) if mine else rec(self.lift(ctx, e, owner, line))
         if isinstance(e, (m.Op, m.Classify)):
             return m.transform(e, lambda x: None if x is e else rec(x))
         if isinstance(e, m.Pick) and e.grain != pipe.grain:  # a coarser stack's value: picked on its own rows
@@ -306,6 +313,7 @@ class Planner:
             return rec(self.lift(ctx, e, owner, line))
         if not top and _earlier_period(e, pipe):  # all of them in the first layer: one window pass, one sort
             return rec(self.lift(ctx, e, owner, line, pipe))
+        assert isinstance(e, (m.At, m.Reduce, m.Window))  # what is left of a core model's nodes
         arg = self.plain(ctx, e.arg, pipe, needs, owner, line)
         if isinstance(e, m.Reduce) and e.report:
             needs.tallies.append((e, arg))
@@ -369,7 +377,9 @@ class Planner:
             step = self.memo.get(key)
             if step is None:
                 step = self.memo[key] = self.aside(ctx, home, x, d)
-            name = self.draft.steps[step].columns[0].name  # type: ignore[attr-defined]
+            group = self.draft.steps[step]
+            assert isinstance(group, Group)  # aside's GROUP BY, its one column x
+            name = group.columns[0].name
             self.foreign[(used_on.key, name)] = (step, x.grain)
             ctx.reached.add((step, name))
             return m.Ref(name, x.grain, m.RefKind.LET)
@@ -443,7 +453,8 @@ class Planner:
             needs.tallies.append((site, arg))
         return arg
 
-    def group(self, ctx: _Output, pipe: Pipe, name: str, e: m.Expr, sites: list, note: str, line: int) -> None:
+    def group(self, ctx: _Output, pipe: Pipe, name: str, e: m.Expr, sites: list[m.Reduce | m.At], note: str,
+              line: int) -> None:
         """A definition computed as one GROUP BY of a finer grain's rows, merged into
         its own grain's rows (or starting them)."""
         fine = self.pipe(ctx, sites[0].arg.grain)
@@ -504,6 +515,8 @@ def vanishes(e: m.Expr, grain: m.Grain, definition: Callable[[str], m.Definition
             return vanishes(d.expr, d.grain, definition)
         return e.grain == grain and e.kind not in (m.RefKind.KEY, m.RefKind.ATTRIBUTE)
     each = lambda a: vanishes(a, grain, definition)  # noqa: E731
+    if isinstance(e, m.Op) and e.op == m.ON_ROWS:  # a normaliser: a value of its grain's rows
+        return e.grain == grain
     if isinstance(e, m.Op) and e.op in _STRICT:
         return any(map(each, e.args))
     if isinstance(e, m.Op) and e.op == "coalesce":
@@ -632,11 +645,11 @@ def _final(planner: Planner, ctx: _Output) -> s.OutputQuery:
 def _freeze(planner: Planner, queries: dict[str, s.OutputQuery], reached: dict[str, set[tuple[str, str]]]) -> s.Plan:
     """The plan as values; each tally reported under the outputs that reach its column."""
     steps, names = planner.draft.freeze()
-    rename = lambda n: names.get(n, n)  # noqa: E731
+    rename: Callable[[str], str] = lambda n: names.get(n, n)  # noqa: E731
     closure_of = {o: _reach(planner.deps, r) for o, r in reached.items()}
     tallies = tuple(replace(s.redirect(t, rename), outputs=tuple(o for o in queries if (step, column) in closure_of[o]))
                     for t, step, column in planner.tallies)
-    return s.Plan(steps, {o: s.redirect(q, rename) for o, q in queries.items()}, s.merge_tallies(tallies))  # type: ignore[misc]
+    return s.Plan(steps, {o: s.redirect(q, rename) for o, q in queries.items()}, s.merge_tallies(tallies))
 
 
 def _reach(deps: dict[tuple[str, str], set[tuple[str, str]]], start: set[tuple[str, str]]) -> set[tuple[str, str]]:

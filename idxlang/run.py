@@ -130,7 +130,8 @@ def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compile
                tree: exp.Expr, staged: Staged, result: Result) -> None:
     if st.kind is Kind.STAGE and isinstance(place, Keeping):  # Spark: kept as computed rows, not as SQL text
         if isinstance(tree, exp.Create):  # the view; the CACHE after it is what keep does
-            place.keep(st.step, to_sql(tree.expression, compiled.dialect.name, pretty=False))  # type: ignore[arg-type]
+            assert st.step is not None  # a stage's statement names its step
+            place.keep(st.step, to_sql(tree.expression, compiled.dialect.name, pretty=False))
         return
     sql = to_sql(tree, compiled.dialect.name, pretty=False)  # the engine needs no layout
     if st.kind is Kind.STAGE:
@@ -142,9 +143,10 @@ def _statement(place: Session, con: duckdb.DuckDBPyConnection, compiled: Compile
         result.rows[st.output] = staged.write(con, rel, st.output)
         result.written[st.output] = staged.targets[st.output][0]
     else:
+        assert st.output is not None  # an output's statement names its output
         table = place.arrow(sql)
-        result.tables[st.output] = table  # type: ignore[index]
-        result.rows[st.output] = table.num_rows  # type: ignore[index]
+        result.tables[st.output] = table
+        result.rows[st.output] = table.num_rows
 
 
 def _failure(place: Session, compiled: Compiled, st: Statement, tree: exp.Expr, err: BaseException,

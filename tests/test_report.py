@@ -683,3 +683,19 @@ def test_the_report_against_an_earlier_version_shows_what_changed(tmp_path) -> N
     b = {(r["region"], r["year"]): r["score"] for r in idxlang.load(new).table("regions").to_pylist()}
     assert changes[0] == pytest.approx(max(abs(b[k] - a[k]) for k in a), abs=1e-9)
     assert build(idxlang.load(new))["changes"] is None  # no section without --against
+
+
+def test_a_mean_of_the_components_present_is_decomposed_with_one_missing(write) -> None:
+    """`mean(a, b present 1)` with b missing for B: B's score is a alone, drawn as a's one
+    segment (b adds nothing); the chart used to fail on the missing share (found while
+    typing tools/, issue 26). Each bar's segments add up to the entity's score."""
+    write("p.csv", "region,a,b\nA,10,40\nB,20,\nC,5,15\n")
+    spec = write("s.idx", 'table p: region from "p.csv"\n  a, b\n'
+                 "let score = mean(a, b present 1)\n"
+                 "output ranking by region: score, rank(score desc) as place\n")
+    context = build(idxlang.load(spec))
+    chart = next(c for c in context["charts"] if c["id"] == "decomposition")
+    assert chart["data"]["y"] == ["A", "B", "C"] and "<svg" in chart["html"]
+    table = {row[0].text: [c.value for c in row[1:]] for row in context["decomposition"].rows}  # score, a, its share, b, its share
+    assert table["B"] == [20, 20, 20, None, None]
+    assert table["A"] == [25, 10, 5, 40, 20] and table["C"] == [10, 5, 2.5, 15, 7.5]

@@ -10,6 +10,7 @@ classes), `normalise`, `outliers` (treat, clip).
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import Callable, Mapping, Protocol
 
@@ -48,7 +49,7 @@ CLAUSE_WORDS = {"over": "over", "by": "by", "within": "in", "direction": "asc/de
                 "where": "where"}
 
 
-def require(ctx: CheckContext, e: ast.Call, lo: int, hi: int, clauses: set[str] = frozenset(),  # type: ignore[assignment]
+def require(ctx: CheckContext, e: ast.Call, lo: int, hi: int, clauses: Set[str] = frozenset(),
             weights: bool = False) -> None:
     """The call's arity, and no clause or weight the function does not take."""
     for clause, word in CLAUSE_WORDS.items():

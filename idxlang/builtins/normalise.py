@@ -40,6 +40,14 @@ def _check(ctx: CheckContext, e: ast.Call) -> m.Expr:
 
 
 def _lower(call: m.Call, axes: m.Axes) -> m.Expr:
+    """The normaliser's formula, on its grain's rows only (model.ON_ROWS): as every call
+    that works across rows, it is missing on a finer row its grain has no row for, where
+    its argument written out there might still be present (`minmax(x ?? 0 over year)`
+    at firm × year, a year the table of x lacks)."""
+    return m.Op(m.ON_ROWS, (_formula(call, axes),), call.args[0].grain, call.span)
+
+
+def _formula(call: m.Call, axes: m.Axes) -> m.Expr:
     x, extra, c = call.args[0], list(call.args[1:]), call.clauses
     g, span = x.grain, call.span
     op = lambda o, *a: m.Op(o, tuple(a), g, span)  # noqa: E731

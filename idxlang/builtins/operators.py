@@ -6,7 +6,7 @@ one)."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, cast
 
 from sqlglot import exp
 
@@ -21,7 +21,8 @@ _BINARY = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "==": exp.EQ, "!=": exp.NEQ
 
 def _divide(a: list[exp.Expr]) -> exp.Expr:
     den = a[1]
-    if not (constant(den) and float(den.find(exp.Literal).this) != 0):  # type: ignore[union-attr]
+    # a constant is a literal or holds one (sql/trees.py)
+    if not (constant(den) and float(cast(exp.Literal, den.find(exp.Literal)).this) != 0):
         den = exp.Nullif(this=den, expression=lit(0))  # division by zero is missing
     return binary(exp.Div, a[0], den)
 
@@ -132,6 +133,7 @@ OPERATORS: dict[str, Callable[[list[exp.Expr]], exp.Expr]] = {
     "clip": lambda a: exp.Least(this=exp.Greatest(this=a[0], expressions=[a[1]], ignore_nulls=True),
                                 expressions=[a[2]], ignore_nulls=True),
     "exp": lambda a: exp.Exp(this=a[0]),
+    m.ON_ROWS: lambda a: a[0],  # on its own grain's rows, where the planner computes it (plan.rowify)
     "abs": lambda a: exp.Abs(this=a[0]),
     # tests on text: the position of the part in the text (1: at its start), missing with the text
     "startswith": lambda a: exp.EQ(this=exp.StrPosition(this=a[0], substr=a[1]), expression=lit(1)),

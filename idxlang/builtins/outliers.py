@@ -52,7 +52,9 @@ def _check_treat(ctx: CheckContext, e: ast.Call) -> m.Expr:
 
 def _lower_treat(call: m.Call, axes: m.Axes) -> m.Expr:
     assert call.axis is not None
-    winmax = int(call.args[1].value)  # type: ignore[union-attr,arg-type]
+    k = call.args[1]
+    assert isinstance(k, m.Const) and isinstance(k.value, (int, float))  # the Const `_check_treat` made of winmax
+    winmax = int(k.value)
     return m.Treat(call.args[0], call.grain, call.axis, winmax, call.label, call.span)
 
 
@@ -165,11 +167,14 @@ def _lower_clip(call: m.Call, axes: m.Axes) -> m.Expr:
     where = f"by {c.by}" if c.by else f"over {c.over}"
 
     def bound(i: int) -> m.Expr:
-        p = float(call.args[i].value)  # type: ignore[union-attr,arg-type]
+        given = call.args[i]
+        assert isinstance(given, m.Const) and isinstance(given.value, (int, float))  # the Const `_check_clip` made of it
+        p = float(given.value)
         return reduction(axes, "quantile", x, f"quantile({call.texts[0]}, {call.texts[i]} {where})",
                          over=c.over, by=c.by, param=p)
 
-    return m.Op("least", (m.Op("greatest", (x, bound(1)), x.grain, call.span), bound(2)), x.grain, call.span)
+    clipped = m.Op("least", (m.Op("greatest", (x, bound(1)), x.grain, call.span), bound(2)), x.grain, call.span)
+    return m.Op(m.ON_ROWS, (clipped,), x.grain, call.span)  # on its grain's rows, as a normaliser (normalise._lower)
 
 
 BUILTINS = (

@@ -81,7 +81,7 @@ def _folded(values: exp.Expr) -> exp.Expr:
                       merge=exp.Lambda(this=step, expressions=[acc, v]))
 
 
-def _product(x: exp.Expr, over: Over, e: m.Reduce) -> exp.Expr:
+def _product(x: exp.Expr, over: Over, e: m.Reduce | m.Window) -> exp.Expr:
     """EXP(SUM(LN(|x|))) with the sign and zeros handled explicitly: portable SQL has
     no PRODUCT aggregate."""
     nonzero = exp.Abs(this=exp.Nullif(this=x.copy(), expression=lit(0)))
@@ -93,7 +93,7 @@ def _product(x: exp.Expr, over: Over, e: m.Reduce) -> exp.Expr:
     return case((zero, lit(0)), default=binary(exp.Mul, magnitude, sign))
 
 
-def _geomean(x: exp.Expr, over: Over, e: m.Reduce) -> exp.Expr:
+def _geomean(x: exp.Expr, over: Over, e: m.Reduce | m.Window) -> exp.Expr:
     """Defined for positive values only: any other makes it missing."""
     positive = case((exp.GT(this=x.copy(), expression=lit(0)), x.copy()))
     undefined = exp.LTE(this=over(exp.Min(this=x.copy())), expression=lit(0))
@@ -156,21 +156,22 @@ def kurt_of(n: exp.Expr, square: exp.Expr, m2: exp.Expr, m4: exp.Expr) -> exp.Ex
     return case((_spread(n, square, m2, 4), binary(exp.Div, top, binary(exp.Mul, less(2), less(3)))))
 
 
-def _skew(x: exp.Expr, over: Over, e: m.Reduce) -> exp.Expr:
+def _skew(x: exp.Expr, over: Over, e: m.Reduce | m.Window) -> exp.Expr:
     n, square, m2, m3 = moments(power_sums(x, over, 3))
     return skew_of(n, square, m2, m3)
 
 
-def _kurt(x: exp.Expr, over: Over, e: m.Reduce) -> exp.Expr:
+def _kurt(x: exp.Expr, over: Over, e: m.Reduce | m.Window) -> exp.Expr:
     n, square, m2, _, m4 = moments(power_sums(x, over, 4))
     return kurt_of(n, square, m2, m4)
 
 
-def _exact(cls: type) -> Callable[[exp.Expr, Over, m.Reduce], exp.Expr]:
+def _exact(cls: type) -> Callable[[exp.Expr, Over, m.Reduce | m.Window], exp.Expr]:
     return lambda x, over, e: over(cls(this=x))
 
 
-AGGREGATES: dict[str, Callable[[exp.Expr, Over, m.Reduce], exp.Expr]] = {
+# each takes the reduction, or the running window (builtins/time.py: cumsum, cumprod), it computes
+AGGREGATES: dict[str, Callable[[exp.Expr, Over, m.Reduce | m.Window], exp.Expr]] = {
     "sum": lambda x, over, e: over.sum(x), "mean": lambda x, over, e: over.mean(x),
     "min": _exact(exp.Min), "max": _exact(exp.Max),
     # a reduction over no values is missing, a count too (not 0): the same on the groups a
@@ -335,12 +336,13 @@ def _over_several(ctx: CheckContext, e: ast.Call) -> m.Expr:
     which is the same for a sum, a minimum, a maximum, a product and a count (a count's
     counts summed), and for a mean as the sum over the count. `in a..b` stays with the
     time axis. Any other (a median, a deviation) is not a reduction of reductions."""
+    assert e.over is not None  # `over a, b`: the parser gives over_more with over
     if e.func not in (*NESTED, "mean"):
         raise ctx.error(f"{e.func}() over several axes at once is not supported: only sum, mean, min, max, count "
                         "and product are the same reduced one axis after the other", e.over_more[0].span,
-                        f"reduce over one axis: {e.func}(x over {e.over.id})")  # type: ignore[union-attr]
+                        f"reduce over one axis: {e.func}(x over {e.over.id})")
     axes = (e.over, *e.over_more)
-    times = [a for a in axes if ctx.axes.is_time(a.id)]  # type: ignore[union-attr]
+    times = [a for a in axes if ctx.axes.is_time(a.id)]
     if e.func == "mean":
         total, count = _over_several(ctx, replace(e, func="sum")), _over_several(ctx, replace(e, func="count"))
         return m.Op("/", (total, count), total.grain, e.span)
@@ -359,11 +361,12 @@ def _weighted_mean(ctx: CheckContext, e: ast.Call) -> m.Expr:
     0; the two sums' skipped values are counted as any reduction's."""
     require(ctx, e, 1, 1, clauses={"over", "by", "within"}, weights=True)
     arg = e.args[0]
-    x, w = ctx.expr(arg.value), ctx.expr(arg.weight)  # type: ignore[arg-type]
-    grain = ctx.combine([x, w], [arg.value.span, arg.weight.span])  # type: ignore[union-attr]
+    assert arg.weight is not None  # `_check` calls it for a weighted argument only
+    x, w = ctx.expr(arg.value), ctx.expr(arg.weight)
+    grain = ctx.combine([x, w], [arg.value.span, arg.weight.span])
     product = m.Op("*", (x, w), grain, arg.span)
     weight = m.Op("if", (m.Op("known", (product,), grain, arg.span), w, m.Const(None)), grain, arg.span)
-    wx = ast.Binary("*", arg.weight, arg.value, arg.span)  # type: ignore[arg-type]
+    wx = ast.Binary("*", arg.weight, arg.value, arg.span)
     parts = []
     for value, written in ((product, wx), (weight, arg.weight)):
         total = replace(e, func="sum", args=(ast.Arg(written, span=arg.span),))
@@ -412,9 +415,13 @@ def _by(ctx: CheckContext, e: ast.Call, arg: m.Expr, extra: tuple[m.Expr, ...]) 
 def _lower(call: m.Call, axes: m.Axes) -> m.Expr:
     if call.clauses.over is None and call.clauses.by is None:
         return lower_row_wise(call, axes)
-    param = call.args[1].value if len(call.args) > 1 else None  # type: ignore[union-attr]
+    param = None
+    if len(call.args) > 1:  # quantile's probability: the number `_check` made a Const of
+        p = call.args[1]
+        assert isinstance(p, m.Const) and isinstance(p.value, (int, float))
+        param = p.value
     return reduction(axes, call.func, call.args[0], call.label, call.clauses.over, call.clauses.by,
-                     call.clauses.within, param, span=call.span)  # type: ignore[arg-type]
+                     call.clauses.within, param, span=call.span)
 
 
 BUILTINS = tuple(Builtin(f, f"{f}(x over AXIS [in a..b]) | {f}(x by ATTRIBUTE)" if f != "quantile" else

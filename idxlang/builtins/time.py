@@ -56,7 +56,11 @@ def _lower(call: m.Call, axes: m.Axes) -> m.Expr:
     x = call.args[0]
     assert call.axis is not None
     if call.func in ("lag", "chain"):
-        offset = int(call.args[1].value) if len(call.args) > 1 else 1  # type: ignore[union-attr,arg-type]
+        offset = 1
+        if len(call.args) > 1:  # lag(x, k): the Const `_check_lag` made of k
+            k = call.args[1]
+            assert isinstance(k, m.Const) and isinstance(k.value, (int, float))
+            offset = int(k.value)
         lag = m.Window("lag", x, x.grain, call.axis, offset, label=call.label, span=call.span)
         return lag if call.func == "lag" else m.Op("/", (x, lag), x.grain, call.span)
     return m.Window(call.func, x, x.grain, call.axis, label=call.label, span=call.span)
@@ -81,7 +85,7 @@ def _cumulative(ctx: SqlContext, e: m.Window) -> exp.Expr:
     order = [exp.Ordered(this=ctx.key(e.axis))]
     part = ctx.partition(e.grain, e.axis)
     func = "product" if e.kind == "cumprod" else "sum"
-    return AGGREGATES[func](ctx(e.arg), Over(ctx.dialect, ctx.window, part, order, spec), e)  # type: ignore[arg-type]
+    return AGGREGATES[func](ctx(e.arg), Over(ctx.dialect, ctx.window, part, order, spec), e)
 
 
 def _nearest(ctx: SqlContext, e: m.Window, value: exp.Expr, after: bool, inclusive: bool) -> exp.Expr:

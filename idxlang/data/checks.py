@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 from sqlglot import exp
@@ -50,6 +51,12 @@ def _marks_hint(t: m.TableInfo, bad: list[tuple]) -> str:
         return "leave a cell empty for a missing value"
     stated = ", ".join(f'"{mark}"' for mark in (*t.missing, *marks) if mark)
     return f"if {', '.join(repr(mark) for mark in marks)} marks a missing value, say so: from \"{Path(t.source).name}\" missing {stated}"
+
+
+class _FirstRows(Protocol):
+    """The first rows of a table's file where `cond` holds: their numbers, and `cols` (DataChecker.check_table)."""
+
+    def __call__(self, cond: exp.Expr, *cols: exp.Expr) -> exp.Select: ...
 
 
 class DataChecker:
@@ -136,7 +143,7 @@ class DataChecker:
         if keys:
             self.check_keys(t, rel, keys, first_rows)
 
-    def check_infinite(self, t: m.TableInfo, rel: exp.Table, types: dict[str, str], first_rows) -> None:  # type: ignore[no-untyped-def]
+    def check_infinite(self, t: m.TableInfo, rel: exp.Table, types: dict[str, str], first_rows: _FirstRows) -> None:
         """No infinite number (a double, or text that reads as one: 'inf'); one pass over
         the file for every column, the rows only of a column that has one."""
         finite = self.finite_by_statistics(t.name)
@@ -169,7 +176,7 @@ class DataChecker:
                  .having(exp.LogicalAnd(this=ok), copy=False))
         return {str(r[0]) for r in self.q(query)}
 
-    def check_periods(self, t: m.TableInfo, kind: str, first_rows) -> None:  # type: ignore[no-untyped-def]
+    def check_periods(self, t: m.TableInfo, kind: str, first_rows: _FirstRows) -> None:
         """Years are whole numbers; quarters and months are labels (`2024Q1`, `2024-03`)
         or dates, each row's readable by calendar.to_number."""
         assert t.time is not None
@@ -189,7 +196,7 @@ class DataChecker:
             self.fail(t.name, f"time axis '{t.time}' has values that are not {t.calendar.noun}s: {_found(bad, noun=self.noun(t.name))}",
                       f"write each {t.calendar.noun} as {t.calendar.example()} or as a date")
 
-    def check_whole_periods(self, t: m.TableInfo, kind: str, first_rows) -> bool:  # type: ignore[no-untyped-def]
+    def check_whole_periods(self, t: m.TableInfo, kind: str, first_rows: _FirstRows) -> bool:
         """A year axis read as text because some rows are not whole numbers (`20x0`)
         while others are: those rows reported; False when none is whole (the axis is of
         another kind) or all are (the file typed them as text): the caller says so."""
@@ -215,7 +222,7 @@ class DataChecker:
             exp.In(this=col("view_name"), expressions=[lit(name), lit(f"{name} (file)")])), copy=False)
         return any("decimal_separator" in str(r[0]) for r in self.q(query))
 
-    def check_keys(self, t: m.TableInfo, rel: exp.Table, keys: list[str], first_rows) -> None:  # type: ignore[no-untyped-def]
+    def check_keys(self, t: m.TableInfo, rel: exp.Table, keys: list[str], first_rows: _FirstRows) -> None:
         counts = [binary(exp.Sub, exp.Count(this=exp.Star()), exp.Count(this=col(k))) for k in keys]
         for k, n in zip(keys, self.q(select(*counts).from_(rel.copy(), copy=False))[0]):
             nulls = self.q(first_rows(is_null(col(k)))) if n else []

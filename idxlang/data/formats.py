@@ -26,6 +26,7 @@ from ..sql.trees import col, is_null, lit, select, to_sql
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from openpyxl import Workbook
 
 PARQUET = (".parquet", ".pq")
 CSV = (".csv", ".tsv", ".txt", ".gz")
@@ -123,7 +124,7 @@ def sheet(con: duckdb.DuckDBPyConnection, path: Path, name: str | None, view: st
     return exp.Table(this=exp.to_identifier(view, quoted=True))
 
 
-def _header_sheet(book, names: list[str], path: Path, wanted: tuple[str, ...], header: int | None) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+def _header_sheet(book: Workbook, names: list[str], path: Path, wanted: tuple[str, ...], header: int | None) -> tuple[str, int]:
     """The sheet and the row (from 0) of its header: the first sheet holding all the
     wanted columns in one row, else the one holding most; a workbook none of whose
     sheets holds any of them is refused, naming its sheets."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ class Source:
     variables: tuple[str, ...] = ()  # the table's variables the spec reads
 
 
-def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, skip: set[str] = frozenset()) -> list[Source]:  # type: ignore[assignment]
+def resolve_sources(model: m.Model, data: list[str] | dict[str, str] | None, skip: Set[str] = frozenset()) -> list[Source]:
     """Which file feeds which table: --data NAME=FILE, a bare FILE for a one-table
     spec, else the file the table names itself (relative to the spec); none for the
     tables in `skip` (already in the engine: --table)."""

@@ -30,13 +30,23 @@ if TYPE_CHECKING:
 
 class Session(Protocol):
     name: str  # as messages name the engine
-    error: type[BaseException] | tuple[type[BaseException], ...]  # what the engine raises on a bad statement
+
+    @property
+    def error(self) -> type[BaseException] | tuple[type[BaseException], ...]:
+        """What the engine raises on a bad statement (read-only: each engine's own types)."""
+        ...
 
     def execute(self, sql: str) -> None: ...
     def rows(self, sql: str) -> list[tuple]: ...
     def arrow(self, sql: str) -> "pa.Table": ...
     def relation(self, sql: str, con: "duckdb.DuckDBPyConnection", order: list[str]) -> "duckdb.DuckDBPyRelation": ...
     def close(self) -> None: ...
+
+
+class Loading(Session, Protocol):
+    """An engine the spec's data is copied into (PostgreSQL, Spark): DuckDB reads the files where they lie."""
+
+    def load(self, con: "duckdb.DuckDBPyConnection", model: m.Model, sources: list["Source"]) -> dict[str, exp.Table]: ...
 
 
 @runtime_checkable
@@ -131,14 +141,14 @@ def open_session(options: EngineOptions, model: m.Model, sources: list["Source"]
     if options.engine == "postgres":
         from .postgres import PostgresSession
 
-        place: Session = PostgresSession(options.dsn)
+        place: Loading = PostgresSession(options.dsn)
     else:
         from .spark import SparkEngineSession
 
         place = SparkEngineSession(options.spark_master)
     try:
         check_tables(place, dialect(options.engine).name, model, given, options.tables)
-        return place, {**place.load(con, model, [s for s in sources if s.table not in given]), **given}  # type: ignore[attr-defined]
+        return place, {**place.load(con, model, [s for s in sources if s.table not in given]), **given}
     except BaseException:
         place.close()
         raise

@@ -25,6 +25,7 @@ from . import export, first_line, in_order, input_name
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
+    from pyspark.sql import SparkSession
 
     from ..data.sources import Source
 
@@ -34,7 +35,7 @@ def java_problem() -> str | None:
     names the cause instead of pyspark's 'Java gateway process exited'."""
     home = os.environ.get("JAVA_HOME")
     java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
-    if home and not os.access(java, os.X_OK):  # type: ignore[arg-type]
+    if home and isinstance(java, str) and not os.access(java, os.X_OK):  # with JAVA_HOME, java is its bin/java
         return f"Spark needs Java 17+: JAVA_HOME={home} has no executable bin/java"
     if java is None:
         return "Spark needs Java 17+: no `java` on PATH and JAVA_HOME is not set"
@@ -63,7 +64,7 @@ logger.gateway.level = error
 """
 
 
-def start(master: str, scratch: Path, settings: dict[str, str] | None = None, java: str = "") -> object:
+def start(master: str, scratch: Path, settings: dict[str, str] | None = None, java: str = "") -> "SparkSession":
     """A Spark session as idxc needs it: ANSI on, UTC, no Hive metastore, errors only in
     the log, everything it writes under `scratch`; `settings` and `java` (JVM options)
     add to it."""
@@ -102,7 +103,7 @@ def start(master: str, scratch: Path, settings: dict[str, str] | None = None, ja
     return spark
 
 
-def _active() -> object | None:
+def _active() -> "SparkSession | None":
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -118,7 +119,7 @@ def _quoted(name: str) -> str:
 class SparkEngineSession:
     name = "Spark"
 
-    def __init__(self, master: str = "local[*]", spark: object | None = None) -> None:
+    def __init__(self, master: str = "local[*]", spark: "SparkSession | None" = None) -> None:
         self.scratch = Path(tempfile.mkdtemp(prefix="idx-spark-"))
         spark = spark or _active()
         self.owned = spark is None  # a session the caller has (a notebook's, the tests') is left running
@@ -130,7 +131,7 @@ class SparkEngineSession:
         except Exception as err:  # pyspark raises its own types for a JVM that dies at launch
             shutil.rmtree(self.scratch, ignore_errors=True)
             raise IdxError(Diagnostic("error", f"Spark did not start: {first_line(err)}")) from None
-        self.spark.sparkContext.setLogLevel("ERROR")  # type: ignore[attr-defined]
+        self.spark.sparkContext.setLogLevel("ERROR")
         from pyspark.errors import PySparkException
         from py4j.protocol import Py4JJavaError
 
@@ -144,16 +145,16 @@ class SparkEngineSession:
             path = self.scratch / f"{s.table}.parquet"
             export(con, model.tables[s.table], path, "parquet")
             name = input_name(s.table)
-            self.spark.read.parquet(str(path)).createOrReplaceTempView(_quoted(name))  # type: ignore[attr-defined]
+            self.spark.read.parquet(str(path)).createOrReplaceTempView(_quoted(name))
             places[s.table] = table(name)
         return places
 
     def _temporary(self) -> set[str]:
-        return {t.name for t in self.spark.catalog.listTables() if t.isTemporary}  # type: ignore[attr-defined]
+        return {t.name for t in self.spark.catalog.listTables() if t.isTemporary}
 
     def keep(self, name: str, sql: str) -> None:
         """The step's rows computed now and held by Spark (lineage cut), under its name."""
-        kept = self.spark.sql(sql).localCheckpoint(eager=True)  # type: ignore[attr-defined]
+        kept = self.spark.sql(sql).localCheckpoint(eager=True)
         kept.createOrReplaceTempView(_quoted(name))
 
     def relation(self, sql: str, con: "duckdb.DuckDBPyConnection", order: list[str]) -> "duckdb.DuckDBPyRelation":
@@ -161,26 +162,26 @@ class SparkEngineSession:
         scratch folder (never collected into the driver, whose memory a large output
         would exceed), read back by DuckDB in the output's order."""
         folder = self.scratch / f"output_{len(list(self.scratch.glob('output_*')))}"
-        self.spark.sql(sql).write.parquet(str(folder))  # type: ignore[attr-defined]
+        self.spark.sql(sql).write.parquet(str(folder))
         parts = exp.Anonymous(this="read_parquet", expressions=[lit(str(folder / "*.parquet"))])
         return in_order(con, exp.Table(this=parts), order)
 
     def execute(self, sql: str) -> None:
-        self.spark.sql(sql)  # type: ignore[attr-defined]  (a command runs at once; CACHE TABLE computes)
+        self.spark.sql(sql)  # a command runs at once; CACHE TABLE computes
 
     def rows(self, sql: str) -> list[tuple]:
-        return [tuple(r) for r in self.spark.sql(sql).collect()]  # type: ignore[attr-defined]
+        return [tuple(r) for r in self.spark.sql(sql).collect()]
 
     def arrow(self, sql: str) -> "pa.Table":
-        return self.spark.sql(sql).toArrow()  # type: ignore[attr-defined]
+        return self.spark.sql(sql).toArrow()
 
     def close(self) -> None:
         try:
-            self.spark.catalog.clearCache()  # type: ignore[attr-defined]
+            self.spark.catalog.clearCache()
             for view in self._temporary() - self.before:  # the inputs and the staged steps
-                self.spark.catalog.dropTempView(view)  # type: ignore[attr-defined]
+                self.spark.catalog.dropTempView(view)
             if self.owned:
-                self.spark.stop()  # type: ignore[attr-defined]
+                self.spark.stop()
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
 

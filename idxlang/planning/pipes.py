@@ -10,9 +10,11 @@ not into a layer that what it joins is itself computed from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Protocol, Union, overload
 
 from ..semantics import model as m
 from . import steps as s
+from .row_origins import Site
 from ..names import reserve
 
 
@@ -27,10 +29,10 @@ class Pipe:
     base: int = -1  # position of the last step that set the rows (a read, a merge)
     where: dict[str, str] = field(default_factory=dict)  # column -> step that first has it
     building: bool = False  # its merges are being placed
-    pending: list = field(default_factory=list)  # the merges still to place, while building
-    current: tuple | None = None  # the merge being placed, while building
+    pending: list[Site] = field(default_factory=list)  # the merges still to place, while building
+    current: Site | None = None  # the merge being placed, while building
     whole: bool = False  # every row is there (the merges left add values, no rows), and the attributes
-    merged_from: set = field(default_factory=set)  # the pipes whose groups were merged in
+    merged_from: set[tuple] = field(default_factory=set)  # the pipes whose groups were merged in
     long: bool = False  # a stacked function's long form: rows from its unpivot or its groups, as they come
 
 
@@ -76,21 +78,24 @@ class Needs:
                 had, columns=tuple(dict.fromkeys((*had.columns, *j.columns))))
 
 
+Building = Union[s.Step, Layer, Group]  # a step, or a builder still being filled
+
+
 class Draft:
     """The steps of a plan while they are being placed, and their names: CTEs and
     columns are two namespaces."""
 
     def __init__(self, columns: set[str]) -> None:
-        self.steps: dict[str, object] = {}  # name -> step, or a builder still being filled
+        self.steps: dict[str, Building] = {}  # name -> step, or a builder still being filled
         self.columns = set(columns)
         self.step_names: set[str] = set()
 
     def unique(self, base: str, steps: bool = True) -> str:
         return reserve(base, self.step_names if steps else self.columns)
 
-    def add_base(self, pipe: Pipe, step: object, columns: tuple[str, ...]) -> None:
+    def add_base(self, pipe: Pipe, step: Building, columns: tuple[str, ...]) -> None:
         """A step that sets the pipeline's rows: later columns are computed after it."""
-        name = step.name  # type: ignore[attr-defined]
+        name = step.name
         self.steps[name] = step
         pipe.steps.append(name)
         pipe.base = len(pipe.steps) - 1
@@ -148,7 +153,14 @@ class Draft:
         holds; and the new name of each layer."""
         names = {name: self.unique(_layer_name([c.name for c in step.columns]))
                  for name, step in self.steps.items() if isinstance(step, Layer)}
-        rename = lambda n: names.get(n, n) if n else n  # noqa: E731
+
+        @overload
+        def rename(n: str) -> str: ...
+        @overload
+        def rename(n: None) -> None: ...
+        def rename(n: str | None) -> str | None:
+            return names.get(n, n) if n else n
+
         return s.ordered({rename(n): _frozen(step, rename) for n, step in self.steps.items()}), names
 
 
@@ -160,7 +172,16 @@ def _layer_name(columns: list[str]) -> str:
     return f"{columns[0]}_to_{columns[-1]}"
 
 
-def _frozen(step: object, rename) -> s.Step:  # type: ignore[no-untyped-def]
+class _Rename(Protocol):
+    """A step's new name, given its name (or none)."""
+
+    @overload
+    def __call__(self, n: str, /) -> str: ...
+    @overload
+    def __call__(self, n: None, /) -> None: ...
+
+
+def _frozen(step: Building, rename: _Rename) -> s.Step:
     if isinstance(step, Layer):
         joins = tuple(replace(j, source=rename(j.source)) for j in step.joins.values())
         notes = "; ".join(c.note for c in step.columns if c.note)
@@ -168,4 +189,4 @@ def _frozen(step: object, rename) -> s.Step:  # type: ignore[no-untyped-def]
     if isinstance(step, Group):
         return s.Aggregate(step.name, step.grain, step.keys, rename(step.source), tuple(step.columns), step.note,
                            rename(step.merge_into), step.groups)
-    return s.redirect(step, rename)  # type: ignore[arg-type,return-value]
+    return s.redirect(step, rename)

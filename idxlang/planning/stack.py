@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import overload
 
 from ..semantics import model as m
 from ..ast import fill
@@ -87,6 +88,12 @@ def heavy(body: m.Expr) -> bool:
     return nested(body, False)
 
 
+@overload
+def _computes(node: m.Apply) -> tuple[str, str, m.Expr]: ...
+@overload
+def _computes(node: m.Treat) -> tuple[str, m.Treat]: ...
+@overload
+def _computes(node: m.Expr) -> tuple | None: ...
 def _computes(node: m.Expr) -> tuple | None:
     """What an application computes but for its arguments, which its stack is found
     by: a function's name and flattened body, or a treatment with a placeholder."""
@@ -107,8 +114,8 @@ def _applications(model: m.Model) -> dict[tuple, list[_Site]]:
             and not any(_reaches(model, a, _applies_one_of({node.func})) for a in node.args)]  # so is f(f(x)): a circle
     # a body that does not use its parameters (`def f(a) = interpolate(c1)`) is one value
     # whatever it is applied to: written out, nothing to stack
-    heavy_apps = [(node, key, _core(key[2])) for node, key in apps  # type: ignore[index]
-                  if heavy(key[2]) and any(isinstance(n, m.Placeholder) for n in m.walk(key[2]))]  # type: ignore[index]
+    heavy_apps = [(node, key, _core(key[2])) for node, key in apps
+                  if heavy(key[2]) and any(isinstance(n, m.Placeholder) for n in m.walk(key[2]))]
     users: dict[m.Treat, set[str]] = {}
     for node, _, core in heavy_apps:
         if core is not None:
@@ -121,7 +128,7 @@ def _applications(model: m.Model) -> dict[tuple, list[_Site]]:
             site = _Site("treatment", core, node.args, node.texts, node.params, node.line)
             found.setdefault(("core", core), []).append(site)
         else:
-            found.setdefault(key, []).append(_Site(node.func, key[2], node.args, node.texts, node.params, node.line, node.definition))  # type: ignore[arg-type,index]
+            found.setdefault(key, []).append(_Site(node.func, key[2], node.args, node.texts, node.params, node.line, node.definition))
     return found
 
 
@@ -160,7 +167,7 @@ def _treatments(model: m.Model) -> dict[tuple, list[_Site]]:
                     continue
                 text = node.arg.name if isinstance(node.arg, m.Ref) else node.label
                 line = node.span.line if node.span else 0
-                found.setdefault(key, []).append(_Site("treat", key[1], (node.arg,), (text,), ("x",), line))  # type: ignore[arg-type,index]
+                found.setdefault(key, []).append(_Site("treat", key[1], (node.arg,), (text,), ("x",), line))
     return found
 
 
@@ -212,14 +219,16 @@ def _replace_sites(e: m.Expr, picks: dict[tuple, m.Pick], memo: m.Memo) -> m.Exp
         key = _computes(node)
         if key is None:
             return None
+        assert isinstance(node, (m.Apply, m.Treat))  # what _computes reads
         pick = picks.get((key, node.args if isinstance(node, m.Apply) else (node.arg,)))
         if pick is not None:
             return replace(pick, grain=node.grain)
         core = _core(key[2]) if key[0] == "apply" else None
-        pick = picks.get((("core", core), node.args)) if core is not None else None
+        pick = picks.get((("core", core), node.args)) if core is not None and isinstance(node, m.Apply) else None
         if pick is not None:  # the body inlined, its treatment the stack's value
-            value = replace(pick, grain=core.grain)  # type: ignore[union-attr]
-            inlined = _inline(replace(node, body=_without(key[2], core)))  # type: ignore[arg-type]
+            assert core is not None and isinstance(node, m.Apply)  # a core is an application's
+            value = replace(pick, grain=core.grain)
+            inlined = _inline(replace(node, body=_without(key[2], core)))
             return m.transform(inlined, lambda n: value if isinstance(n, m.Ref) and n.name == _CORE else None)
         return _replace_sites(_flat(node), picks, memo) if isinstance(node, m.Apply) else None
 

@@ -9,7 +9,7 @@ GROUP BY, the stack's pivot. A treatment's rule is one chain of steps per column
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..semantics import model as m
 from . import steps as s
@@ -18,7 +18,11 @@ from .pipes import Group, Draft, Pipe
 from ..names import slug
 
 
-class Planning(Protocol):
+_Ctx = TypeVar("_Ctx", contravariant=True)  # the planner's context (plan._Output): passed back to it
+_C = TypeVar("_C")  # one call's context: the one its planner takes
+
+
+class Planning(Protocol[_Ctx]):
     """What these steps ask of the planner (plan.py)."""
 
     model: m.Model
@@ -28,14 +32,14 @@ class Planning(Protocol):
     deps: dict[tuple[str, str], set[tuple[str, str]]]
     stacks: dict[tuple, tuple[Pipe, m.Ref]]
 
-    def pipe(self, ctx: object, grain: m.Grain, base: Pipe | None = None) -> Pipe: ...
-    def key_columns(self, ctx: object, grain: m.Grain) -> tuple[str, ...]: ...
-    def column(self, ctx: object, e: m.Expr, pipe: Pipe, owner: str, line: int) -> m.Ref: ...
-    def lift(self, ctx: object, e: m.Expr, owner: str, line: int, pipe: Pipe | None = None,
+    def pipe(self, ctx: _Ctx, grain: m.Grain, base: Pipe | None = None) -> Pipe: ...
+    def key_columns(self, ctx: _Ctx, grain: m.Grain) -> tuple[str, ...]: ...
+    def column(self, ctx: _Ctx, e: m.Expr, pipe: Pipe, owner: str, line: int) -> m.Ref: ...
+    def lift(self, ctx: _Ctx, e: m.Expr, owner: str, line: int, pipe: Pipe | None = None,
              called: str | None = None) -> m.Ref: ...
 
 
-def pick(p: Planning, ctx: object, e: m.Pick, pipe: Pipe, let: tuple[str, str, int] | None = None) -> m.Ref:
+def pick(p: Planning[_C], ctx: _C, e: m.Pick, pipe: Pipe, let: tuple[str, str, int] | None = None) -> m.Ref:
     """One application's value from its stack: a column of the stack's pivot,
     named after the let that is this value and nothing else (`let`: its name and note),
     when the pivot has no column for it yet, so that no step copies it under that name."""
@@ -69,7 +73,7 @@ def pick(p: Planning, ctx: object, e: m.Pick, pipe: Pipe, let: tuple[str, str, i
     return m.Ref(column, pipe.grain, m.RefKind.LET)
 
 
-def unpivoted(p: Planning, ctx: object, value: m.Expr, pipe: Pipe) -> Pipe:
+def unpivoted(p: Planning[_C], ctx: _C, value: m.Expr, pipe: Pipe) -> Pipe:
     """The long-form rows of a stack: its arguments unpivoted from pipe."""
     stacks = sorted(dict.fromkeys(n for n in m.walk(value) if isinstance(n, m.Stack)), key=lambda st: st.index)
     first = stacks[0]
@@ -87,7 +91,7 @@ def unpivoted(p: Planning, ctx: object, value: m.Expr, pipe: Pipe) -> Pipe:
     return long
 
 
-def treat(p: Planning, e: m.Treat, pipe: Pipe, column: str) -> dict[str, m.Expr]:
+def treat(p: Planning[Any], e: m.Treat, pipe: Pipe, column: str) -> dict[str, m.Expr]:
     """The bounds of COINr's rule for each cell, joined back by the cell's keys."""
     key = (pipe.key, ("treat", column, e.axis, e.winmax))
     name = p.memo.get(key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
-from typing import Union
+from typing import Any, TypeVar, Union
 
 from ..semantics import model as m
 from ..builtins.outliers import BOUNDS
@@ -247,16 +247,17 @@ def upstream(steps: Mapping[str, Step], starts: list[str] | tuple[str, ...],
 
 
 Reader = Union[Step, OutputQuery, Tally]
+_R = TypeVar("_R", bound=Reader)  # a reader redirected is of its own kind
 
 
-def redirect(r: Reader, swap: Callable[[str], str]) -> Reader:
+def redirect(r: _R, swap: Callable[[str], str]) -> _R:
     """r reading step `swap(n)` wherever it read step n; two joins that now join the
     same step by the same keys are one, with the columns of both (a step joined twice
     is an alias named twice: an error on every engine)."""
-    fields: dict[str, object] = {f: swap(getattr(r, f)) for f in ("source", "merge_into", "pool") if getattr(r, f, None)}
+    fields: dict[str, Any] = {f: swap(getattr(r, f)) for f in ("source", "merge_into", "pool") if getattr(r, f, None)}
     if isinstance(r, (Derive, OutputQuery, Tally)):
         fields["joins"] = _joined_once(tuple(replace(j, source=swap(j.source)) for j in r.joins))
-    return replace(r, **fields)  # type: ignore[type-var,arg-type]
+    return replace(r, **fields)
 
 
 def _joined_once(joins: tuple[Join, ...]) -> tuple[Join, ...]:
@@ -270,9 +271,9 @@ def _joined_once(joins: tuple[Join, ...]) -> tuple[Join, ...]:
 
 def redirect_plan(plan: Plan, swap: Callable[[str], str]) -> Plan:
     """The plan with every step, output and count redirected (`redirect`)."""
-    return replace(plan, steps={n: redirect(st, swap) for n, st in plan.steps.items()},  # type: ignore[misc]
-                   outputs={o: redirect(q, swap) for o, q in plan.outputs.items()},  # type: ignore[misc]
-                   tallies=tuple(redirect(t, swap) for t in plan.tallies))  # type: ignore[misc]
+    return replace(plan, steps={n: redirect(st, swap) for n, st in plan.steps.items()},
+                   outputs={o: redirect(q, swap) for o, q in plan.outputs.items()},
+                   tallies=tuple(redirect(t, swap) for t in plan.tallies))
 
 
 def tally_group(t: Tally) -> tuple:

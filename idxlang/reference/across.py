@@ -9,13 +9,13 @@ import math
 from typing import Callable, Sequence
 
 from . import aggregates as agg
-from .scalars import finite
+from .scalars import as_float, finite
 
 Values = Sequence[object]
 
 
 def _present(xs: Values) -> list[float]:
-    return [float(x) for x in xs if x is not None]  # type: ignore[arg-type]
+    return [as_float(x) for x in xs if x is not None]
 
 
 def rank(xs: Values, order: Sequence[object], descending: bool, ties: str) -> list[int | float | None]:
@@ -23,7 +23,7 @@ def rank(xs: Values, order: Sequence[object], descending: bool, ties: str) -> li
     none and pushes no one down. Ties: min (the best place they share), max, dense
     (1 1 2), average ((min + max) / 2), first (by `order`, the ranked axis's key)."""
     sign = -1 if descending else 1
-    present = [(sign * float(x), order[i], i) for i, x in enumerate(xs) if x is not None]  # type: ignore[arg-type]
+    present = [(sign * as_float(x), order[i], i) for i, x in enumerate(xs) if x is not None]
     out: list[int | float | None] = [None] * len(xs)
     if ties == "first":
         for place, (_, _, i) in enumerate(sorted(present, key=lambda p: (p[0], p[1])), 1):
@@ -47,8 +47,8 @@ def rank(xs: Values, order: Sequence[object], descending: bool, ties: str) -> li
     return out
 
 
-def _each(xs: Values, f) -> list[object]:  # type: ignore[no-untyped-def]
-    return [None if x is None else finite(f(float(x))) for x in xs]  # type: ignore[arg-type]
+def _each(xs: Values, f: Callable[[float], float | None]) -> list[object]:
+    return [None if x is None else finite(f(as_float(x))) for x in xs]
 
 
 def minmax(xs: Values, lo: float, hi: float) -> list[object]:
@@ -107,6 +107,7 @@ def clip(xs: Values, lo: float, hi: float) -> list[object]:
     if not p:
         return [None] * len(xs)
     low, high = agg.quantile(p, lo), agg.quantile(p, hi)
+    assert low is not None and high is not None  # quantiles of values present
     return _each(xs, lambda x: min(max(x, low), high))
 
 
@@ -151,7 +152,7 @@ def treat(xs: Values, winmax: int) -> list[object]:
         inside = x - low + 0.01 * (high - low)
         return math.log(inside) if inside > 0 else None
 
-    return [None if x is None else finite(logged(float(x))) for x in xs]  # type: ignore[arg-type]
+    return [None if x is None else finite(logged(as_float(x))) for x in xs]
 
 
 # The functions computed on each partition's values (signed by the direction), by name:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from .scalars import OPERATORS
+from .scalars import OPERATORS, as_float
 
 Series = Mapping[int, object]
 
@@ -63,6 +63,6 @@ def interpolate(x: Series) -> dict[int, object]:
             out[t] = None
             continue
         b, a = before[-1], after[0]
-        xb, xa = float(x[b]), float(x[a])  # type: ignore[arg-type]
+        xb, xa = as_float(x[b]), as_float(x[a])
         out[t] = xb + (xa - xb) * (t - b) / (a - b)
     return out

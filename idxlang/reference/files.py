@@ -25,11 +25,14 @@ import io
 import math
 import re
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping, cast
 
 from ..semantics import model as m
 from ..semantics.calendar import Calendar
 from .panel import DataError
+
+if TYPE_CHECKING:
+    from _typeshed import ConvertibleToFloat
 
 MISSING_TEXT = frozenset({"", "nan", "na", "null"})
 
@@ -156,7 +159,7 @@ def _period(v: object, calendar: Calendar, where: str) -> int:
     """A time key as the period number the model uses."""
     if calendar is Calendar.YEAR:
         try:
-            f = float(v)  # type: ignore[arg-type]
+            f = float(cast("ConvertibleToFloat", v))  # a number or its text: anything else is a TypeError
         except (TypeError, ValueError):
             raise DataError(f"{where}: {v!r} is not a year") from None
         if not f.is_integer():

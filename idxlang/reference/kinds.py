@@ -26,4 +26,7 @@ def is_window(e: m.Expr) -> bool:
 
 def reduced(e: m.Expr) -> m.Expr:
     """A reduction's argument."""
-    return e.arg if isinstance(e, m.At) else e.args[0]  # type: ignore[union-attr]
+    if isinstance(e, m.At):
+        return e.arg
+    assert isinstance(e, m.Call), e  # a reduction is `x at P` or a call
+    return e.args[0]

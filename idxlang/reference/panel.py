@@ -16,7 +16,7 @@ screens, and each attribute's value per entity.
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from typing import Mapping, Sequence, cast
 
 from ..semantics import model as m
 from .keys import Key, dims
@@ -92,13 +92,13 @@ class Panel:
         if found is None:
             info = self.info(table)
             kept = self.kept(info.entity) if info.entity else None
-            found = {k: r for k, r in self.raw(table).items() if kept is None or r[info.entity] in kept}
+            found = {k: r for k, r in self.raw(table).items() if kept is None or r[cast(str, info.entity)] in kept}
             self._rows[table] = found
         return found
 
     def cell(self, column: str, key: Key) -> float | None:
         row = self.rows(self.table_of[column]).get(key)
-        return None if row is None else row[column]  # type: ignore[return-value]
+        return None if row is None else cast("float | None", row[column])  # a numeric column: number() made it
 
     # ------------------------------------------------------------ screens
     def kept(self, entity: str) -> set[object] | None:
@@ -131,12 +131,14 @@ class Panel:
             values = {}
             table = self.owner[attribute]
             axis = self.info(table).entity
+            assert axis is not None, table  # an attribute's table has an entity axis
             for row in self.rows(table).values():
                 e, v = row[axis], row[attribute]
                 if v is None:
                     values.setdefault(e, None)
                 elif values.get(e) is None:
-                    values[e] = v  # type: ignore[assignment]
+                    assert isinstance(v, str)  # text() made it
+                    values[e] = v
                 elif values[e] != v:
                     raise DataError(f"attribute {attribute} of {e!r} is both {values[e]!r} and {v!r} in table {table}")
             self._attributes[attribute] = values

@@ -5,9 +5,12 @@ the result is missing, never NaN or infinity (docs/language.md, "Missing values"
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence, cast
 
 from ..ast import Band
+
+if TYPE_CHECKING:
+    from _typeshed import ConvertibleToFloat
 
 
 def finite(v: float | None) -> float | None:
@@ -17,12 +20,18 @@ def finite(v: float | None) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _guard(f: Callable[..., object]) -> Callable[..., object]:
+def as_float(v: object) -> float:
+    """float(v) of a value the checker has typed a number (a float, an int, a bool):
+    the interpreter holds every value as an `object`."""
+    return float(cast("ConvertibleToFloat", v))
+
+
+def _guard(f: Callable[..., float | None]) -> Callable[..., object]:
     def safe(*a: object) -> object:
         if any(x is None for x in a):
             return None
         try:
-            return finite(f(*a))  # type: ignore[arg-type]
+            return finite(f(*a))
         except (ArithmeticError, ValueError):  # overflow, division by zero, a math domain error
             return None
     return safe
@@ -82,7 +91,8 @@ def _logic(both: bool) -> Callable[[object, object], object]:
     return f
 
 
-def _compare(f: Callable[[object, object], bool]) -> Callable[[object, object], object]:
+def _compare(f: Callable[[Any, Any], bool]) -> Callable[[object, object], object]:
+    """Of two values present, whichever kinds the checker lets meet (numbers, text)."""
     return lambda a, b: None if a is None or b is None else f(a, b)
 
 
@@ -97,8 +107,8 @@ OPERATORS: dict[str, Callable[..., object]] = {
     "startswith": _compare(lambda a, b: str(a).startswith(str(b))),
     "contains": _compare(lambda a, b: str(b) in str(a)),
     "==": _compare(lambda a, b: a == b), "!=": _compare(lambda a, b: a != b),
-    "<": _compare(lambda a, b: a < b), "<=": _compare(lambda a, b: a <= b),  # type: ignore[operator]
-    ">": _compare(lambda a, b: a > b), ">=": _compare(lambda a, b: a >= b),  # type: ignore[operator]
+    "<": _compare(lambda a, b: a < b), "<=": _compare(lambda a, b: a <= b),
+    ">": _compare(lambda a, b: a > b), ">=": _compare(lambda a, b: a >= b),
 }
 
 
@@ -118,7 +128,7 @@ def row_mean(func: str, values: Sequence[object], weights: Sequence[float], need
     makes it missing unless `present N` (then the weights are renormalised over the
     components present). A component outside the mean's domain (≤ 0 for geomean, genmean
     and hmean) makes it missing, present or not."""
-    kept = [(float(v), w) for v, w in zip(values, weights) if v is not None]  # type: ignore[arg-type]
+    kept = [(as_float(v), w) for v, w in zip(values, weights) if v is not None]
     if not _enough(len(kept), len(values), need) or not kept:
         return None
     weight = math.fsum(w for _, w in kept)
@@ -150,7 +160,7 @@ def row_fold(func: str, values: Sequence[object]) -> float | None:
     """The row-wise sum(a, b, ...) and product(a, b, ...): missing when any component is."""
     if any(v is None for v in values):
         return None
-    nums = [float(v) for v in values]  # type: ignore[arg-type]
+    nums = [as_float(v) for v in values]
     if func == "sum":
         return finite(math.fsum(nums))
     out = 1.0
@@ -165,9 +175,10 @@ def classify(x: object, bands: Sequence[Band]) -> str | None:
     """The code of the band holding x (each end open or closed as written), or missing."""
     if x is None:
         return None
+    v = cast(float, x)  # a number: the checker classifies nothing else
     for b in bands:
-        above = x >= b.low if b.low_closed else x > b.low  # type: ignore[operator]
-        below = x <= b.high if b.high_closed else x < b.high  # type: ignore[operator]
+        above = v >= b.low if b.low_closed else v > b.low
+        below = v <= b.high if b.high_closed else v < b.high
         if above and below:
             return b.code
     return None

@@ -9,7 +9,7 @@ A window is computed over the rows R_O(G) of its own grain and is missing elsewh
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence, cast
 
 from ..semantics import model as m
 from . import across, along
@@ -18,7 +18,10 @@ from .keys import Dims, Key, Projector, dims
 from .kinds import ALONG_TIME, is_reduction
 from .panel import Panel
 from .rows import OutputRows
-from .scalars import OPERATORS, classify, finite, row_fold, row_mean
+from .scalars import OPERATORS, as_float, classify, finite, row_fold, row_mean
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 ROW_MEANS = frozenset({"mean", "geomean", "hmean", "genmean"})
 
@@ -128,7 +131,7 @@ class Evaluator:
 
     @staticmethod
     def _number(v: object) -> float | None:
-        return None if v is None else float(v)  # type: ignore[arg-type]
+        return None if v is None else as_float(v)
 
     # ------------------------------------------------------------ reductions
     def _at(self, e: m.At, key: Key, g: Dims) -> object:
@@ -138,7 +141,8 @@ class Evaluator:
         fine = tuple(known[d] for d in f)
         return self.value(e.arg, fine) if fine in self.rows.rows(f) else None
 
-    def groups(self, fine: Dims, coarse: Dims, within: tuple[str, tuple[float, float]] | None) -> dict[Key, list[Key]]:
+    def groups(self, fine: Dims, coarse: Dims,
+               within: tuple[str | None, tuple[float, float]] | None) -> dict[Key, list[Key]]:
         """The rows of R_O(fine) that project to each key of `coarse` (and lie in the
         period range)."""
         memo = (fine, coarse, within)
@@ -147,8 +151,8 @@ class Evaluator:
             found = {}
             for k in sorted(self.rows.rows(fine), key=repr):
                 if within is not None:
-                    t = k[fine.index(within[0])]
-                    if not within[1][0] <= t <= within[1][1]:  # type: ignore[operator]
+                    t = cast(int, k[fine.index(within[0])])  # a period number
+                    if not within[1][0] <= t <= within[1][1]:
                         continue
                 p = self.projector.project(k, fine, coarse)
                 if p is not None:
@@ -162,7 +166,7 @@ class Evaluator:
         c = e.clauses
         within = (c.over, c.within) if c.within is not None else None
         values = [self.value(arg, r) for r in self.groups(f, g, within).get(key, [])]
-        present = [float(v) for v in values if v is not None]  # type: ignore[arg-type]
+        present = [as_float(v) for v in values if v is not None]
         p = self.scalar(e.args[1]) if e.func == "quantile" else None
         return finite(reduce(e.func, present, p))
 
@@ -180,7 +184,7 @@ class Evaluator:
         missing belongs to no partition."""
         out: dict[Key, list[Key]] = {}
         i = g.index(drop)
-        for k in sorted(self.rows.rows(g), key=lambda k: k[i]):
+        for k in sorted(self.rows.rows(g), key=lambda k: cast("SupportsRichComparison", k[i])):
             part: tuple[object, ...] = k[:i] + k[i + 1:]
             if group is not None:
                 a = self.panel.attribute(group, k[i])
@@ -195,11 +199,12 @@ class Evaluator:
         x = e.args[0]
         at = lambda k: self.inner(x, k, g)  # noqa: E731
         out: dict[Key, object] = {k: None for k in self.rows.rows(g)}
+        result: Mapping[int, object] | Sequence[object]  # along time by period; across, by row
         if e.func in ALONG_TIME:
             assert e.axis is not None
             i = g.index(e.axis)
             for rows in self._partitions(g, e.axis).values():
-                series = {k[i]: at(k) for k in rows}
+                series = {cast(int, k[i]): at(k) for k in rows}  # by period number
                 if e.func == "lag":
                     result = along.lag(series, int(self.scalar(e.args[1])))
                 elif e.func == "chain":
@@ -211,7 +216,7 @@ class Evaluator:
                 else:
                     result = along.fill(series, forward=e.func == "fill_forward")
                 for k in rows:
-                    out[k] = result[k[i]]
+                    out[k] = result[cast(int, k[i])]
             return out
         if e.func == "goalposts":
             lo, hi = (self.scalar(a) for a in e.args[1:3])
@@ -237,7 +242,7 @@ class Evaluator:
                     xs = [v if _true(self.inner(c.where, k, g)) else None for v, k in zip(xs, rows)]
                 result = across.rank(xs, order, bool(c.descending), c.ties or "min")
             else:
-                xs = [None if v is None else sign * float(v) for v in xs]  # type: ignore[arg-type]
+                xs = [None if v is None else sign * as_float(v) for v in xs]
                 bounds = [self.scalar(a) for a in e.args[1:]]
                 result = across.NORMALISERS[e.func](xs, order, bounds, sign)
             for k, v in zip(rows, result):
@@ -255,7 +260,7 @@ def _goalposts(x: object, lo: float, hi: float, direction: int, unclipped: bool)
     0..100 unless unclipped; missing when lo = hi."""
     if x is None or hi == lo:
         return None
-    v = float(x)  # type: ignore[arg-type]
+    v = as_float(x)
     share = (v - lo) / (hi - lo) if direction == 1 else (hi - v) / (hi - lo)
     if not unclipped:
         share = min(max(share, 0.0), 1.0)

@@ -8,6 +8,7 @@ import math
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .. import ast, layouts
 from ..layouts import Layout
@@ -71,7 +72,7 @@ def declare(module: ast.Module, params: dict[str, float | int] | None = None,
     return d
 
 
-def _tables(d: Declarations, claim) -> None:  # type: ignore[no-untyped-def]
+def _tables(d: Declarations, claim: Callable[[str, str, ast.Span], None]) -> None:
     statements = [st for st in d.module.statements if isinstance(st, ast.Table)]
     entities = {st.entity.id for st in statements if st.entity}
     times = {st.time.id for st in statements if st.time}

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -110,7 +111,10 @@ def _records(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
 
 
 def _row(raw: dict[str, str], field: dict[str, str | None], line: int, path: Path, module: ast.Module) -> Row:
-    get = lambda k: str(raw.get(field[k]) or "").strip() if field[k] else ""  # noqa: E731
+    def get(k: str) -> str:
+        column = field[k]
+        return str(raw.get(column) or "").strip() if column else ""
+
     code = get("code")
     if not code.isidentifier():
         raise _file_error(path, line, f"code {code!r} is not a name the spec can use (letters, digits, _)")
@@ -164,6 +168,7 @@ def lets(f: ast.Framework, rows: list[Row], module: ast.Module) -> list[ast.Let]
     """The framework's lets: each indicator's rule applied to its column, then each
     aggregate, children first."""
     rules = {r.name.id: r for r in f.rules}
+    r: ast.Rule | Row
     for r in f.rules:
         if r.name.id not in ROLES:
             raise _error(module, f"framework {f.name}: unknown rule '{r.name.id}'", r.name.span,
@@ -201,9 +206,9 @@ def indicator_let(code: str) -> str:
     return f"n_{code}"
 
 
-def _bottom_up(aggregates: object) -> list[Row]:
+def _bottom_up(aggregates: Iterable[Row]) -> list[Row]:
     """Aggregates with their children's aggregates first (by depth from the leaves)."""
-    found = list(aggregates)  # type: ignore[call-overload]
+    found = list(aggregates)
 
     def depth(r: Row) -> int:
         return 1 + max((depth(c) for c in found if c.parent == r.code), default=0)

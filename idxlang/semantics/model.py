@@ -96,7 +96,7 @@ def node(cls: type[_T]) -> type[_T]:
             object.__setattr__(self, "_hash", found)
         return found
 
-    cls.__hash__ = cached  # type: ignore[method-assign,assignment]
+    cls.__hash__ = cached  # type: ignore[method-assign]  # the cached hash replaces the one dataclass wrote, on purpose
     return cls
 
 
@@ -134,10 +134,16 @@ class Ref:
     span: Span | None = _span()
 
 
+ON_ROWS = "on_rows"  # Op(ON_ROWS, (value,)): the value on its grain's rows only (a normaliser's)
+
+
 @node
 class Op:
     """An operator (+ - * / ^ neg not and or == != < <= > >= coalesce if present known
-    clip) or a scalar function (ln exp abs sqrt round least greatest), row by row."""
+    clip) or a scalar function (ln exp abs sqrt round least greatest), row by row; and
+    `on_rows`, which a normaliser's formula is wrapped in: like every call that works
+    across rows it is defined on its grain's rows only (docs/reference.md, "Windows"),
+    missing on a finer row whose keys its grain has no row for."""
 
     op: str
     args: tuple[Expr, ...]

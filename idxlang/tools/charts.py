@@ -16,15 +16,18 @@ from __future__ import annotations
 import io
 import math
 import re
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .report_text import Text
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 BLUE = "#4C78A8"
 PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6",
            "#9D755D", "#BAB0AC")
 WIDTH = 9.0  # inches at 72 dpi: 648 px, drawn to the page's width
-_STYLE = {
+_STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none", "svg.hashsalt": "idxc", "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial"],
     "font.size": 9, "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "#8b949e",
@@ -47,7 +50,7 @@ def bars(categories: Sequence[str], values: Sequence[float], xlabel: str, ylabel
     return _svg(fig, ax, text)
 
 
-def lines(periods: Sequence[str], series: dict[str, Sequence[float | None]], xlabel: str,
+def lines(periods: Sequence[str], series: Mapping[str, Sequence[float | None]], xlabel: str,
           ylabel: str, text: Text) -> str:
     """One line per series over the periods; a missing value breaks its line."""
     fig, ax = _figure(3.9)
@@ -63,7 +66,7 @@ def lines(periods: Sequence[str], series: dict[str, Sequence[float | None]], xla
     return _svg(fig, ax, text)
 
 
-def stacked(names: Sequence[str], parts: dict[str, Sequence[float]], xlabel: str, text: Text) -> str:
+def stacked(names: Sequence[str], parts: Mapping[str, Sequence[float]], xlabel: str, text: Text) -> str:
     """A horizontal bar per name (the first at the top), made of its parts end to end;
     a negative part extends to the left of zero."""
     fig, ax = _figure(max(3.2, 0.24 * len(names) + 1.4))

@@ -88,8 +88,8 @@ def extend(spec: "Spec", output: str | None = None) -> Extended:
                                   "decompose", hint="name an output by an entity axis with --output"))
     assert spec.module is not None
     builder = _Builder(spec.model, spec.module, out)
-    tree = [builder.part(c.source, c.alias) for c in out.columns if spec.model.lookup(c.source, out.name)
-            and m.covers(spec.model.axes, out.grain, spec.model.lookup(c.source, out.name).grain)]  # type: ignore[union-attr]
+    tree = [builder.part(c.source, c.alias) for c in out.columns if (d := spec.model.lookup(c.source, out.name))
+            and m.covers(spec.model.axes, out.grain, d.grain)]
     module = replace(spec.module, statements=(*spec.module.statements, builder.statement()))
     from ..api import Spec as _Spec
 

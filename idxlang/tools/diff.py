@@ -23,7 +23,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .. import ast
 from ..diagnostics import Diagnostic, IdxError
@@ -148,7 +148,7 @@ def changes(old: ast.Module, new: ast.Module) -> list[Change]:
     found = [Change(k[0], k[1], a.get(k), b.get(k)) for k in dict.fromkeys([*b, *a])
              if a.get(k) is None or b.get(k) is None or a[k].key != b[k].key]
     order = {"index": 0, "table": 1, "param": 2, "scale": 3, "def": 4, "let": 5, "screen": 6, "output": 7}
-    return sorted(found, key=lambda c: (order.get(c.kind, 9), (c.new or c.old).line))  # type: ignore[union-attr]
+    return sorted(found, key=lambda c: (order.get(c.kind, 9), cast(Statement, c.new or c.old).line))  # one side at least
 
 
 def reached(spec: "Spec") -> dict[tuple[str, str], list[str]]:
@@ -231,7 +231,7 @@ def render(found: list[Change], sql: list[str], effects: list[OutputDiff] | None
     out = [f"--- {old_name}", f"+++ {new_name}", ""]
     out.append(f"method: {len(found)} statement(s) changed" if found else "method: no statement changed")
     for c in found:
-        where = f"  (line {c.new.line})" if c.new else f"  (was line {c.old.line})"  # type: ignore[union-attr]
+        where = f"  (line {c.new.line})" if c.new else f"  (was line {cast(Statement, c.old).line})"  # removed: old is there
         outputs = (reach or {}).get((c.kind, c.name))
         out.append(f"  {c.what} {c.kind} {c.name}{where}" + (f", reaches output {', '.join(outputs)}" if outputs else ""))
         if c.old is not None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields, is_dataclass
-from typing import Any
+from typing import Any, cast
 
 from .. import ast
 from ..diagnostics import Diagnostic, IdxError
@@ -103,7 +103,8 @@ def _depths(line: str, stack: list[int], indent: int) -> list[int]:
 
 def _positioned(line: str) -> list[tuple[str, str, int]]:
     """A line's tokens as (kind, text, column), spaces dropped."""
-    return [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(line) if m.lastgroup != "space"]  # type: ignore[misc]
+    return [(cast(str, m.lastgroup), m.group(), m.start()) for m in _TOKEN.finditer(line)  # every alternative is named
+            if m.lastgroup != "space"]
 
 
 def layout(text: str) -> str:

@@ -10,6 +10,7 @@ Anything without a notation of its own reads as a function call, as the spec wri
 
 from __future__ import annotations
 
+from typing import cast
 from xml.etree import ElementTree as ET
 
 from .. import ast
@@ -118,7 +119,7 @@ def _row_wise(e: ast.Call) -> ET.Element:
 
 def _reduction(e: ast.Call, arg: ast.Expr) -> ET.Element:
     """A reduction over an axis (or by a group): its operator with the axis beneath."""
-    under = [_name(e.over.id)] if e.over else [_leaf("mtext", "by\u00a0"), _name(e.by.id)]  # type: ignore[union-attr]
+    under = [_name(e.over.id)] if e.over else [_leaf("mtext", "by\u00a0"), _name(cast(ast.Name, e.by).id)]  # over or by
     if e.within:
         under += [_leaf("mtext", "\u00a0in\u00a0"), _period(e.within.start), _mo(".."), _period(e.within.end)]
     op = _mo(_BIG[e.func]) if e.func in _BIG else _leaf("mi", e.func)

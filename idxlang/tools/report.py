@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
 from .. import ast
 from . import charts, mathml
@@ -28,6 +28,8 @@ from .framework_tree import Node, framework
 from .report_text import LABELS, Text, css_string, decimals, grouped, is_number, language, written_in
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from ..api import Spec
     from ..run import Result
 
@@ -53,10 +55,10 @@ def roles(model: m.Model, out: m.Output, entity: str) -> Roles:
         d = model.lookup(c.source, out.name)
         return d.expr if d is not None and isinstance(d.expr, m.Call) else None
 
-    ranked = next(((c, func(c)) for c in out.columns if func(c) is not None and func(c).func == "rank"), None)  # type: ignore[union-attr]
+    ranked = next(((c, call) for c in out.columns if (call := func(c)) is not None and call.func == "rank"), None)
     score = None
-    if ranked is not None and isinstance(ranked[1].args[0], m.Ref):  # type: ignore[union-attr]
-        name = ranked[1].args[0].name  # type: ignore[union-attr]
+    if ranked is not None and isinstance(ranked[1], m.Call) and isinstance(ranked[1].args[0], m.Ref):
+        name = ranked[1].args[0].name
         score = next((c.alias for c in out.columns if c.source == name), None)
     klass = next((c.alias for c in out.columns if _classify(model, out, c.alias) is not None), None)
     time = next((k for k in out.keys if model.axes.is_time(k)), None)
@@ -120,11 +122,12 @@ def _cells(values: Sequence[object], text: Text) -> tuple[bool, list[Cell]]:
     present = [v for v in values if v is not None]
     if not present or not all(is_number(v) for v in present):
         return False, [Cell(_plain(v), math=v.math if isinstance(v, Formula) else "") for v in values]
-    places, group = decimals(present), grouped(present)  # type: ignore[arg-type]
+    numbers = cast("list[float | int | Decimal]", present)  # each one a number, as just checked
+    places, group = decimals(numbers), grouped(numbers)
     cells = []
-    for v in values:
-        shown = "" if v is None else text.number(v, places, group)  # type: ignore[arg-type]
-        cells.append(Cell(shown, float(v) if shown and v is not None else None))  # type: ignore[arg-type]
+    for v in cast("Sequence[float | int | Decimal | None]", values):
+        shown = "" if v is None else text.number(v, places, group)
+        cells.append(Cell(shown, float(v) if shown and v is not None else None))
     return True, cells
 
 
@@ -142,7 +145,7 @@ def _headings(text: Text, *keys: str) -> list[Heading]:
     return [Heading(text(k)) for k in keys]
 
 
-def _described(headings: list[Heading], rows: list[list[object]], code: Sequence[int], text: Text,
+def _described(headings: list[Heading], rows: Sequence[Sequence[object]], code: Sequence[int], text: Text,
                **kw: Any) -> Table:
     """A methodology table without the columns nothing fills (no doc string anywhere, no
     label in the scale): an empty column reads as something missing."""
@@ -268,7 +271,8 @@ def _changes(old: "Spec", new: "Spec", name: str, data: Any, text: Text, words: 
     output the values that moved most."""
     from . import diff
 
-    found = diff.changes(old.module, new.module)  # type: ignore[arg-type]
+    assert old.module is not None and new.module is not None  # specs loaded from their text
+    found = diff.changes(old.module, new.module)
     reach = {**diff.reached(old), **diff.reached(new)}
     statements = table(_headings(text, "col_change", "col_statement", "col_name", "col_before", "col_after", "col_reaches"),
                        [[text(f"change_{c.what}"), c.kind, c.name, c.old.text if c.old else "", c.new.text if c.new else "",
@@ -421,7 +425,8 @@ def _main(words: Words, ext: Extended, result: "Result", text: Text) -> dict[str
     period = _period(model, r, periods, text)
     last = [row for row in joined if not r.time or row[r.time] == periods[-1]]
     if r.place:
-        last.sort(key=lambda row: (row[r.place] is None, row[r.place]))
+        place = r.place
+        last.sort(key=lambda row: (row[place] is None, row[place]))
     columns = [*out.keys, *(c.alias for c in out.columns)]
     headings = [words.heading(out, c) for c in columns]
     label = {h.name: h.text for h in headings}
@@ -604,8 +609,9 @@ def _classes_chart(last: list[Row], r: Roles, klass: m.Classify, scale: str, per
 def _over_time_chart(joined: list[Row], last: list[Row], r: Roles, label: dict[str, str], period: Period,
                      text: Text) -> dict[str, Any]:
     assert r.score is not None and r.time is not None
+    column = r.score
     leaders = [row[r.entity] for row in sorted((x for x in last if x.get(r.score) is not None),
-                                               key=lambda x: -x[r.score])[:LEADERS]]
+                                               key=lambda x: -x[column])[:LEADERS]]
     periods = sorted({str(x[r.time]) for x in joined})
     values = {(str(x[r.entity]), str(x[r.time])): x.get(r.score) for x in joined}
     series = {str(e): [values.get((str(e), p)) for p in periods] for e in leaders}
@@ -622,10 +628,13 @@ def _decomposition_chart(last: list[Row], r: Roles, part: Part, label: dict[str,
     """Each entity's score as its components' contributions (w·x / Σw), stacked: the
     Handbook's "back to the data"."""
     assert r.score is not None
-    rows = sorted((x for x in last if x.get(r.score) is not None), key=lambda x: -x[r.score])[:DECOMPOSED]
+    column = r.score
+    rows = sorted((x for x in last if x.get(r.score) is not None), key=lambda x: -x[column])[:DECOMPOSED]
     names = [str(x[r.entity]) for x in rows]
     shares = [contributions(part, x) for x in rows]
-    parts = {child.doc or child.name: [s[i] for s in shares] for i, child in enumerate(part.parts)}
+    # a component missing for an entity (`mean(a, b present 1)`) adds nothing to its
+    # score, the mean of those present: no segment (its share is None; stacked() drew a crash)
+    parts = {child.doc or child.name: [s[i] or 0.0 for s in shares] for i, child in enumerate(part.parts)}
     score = label[r.score]
     title = _title(text(_how(part, "decomposition_title"), score=score))
     svg = charts.stacked(names, parts, text(_how(part, "decomposition_x"), score=score), text)

@@ -315,7 +315,7 @@ class Text:
         """Plotly's `separators`: the decimal mark, then the thousands separator."""
         return "".join(MARKS[self.lang])
 
-    def number(self, v: float | int, places: int, grouped: bool = False) -> str:
+    def number(self, v: float | int | Decimal, places: int, grouped: bool = False) -> str:
         point, thousands = MARKS[self.lang]
         if isinstance(v, float) and not math.isfinite(v):
             return "" if math.isnan(v) else ("∞" if v > 0 else "−∞")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -146,12 +147,13 @@ def _create(con: duckdb.DuckDBPyConnection, compiled: Compiled, name: str) -> No
 def _queries(keys: tuple[str, ...], column: str) -> dict[str, exp.Select]:
     """The statistics over `ranked` (the draws) and `nominal`."""
     k = lambda: [col(x) for x in keys]  # noqa: E731
-    using = lambda *extra: [ident(x) for x in (*keys, *extra)]  # noqa: E731
+    using: Callable[..., list[exp.ExpOrStr]] = lambda *extra: [ident(x) for x in (*keys, *extra)]  # noqa: E731
+    on_draw: list[exp.ExpOrStr] = [ident(DRAW)]
     rank = col("_rank")
     draws = (select(*[col(x, "r") for x in keys], col("block", "d"), col("param", "d"), col("base", "d"),
                     as_double(col(column, "r")).as_("_rank", copy=False))
              .from_(exp.Table(this=ident("ranked"), alias=exp.TableAlias(this=ident("r"))), copy=False)
-             .join(exp.Table(this=ident("design"), alias=exp.TableAlias(this=ident("d"))), using=[ident(DRAW)], copy=False))
+             .join(exp.Table(this=ident("design"), alias=exp.TableAlias(this=ident("d"))), using=on_draw, copy=False))
     in_ab = exp.In(this=col("block"), expressions=[lit("A"), lit("B")])
     quantile = lambda p: exp.Anonymous(this="quantile_cont", expressions=[rank.copy(), lit(p)])  # noqa: E731
     ranks = (select(*k(), col(column, "n").as_("nominal", copy=False), exp.Median(this=rank.copy()).as_("median", copy=False),

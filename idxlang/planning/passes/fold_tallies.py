@@ -33,14 +33,15 @@ def fold_tallies(plan: s.Plan) -> s.Plan:
             tallies.append(t)
             continue
         # the counts' columns are named after the reduction, without its periods
-        stem = reserve(reduction_name(replace(t.reduce, within=None)), taken)  # type: ignore[type-var]
+        assert t.reduce is not None  # _rescans: a count of a reduction
+        stem = reserve(reduction_name(replace(t.reduce, within=None)), taken)
         cells, present = f"{stem}_cells", f"{stem}_present"
         taken |= {cells, present}
         added.setdefault(found.name, []).extend(_counts(t, cells, present))
         tallies.append(replace(t, source=found.name, counted=(cells, present), within=None))
     if not added:
         return plan
-    steps = {n: replace(st, columns=(*st.columns, *added[n])) if n in added else st
+    steps = {n: replace(st, columns=(*st.columns, *added[n])) if n in added and isinstance(st, s.Aggregate) else st
              for n, st in plan.steps.items()}
     return replace(plan, steps=steps, tallies=s.merge_tallies(tallies))
 
@@ -55,6 +56,7 @@ def _rescans(plan: s.Plan, t: s.Tally) -> bool:
 def _group_of(plan: s.Plan, t: s.Tally, groups: dict[str, s.Aggregate], bases: dict[str, str]) -> s.Aggregate | None:
     """The GROUP BY that computes t's reduction over the rows t counts, if any."""
     rows = base(plan.steps, t.source, bases)
+    assert t.reduce is not None  # _rescans: a count of a reduction
     for g in groups.values():
         if g.source in plan.steps and base(plan.steps, g.source, bases) == rows and g.grain == t.reduce.grain \
                 and any(t.reduce in m.walk(c.expr) for c in g.columns):
@@ -75,5 +77,6 @@ def _counts(t: s.Tally, cells: str, present: str) -> list[s.Column]:
 
 def _within(node: m.Reduce) -> m.Expr:
     key = m.Ref(node.axis, m.Grain((node.axis,)), m.RefKind.KEY)
-    lo, hi = node.within  # type: ignore[misc]
+    assert node.within is not None  # _counts: a reduction within periods
+    lo, hi = node.within
     return m.Op("and", (m.Op(">=", (key, m.Const(lo)), key.grain), m.Op("<=", (key, m.Const(hi)), key.grain)), key.grain)

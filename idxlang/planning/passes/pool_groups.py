@@ -53,8 +53,9 @@ def _collapse(plan: s.Plan) -> s.Plan:
     for name in list(steps):
         step = steps.get(name)
         before = steps.get(step.merge_into) if isinstance(step, s.Merge) and step.merge_into else None
-        if isinstance(before, s.Merge) and before.pool == step.pool and before.keys == step.keys:  # type: ignore[union-attr]
-            steps[name] = replace(step, merge_into=before.merge_into, columns=(*before.columns, *step.columns),  # type: ignore[type-var]
+        if isinstance(before, s.Merge) and isinstance(step, s.Merge) and before.pool == step.pool \
+                and before.keys == step.keys:
+            steps[name] = replace(step, merge_into=before.merge_into, columns=(*before.columns, *step.columns),
                                   note=f"{before.note}; {step.note}")
             del steps[before.name]
             to[before.name] = name

@@ -12,6 +12,7 @@ writes it. A lone reduction stays a window: it is as quick as a GROUP BY joined 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ...semantics import model as m
@@ -34,17 +35,19 @@ def _rows(plan: s.Plan, step: s.Derive, node: m.Reduce, memo: dict[str, frozense
             return None
         if isinstance(n, m.Ref):
             names.add(n.name)
-    chain = _chain(plan.steps, step.source)  # type: ignore[arg-type]
+    assert step.source is not None  # pool_reductions: a Derive of rows
+    chain = _chain(plan.steps, step.source)
     if not names - set(node.grain.dims) <= available(plan.steps, chain[0], memo):
         return None  # it reduces a column computed in the chain: a window there
     return next((n for n in chain if names <= available(plan.steps, n, memo)), None)
 
 
-def _chain(steps: dict[str, s.Step] | object, name: str) -> list[str]:
+def _chain(steps: Mapping[str, s.Step], name: str) -> list[str]:
     """The Derive steps back from `name` to the first of its chain, first first."""
     found = [name]
-    while isinstance(steps[found[-1]], s.Derive) and steps[found[-1]].source in steps:  # type: ignore[index]
-        found.append(steps[found[-1]].source)  # type: ignore[index]
+    while isinstance(step := steps[found[-1]], s.Derive) and step.source in steps:
+        assert step.source is not None  # it is in steps
+        found.append(step.source)
     return found[::-1]
 
 
@@ -62,8 +65,9 @@ def pool_reductions(plan: s.Plan) -> s.Plan:
             for node in m.walk(c.expr):
                 rows = _rows(plan, step, node, memo) if isinstance(node, m.Reduce) else None
                 if rows is not None:
-                    sites.setdefault((rows, node.grain), []).append(node)  # type: ignore[arg-type]
-                    chosen[(step.name, node)] = rows  # type: ignore[index]
+                    assert isinstance(node, m.Reduce)  # rows are found for a reduction
+                    sites.setdefault((rows, node.grain), []).append(node)
+                    chosen[(step.name, node)] = rows
     taken = columns_taken(plan)
     pools: dict[tuple[str, m.Grain], tuple[str, dict[m.Reduce, str]]] = {}
     new_steps: dict[str, s.Step] = {}

@@ -15,7 +15,8 @@ def base(steps: Mapping[str, s.Step], name: str, memo: dict[str, str] | None = N
     if memo is not None and name in memo:
         return memo[name]
     step = steps[name]
-    found = base(steps, step.source, memo) if isinstance(step, s.Derive) and step.source in steps else name  # type: ignore[arg-type]
+    found = base(steps, step.source, memo) if isinstance(step, s.Derive) and step.source is not None \
+        and step.source in steps else name
     if memo is not None:
         memo[name] = found
     return found

@@ -24,7 +24,7 @@ from .reads import available, referenced
 
 def queries(plan: s.Plan) -> dict[object, list[str]]:
     """Each statement of a run and the steps it reads directly (as compile.script forms them)."""
-    found = {f"output {o}": s.query_reads(q) for o, q in plan.outputs.items()}
+    found: dict[object, list[str]] = {f"output {o}": s.query_reads(q) for o, q in plan.outputs.items()}
     for t in plan.tallies:
         found.setdefault(("count", *s.tally_group(t)), s.query_reads(t))
     return found
@@ -91,8 +91,9 @@ def _pointwise(plan: s.Plan, name: str) -> bool:
         return False
     if not all(isinstance(n, _POINTWISE) for c in step.columns for n in m.walk(c.expr)):
         return False
-    source = plan.steps[step.source]  # type: ignore[index]
-    return _input(source) or _pointwise(plan, step.source)  # type: ignore[arg-type]
+    assert step.source is not None  # it is in plan.steps
+    source = plan.steps[step.source]
+    return _input(source) or _pointwise(plan, step.source)
 
 
 def _chain(plan: s.Plan, name: str) -> list[str]:
@@ -100,8 +101,9 @@ def _chain(plan: s.Plan, name: str) -> list[str]:
     found = []
     step = plan.steps[name]
     while isinstance(step, s.Derive) and step.source in plan.steps:
+        assert step.source is not None  # it is in plan.steps
         found.append(step.source)
-        step = plan.steps[step.source]  # type: ignore[index]
+        step = plan.steps[step.source]
     return found
 
 
@@ -132,13 +134,14 @@ def _kept(plan: s.Plan, stage: str, names: dict[int, set[str]]) -> tuple[str, ..
     below, todo = set(), [stage]
     while todo:
         n = todo.pop()
-        for r in readers.get(n, ()):
-            if r not in below:
-                below.add(r)
-                todo.append(r)
+        for reader in readers.get(n, ()):
+            if reader not in below:
+                below.add(reader)
+                todo.append(reader)
     reach = below | {stage}
     found: list[s.Reader] = [plan.steps[n] for n in below]
-    found += [q for q in (*plan.outputs.values(), *plan.tallies) if reach & set(s.query_reads(q))]
+    statements: tuple[s.OutputQuery | s.Tally, ...] = (*plan.outputs.values(), *plan.tallies)
+    found += [q for q in statements if reach & set(s.query_reads(q))]
     named: set[str] = set(plan.steps[stage].keys)
     for r in found:
         if id(r) not in names:

@@ -36,7 +36,7 @@ def trimmed(steps: Mapping[str, s.Step], names: list[str], demand: dict[str, set
     through = {n: st.source for n, st in cut.items() if n not in demand
                and isinstance(st, s.Derive) and not st.columns and not st.joins and st.source in cut}
     swap = lambda n: _final(n, through)  # noqa: E731
-    return {n: s.redirect(cut[n], swap) for n in names if n not in through}  # type: ignore[misc]
+    return {n: s.redirect(cut[n], swap) for n in names if n not in through}
 
 
 def _final(name: str, through: dict[str, str]) -> str:
