@@ -49,19 +49,20 @@ class Spec:
         return self.compile(outputs, dialect=dialect).sql()
 
     def run(self, data: dict[str, str] | list[str] | None = None, outputs: list[str] | None = None,
-            check: bool = True, share: bool = True, engine: str = "duckdb", dsn: str | None = None,
-            spark_master: str = "local[*]", tables: dict[str, str] | None = None) -> Result:
-        """Run outputs (all by default) on `engine` (duckdb, postgres with `dsn`, spark)
+            check: bool = True, share: bool = True, engine: str = "duckdb", tables: dict[str, str] | None = None,
+            **options: object) -> Result:
+        """Run outputs (all by default) on `engine` (duckdb, postgres with `dsn=`, spark)
         and return them as Arrow tables in `Result.tables`; share=False runs each output
         as its own statement, as `sql()` prints it. `tables` names spec tables already in
-        the engine (NAME: schema.table) instead of files."""
+        the engine (NAME: schema.table) instead of files; `options` are the engine's own
+        (engines.REGISTRY: dsn, spark_master, memory_limit, threads, temp_dir)."""
         from .data.sources import resolve_sources  # DuckDB loads only when something runs
         from .engines import EngineOptions
         from .run import execute
 
-        options = EngineOptions(engine, dsn, spark_master, tables=dict(tables or {}))
-        sources = resolve_sources(self.model, data, skip=set(options.tables))
-        return execute(self.compile(outputs, share, engine), sources, check=check, engine=options)
+        chosen = EngineOptions(engine, options, tables=dict(tables or {}))
+        sources = resolve_sources(self.model, data, skip=set(chosen.tables))
+        return execute(self.compile(outputs, share, engine), sources, check=check, engine=chosen)
 
     def table(self, output: str | None = None, data: dict[str, str] | list[str] | None = None) -> "pa.Table":
         name = self.output(output)

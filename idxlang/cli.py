@@ -270,30 +270,19 @@ def _targets(args: argparse.Namespace, names: list[str], inputs: list[Path]) -> 
     return found
 
 
-def _settings(args: argparse.Namespace) -> dict[str, str | int]:
-    """Engine settings for large panels; DuckDB's defaults where not given."""
-    given = {"memory_limit": args.memory_limit, "threads": args.threads, "temp_directory": args.temp_dir}
-    return {k: v for k, v in given.items() if v is not None}
-
-
 def _engine(args: argparse.Namespace) -> EngineOptions:
     """The engine and how to reach it; options of another engine are refused, not ignored."""
-    from .engines import EngineOptions, check_engine
+    from .engines import REGISTRY, EngineOptions, check_engine
 
     engine = check_engine(args.engine)
-    foreign = {"--dsn": args.dsn is not None and engine != "postgres",
-               "--spark-master": args.spark_master is not None and engine != "spark",
-               "--memory-limit/--threads/--temp-dir": bool(_settings(args)) and engine != "duckdb"}
-    for option, wrong in foreign.items():
-        if wrong:
-            raise IdxError(Diagnostic("error", f"{option} does not apply to --engine {engine}"))
+    given = {o.name: value for e in REGISTRY.values() for o in e.options if (value := getattr(args, o.name)) is not None}
     tables = {}
     for item in args.table:
         if "=" not in item:
             raise IdxError(Diagnostic("error", f"--table {item}: write it as NAME=schema.table"))
         name, qualified = item.split("=", 1)
         tables[name.strip()] = qualified.strip()
-    return EngineOptions(engine, args.dsn, args.spark_master or "local[*]", _settings(args), tables)
+    return EngineOptions(engine, given, tables)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -368,6 +357,7 @@ def _print_table(name: str, table: pa.Table, titled: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .engines import REGISTRY
     parser = argparse.ArgumentParser(prog="idxc", description="Compile and run composite-index specs (.idx).")
     parser.add_argument("--version", action="version", version=f"idxc {__version__}")
     shtab.add_argument_to(parser, "--print-completion",
@@ -394,13 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-check", action="store_true", help="skip the data checks (keys, types)")
     run.add_argument("--quiet", action="store_true",
                      help="no progress bar and no notes on stderr (errors and skipped values still)")
-    run.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB; larger work spills to disk")
-    run.add_argument("--threads", type=int, metavar="N", help="DuckDB worker threads (default: all cores)")
-    run.add_argument("--temp-dir", metavar="DIR", help="where DuckDB spills when over the memory limit")
     run.add_argument("--engine", default="duckdb", metavar="ENGINE",
-                     help="where the SQL runs: duckdb (default), postgres (with --dsn) or spark")
-    run.add_argument("--dsn", metavar="DSN", help="PostgreSQL connection: 'host=... dbname=... user=...' or a URI")
-    run.add_argument("--spark-master", metavar="URL", help="Spark master (default local[*])")
+                     help=f"where the SQL runs: {', '.join(REGISTRY)} (default duckdb)")
+    for engine in REGISTRY.values():  # each engine's own options (engines.REGISTRY), refused by the others
+        for option in engine.options:
+            run.add_argument(option.flag, type=option.kind, metavar=option.metavar, help=option.help,
+                             action="append" if option.many else "store")
     run.add_argument("--table", action="append", default=[], metavar="NAME=SCHEMA.TABLE",
                      help="a spec table already in the engine, instead of a data file")
     run.set_defaults(func=cmd_run)

@@ -81,14 +81,14 @@ class Result:
 
 
 def execute(compiled: Compiled, sources: list[Source], targets: dict[str, tuple[Path, str]] | None = None,
-            check: bool = True, settings: dict[str, str | int] | None = None,
+            check: bool = True,
             con: duckdb.DuckDBPyConnection | None = None, engine: EngineOptions | None = None,
             progress: bool = False) -> Result:
     """Run the compiled statements on the engine they were compiled for (DuckDB unless
     `engine` says otherwise); write the outputs in `targets` (path, format), return the
     rest as Arrow tables. The files are read and checked by DuckDB either way. With
     `progress`, a bar on stderr once the run takes a while (engines/progress.py)."""
-    options = engine or EngineOptions(settings=settings or {})
+    options = engine or EngineOptions()
     if dialect(options.engine) is not compiled.dialect:  # a caller's slip: the trees are one engine's
         raise IdxError(Diagnostic("error", f"compiled for {compiled.dialect.name}, asked to run on {options.engine}",
                                   hint=f"compile with spec.compile(dialect={options.engine!r})"))

@@ -9,6 +9,8 @@ the engine as temporary tables; a table already in the engine is named with
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -58,18 +60,83 @@ class Keeping(Protocol):
 
 
 @dataclass(frozen=True)
+class Option:
+    """A setting of one engine: `--NAME` on the command line (`_` as `-`), `NAME=` in
+    Spec.run; `setting` names it among the settings of the DuckDB connection that reads
+    the files, where it is one (memory_limit)."""
+
+    name: str
+    metavar: str
+    help: str
+    kind: type = str
+    setting: str | None = None
+    many: bool = False  # given again and again (`--spark-conf K=V --spark-conf K=V`): a list
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """An engine idxc runs on: its session's module (imported only when a run opens it:
+    `new_session(options, sources, con)` there), its options, and whether `--table` can name
+    a table already in it."""
+
+    name: str
+    module: str
+    title: str  # as messages name it
+    options: tuple[Option, ...] = ()
+    holds_tables: bool = True
+
+
+REGISTRY: dict[str, Engine] = {e.name: e for e in (
+    Engine("duckdb", "duckdb", "DuckDB", (
+        Option("memory_limit", "SIZE", "DuckDB memory limit, e.g. 2GB; larger work spills to disk", setting="memory_limit"),
+        Option("threads", "N", "DuckDB worker threads (default: all cores)", int, setting="threads"),
+        Option("temp_dir", "DIR", "where DuckDB spills when over the memory limit", setting="temp_directory")),
+        holds_tables=False),
+    Engine("postgres", "postgres", "PostgreSQL", (
+        Option("dsn", "DSN", "PostgreSQL connection: 'host=... dbname=... user=...' or a URI"),)),
+    Engine("spark", "spark", "Spark", (
+        Option("spark_master", "URL", "Spark master (default local[*])"),
+        Option("spark_conf", "KEY=VALUE", "a Spark setting for the session idxc starts (again for more)", many=True),
+        Option("spark_driver_memory", "SIZE", "the Spark driver's memory, e.g. 4g (spark.driver.memory)"))),
+)}
+
+
+@dataclass(frozen=True)
 class EngineOptions:
+    """The engine a run takes and its options as given (by name, REGISTRY's); an option
+    of another engine is refused, not ignored."""
+
     engine: str = "duckdb"
-    dsn: str | None = None  # PostgreSQL: a libpq connection string or URI
-    spark_master: str = "local[*]"
-    settings: dict[str, str | int] = field(default_factory=dict)  # DuckDB's memory_limit, threads, ...
+    given: Mapping[str, object] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)  # spec table -> schema.table already in the engine
 
     def __post_init__(self) -> None:
-        check_engine(self.engine)
-        if self.tables and self.engine == "duckdb":
-            raise IdxError(Diagnostic("error", "--table names a table already in PostgreSQL or Spark",
-                                      hint="for DuckDB, pass the file with --data NAME=FILE"))
+        engine = REGISTRY[check_engine(self.engine)]
+        own = {o.name for o in engine.options}
+        known = {o.name: o for e in REGISTRY.values() for o in e.options}
+        for name in self.given:
+            if name not in known:
+                raise IdxError(Diagnostic("error", f"{name}=...: no engine takes it",
+                                          hint=did_you_mean(name, known) or f"{engine.name} takes {', '.join(own) or 'none'}"))
+            if name not in own:
+                raise IdxError(Diagnostic("error", f"{known[name].flag} does not apply to --engine {self.engine}"))
+        if self.tables and not engine.holds_tables:
+            holders = " or ".join(e.title for e in REGISTRY.values() if e.holds_tables)
+            raise IdxError(Diagnostic("error", f"--table names a table already in {holders}",
+                                      hint=f"for {engine.title}, pass the file with --data NAME=FILE"))
+
+    def get(self, name: str, default: object = None) -> object:
+        return self.given.get(name, default)
+
+    @property
+    def settings(self) -> dict[str, str | int]:
+        """The options that are settings of the DuckDB connection reading the files."""
+        options = REGISTRY[self.engine].options
+        return {o.setting: v for o in options if o.setting and isinstance(v := self.given.get(o.name), (str, int))}
 
 
 def check_engine(name: str) -> str:
@@ -134,18 +201,8 @@ def open_session(options: EngineOptions, model: m.Model, sources: list["Source"]
     """A session on the chosen engine with the spec's data in it, and where each input
     table is (for `relocate`). `con` is the DuckDB connection that read and checked the files."""
     given = {name: engine_table(model, name, q, options.engine) for name, q in options.tables.items()}
-    if options.engine == "duckdb":
-        from .duckdb import DuckDBSession
-
-        return DuckDBSession(sources, con=con), given
-    if options.engine == "postgres":
-        from .postgres import PostgresSession
-
-        place: Loading = PostgresSession(options.dsn)
-    else:
-        from .spark import SparkEngineSession
-
-        place = SparkEngineSession(options.spark_master)
+    module = importlib.import_module(f".{REGISTRY[options.engine].module}", __package__)
+    place: Loading = module.new_session(options, sources, con)
     try:
         check_tables(place, dialect(options.engine).name, model, given, options.tables)
         return place, {**place.load(con, model, [s for s in sources if s.table not in given]), **given}

@@ -15,6 +15,9 @@ from . import ROWS, in_order
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from sqlglot import exp
+
+    from . import EngineOptions
 
 
 def connect(settings: dict[str, str | int] | None = None) -> duckdb.DuckDBPyConnection:
@@ -37,6 +40,11 @@ def session(sources: list[Source], settings: dict[str, str | int] | None = None)
     return con
 
 
+def new_session(options: "EngineOptions", sources: list[Source], con: duckdb.DuckDBPyConnection) -> "DuckDBSession":
+    """The session of a run on DuckDB: the connection that read and checked the files."""
+    return DuckDBSession(sources, con=con)
+
+
 class DuckDBSession:
     """The default engine: the files are read where they lie, as views in `input`."""
 
@@ -46,6 +54,10 @@ class DuckDBSession:
                  con: duckdb.DuckDBPyConnection | None = None) -> None:
         self.con = con or session(sources, settings)
         self.error = duckdb.Error
+
+    def load(self, con: duckdb.DuckDBPyConnection, model: object, sources: list[Source]) -> dict[str, "exp.Table"]:
+        """Nothing to copy: the statements read the files' views where they are."""
+        return {}
 
     def execute(self, sql: str) -> None:
         self.con.execute(sql)

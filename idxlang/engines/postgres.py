@@ -14,7 +14,7 @@ from sqlglot import exp
 from ..semantics import model as m
 from ..diagnostics import Diagnostic, IdxError
 from ..sql.trees import ident, table, to_sql
-from . import ROWS, export, first_line, in_order, input_name
+from . import ROWS, EngineOptions, export, first_line, in_order, input_name
 
 if TYPE_CHECKING:
     import duckdb
@@ -28,6 +28,11 @@ _TYPES = {"DOUBLE": "DOUBLE PRECISION", "BIGINT": "BIGINT", "INTEGER": "INTEGER"
           "TINYINT": "SMALLINT", "HUGEINT": "NUMERIC", "BOOLEAN": "BOOLEAN", "DATE": "DATE"}
 # PostgreSQL's type OIDs of an output's columns → Arrow's
 _ARROW = {16: "bool", 20: "int64", 21: "int16", 23: "int32", 700: "float64", 701: "float64", 1700: "float64"}
+
+
+def new_session(options: "EngineOptions", sources: list["Source"], con: "duckdb.DuckDBPyConnection") -> "PostgresSession":
+    dsn = options.get("dsn")
+    return PostgresSession(dsn if isinstance(dsn, str) else None)
 
 
 class PostgresSession:

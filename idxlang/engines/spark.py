@@ -20,7 +20,7 @@ from sqlglot import exp
 from ..semantics import model as m
 from ..diagnostics import Diagnostic, IdxError
 from ..sql.trees import lit, table
-from . import export, first_line, in_order, input_name
+from . import EngineOptions, export, first_line, in_order, input_name
 
 if TYPE_CHECKING:
     import duckdb
@@ -116,15 +116,42 @@ def _quoted(name: str) -> str:
     """A view name as Spark parses it: quoted, so that any letters (`регионы`) pass."""
     return exp.to_identifier(name, quoted=True).sql("spark")
 
+def new_session(options: "EngineOptions", sources: list["Source"], con: "duckdb.DuckDBPyConnection") -> "SparkEngineSession":
+    master = options.get("spark_master")
+    memory = options.get("spark_driver_memory")
+    settings = {**conf(options.get("spark_conf")), **({"spark.driver.memory": str(memory)} if memory else {})}
+    return SparkEngineSession(master if isinstance(master, str) else "local[*]", settings=settings)
+
+
+def conf(given: object) -> dict[str, str]:
+    """--spark-conf KEY=VALUE, again and again (or in Spec.run a list of them, or a dict)."""
+    if given is None:
+        return {}
+    if isinstance(given, dict):
+        return {str(k): str(v) for k, v in given.items()}
+    items = [given] if isinstance(given, str) else list(given) if isinstance(given, (list, tuple)) else None
+    if items is None:
+        raise IdxError(Diagnostic("error", f"spark_conf={given!r}: give KEY=VALUE texts or a dict"))
+    out = {}
+    for item in items:
+        key, eq, value = str(item).partition("=")
+        if not eq or not key.strip():
+            raise IdxError(Diagnostic("error", f"--spark-conf {item}: write it as KEY=VALUE",
+                                      hint="e.g. --spark-conf spark.sql.shuffle.partitions=64"))
+        out[key.strip()] = value.strip()
+    return out
+
+
 class SparkEngineSession:
     name = "Spark"
 
-    def __init__(self, master: str = "local[*]", spark: "SparkSession | None" = None) -> None:
+    def __init__(self, master: str = "local[*]", spark: "SparkSession | None" = None,
+                 settings: dict[str, str] | None = None) -> None:
         self.scratch = Path(tempfile.mkdtemp(prefix="idx-spark-"))
         spark = spark or _active()
         self.owned = spark is None  # a session the caller has (a notebook's, the tests') is left running
         try:
-            self.spark = spark or start(master, self.scratch)
+            self.spark = spark or start(master, self.scratch, settings)
         except IdxError:
             shutil.rmtree(self.scratch, ignore_errors=True)
             raise
@@ -136,6 +163,13 @@ class SparkEngineSession:
         from py4j.protocol import Py4JJavaError
 
         self.error = (PySparkException, Py4JJavaError)
+        if not self.owned:  # a running session takes the settings it can take now, or says which it cannot
+            for key, value in (settings or {}).items():
+                try:
+                    self.spark.conf.set(key, value)
+                except self.error as err:
+                    raise IdxError(Diagnostic("error", f"--spark-conf {key}: the running Spark session cannot take it: "
+                                              f"{first_line(err)}", hint="set it where the session is started")) from None
         self.before = self._temporary()
 
     def load(self, con: "duckdb.DuckDBPyConnection", model: m.Model, sources: list["Source"]) -> dict[str, exp.Table]:
