@@ -14,7 +14,7 @@ from sqlglot import exp
 from .. import ast
 from ..diagnostics import IdxError
 from ..sql.dialects import Dialect
-from ..sql.trees import INPUT_SCHEMA, table
+from ..sql.trees import INPUT_SCHEMA, as_double, col, ident, join, lit, select, table
 
 
 class Table(Protocol):
@@ -146,6 +146,25 @@ class Layout:
         return table(t.name, INPUT_SCHEMA)
 
 
+def crossed_with_periods(t: Table, years: tuple[int, ...], named: tuple[str, ...],
+                         cells: Mapping[str, Callable[[int], str]]) -> exp.Select:
+    """The file's rows crossed with the periods (`VALUES (1990), …` as the time axis):
+    its keys but the time axis, the columns `named`, and each value of `cells` (its name
+    → the file's column holding it in a period) taken from its period's column, `CASE
+    "periods"."year" WHEN 1990 THEN "le_1990" … END`: a wide file's unpivot, a series
+    file's observations."""
+    assert t.time is not None
+    period = col(t.time, "periods")
+    values = [exp.Case(this=period.copy(), ifs=[exp.If(this=lit(p), true=as_double(col(column(p)))) for p in years])
+              .as_(ident(name), copy=False) for name, column in cells.items()]
+    keys = [col(k) for k in t.keys if k != t.time and k not in t.extra_keys]
+    rows = exp.Values(expressions=[exp.Tuple(expressions=[lit(p)]) for p in years],
+                      alias=exp.TableAlias(this=ident("periods"), columns=[ident(t.time)]))
+    query = select(*keys, *map(col, named), period.as_(ident(t.time), copy=False), *values
+                   ).from_(table(t.name, INPUT_SCHEMA), copy=False)
+    return join(query, rows, "cross")
+
+
 def periods(lay: ast.Layout, d: Declared, what: str, example: str, at: int = 0) -> tuple[str, tuple[int, ...]]:
     """The pattern and the periods of a layout that lays out years as columns or sheets
     (`wide("{variable}_{period}", 1990..2022)`), its arguments `at` and after, checked
@@ -166,3 +185,14 @@ def periods(lay: ast.Layout, d: Declared, what: str, example: str, at: int = 0) 
     if "{period}" not in pattern.value:
         raise d.error(f'{name}("..."): the pattern names {{period}}, as {example}', pattern.span)
     return pattern.value, tuple(range(first.value, last.value + 1))
+
+
+def written_spans(years: list[int]) -> str:
+    """1990..2009, 2012 as the spec would write it."""
+    runs: list[list[int]] = []
+    for p in sorted(years):
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ", ".join(f"{r[0]}..{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) or "none"

@@ -12,10 +12,8 @@ from sqlglot import exp
 
 from .. import ast
 from ..names import reserve
-from ..sql.trees import INPUT_SCHEMA, as_double, col, ident, join, lit, select, table
-from .base import Declared, Layout, Table, periods
+from .base import Declared, Layout, Table, crossed_with_periods, periods, written_spans
 from .long import Long
-from .wide import _spans
 
 
 @dataclass(frozen=True)
@@ -53,21 +51,12 @@ class Series(Long):
         if not gone:
             return []
         held = sorted(p for p in self.periods if p not in gone)
-        spans = _spans(held)
-        return [(f"the file has no column for {_spans(gone)} (such as {self.column(gone[0])}): its periods are {spans}",
+        spans = written_spans(held)
+        return [(f"the file has no column for {written_spans(gone)} (such as {self.column(gone[0])}): its periods are {spans}",
                  f'state them: series({self.variable}, "{self.pattern}", {spans})' if held and "," not in spans else None)]
 
     def observations(self, t: Table) -> exp.Expr:
         """A row per entity, variable and period: the file's row crossed with the periods,
         the value its period's column."""
-        assert t.time is not None
-        period = col(t.time, "periods")
-        value = exp.Case(this=period.copy(), ifs=[exp.If(this=lit(p), true=as_double(col(self.column(p))))
-                                                  for p in self.periods])
-        keys = [col(k) for k in t.keys if k != t.time and k not in t.extra_keys]
-        years = exp.Values(expressions=[exp.Tuple(expressions=[lit(p)]) for p in self.periods],
-                           alias=exp.TableAlias(this=ident("periods"), columns=[ident(t.time)]))
-        query = select(*keys, col(self.variable), period.as_(ident(t.time), copy=False), value.as_(ident(self.value), copy=False)
-                       ).from_(table(t.name, INPUT_SCHEMA), copy=False)
-        return join(query, years, "cross").subquery("observations")
+        return crossed_with_periods(t, self.periods, (self.variable,), {self.value: self.column}).subquery("observations")
 

@@ -13,8 +13,7 @@ from sqlglot import exp
 from .. import ast
 from ..diagnostics import did_you_mean
 from ..sql.dialects import Dialect
-from ..sql.trees import INPUT_SCHEMA, as_double, col, ident, join, lit, select, table
-from .base import Declared, Layout, Source, Table, periods
+from .base import Declared, Layout, Source, Table, crossed_with_periods, periods, written_spans
 
 
 @dataclass(frozen=True)
@@ -86,31 +85,14 @@ class Wide(Layout):
         if gone and any(v in held for v in variables):
             cut = [self.column(v, p) for p in gone for v in variables if v in held]
             shown = ", ".join(cut[:3]) + (f", … {len(cut) - 3} more" if len(cut) > 3 else "")
-            spans = _spans(years)
-            out.append((f"the file has no column for {_spans(gone)} ({shown}): its periods are {spans}",
+            spans = written_spans(years)
+            out.append((f"the file has no column for {written_spans(gone)} ({shown}): its periods are {spans}",
                         f'state them: wide("{self.pattern}", {spans})' if years and "," not in spans else None))
         return out
 
     def rows(self, t: Table, columns: tuple[str, ...], repeated: str | None, dialect: Dialect) -> exp.Expr:
         """The entity's row crossed with the periods, each variable taking its period's
         column."""
-        assert t.time is not None
-        period = col(t.time, "periods")
-        values = [exp.Case(this=period.copy(), ifs=[exp.If(this=lit(p), true=as_double(col(self.column(c, p))))
-                                                    for p in self.periods]).as_(ident(c), copy=False) for c in columns]
-        keys = [col(k) for k in t.keys if k != t.time and k not in t.extra_keys]
-        years = exp.Values(expressions=[exp.Tuple(expressions=[lit(p)]) for p in self.periods],
-                           alias=exp.TableAlias(this=ident("periods"), columns=[ident(t.time)]))
-        query = select(*keys, period.as_(ident(t.time), copy=False), *values).from_(table(t.name, INPUT_SCHEMA), copy=False)
-        return join(query, years, "cross").subquery(t.name)
+        cells = {c: (lambda p, c=c: self.column(c, p)) for c in columns}
+        return crossed_with_periods(t, self.periods, (), cells).subquery(t.name)
 
-
-def _spans(years: list[int]) -> str:
-    """1990..2009, 2012 as the spec would write it."""
-    runs: list[list[int]] = []
-    for p in sorted(years):
-        if runs and p == runs[-1][-1] + 1:
-            runs[-1].append(p)
-        else:
-            runs.append([p])
-    return ", ".join(f"{r[0]}..{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) or "none"
